@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+
+namespace Switchyard.Gateway.Configuration;
+
+/// <summary>
+/// The validated, immutable snapshot of a <c>switchyard.yaml</c> file. Built only by the configuration loader;
+/// everything on the request path reads from one snapshot, never from options.
+/// </summary>
+public sealed record GatewayConfig
+{
+    public required ServerConfig Server { get; init; }
+
+    public required StorageConfig Storage { get; init; }
+
+    public required RequestLogConfig RequestLog { get; init; }
+
+    /// <summary>Providers by name, in file order.</summary>
+    public required ImmutableArray<ProviderConfig> Providers { get; init; }
+
+    /// <summary>Deployments by name, in file order.</summary>
+    public required ImmutableArray<DeploymentConfig> Deployments { get; init; }
+
+    /// <summary>Routes (the model names clients use), in file order.</summary>
+    public required ImmutableArray<RouteConfig> Routes { get; init; }
+
+    /// <summary>The file this snapshot was read from, or <see langword="null"/> for a built-in configuration.</summary>
+    public string? SourcePath { get; init; }
+}

@@ -1,0 +1,47 @@
+namespace Switchyard.Storage.RequestLog;
+
+/// <summary>One request as recorded in the request log. Never holds prompt or completion text.</summary>
+public sealed record RequestLogEntry
+{
+    /// <summary>When the request arrived (UTC).</summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>The <c>x-request-id</c> (the client's, or one the gateway made).</summary>
+    public required string RequestId { get; init; }
+
+    /// <summary>The API endpoint: <c>chat.completions</c>, <c>completions</c>, <c>embeddings</c>.</summary>
+    public required string Endpoint { get; init; }
+
+    /// <summary>The route (the model name the client asked for), or <see langword="null"/> if none resolved.</summary>
+    public string? Route { get; init; }
+
+    /// <summary>The deployment that produced the answer (or the last one tried).</summary>
+    public string? Deployment { get; init; }
+
+    /// <summary>Upstream attempts made (0 when the request failed before any).</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>HTTP status returned to the client.</summary>
+    public int Status { get; init; }
+
+    /// <summary>Whether the client asked for a stream.</summary>
+    public bool Stream { get; init; }
+
+    /// <summary>Wall time from request arrival to the last byte sent, in milliseconds.</summary>
+    public double LatencyMs { get; init; }
+
+    /// <summary>For streams, time from arrival to the first chunk sent to the client, in milliseconds.</summary>
+    public double? TimeToFirstTokenMs { get; init; }
+
+    /// <summary>Prompt tokens as reported by the upstream.</summary>
+    public int? InputTokens { get; init; }
+
+    /// <summary>Completion tokens as reported by the upstream.</summary>
+    public int? OutputTokens { get; init; }
+
+    /// <summary>OpenAI error type of a failed request (<c>invalid_request_error</c>, <c>upstream_error</c>, ...).</summary>
+    public string? ErrorType { get; init; }
+
+    /// <summary>Error message of a failed request (no prompt text).</summary>
+    public string? ErrorMessage { get; init; }
+}
