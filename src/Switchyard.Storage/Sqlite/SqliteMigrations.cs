@@ -1,0 +1,91 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Switchyard.Storage.Sqlite;
+
+/// <summary>
+/// The schema of the embedded database as an ordered list of forward-only steps, and the code that applies them.
+/// </summary>
+/// <remarks>
+/// Rules for adding a step (keys, registry, costs, ...): append it with the next version; never edit, reorder or remove a
+/// shipped step; never drop or rewrite data (add columns with defaults, add tables, add indexes). Every store of the file
+/// calls <see cref="Apply"/> at initialisation; it is idempotent, so whichever store comes first brings the whole file up
+/// to date.
+/// </remarks>
+internal static class SqliteMigrations
+{
+    /// <summary>Every step, in version order.</summary>
+    public static IReadOnlyList<SqliteMigration> All { get; } =
+    [
+        new(1, "request log", """
+            -- One row per request through the gateway. Times are unix milliseconds (UTC) in an INTEGER: they sort and
+            -- compare as numbers, cost 8 bytes, and map 1:1 to PostgreSQL's timestamptz at millisecond precision.
+            CREATE TABLE request_log (
+                id            INTEGER PRIMARY KEY,
+                ts_unix_ms    INTEGER NOT NULL,
+                request_id    TEXT    NOT NULL,
+                endpoint      TEXT    NOT NULL,
+                route         TEXT,
+                deployment    TEXT,
+                attempts      INTEGER NOT NULL,
+                status        INTEGER NOT NULL,
+                stream        INTEGER NOT NULL CHECK (stream IN (0, 1)),
+                latency_ms    REAL    NOT NULL,
+                ttft_ms       REAL,
+                input_tokens  INTEGER,
+                output_tokens INTEGER,
+                error_type    TEXT,
+                error_message TEXT
+            );
+            -- Newest-first listings, optionally for one route or one deployment, each bounded by time.
+            CREATE INDEX ix_request_log_ts ON request_log (ts_unix_ms);
+            CREATE INDEX ix_request_log_route_ts ON request_log (route, ts_unix_ms);
+            CREATE INDEX ix_request_log_deployment_ts ON request_log (deployment, ts_unix_ms);
+            """),
+    ];
+
+    /// <summary>The newest schema version this build knows.</summary>
+    public static int LatestVersion => All[^1].Version;
+
+    /// <summary>
+    /// Brings the database up to <see cref="LatestVersion"/> in one transaction: all pending steps apply, or none.
+    /// </summary>
+    /// <exception cref="SqliteSchemaException">The file's schema is newer than this build knows.</exception>
+    public static void Apply(SqliteConnection connection, string databasePath, TimeProvider timeProvider)
+    {
+        // BEGIN IMMEDIATE takes the write lock before reading the version, so two processes starting at once cannot both
+        // decide to apply the same step.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+
+        command.CommandText = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);";
+        command.ExecuteNonQuery();
+
+        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;";
+        var current = Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (current > LatestVersion)
+        {
+            throw new SqliteSchemaException(databasePath, current, LatestVersion);
+        }
+
+        foreach (var migration in All)
+        {
+            if (migration.Version <= current)
+            {
+                continue;
+            }
+
+            command.Parameters.Clear();
+            command.CommandText = migration.Sql;
+            command.ExecuteNonQuery();
+
+            command.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES ($version, $applied_at);";
+            command.Parameters.AddWithValue("$version", migration.Version);
+            command.Parameters.AddWithValue("$applied_at", timeProvider.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+}

@@ -1,0 +1,257 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Switchyard.Storage.RequestLog;
+using Switchyard.Storage.Sqlite.Internal;
+
+namespace Switchyard.Storage.Sqlite;
+
+/// <summary>The request log in the embedded SQLite database (table <c>request_log</c>).</summary>
+/// <remarks>
+/// <para>
+/// One long-lived connection writes (the writer task is the only caller of <see cref="WriteBatchAsync"/>); each query opens
+/// its own short-lived connection, which WAL mode lets run beside the writer. Times are stored as unix milliseconds (UTC):
+/// sub-millisecond precision and the original offset are dropped, order and <see cref="RequestLogQuery.Since"/> stay exact.
+/// </para>
+/// <para>
+/// Microsoft.Data.Sqlite has no asynchronous I/O: its async methods run synchronously. This store does the same and returns
+/// completed tasks; callers keep it off the request path (the <see cref="RequestLogWriter"/> task, a CLI command).
+/// </para>
+/// </remarks>
+public sealed class SqliteRequestLogStore : IRequestLogStore
+{
+    private const string SelectSql = """
+        SELECT ts_unix_ms, request_id, endpoint, route, deployment, attempts, status, stream,
+               latency_ms, ttft_ms, input_tokens, output_tokens, error_type, error_message
+        FROM request_log
+        """;
+
+    private readonly SqliteStoreOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private SqliteConnection? _connection;
+    private RequestLogInsertCommand? _insert;
+    private bool _disposed;
+
+    /// <summary>Creates the store; nothing is opened until <see cref="InitializeAsync"/>.</summary>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public SqliteRequestLogStore(SqliteStoreOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid SQLite store options: " + string.Join(" ", errors), nameof(options));
+        }
+
+        _options = options;
+        _timeProvider = timeProvider;
+        DatabasePath = Path.GetFullPath(options.Path);
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <inheritdoc/>
+    /// <remarks>Opens the write connection, creating the file and its folder if needed, and applies pending migrations.</remarks>
+    /// <exception cref="SqliteSchemaException">The file was written by a newer switchyard.</exception>
+    public Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_connection is null)
+            {
+                var connection = SqliteConnectionFactory.Open(_options);
+                try
+                {
+                    SqliteMigrations.Apply(connection, DatabasePath, _timeProvider);
+                    _insert = new RequestLogInsertCommand(connection);
+                }
+                catch
+                {
+                    connection.Dispose();
+                    throw;
+                }
+
+                _connection = connection;
+            }
+            else
+            {
+                SqliteMigrations.Apply(_connection, DatabasePath, _timeProvider);
+            }
+
+            return Task.CompletedTask;
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException(exception);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One <c>BEGIN IMMEDIATE</c> transaction per batch and one prepared <c>INSERT</c> re-bound per row. A database locked by
+    /// another writer fails with <see cref="SqliteException"/> <c>SQLITE_BUSY</c> (5) after <see cref="SqliteStoreOptions.BusyTimeout"/>;
+    /// nothing of the batch is kept on any failure.
+    /// </remarks>
+    public Task WriteBatchAsync(IReadOnlyList<RequestLogEntry> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ArgumentNullException.ThrowIfNull(batch);
+            WriteBatch(batch, cancellationToken);
+            return Task.CompletedTask;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException(exception);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Ordered by time, then by insertion order, both descending. Works without <see cref="InitializeAsync"/> on a migrated file.</remarks>
+    public Task<IReadOnlyList<RequestLogEntry>> QueryAsync(RequestLogQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ArgumentNullException.ThrowIfNull(query);
+            return Task.FromResult(Query(query, cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<IReadOnlyList<RequestLogEntry>>(cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException<IReadOnlyList<RequestLogEntry>>(exception);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _insert?.Dispose();
+            _connection?.Dispose();
+            _insert = null;
+            _connection = null;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void WriteBatch(IReadOnlyList<RequestLogEntry> batch, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_connection is null || _insert is null)
+        {
+            throw new InvalidOperationException("Call InitializeAsync before WriteBatchAsync.");
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        // IMMEDIATE takes the write lock up front: a locked database fails here, before any row is bound.
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        _insert.Enlist(transaction);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _insert.Execute(batch[i]);
+        }
+
+        transaction.Commit();
+    }
+
+    private IReadOnlyList<RequestLogEntry> Query(RequestLogQuery query, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query));
+
+        using var connection = SqliteConnectionFactory.Open(_options);
+        using var command = connection.CreateCommand();
+
+        // Only the shape of the SQL varies (which fixed predicates apply, so SQLite can pick the matching index); every
+        // value travels as a parameter.
+        var sql = new StringBuilder(SelectSql);
+        var keyword = "\nWHERE ";
+        void Where(string predicate)
+        {
+            sql.Append(keyword).Append(predicate);
+            keyword = "\n  AND ";
+        }
+
+        if (query.Route is not null)
+        {
+            Where("route = $route");
+            command.Parameters.AddWithValue("$route", query.Route);
+        }
+
+        if (query.Deployment is not null)
+        {
+            Where("deployment = $deployment");
+            command.Parameters.AddWithValue("$deployment", query.Deployment);
+        }
+
+        if (query.Since is { } since)
+        {
+            // Stored times are truncated to the millisecond, so truncating the bound keeps "at or after" exact.
+            Where("ts_unix_ms >= $since");
+            command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        }
+
+        if (query.ErrorsOnly)
+        {
+            Where("status >= 400");
+        }
+
+        if (query.Status is { } status)
+        {
+            Where("status = $status");
+            command.Parameters.AddWithValue("$status", status);
+        }
+
+        sql.Append("\nORDER BY ts_unix_ms DESC, id DESC\nLIMIT $limit;");
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        command.CommandText = sql.ToString();
+
+        var entries = new List<RequestLogEntry>(Math.Min(query.Limit, 1024));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            entries.Add(ReadEntry(reader));
+        }
+
+        return entries;
+    }
+
+    private static RequestLogEntry ReadEntry(SqliteDataReader reader) => new()
+    {
+        Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)),
+        RequestId = reader.GetString(1),
+        Endpoint = reader.GetString(2),
+        Route = reader.IsDBNull(3) ? null : reader.GetString(3),
+        Deployment = reader.IsDBNull(4) ? null : reader.GetString(4),
+        Attempts = reader.GetInt32(5),
+        Status = reader.GetInt32(6),
+        Stream = reader.GetInt64(7) != 0,
+        LatencyMs = reader.GetDouble(8),
+        TimeToFirstTokenMs = reader.IsDBNull(9) ? null : reader.GetDouble(9),
+        InputTokens = reader.IsDBNull(10) ? null : reader.GetInt32(10),
+        OutputTokens = reader.IsDBNull(11) ? null : reader.GetInt32(11),
+        ErrorType = reader.IsDBNull(12) ? null : reader.GetString(12),
+        ErrorMessage = reader.IsDBNull(13) ? null : reader.GetString(13),
+    };
+}

@@ -1,0 +1,108 @@
+using Microsoft.Data.Sqlite;
+using Switchyard.Storage.RequestLog;
+using Switchyard.Storage.Sqlite;
+using Switchyard.Storage.Tests.Internal;
+
+namespace Switchyard.Storage.Tests.Sqlite;
+
+public sealed class SqliteMigrationsTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 9, 30, 0, TimeSpan.Zero));
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public void All_Versions_RunFromOneWithoutGaps()
+    {
+        Assert.Equal(Enumerable.Range(1, SqliteMigrations.All.Count), SqliteMigrations.All.Select(m => m.Version));
+        Assert.Equal(SqliteMigrations.All.Count, SqliteMigrations.LatestVersion);
+    }
+
+    [Fact]
+    public async Task InitializeAsync_NewFile_RecordsEveryVersionWithItsTime()
+    {
+        await using (var store = NewStore())
+        {
+            await store.InitializeAsync(CancellationToken.None);
+        }
+
+        var rows = Read("SELECT version, applied_at FROM schema_migrations ORDER BY version;");
+
+        Assert.Equal(SqliteMigrations.All.Select(m => (object)(long)m.Version), rows.Select(r => r[0]));
+        Assert.All(rows, r => Assert.Equal("2026-11-21T09:30:00.0000000Z", r[1]));
+    }
+
+    [Fact]
+    public async Task InitializeAsync_Twice_AppliesEachVersionOnceAndKeepsData()
+    {
+        await using (var first = NewStore())
+        {
+            await first.InitializeAsync(CancellationToken.None);
+            await first.WriteBatchAsync([TestEntries.Create(1)], CancellationToken.None);
+            await first.InitializeAsync(CancellationToken.None); // same instance again
+        }
+
+        await using var second = NewStore();
+        await second.InitializeAsync(CancellationToken.None);
+
+        Assert.Equal(SqliteMigrations.All.Count, Read("SELECT version FROM schema_migrations;").Count);
+        var read = await second.QueryAsync(new RequestLogQuery(), CancellationToken.None);
+        Assert.Equal("req-1", Assert.Single(read).RequestId);
+    }
+
+    [Fact]
+    public async Task InitializeAsync_SchemaNewerThanKnown_ThrowsClearErrorAndChangesNothing()
+    {
+        await using (var store = NewStore())
+        {
+            await store.InitializeAsync(CancellationToken.None);
+        }
+
+        var newer = SqliteMigrations.LatestVersion + 7;
+        Execute($"INSERT INTO schema_migrations (version, applied_at) VALUES ({newer}, '2030-01-01T00:00:00Z');");
+
+        await using var again = NewStore();
+        var error = await Assert.ThrowsAsync<SqliteSchemaException>(() => again.InitializeAsync(CancellationToken.None));
+
+        Assert.Equal(newer, error.DatabaseVersion);
+        Assert.Equal(SqliteMigrations.LatestVersion, error.KnownVersion);
+        Assert.Contains(_directory.DatabasePath, error.Message, StringComparison.Ordinal);
+        Assert.Contains("upgrade switchyard", error.Message, StringComparison.Ordinal);
+        Assert.Equal(SqliteMigrations.All.Count + 1, Read("SELECT version FROM schema_migrations;").Count);
+    }
+
+    private SqliteRequestLogStore NewStore() => new(new SqliteStoreOptions { Path = _directory.DatabasePath }, _clock);
+
+    private List<object[]> Read(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<object[]>();
+        while (reader.Read())
+        {
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection($"Data Source={_directory.DatabasePath};Pooling=False");
+        connection.Open();
+        return connection;
+    }
+}

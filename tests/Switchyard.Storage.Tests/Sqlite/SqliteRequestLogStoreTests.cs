@@ -1,0 +1,317 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Switchyard.Storage.RequestLog;
+using Switchyard.Storage.Sqlite;
+using Switchyard.Storage.Sqlite.Internal;
+using Switchyard.Storage.Tests.Internal;
+using Xunit.Abstractions;
+
+namespace Switchyard.Storage.Tests.Sqlite;
+
+public sealed class SqliteRequestLogStoreTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task WriteBatchAsync_EveryField_RoundTrips()
+    {
+        await using var store = await OpenAsync();
+        var full = new RequestLogEntry
+        {
+            Timestamp = new DateTimeOffset(2026, 11, 21, 10, 15, 30, 123, TimeSpan.Zero),
+            RequestId = "req-full",
+            Endpoint = "chat.completions",
+            Route = "chat",
+            Deployment = "llama-vllm",
+            Attempts = 3,
+            Status = 502,
+            Stream = true,
+            LatencyMs = 1234.5678,
+            TimeToFirstTokenMs = 87.25,
+            InputTokens = 1500,
+            OutputTokens = 321,
+            ErrorType = "upstream_error",
+            ErrorMessage = "every deployment of route 'chat' failed: 'quoted', ünïcødé",
+        };
+        var sparse = new RequestLogEntry
+        {
+            Timestamp = full.Timestamp.AddSeconds(1),
+            RequestId = "req-sparse",
+            Endpoint = "embeddings",
+        };
+
+        await store.WriteBatchAsync([full, sparse], CancellationToken.None);
+        var read = await store.QueryAsync(new RequestLogQuery(), CancellationToken.None);
+
+        Assert.Equal([sparse, full], read);
+    }
+
+    [Fact]
+    public async Task WriteBatchAsync_NonUtcOffsetAndSubMillisecond_StoresUtcMilliseconds()
+    {
+        await using var store = await OpenAsync();
+        var local = new DateTimeOffset(2026, 11, 21, 12, 0, 0, 5, TimeSpan.FromHours(2)).AddTicks(4321);
+
+        await store.WriteBatchAsync([TestEntries.Create(0) with { Timestamp = local }], CancellationToken.None);
+        var read = Assert.Single(await store.QueryAsync(new RequestLogQuery(), CancellationToken.None));
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 21, 10, 0, 0, 5, TimeSpan.Zero), read.Timestamp);
+        Assert.Equal(TimeSpan.Zero, read.Timestamp.Offset);
+    }
+
+    [Fact]
+    public async Task QueryAsync_NoFilter_ReturnsNewestFirstAndSameMillisecondByInsertionOrder()
+    {
+        await using var store = await OpenAsync();
+        // Written out of time order, and two entries in the same millisecond.
+        var sameTime = TestEntries.Create(5) with { RequestId = "req-5b" };
+        await store.WriteBatchAsync([TestEntries.Create(3), TestEntries.Create(5), TestEntries.Create(1)], CancellationToken.None);
+        await store.WriteBatchAsync([sameTime, TestEntries.Create(2)], CancellationToken.None);
+
+        var read = await store.QueryAsync(new RequestLogQuery(), CancellationToken.None);
+
+        Assert.Equal(["req-5b", "req-5", "req-3", "req-2", "req-1"], read.Select(e => e.RequestId));
+    }
+
+    [Fact]
+    public async Task QueryAsync_Limit_ReturnsThatManyNewest()
+    {
+        await using var store = await OpenAsync();
+        await store.WriteBatchAsync([.. Enumerable.Range(0, 20).Select(n => TestEntries.Create(n))], CancellationToken.None);
+
+        var read = await store.QueryAsync(new RequestLogQuery { Limit = 3 }, CancellationToken.None);
+
+        Assert.Equal(["req-19", "req-18", "req-17"], read.Select(e => e.RequestId));
+    }
+
+    [Fact]
+    public async Task QueryAsync_RouteFilter_ReturnsOnlyThatRoute()
+    {
+        await using var store = await SeedAsync();
+
+        var read = await store.QueryAsync(new RequestLogQuery { Route = "code" }, CancellationToken.None);
+
+        Assert.Equal(["req-5", "req-4", "req-1"], read.Select(e => e.RequestId));
+    }
+
+    [Fact]
+    public async Task QueryAsync_DeploymentFilter_ReturnsOnlyThatDeployment()
+    {
+        await using var store = await SeedAsync();
+
+        var read = await store.QueryAsync(new RequestLogQuery { Deployment = "gpt" }, CancellationToken.None);
+
+        Assert.Equal(["req-5", "req-2"], read.Select(e => e.RequestId));
+    }
+
+    [Fact]
+    public async Task QueryAsync_ErrorsOnly_ReturnsStatus400AndAbove()
+    {
+        await using var store = await SeedAsync();
+
+        var read = await store.QueryAsync(new RequestLogQuery { ErrorsOnly = true }, CancellationToken.None);
+
+        Assert.Equal(["req-4", "req-3"], read.Select(e => e.RequestId));
+    }
+
+    [Fact]
+    public async Task QueryAsync_Status_ReturnsOnlyThatStatus()
+    {
+        await using var store = await SeedAsync();
+
+        var read = await store.QueryAsync(new RequestLogQuery { Status = 429 }, CancellationToken.None);
+
+        Assert.Equal("req-3", Assert.Single(read).RequestId);
+    }
+
+    [Fact]
+    public async Task QueryAsync_Since_IncludesTheBoundAndLater()
+    {
+        await using var store = await SeedAsync();
+
+        var read = await store.QueryAsync(new RequestLogQuery { Since = TestEntries.Start.AddSeconds(3) }, CancellationToken.None);
+
+        Assert.Equal(["req-5", "req-4", "req-3"], read.Select(e => e.RequestId));
+    }
+
+    [Fact]
+    public async Task QueryAsync_SinceInAnotherOffset_ComparesInstants()
+    {
+        await using var store = await SeedAsync();
+        var sinceInParis = TestEntries.Start.AddSeconds(4).ToOffset(TimeSpan.FromHours(1));
+
+        var read = await store.QueryAsync(new RequestLogQuery { Since = sinceInParis }, CancellationToken.None);
+
+        Assert.Equal(["req-5", "req-4"], read.Select(e => e.RequestId));
+    }
+
+    [Fact]
+    public async Task QueryAsync_FiltersCombined_AppliesAll()
+    {
+        await using var store = await SeedAsync();
+
+        var read = await store.QueryAsync(
+            new RequestLogQuery { Route = "code", ErrorsOnly = true, Since = TestEntries.Start.AddSeconds(2) },
+            CancellationToken.None);
+
+        Assert.Equal("req-4", Assert.Single(read).RequestId);
+    }
+
+    [Fact]
+    public async Task QueryAsync_FilterValueLooksLikeSql_IsTreatedAsAValue()
+    {
+        await using var store = await SeedAsync();
+
+        var read = await store.QueryAsync(new RequestLogQuery { Route = "chat' OR '1'='1" }, CancellationToken.None);
+
+        Assert.Empty(read);
+    }
+
+    [Fact]
+    public async Task QueryAsync_LimitZero_Throws()
+    {
+        await using var store = await OpenAsync();
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.QueryAsync(new RequestLogQuery { Limit = 0 }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task WriteBatchAsync_OneRowFails_KeepsNoRowOfTheBatch()
+    {
+        await using var store = await OpenAsync();
+        RequestLogEntry broken = TestEntries.Create(2) with { RequestId = null! };
+
+        await Assert.ThrowsAsync<SqliteException>(
+            () => store.WriteBatchAsync([TestEntries.Create(0), TestEntries.Create(1), broken], CancellationToken.None));
+        await store.WriteBatchAsync([TestEntries.Create(3)], CancellationToken.None);
+
+        var read = await store.QueryAsync(new RequestLogQuery(), CancellationToken.None);
+        Assert.Equal("req-3", Assert.Single(read).RequestId);
+    }
+
+    [Fact]
+    public async Task WriteBatchAsync_DatabaseLockedByAnotherWriter_ThrowsBusy()
+    {
+        await using var store = await OpenAsync(busyTimeout: TimeSpan.FromMilliseconds(50));
+        await using var locker = OpenLocker();
+
+        var error = await Assert.ThrowsAsync<SqliteException>(() => store.WriteBatchAsync([TestEntries.Create(0)], CancellationToken.None));
+
+        Assert.Equal(5, error.SqliteErrorCode); // SQLITE_BUSY
+    }
+
+    [Fact]
+    public async Task WriteBatchAsync_BeforeInitialize_Throws()
+    {
+        await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = _directory.DatabasePath }, TimeProvider.System);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.WriteBatchAsync([TestEntries.Create(0)], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task InitializeAsync_FolderMissing_CreatesFolderAndFile()
+    {
+        var path = Path.Combine(_directory.Path, "a", "b", "switchyard.db");
+        await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = path }, TimeProvider.System);
+
+        await store.InitializeAsync(CancellationToken.None);
+
+        Assert.True(File.Exists(path));
+        Assert.Equal(path, store.DatabasePath);
+    }
+
+    [Fact]
+    public async Task InitializeAsync_Connection_UsesWalNormalSyncBusyTimeoutAndForeignKeys()
+    {
+        await using var store = await OpenAsync();
+        await using var connection = SqliteConnectionFactory.Open(new SqliteStoreOptions { Path = _directory.DatabasePath });
+
+        Assert.Equal("wal", Pragma(connection, "journal_mode"));
+        Assert.Equal(1L, Pragma(connection, "synchronous")); // NORMAL
+        Assert.Equal(5000L, Pragma(connection, "busy_timeout"));
+        Assert.Equal(1L, Pragma(connection, "foreign_keys"));
+    }
+
+    [Fact]
+    public async Task Constructor_InvalidOptions_ReportsEveryProblem()
+    {
+        var error = Assert.Throws<ArgumentException>(
+            () => new SqliteRequestLogStore(new SqliteStoreOptions { Path = " ", BusyTimeout = TimeSpan.Zero }, TimeProvider.System));
+
+        Assert.Contains("Path", error.Message, StringComparison.Ordinal);
+        Assert.Contains("BusyTimeout", error.Message, StringComparison.Ordinal);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task WriteBatchAsync_ManyRows_ReportsInsertRate()
+    {
+        // A measurement, not a timed assertion: the rate goes to the test output (dotnet test --logger "console;verbosity=detailed").
+        await using var store = await OpenAsync();
+        const int Rows = 200_000;
+        const int BatchSize = 512;
+        var entries = Enumerable.Range(0, Rows).Select(n => TestEntries.Create(n)).ToArray();
+        await store.WriteBatchAsync(entries[..BatchSize], CancellationToken.None); // warm-up: JIT and page cache
+
+        var stopwatch = Stopwatch.StartNew();
+        for (var offset = BatchSize; offset < Rows; offset += BatchSize)
+        {
+            await store.WriteBatchAsync(entries[offset..Math.Min(offset + BatchSize, Rows)], CancellationToken.None);
+        }
+
+        stopwatch.Stop();
+        var rate = (Rows - BatchSize) / stopwatch.Elapsed.TotalSeconds;
+        output.WriteLine($"Inserted {Rows - BatchSize:N0} rows in batches of {BatchSize} in {stopwatch.Elapsed.TotalMilliseconds:N0} ms: {rate:N0} rows/s");
+        var read = await store.QueryAsync(new RequestLogQuery { Limit = 1 }, CancellationToken.None);
+        Assert.Equal($"req-{Rows - 1}", Assert.Single(read).RequestId);
+    }
+
+    private async Task<SqliteRequestLogStore> OpenAsync(TimeSpan? busyTimeout = null)
+    {
+        var options = new SqliteStoreOptions { Path = _directory.DatabasePath };
+        if (busyTimeout is { } timeout)
+        {
+            options = options with { BusyTimeout = timeout };
+        }
+
+        var store = new SqliteRequestLogStore(options, TimeProvider.System);
+        await store.InitializeAsync(CancellationToken.None);
+        return store;
+    }
+
+    // req-0 chat/llama 200, req-1 code/llama 200, req-2 chat/gpt 200, req-3 chat/llama 429, req-4 code/llama 503, req-5 code/gpt 200
+    private async Task<SqliteRequestLogStore> SeedAsync()
+    {
+        var store = await OpenAsync();
+        await store.WriteBatchAsync(
+            [
+                TestEntries.Create(0),
+                TestEntries.Create(1, route: "code"),
+                TestEntries.Create(2, deployment: "gpt"),
+                TestEntries.Create(3, status: 429),
+                TestEntries.Create(4, route: "code", status: 503),
+                TestEntries.Create(5, route: "code", deployment: "gpt"),
+            ],
+            CancellationToken.None);
+        return store;
+    }
+
+    private SqliteConnection OpenLocker()
+    {
+        var connection = new SqliteConnection($"Data Source={_directory.DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "BEGIN EXCLUSIVE;";
+        command.ExecuteNonQuery();
+        return connection;
+    }
+
+    private static object? Pragma(SqliteConnection connection, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA {name};";
+        return command.ExecuteScalar();
+    }
+}
