@@ -1,0 +1,9 @@
+namespace Switchyard.Gateway.Api;
+
+/// <summary>The OpenAI endpoints the gateway forwards.</summary>
+internal enum EndpointKind
+{
+    ChatCompletions,
+    Completions,
+    Embeddings,
+}

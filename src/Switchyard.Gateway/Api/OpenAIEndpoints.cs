@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Gateway.Forwarding;
+using Switchyard.Gateway.Hosting;
+
+namespace Switchyard.Gateway.Api;
+
+/// <summary>Maps the OpenAI-compatible API under <c>/v1</c>.</summary>
+internal static class OpenAIEndpoints
+{
+    public static IEndpointRouteBuilder MapOpenAIEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var forwarder = endpoints.ServiceProvider.GetRequiredService<RequestForwarder>();
+        var runtime = endpoints.ServiceProvider.GetRequiredService<GatewayRuntime>();
+
+        endpoints.MapPost("/v1/chat/completions", context => forwarder.HandleAsync(context, EndpointKind.ChatCompletions));
+        endpoints.MapPost("/v1/completions", context => forwarder.HandleAsync(context, EndpointKind.Completions));
+        endpoints.MapPost("/v1/embeddings", context => forwarder.HandleAsync(context, EndpointKind.Embeddings));
+        endpoints.MapGet("/v1/models", context =>
+        {
+            var body = runtime.ModelsJson;
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = body.Length;
+            return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+        });
+        endpoints.MapGet("/v1/models/{id}", context =>
+        {
+            var id = (string)context.Request.RouteValues["id"]!;
+            if (!runtime.Routes.TryGetRoute(id, out var route))
+            {
+                return ApiErrorWriter.WriteAsync(context, new ApiError(
+                    StatusCodes.Status404NotFound,
+                    ApiError.InvalidRequest,
+                    $"The model '{id}' does not exist on this gateway. Available models: {runtime.Routes.DescribeRoutes()}.",
+                    "model",
+                    "model_not_found"));
+            }
+
+            return context.Response.WriteAsJsonAsync(new ModelInfo(route.Name, "model", 0, "switchyard"), ApiJsonContext.Default.ModelInfo, cancellationToken: context.RequestAborted);
+        });
+
+        // Anything else under /v1 gets OpenAI's 404 shape rather than an empty page.
+        endpoints.Map("/v1/{**rest}", context => ApiErrorWriter.WriteAsync(context, new ApiError(
+            StatusCodes.Status404NotFound,
+            ApiError.InvalidRequest,
+            $"Unknown endpoint: {context.Request.Method} {context.Request.Path}. This gateway serves POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings and GET /v1/models.",
+            null,
+            "unknown_url")));
+        return endpoints;
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Switchyard.Gateway.Diagnostics;
+
+/// <summary>
+/// Source-generated log events of the gateway. Event ids: 1000-1099 forwarding, 1100-1199 hosting. Never log prompt or
+/// completion text, API keys or Authorization headers.
+/// </summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(1000, LogLevel.Warning, "Request {RequestId}: deployment {Deployment} failed ({Kind}): {Detail}")]
+    public static partial void AttemptFailed(ILogger logger, string requestId, string deployment, Fallback.UpstreamFailureKind kind, string detail);
+
+    [LoggerMessage(1001, LogLevel.Warning, "Request {RequestId}: stream from deployment {Deployment} broke after the first chunk ({Kind}): {Detail}; the client got an error event")]
+    public static partial void StreamBrokeAfterCommit(ILogger logger, string requestId, string deployment, Fallback.UpstreamFailureKind kind, string detail);
+
+    [LoggerMessage(1002, LogLevel.Information, "Request {RequestId}: stream from deployment {Deployment} ended without [DONE] after its finish_reason; [DONE] was added")]
+    public static partial void MissingDoneAdded(ILogger logger, string requestId, string deployment);
+
+    [LoggerMessage(1003, LogLevel.Debug, "Request {RequestId}: client disconnected; upstream call cancelled")]
+    public static partial void ClientGone(ILogger logger, string requestId);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Request {RequestId}: the request log queue is full; entry dropped")]
+    public static partial void RequestLogDropped(ILogger logger, string requestId);
+
+    [LoggerMessage(1100, LogLevel.Information, "Switchyard listening on {Urls}: {Routes} routes, {Deployments} deployments")]
+    public static partial void Listening(ILogger logger, string urls, int routes, int deployments);
+}

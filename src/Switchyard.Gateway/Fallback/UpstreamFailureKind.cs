@@ -1,0 +1,35 @@
+namespace Switchyard.Gateway.Fallback;
+
+/// <summary>How an attempt at one deployment failed.</summary>
+internal enum UpstreamFailureKind
+{
+    /// <summary>No TCP (or TLS) connection could be made, or it was refused or reset before any response.</summary>
+    Connect,
+
+    /// <summary>The connect, first-token, idle or total timeout ran out.</summary>
+    Timeout,
+
+    /// <summary>The upstream answered 429.</summary>
+    RateLimited,
+
+    /// <summary>The upstream answered 5xx (or 408).</summary>
+    ServerError,
+
+    /// <summary>The upstream rejected the gateway itself (401, 403, 404): a configuration problem, not the client's.</summary>
+    Rejected,
+
+    /// <summary>The upstream rejected the request as the client sent it (400, 413, 415, 422): passed on to the client.</summary>
+    ClientError,
+
+    /// <summary>The prompt does not fit the deployment's context window: another deployment may be larger.</summary>
+    ContextLength,
+
+    /// <summary>The upstream answered 2xx but the body or stream was cut, malformed or not what the protocol says.</summary>
+    BrokenResponse,
+
+    /// <summary>The deployment is at its concurrency cap; it was not called.</summary>
+    Saturated,
+
+    /// <summary>The client went away; nothing is to be tried or answered.</summary>
+    ClientGone,
+}

@@ -1,0 +1,39 @@
+using Switchyard.Gateway.Fallback;
+
+namespace Switchyard.Gateway.Forwarding;
+
+/// <summary>What one attempt at one deployment came to.</summary>
+internal readonly struct AttemptResult
+{
+    private AttemptResult(UpstreamFailure? failure, bool committed, Usage? usage, long firstByteTimestamp, int status)
+    {
+        Failure = failure;
+        Committed = committed;
+        Usage = usage;
+        FirstByteTimestamp = firstByteTimestamp;
+        Status = status;
+    }
+
+    /// <summary>Why it failed, or null when the client got a whole answer.</summary>
+    public UpstreamFailure? Failure { get; }
+
+    /// <summary>Whether bytes reached the client: after that, no other deployment can be tried.</summary>
+    public bool Committed { get; }
+
+    public Usage? Usage { get; }
+
+    /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the first byte sent to the client, or 0.</summary>
+    public long FirstByteTimestamp { get; }
+
+    /// <summary>The HTTP status the client got, when committed.</summary>
+    public int Status { get; }
+
+    public static AttemptResult Success(Usage? usage, long firstByteTimestamp)
+        => new(null, committed: true, usage, firstByteTimestamp, StatusCodes.Status200OK);
+
+    public static AttemptResult Failed(UpstreamFailure failure) => new(failure, committed: false, null, 0, 0);
+
+    /// <summary>A stream that broke after the client had its first chunk: the client got an error event, not a lie.</summary>
+    public static AttemptResult FailedAfterCommit(UpstreamFailure failure, Usage? usage, long firstByteTimestamp)
+        => new(failure, committed: true, usage, firstByteTimestamp, StatusCodes.Status200OK);
+}

@@ -1,0 +1,385 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using Switchyard.Gateway.Api;
+using Switchyard.Gateway.Diagnostics;
+using Switchyard.Gateway.Fallback;
+using Switchyard.Gateway.Forwarding.Internal;
+using Switchyard.Gateway.Routing;
+
+namespace Switchyard.Gateway.Forwarding;
+
+internal sealed partial class RequestForwarder
+{
+    private static readonly StreamPipeReaderOptions UpstreamReaderOptions = new(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: false);
+
+    private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
+
+    private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
+
+    private static ReadOnlySpan<byte> DoneEvent => "data: [DONE]\n\n"u8;
+
+    /// <summary>
+    /// Relays an upstream SSE stream event by event. Headers reach the client only with the first valid event, so a stream
+    /// that fails before it can still fail over. Each event is validated as JSON: a malformed, cut or stalled stream
+    /// ends in an error event, never in a silent truncation the client would take for a complete answer.
+    /// </summary>
+    private async Task<AttemptResult> RelayStreamAsync(
+        HttpContext context,
+        HttpResponseMessage response,
+        Deployment deployment,
+        ParsedRequest parsed,
+        string requestId,
+        CancellationTokenSource cts,
+        long attemptStart)
+    {
+        var timeouts = deployment.Config.Timeouts;
+        var stream = await response.Content.ReadAsStreamAsync(cts.Token);
+        var reader = PipeReader.Create(stream, UpstreamReaderOptions);
+        var state = new StreamState(deployment.Name, !parsed.IncludeUsage);
+        var output = context.Response.BodyWriter;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(cts.Token);
+                var buffer = result.Buffer;
+                var outcome = ProcessEvents(ref buffer, result.IsCompleted, ref state, context, output);
+                reader.AdvanceTo(buffer.Start, buffer.End);
+
+                if (state.PendingFlush)
+                {
+                    state.PendingFlush = false;
+                    var flush = await output.FlushAsync(context.RequestAborted);
+                    if (flush.IsCompleted || flush.IsCanceled)
+                    {
+                        return AttemptResult.Failed(new UpstreamFailure(UpstreamFailureKind.ClientGone, deployment.Name, "the client disconnected"));
+                    }
+                }
+
+                if (outcome == StreamOutcome.Done)
+                {
+                    return AttemptResult.Success(state.Usage, state.FirstByte);
+                }
+
+                if (outcome == StreamOutcome.Failed)
+                {
+                    return await FailStreamAsync(context, output, state, state.Failure!);
+                }
+
+                if (result.IsCompleted)
+                {
+                    if (state.SawFinishReason)
+                    {
+                        // COMPAT: some servers close after the finish chunk without [DONE]; the answer is complete, so
+                        // the client gets the [DONE] its SDK waits for.
+                        GatewayLog.MissingDoneAdded(_logger, requestId, deployment.Name);
+                        output.Write(DoneEvent);
+                        await output.FlushAsync(context.RequestAborted);
+                        return AttemptResult.Success(state.Usage, state.FirstByte);
+                    }
+
+                    var cut = new UpstreamFailure(
+                        UpstreamFailureKind.BrokenResponse,
+                        deployment.Name,
+                        state.Committed ? $"the stream ended after {state.Events} events without a finish_reason or [DONE]" : "the stream ended before its first event");
+                    return await FailStreamAsync(context, output, state, cut);
+                }
+
+                // The next chunk is due within first_token (idle), and the whole attempt within total.
+                var remaining = timeouts.Total - _time.GetElapsedTime(attemptStart);
+                cts.CancelAfter(remaining < timeouts.FirstToken ? remaining : timeouts.FirstToken);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)
+        {
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                return AttemptResult.Failed(new UpstreamFailure(UpstreamFailureKind.ClientGone, deployment.Name, "the client disconnected"));
+            }
+
+            var failure = e is OperationCanceledException
+                ? new UpstreamFailure(UpstreamFailureKind.Timeout, deployment.Name, state.Committed
+                    ? $"the stream stalled after {state.Events} events (no chunk within {Describe(timeouts.FirstToken)}, or the total {Describe(timeouts.Total)} ran out)"
+                    : $"no first chunk within the first_token timeout ({Describe(timeouts.FirstToken)})")
+                : new UpstreamFailure(UpstreamFailureKind.BrokenResponse, deployment.Name, state.Committed
+                    ? $"the stream was cut after {state.Events} events: {e.Message}"
+                    : $"the stream was cut before its first event: {e.Message}");
+            return await FailStreamAsync(context, output, state, failure);
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+            if (state.Scratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(state.Scratch);
+            }
+        }
+    }
+
+    /// <summary>Before the first byte: a plain failure (the next deployment is tried). After: an error event, then the end.</summary>
+    private static async Task<AttemptResult> FailStreamAsync(HttpContext context, PipeWriter output, StreamState state, UpstreamFailure failure)
+    {
+        if (!state.Committed)
+        {
+            return AttemptResult.Failed(failure);
+        }
+
+        if (!state.ErrorForwarded && !context.RequestAborted.IsCancellationRequested)
+        {
+            output.Write(DataPrefix);
+            ApiErrorWriter.Write(output, new ApiError(
+                StatusCodes.Status502BadGateway,
+                ApiError.UpstreamErrorType,
+                $"Deployment '{failure.Deployment}' failed mid-stream: {failure.Detail}. The answer above is incomplete.",
+                null,
+                "stream_interrupted"));
+            output.Write(EventEnd);
+            try
+            {
+                await output.FlushAsync(context.RequestAborted);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                // The client left while being told; nothing more to do.
+            }
+        }
+
+        return AttemptResult.FailedAfterCommit(failure, state.Usage, state.FirstByte);
+    }
+
+    /// <summary>
+    /// Parses the complete SSE events in <paramref name="buffer"/> and writes what the client should see. Leaves
+    /// <paramref name="buffer"/> at the start of the first incomplete event.
+    /// </summary>
+    private StreamOutcome ProcessEvents(ref ReadOnlySequence<byte> buffer, bool isCompleted, ref StreamState state, HttpContext context, PipeWriter output)
+    {
+        var sequence = new SequenceReader<byte>(buffer);
+        var eventStart = sequence.Position;
+        ReadOnlySequence<byte> data = default;
+        var hasData = false;
+        while (true)
+        {
+            ReadOnlySequence<byte> line;
+            if (!sequence.TryReadTo(out line, (byte)'\n'))
+            {
+                if (!isCompleted || sequence.End)
+                {
+                    break;
+                }
+
+                // The stream ended without a final newline: take the rest as a last line.
+                line = sequence.UnreadSequence;
+                sequence.AdvanceToEnd();
+            }
+
+            if (line.Length > 0 && line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r')
+            {
+                line = line.Slice(0, line.Length - 1);
+            }
+
+            if (line.Length == 0 || (isCompleted && sequence.End))
+            {
+                if (line.Length > 0)
+                {
+                    hasData |= TryData(line, ref data);
+                }
+
+                if (hasData)
+                {
+                    var outcome = HandleEvent(data, ref state, context, output);
+                    hasData = false;
+                    if (outcome != StreamOutcome.Continue)
+                    {
+                        buffer = buffer.Slice(sequence.Position);
+                        return outcome;
+                    }
+                }
+
+                eventStart = sequence.Position;
+                continue;
+            }
+
+            if (TryData(line, ref data))
+            {
+                if (hasData)
+                {
+                    // Several data lines in one event: the SSE spec joins them with '\n'. No LLM server sends this for
+                    // JSON chunks; refuse it rather than guess.
+                    state.Failure = new UpstreamFailure(UpstreamFailureKind.BrokenResponse, state.Deployment, "an event with several data lines");
+                    return StreamOutcome.Failed;
+                }
+
+                hasData = true;
+            }
+
+            // Comments (":" keep-alives), "event:", "id:" and "retry:" lines carry nothing the client needs.
+        }
+
+        buffer = buffer.Slice(eventStart);
+        return StreamOutcome.Continue;
+    }
+
+    private static bool TryData(ReadOnlySequence<byte> line, ref ReadOnlySequence<byte> data)
+    {
+        if (line.Length < 5 || (line.FirstSpan.Length >= 5 ? !line.FirstSpan.StartsWith("data:"u8) : !StartsWithData(line)))
+        {
+            return false;
+        }
+
+        data = line.Slice(5);
+        if (data.Length > 0 && data.FirstSpan[0] == (byte)' ')
+        {
+            data = data.Slice(1);
+        }
+
+        return true;
+    }
+
+    private static bool StartsWithData(ReadOnlySequence<byte> line)
+    {
+        Span<byte> head = stackalloc byte[5];
+        line.Slice(0, 5).CopyTo(head);
+        return head.SequenceEqual("data:"u8);
+    }
+
+    private StreamOutcome HandleEvent(ReadOnlySequence<byte> data, ref StreamState state, HttpContext context, PipeWriter output)
+    {
+        ReadOnlySpan<byte> payload;
+        if (data.IsSingleSegment)
+        {
+            payload = data.FirstSpan;
+        }
+        else
+        {
+            var length = (int)data.Length;
+            if (state.Scratch is null || state.Scratch.Length < length)
+            {
+                if (state.Scratch is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(state.Scratch);
+                }
+
+                state.Scratch = ArrayPool<byte>.Shared.Rent(length);
+            }
+
+            data.CopyTo(state.Scratch);
+            payload = state.Scratch.AsSpan(0, length);
+        }
+
+        if (payload.SequenceEqual("[DONE]"u8))
+        {
+            if (!state.Committed)
+            {
+                state.Failure = new UpstreamFailure(UpstreamFailureKind.BrokenResponse, state.Deployment, "the stream sent [DONE] before any chunk");
+                return StreamOutcome.Failed;
+            }
+
+            output.Write(DoneEvent);
+            state.PendingFlush = true;
+            return StreamOutcome.Done;
+        }
+
+        var chunk = ChunkInspector.Inspect(payload);
+        if (chunk.Malformed)
+        {
+            state.Failure = new UpstreamFailure(UpstreamFailureKind.BrokenResponse, state.Deployment, $"event {state.Events + 1} is not valid JSON");
+            return StreamOutcome.Failed;
+        }
+
+        if (chunk.IsError)
+        {
+            var message = UpstreamErrorReader.Describe(payload.ToArray(), out _);
+            state.Failure = new UpstreamFailure(UpstreamFailureKind.ServerError, state.Deployment, $"the stream carried an error: {message}");
+            if (state.Committed)
+            {
+                // Already in OpenAI's error shape: the client's SDK raises it as it is.
+                WriteEvent(output, payload);
+                state.PendingFlush = true;
+                state.ErrorForwarded = true;
+            }
+
+            return StreamOutcome.Failed;
+        }
+
+        if (chunk.Usage is { } usage)
+        {
+            state.Usage = usage;
+        }
+
+        state.SawFinishReason |= chunk.HasFinishReason;
+        state.Events++;
+        if (state.StripUsage && chunk.IsUsageOnly)
+        {
+            // The client did not ask for usage: the gateway did, for its own accounting; the extra chunk is not relayed.
+            return StreamOutcome.Continue;
+        }
+
+        if (!state.Committed)
+        {
+            Commit(context, ref state);
+        }
+
+        if (state.StripUsage && payload.IndexOf(UsageNull) is var at and >= 0)
+        {
+            // Asking for usage makes servers add "usage":null to every chunk; a client that did not ask never sees it.
+            output.Write(DataPrefix);
+            output.Write(payload[..at]);
+            output.Write(payload[(at + UsageNull.Length)..]);
+            output.Write(EventEnd);
+        }
+        else
+        {
+            WriteEvent(output, payload);
+        }
+
+        state.PendingFlush = true;
+        return StreamOutcome.Continue;
+    }
+
+    private static ReadOnlySpan<byte> UsageNull => ",\"usage\":null"u8;
+
+    private void Commit(HttpContext context, ref StreamState state)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        // Tells nginx in front of the gateway not to buffer the stream.
+        response.Headers["X-Accel-Buffering"] = "no";
+        state.Committed = true;
+        state.FirstByte = _time.GetTimestamp();
+    }
+
+    private static void WriteEvent(PipeWriter output, ReadOnlySpan<byte> payload)
+    {
+        var span = output.GetSpan(payload.Length + DataPrefix.Length + EventEnd.Length);
+        DataPrefix.CopyTo(span);
+        payload.CopyTo(span[DataPrefix.Length..]);
+        EventEnd.CopyTo(span[(DataPrefix.Length + payload.Length)..]);
+        output.Advance(payload.Length + DataPrefix.Length + EventEnd.Length);
+    }
+
+    private enum StreamOutcome
+    {
+        Continue,
+        Done,
+        Failed,
+    }
+
+    /// <summary>The state of one relayed stream.</summary>
+    private struct StreamState(string deployment, bool stripUsage)
+    {
+        public readonly string Deployment = deployment;
+        public readonly bool StripUsage = stripUsage;
+        public bool Committed;
+        public bool PendingFlush;
+        public bool SawFinishReason;
+        public bool ErrorForwarded;
+        public int Events;
+        public long FirstByte;
+        public Usage? Usage;
+        public UpstreamFailure? Failure;
+        public byte[]? Scratch;
+    }
+}

@@ -1,0 +1,324 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using Microsoft.Extensions.Logging;
+using Switchyard.Gateway.Api;
+using Switchyard.Gateway.Diagnostics;
+using Switchyard.Gateway.Fallback;
+using Switchyard.Gateway.Hosting;
+using Switchyard.Gateway.Routing;
+using Switchyard.Storage.RequestLog;
+
+namespace Switchyard.Gateway.Forwarding;
+
+/// <summary>
+/// Forwards one OpenAI request to the deployments of its route, in order, until one answers.
+/// </summary>
+/// <remarks>
+/// <code>
+/// read body (bounded) ─► parse (model, stream, ranges) ─► route lookup
+///   for each deployment of the route:
+///     concurrency slot? ─no─► next
+///     splice body (model name, include_usage) ─► send ─► status?
+///        2xx JSON  ─► buffer, validate, read usage ─► answer ─► done
+///        2xx SSE   ─► wait for the first valid event ─► commit headers ─► relay event by event ─► done
+///        failure before commit ─► FailoverPolicy: next deployment, or answer the error
+///        failure after commit  ─► error event in the stream (never a silent truncation)
+///   ─► request log entry (bounded queue)
+/// </code>
+/// Failover happens only before the first byte reaches the client. A client that disconnects cancels the upstream call.
+/// </remarks>
+internal sealed partial class RequestForwarder
+{
+    /// <summary>Largest upstream answer buffered for a non-streaming request (a broken upstream must not exhaust memory).</summary>
+    private const int MaxResponseBytes = 256 * 1024 * 1024;
+
+    /// <summary>Largest upstream error body read; errors are small, a server that sends more is cut off here.</summary>
+    private const int MaxErrorBytes = 64 * 1024;
+
+    private static readonly string[] AttemptCounts = [.. Enumerable.Range(0, 17).Select(i => i.ToString(CultureInfo.InvariantCulture))];
+
+    private readonly GatewayRuntime _runtime;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public RequestForwarder(GatewayRuntime runtime, TimeProvider time, ILogger<RequestForwarder> logger)
+    {
+        _runtime = runtime;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context, EndpointKind endpoint)
+    {
+        var start = _time.GetTimestamp();
+        var requestId = RequestIds.FromRequest(context);
+        var response = context.Response;
+        response.Headers["x-request-id"] = requestId;
+
+        var table = _runtime.Routes;
+        var log = new LogFields { Endpoint = endpoint };
+        byte[]? body = null;
+        byte[]? scratch = null;
+        try
+        {
+            (body, var bodyLength, var readError) = await ReadBodyAsync(context, _runtime.Config.Server.MaxRequestBodyBytes);
+            if (readError is { } tooLarge)
+            {
+                log.Status = tooLarge.Status;
+                log.Error = tooLarge;
+                await ApiErrorWriter.WriteAsync(context, tooLarge);
+                return;
+            }
+
+            if (body is null)
+            {
+                log.Status = StatusCodes.Status499ClientClosedRequest;
+                return;
+            }
+
+            if (!TryPrepare(body.AsSpan(0, bodyLength), endpoint, table, out var parsed, out var route, out var prepareError))
+            {
+                log.Status = prepareError.Status;
+                log.Error = prepareError;
+                await ApiErrorWriter.WriteAsync(context, prepareError);
+                return;
+            }
+
+            log.Route = route.Name;
+            log.Stream = parsed.Stream;
+            response.Headers["x-switchyard-route"] = route.Name;
+
+            var deployments = route.Deployments;
+            var maxModel = 0;
+            foreach (var d in deployments)
+            {
+                maxModel = Math.Max(maxModel, d.EncodedModel.Length);
+            }
+
+            scratch = ArrayPool<byte>.Shared.Rent(UpstreamBody.MaxLength(bodyLength, maxModel));
+            List<UpstreamFailure>? failures = null;
+            foreach (var deployment in deployments)
+            {
+                if (!deployment.TryAcquire())
+                {
+                    (failures ??= []).Add(new UpstreamFailure(UpstreamFailureKind.Saturated, deployment.Name, $"at its max_concurrency of {deployment.Config.MaxConcurrency}"));
+                    continue;
+                }
+
+                log.Attempts++;
+                log.Deployment = deployment.Name;
+                AttemptResult result;
+                try
+                {
+                    var length = UpstreamBody.Build(body.AsSpan(0, bodyLength), parsed, deployment.EncodedModel, scratch);
+                    result = await AttemptAsync(context, endpoint, deployment, parsed, scratch.AsMemory(0, length), requestId, log.Attempts, route.Name);
+                }
+                finally
+                {
+                    deployment.Release();
+                }
+
+                log.Usage = result.Usage ?? log.Usage;
+                log.FirstByte = result.FirstByteTimestamp;
+                if (result.Failure is not { } failure)
+                {
+                    log.Status = result.Status;
+                    return;
+                }
+
+                if (result.Committed)
+                {
+                    // The client already has part of a stream: it got an error event; nothing else can be tried.
+                    GatewayLog.StreamBrokeAfterCommit(_logger, requestId, deployment.Name, failure.Kind, failure.Detail);
+                    log.Status = StatusCodes.Status502BadGateway;
+                    log.Error = new ApiError(StatusCodes.Status502BadGateway, ApiError.UpstreamErrorType, failure.Detail, Code: "stream_interrupted");
+                    return;
+                }
+
+                if (failure.Kind == UpstreamFailureKind.ClientGone)
+                {
+                    GatewayLog.ClientGone(_logger, requestId);
+                    log.Status = StatusCodes.Status499ClientClosedRequest;
+                    return;
+                }
+
+                GatewayLog.AttemptFailed(_logger, requestId, deployment.Name, failure.Kind, failure.Detail);
+                (failures ??= []).Add(failure);
+                if (!FailoverPolicy.ShouldTryNext(failure))
+                {
+                    break;
+                }
+            }
+
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                log.Status = StatusCodes.Status499ClientClosedRequest;
+                return;
+            }
+
+            response.Headers["x-switchyard-attempts"] = Count(log.Attempts);
+            var last = failures![^1];
+            if (last.UpstreamBody is { } upstreamBody && last.Kind is UpstreamFailureKind.ClientError or UpstreamFailureKind.ContextLength)
+            {
+                // The client's own mistake: pass the upstream's error on as it came (OpenAI's format already).
+                response.Headers["x-switchyard-deployment"] = last.Deployment;
+                log.Status = last.UpstreamStatus;
+                log.Error = new ApiError(last.UpstreamStatus, ApiError.InvalidRequest, last.Detail);
+                response.StatusCode = last.UpstreamStatus;
+                response.ContentType = "application/json";
+                response.ContentLength = upstreamBody.Length;
+                await response.Body.WriteAsync(upstreamBody, context.RequestAborted);
+                return;
+            }
+
+            var error = FailureMapper.ToApiError(route.Name, failures);
+            log.Status = error.Status;
+            log.Error = error;
+            await ApiErrorWriter.WriteAsync(context, error);
+        }
+        catch (Exception e) when (context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        {
+            log.Status = StatusCodes.Status499ClientClosedRequest;
+        }
+        finally
+        {
+            if (body is not null)
+            {
+                ArrayPool<byte>.Shared.Return(body);
+            }
+
+            if (scratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
+
+            Record(requestId, start, ref log);
+        }
+    }
+
+    private static string Count(int attempts) => attempts < AttemptCounts.Length ? AttemptCounts[attempts] : attempts.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Parses the body and finds the route. Synchronous so the model name can live on the stack.</summary>
+    private static bool TryPrepare(ReadOnlySpan<byte> body, EndpointKind endpoint, RouteTable table, out ParsedRequest parsed, out Route route, out ApiError error)
+    {
+        Span<char> model = stackalloc char[256];
+        route = null!;
+        if (!RequestParser.TryParse(body, endpoint, model, out parsed, out var modelChars, out error))
+        {
+            return false;
+        }
+
+        if (!table.TryGetRoute(model[..modelChars], out route))
+        {
+            error = new ApiError(
+                StatusCodes.Status404NotFound,
+                ApiError.InvalidRequest,
+                $"The model '{model[..modelChars]}' does not exist on this gateway. Available models: {table.DescribeRoutes()}.",
+                "model",
+                "model_not_found");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the whole request body into a pooled array, refusing more than <paramref name="limit"/> bytes.
+    /// Returns a null array when the client went away.
+    /// </summary>
+    private static async ValueTask<(byte[]? Body, int Length, ApiError? Error)> ReadBodyAsync(HttpContext context, long limit)
+    {
+        var request = context.Request;
+        if (request.ContentLength is { } declared && declared > limit)
+        {
+            return (null, 0, TooLarge(declared, limit));
+        }
+
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(context.RequestAborted);
+            var buffer = result.Buffer;
+            if (buffer.Length > limit)
+            {
+                reader.AdvanceTo(buffer.End);
+                return (null, 0, TooLarge(null, limit));
+            }
+
+            if (result.IsCompleted)
+            {
+                var length = (int)buffer.Length;
+                var array = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+                buffer.CopyTo(array);
+                reader.AdvanceTo(buffer.End);
+                return (array, length, null);
+            }
+
+            if (result.IsCanceled)
+            {
+                return (null, 0, null);
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private static ApiError TooLarge(long? declared, long limit) => new(
+        StatusCodes.Status413PayloadTooLarge,
+        ApiError.InvalidRequest,
+        (declared is { } size ? $"The request body is {size:N0} bytes" : "The request body is larger than the limit")
+            + $"; this gateway accepts at most {limit:N0} bytes (server.max_request_body_bytes). Send a smaller request or raise the limit.",
+        null,
+        "request_too_large");
+
+    private void Record(string requestId, long start, ref LogFields log)
+    {
+        var writer = _runtime.RequestLog;
+        if (writer is null)
+        {
+            return;
+        }
+
+        var entry = new RequestLogEntry
+        {
+            Timestamp = _time.GetUtcNow() - _time.GetElapsedTime(start),
+            RequestId = requestId,
+            Endpoint = log.Endpoint switch
+            {
+                EndpointKind.ChatCompletions => "chat.completions",
+                EndpointKind.Completions => "completions",
+                _ => "embeddings",
+            },
+            Route = log.Route,
+            Deployment = log.Deployment,
+            Attempts = log.Attempts,
+            Status = log.Status,
+            Stream = log.Stream,
+            LatencyMs = _time.GetElapsedTime(start).TotalMilliseconds,
+            TimeToFirstTokenMs = log.Stream && log.FirstByte != 0 ? _time.GetElapsedTime(start, log.FirstByte).TotalMilliseconds : null,
+            InputTokens = log.Usage?.PromptTokens,
+            OutputTokens = log.Usage?.CompletionTokens,
+            ErrorType = log.Error?.Code ?? log.Error?.Type,
+            ErrorMessage = log.Error?.Message,
+        };
+        if (!writer.TryWrite(entry))
+        {
+            GatewayLog.RequestLogDropped(_logger, requestId);
+        }
+    }
+
+    /// <summary>What the request log needs, gathered as the request goes.</summary>
+    private struct LogFields
+    {
+        public EndpointKind Endpoint;
+        public string? Route;
+        public string? Deployment;
+        public int Attempts;
+        public int Status;
+        public bool Stream;
+        public long FirstByte;
+        public Usage? Usage;
+        public ApiError? Error;
+    }
+}

@@ -1,0 +1,153 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Switchyard.Gateway.Api;
+using Switchyard.Gateway.Configuration;
+using Switchyard.Gateway.Diagnostics;
+using Switchyard.Gateway.Forwarding;
+using Switchyard.Gateway.Hosting;
+using Switchyard.Storage.RequestLog;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Gateway;
+
+/// <summary>
+/// A running gateway: Kestrel serving the OpenAI-compatible API for one <see cref="GatewayConfig"/>, with its request
+/// log. <c>switchyard serve</c>, <c>switchyard demo</c> and the functional tests all start it through here.
+/// </summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly GatewayRuntime _runtime;
+    private readonly RequestLogWriter? _requestLog;
+    private bool _disposed;
+
+    private GatewayHost(WebApplication app, GatewayRuntime runtime, RequestLogWriter? requestLog, IReadOnlyList<Uri> urls)
+    {
+        _app = app;
+        _runtime = runtime;
+        _requestLog = requestLog;
+        Urls = urls;
+    }
+
+    /// <summary>The addresses Kestrel listens on, with real ports.</summary>
+    public IReadOnlyList<Uri> Urls { get; }
+
+    /// <summary>The first listen address; clients use <c>{BaseAddress}v1</c> as their OpenAI base URL.</summary>
+    public Uri BaseAddress => Urls[0];
+
+    /// <summary>The configuration being served.</summary>
+    public GatewayConfig Config => _runtime.Config;
+
+    /// <summary>The request log writer, when the log is enabled.</summary>
+    public RequestLogWriter? RequestLog => _requestLog;
+
+    /// <summary>Opens the store, binds the listeners and starts serving.</summary>
+    public static async Task<GatewayHost> StartAsync(GatewayConfig config, GatewayHostOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        options ??= new GatewayHostOptions();
+        var time = options.TimeProvider;
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Switchyard" });
+        builder.Logging.ClearProviders();
+        if (options.ConsoleLogging)
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Switchyard", options.MinimumLogLevel);
+        builder.WebHost.UseUrls((options.Urls ?? config.Server.Listen).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // The body limit is enforced by the forwarder, which answers 413 in OpenAI's format; Kestrel's own check
+            // would answer with an empty page.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+
+        var loggerFactory = LoggerFactory.Create(logging =>
+        {
+            if (options.ConsoleLogging)
+            {
+                logging.AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "HH:mm:ss ";
+                });
+            }
+
+            logging.SetMinimumLevel(options.MinimumLogLevel);
+        });
+
+        RequestLogWriter? requestLog = null;
+        if (config.RequestLog.Enabled)
+        {
+            var store = options.RequestLogStore ?? new SqliteRequestLogStore(new SqliteStoreOptions { Path = config.Storage.Path }, time);
+            await store.InitializeAsync(cancellationToken);
+            requestLog = new RequestLogWriter(
+                store,
+                new RequestLogWriterOptions
+                {
+                    Capacity = config.RequestLog.QueueCapacity,
+                    BatchSize = config.RequestLog.BatchSize,
+                    FlushInterval = config.RequestLog.FlushInterval,
+                },
+                loggerFactory.CreateLogger<RequestLogWriter>(),
+                time);
+        }
+
+        var runtime = new GatewayRuntime(config, requestLog, time);
+        builder.Services.AddSingleton(runtime);
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton<RequestForwarder>();
+
+        var app = builder.Build();
+        app.MapOpenAIEndpoints();
+        app.MapHealthEndpoints();
+        await app.StartAsync(cancellationToken);
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var urls = addresses.Select(a => new Uri(a.EndsWith('/') ? a : a + "/")).ToArray();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<GatewayHost>();
+        GatewayLog.Listening(logger, string.Join(", ", addresses), runtime.Routes.RouteNames.Length, runtime.Routes.Deployments.Length);
+        return new GatewayHost(app, runtime, requestLog, urls);
+    }
+
+    /// <summary>Completes when the host is asked to stop (Ctrl-C, SIGTERM) or <paramref name="cancellationToken"/> fires.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops taking requests, lets those in flight finish, then drains the request log.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            await _app.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+            if (_requestLog is not null)
+            {
+                await _requestLog.DisposeAsync();
+            }
+
+            _runtime.Dispose();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Logging;
+using Switchyard.Storage.RequestLog;
+
+namespace Switchyard.Gateway;
+
+/// <summary>How a <see cref="GatewayHost"/> runs, beyond what the configuration file says.</summary>
+public sealed record GatewayHostOptions
+{
+    /// <summary>Listen URLs overriding <c>server.listen</c> (e.g. <c>http://127.0.0.1:0</c> for an ephemeral port).</summary>
+    public string? Urls { get; init; }
+
+    /// <summary>Write logs to the console (the CLI does; tests do not).</summary>
+    public bool ConsoleLogging { get; init; }
+
+    /// <summary>Lowest level logged for Switchyard's own categories; the framework logs warnings and above.</summary>
+    public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>The clock; tests inject a fake one.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The request log store; when null, the store named by the configuration is opened (the SQLite file).
+    /// The host owns and disposes it either way.
+    /// </summary>
+    public IRequestLogStore? RequestLogStore { get; init; }
+}
