@@ -10,6 +10,11 @@ public interface IRequestLogStore : IAsyncDisposable
     Task InitializeAsync(CancellationToken cancellationToken);
 
     /// <summary>Writes a batch in one transaction. Throws on failure; the caller counts and reports it.</summary>
+    /// <remarks>
+    /// The list belongs to the caller and is reused after the returned task completes: copy what must outlive the call.
+    /// Failures that a retry can cure (a locked database) should surface as <c>SqliteException</c> BUSY/LOCKED or as a
+    /// <see cref="System.Data.Common.DbException"/> whose <c>IsTransient</c> is true.
+    /// </remarks>
     Task WriteBatchAsync(IReadOnlyList<RequestLogEntry> batch, CancellationToken cancellationToken);
 
     /// <summary>Reads entries, newest first.</summary>
