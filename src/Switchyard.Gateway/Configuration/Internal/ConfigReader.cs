@@ -1,0 +1,243 @@
+using System.Collections.Immutable;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Switchyard.Gateway.Configuration.Internal;
+
+/// <summary>
+/// Walks the YAML representation model of a <c>switchyard.yaml</c> and builds a <see cref="GatewayConfig"/>, recording every
+/// problem with its line instead of stopping at the first.
+/// </summary>
+/// <remarks>
+/// <code>
+/// root ─► server, storage, request_log      (independent)
+///      ─► providers ─► names ─┐
+///      ─► deployments ◄───────┘ (provider must exist) ─► names ─┐
+///      ─► routes ◄──────────────────────────────────────────────┘ (deployments must exist)
+/// </code>
+/// Sections are read in that order whatever their order in the file. References are checked against the names
+/// <em>declared</em> in the file, not against entries that validated, so one broken provider gives one error rather than
+/// one more for every deployment that uses it. A snapshot is built only when nothing at all was wrong.
+/// </remarks>
+internal sealed partial class ConfigReader(string file, Func<string, string?> environment, List<ConfigError> errors)
+{
+    /// <summary>The key reported for problems with the file as a whole.</summary>
+    internal const string FileKey = "(file)";
+
+    private static readonly string[] RootKeys = ["server", "storage", "request_log", "providers", "deployments", "routes"];
+    private static readonly string[] ServerKeys = ["listen", "max_request_body_bytes"];
+    private static readonly string[] StorageKeys = ["kind", "path"];
+    private static readonly string[] RequestLogKeys = ["enabled", "queue_capacity", "batch_size", "flush_interval"];
+
+    private static readonly (string Word, StorageKind Value)[] StorageKinds = [("sqlite", StorageKind.Sqlite)];
+
+    private readonly string _file = file;
+    private readonly Func<string, string?> _environment = environment;
+    private readonly List<ConfigError> _errors = errors;
+
+    /// <summary>Reads the document's root node; returns the snapshot, or <see langword="null"/> when any error was recorded.</summary>
+    public GatewayConfig? Read(YamlNode root, string? sourcePath)
+    {
+        var errorsBefore = _errors.Count;
+        if (root is not YamlMappingNode)
+        {
+            Error(root, FileKey, $"the top level of the file must be a mapping of sections ({string.Join(", ", RootKeys)}), but it is {Describe(root)}.");
+            return null;
+        }
+
+        var top = ReadSection(root, "", root.Start, RootKeys, "server: ...")!;
+        var server = ReadServer(top);
+        var storage = ReadStorage(top);
+        var requestLog = ReadRequestLog(top);
+        var providers = ReadProviders(top, out var providerNames);
+        var deployments = ReadDeployments(top, providerNames, out var deploymentNames);
+        var routes = ReadRoutes(top, deploymentNames);
+
+        if (_errors.Count > errorsBefore)
+        {
+            return null;
+        }
+
+        return new GatewayConfig
+        {
+            Server = server!,
+            Storage = storage!,
+            RequestLog = requestLog!,
+            Providers = providers,
+            Deployments = deployments,
+            Routes = routes,
+            SourcePath = sourcePath,
+        };
+    }
+
+    private ServerConfig? ReadServer(Section top)
+    {
+        Mark? owner = top.Entries.TryGetValue("server", out var entry) ? entry.Key.Start : null;
+        if (ReadSection(Value(top, "server"), "server", owner, ServerKeys, "server: { listen: http://127.0.0.1:8080 }") is not { } section)
+        {
+            return null;
+        }
+
+        var ok = true;
+        var listen = ServerConfig.DefaultListen;
+        if (Value(section, "listen") is { } listenNode)
+        {
+            ok &= ReadListen(listenNode, out listen);
+        }
+
+        var maxBody = ServerConfig.DefaultMaxRequestBodyBytes;
+        ok &= TryReadSize(section, "max_request_body_bytes", "It is the largest request body accepted; 4MiB is the default.", ref maxBody);
+        return ok ? new ServerConfig { Listen = listen, MaxRequestBodyBytes = maxBody } : null;
+    }
+
+    /// <summary><c>listen</c>: one URL, several separated by ';', or a list of URLs. Each is what Kestrel accepts: http(s), a host, a port.</summary>
+    private bool ReadListen(YamlNode node, out string listen)
+    {
+        const string Key = "server.listen";
+        const string Example = "http://127.0.0.1:8080, or http://0.0.0.0:8080 to accept connections from other machines";
+        listen = ServerConfig.DefaultListen;
+        var parts = new List<(string Url, YamlNode Node)>();
+        if (node is YamlSequenceNode list)
+        {
+            foreach (var item in list.Children)
+            {
+                if (Scalar(item, Key, "a URL") is { } text)
+                {
+                    parts.AddRange(text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => (p, item)));
+                }
+            }
+        }
+        else if (Scalar(node, Key, "a URL or a list of URLs") is { } text)
+        {
+            parts.AddRange(text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => (p, node)));
+        }
+        else
+        {
+            return false;
+        }
+
+        if (parts.Count == 0)
+        {
+            Error(node, Key, $"no URL given; write {Example}.");
+            return false;
+        }
+
+        var ok = true;
+        foreach (var (url, partNode) in parts)
+        {
+            if (ListenUrlProblem(url) is { } problem)
+            {
+                Error(partNode, Key, $"'{Truncate(url)}' {problem}; write {Example} (several separated by ';').");
+                ok = false;
+            }
+        }
+
+        listen = string.Join(';', parts.Select(p => p.Url));
+        return ok;
+    }
+
+    /// <summary>What is wrong with one listen URL, or <see langword="null"/>.</summary>
+    private static string? ListenUrlProblem(string url)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd < 0)
+        {
+            return "is not a URL (it has no http://)";
+        }
+
+        var scheme = url[..schemeEnd];
+        if (!scheme.Equals("http", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("https", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"uses '{scheme}', but only http and https can be listened on";
+        }
+
+        var rest = url[(schemeEnd + 3)..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var authority = slash < 0 ? rest : rest[..slash];
+        if (slash >= 0 && rest[slash..] != "/")
+        {
+            return "has a path; Kestrel listens on a host and port only";
+        }
+
+        var colon = authority.LastIndexOf(':');
+        if (colon < 0 || colon < authority.LastIndexOf(']') || colon == authority.Length - 1)
+        {
+            return "has no port";
+        }
+
+        if (!int.TryParse(authority[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            return "has a port that is not a number from 0 to 65535";
+        }
+
+        // COMPAT: Kestrel reads '*' and '+' as "every address"; System.Uri rejects them as host names.
+        var host = authority[..colon];
+        if (host is "*" or "+")
+        {
+            return null;
+        }
+
+        return Uri.TryCreate($"{scheme}://{authority}/", UriKind.Absolute, out var parsed) && parsed.Host.Length > 0
+            ? null
+            : "has a host that is not a valid name or IP address";
+    }
+
+    private StorageConfig? ReadStorage(Section top)
+    {
+        Mark? owner = top.Entries.TryGetValue("storage", out var entry) ? entry.Key.Start : null;
+        if (ReadSection(Value(top, "storage"), "storage", owner, StorageKeys, "storage: { kind: sqlite, path: switchyard.db }") is not { } section)
+        {
+            return null;
+        }
+
+        var kind = StorageKind.Sqlite;
+        var ok = TryReadChoice(section, "kind", StorageKinds, ref kind);
+        var path = StorageConfig.DefaultSqlitePath;
+        if (Value(section, "path") is { } pathNode)
+        {
+            var text = Scalar(pathNode, "storage.path", "a file path");
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                if (text is not null)
+                {
+                    Error(pathNode, "storage.path", $"must not be empty; write a file path such as {StorageConfig.DefaultSqlitePath}, or remove the key for the default.");
+                }
+
+                ok = false;
+            }
+            else
+            {
+                path = text;
+            }
+        }
+
+        return ok ? new StorageConfig { Kind = kind, Path = path } : null;
+    }
+
+    private RequestLogConfig? ReadRequestLog(Section top)
+    {
+        Mark? owner = top.Entries.TryGetValue("request_log", out var entry) ? entry.Key.Start : null;
+        if (ReadSection(Value(top, "request_log"), "request_log", owner, RequestLogKeys, "request_log: { enabled: true, queue_capacity: 10000 }") is not { } section)
+        {
+            return null;
+        }
+
+        var defaults = new RequestLogConfig();
+        var enabled = defaults.Enabled;
+        var capacity = defaults.QueueCapacity;
+        var batch = defaults.BatchSize;
+        var flush = defaults.FlushInterval;
+        var ok = TryReadBool(section, "enabled", ref enabled);
+        var capacityOk = TryReadInt(section, "queue_capacity", 1, int.MaxValue, "The queue holds entries waiting for the store; the default is 10000.", ref capacity);
+        var batchOk = TryReadInt(section, "batch_size", 1, int.MaxValue, "It is how many entries are written per transaction; the default is 512.", ref batch);
+        ok &= capacityOk & batchOk & TryReadDuration(section, "flush_interval", ref flush);
+        if (capacityOk && batchOk && batch > capacity)
+        {
+            var explicitCapacity = section.Entries.ContainsKey("queue_capacity") ? "" : " (the default)";
+            Error(MarkOf(section, "batch_size"), "request_log.batch_size", $"must be at most queue_capacity ({capacity}{explicitCapacity}), but is {batch}: a batch cannot hold more entries than the queue. Lower batch_size or raise queue_capacity.");
+            ok = false;
+        }
+
+        return ok ? new RequestLogConfig { Enabled = enabled, QueueCapacity = capacity, BatchSize = batch, FlushInterval = flush } : null;
+    }
+}
