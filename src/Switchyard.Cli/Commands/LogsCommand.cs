@@ -1,0 +1,260 @@
+using System.Buffers;
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Spectre.Console;
+using Switchyard.Storage.RequestLog;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary>
+/// <c>switchyard logs</c>: lists the request log, newest first, as a table or as JSON lines (<c>--json</c>), filtered by
+/// route, deployment, status, errors and time.
+/// </summary>
+internal static class LogsCommand
+{
+    private const string DefaultDatabasePath = "switchyard.db";
+
+    public static Command Create() => Create(TimeProvider.System);
+
+    /// <summary>Creates the command with the clock that relative <c>--since</c> values count back from.</summary>
+    internal static Command Create(TimeProvider timeProvider)
+    {
+        var db = new Option<string>("--db")
+        {
+            Description = "The SQLite database that holds the request log.",
+            DefaultValueFactory = _ => DefaultDatabasePath,
+        };
+        var route = new Option<string?>("--route") { Description = "Only requests for this route (the model name clients ask for)." };
+        var deployment = new Option<string?>("--deployment") { Description = "Only requests answered (or last tried) by this deployment." };
+        var errors = new Option<bool>("--errors") { Description = "Only failed requests (status 400 and above)." };
+        var status = new Option<int?>("--status") { Description = "Only requests that got this HTTP status." };
+        var since = new Option<string?>("--since")
+        {
+            Description = "Only requests at or after this time: a duration back from now (30s, 15m, 2h, 7d) or an ISO-8601 time (2026-11-21T10:00:00Z).",
+        };
+        var limit = new Option<int>("--limit", "-n") { Description = "Most requests to show.", DefaultValueFactory = _ => 50 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object per line instead of a table." };
+
+        var command = new Command("logs", "Show recent requests from the request log, newest first.");
+        command.Options.Add(db);
+        command.Options.Add(route);
+        command.Options.Add(deployment);
+        command.Options.Add(errors);
+        command.Options.Add(status);
+        command.Options.Add(since);
+        command.Options.Add(limit);
+        command.Options.Add(json);
+        // Option validators, not a command validator: there GetValue ignores DefaultValueFactory and --limit would read 0.
+        limit.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--limit must be at least 1.");
+            }
+        });
+        since.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } text && !TryParseSince(text, timeProvider.GetUtcNow(), out _))
+            {
+                result.AddError($"--since '{text}' is neither a duration (30s, 15m, 2h, 7d) nor an ISO-8601 time (2026-11-21T10:00:00Z).");
+            }
+        });
+
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var output = pr.InvocationConfiguration.Output;
+            var error = pr.InvocationConfiguration.Error;
+            var path = Path.GetFullPath(pr.GetValue(db)!);
+            if (!File.Exists(path))
+            {
+                error.WriteLine($"No request log at {path}.");
+                error.WriteLine("Run `switchyard serve` or `switchyard demo` first (they create it), or point --db at the database file.");
+                return 1;
+            }
+
+            DateTimeOffset? from = null;
+            if (pr.GetValue(since) is { } sinceText && TryParseSince(sinceText, timeProvider.GetUtcNow(), out var parsed))
+            {
+                from = parsed;
+            }
+
+            var query = new RequestLogQuery
+            {
+                Route = pr.GetValue(route),
+                Deployment = pr.GetValue(deployment),
+                ErrorsOnly = pr.GetValue(errors),
+                Status = pr.GetValue(status),
+                Since = from,
+                Limit = pr.GetValue(limit),
+            };
+
+            IReadOnlyList<RequestLogEntry> entries;
+            try
+            {
+                await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = path }, timeProvider);
+                // Brings a file from an older switchyard up to date, and refuses one from a newer switchyard.
+                await store.InitializeAsync(ct);
+                entries = await store.QueryAsync(query, ct);
+            }
+            catch (SqliteSchemaException exception)
+            {
+                error.WriteLine(exception.Message);
+                return 1;
+            }
+            catch (SqliteException exception)
+            {
+                error.WriteLine($"Could not read the request log at {path}: {exception.Message}");
+                return 1;
+            }
+
+            if (pr.GetValue(json))
+            {
+                WriteJsonLines(output, entries);
+            }
+            else
+            {
+                WriteTable(output, entries);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Parses <c>--since</c>: <c>Ns</c>, <c>Nm</c>, <c>Nh</c> or <c>Nd</c> back from <paramref name="now"/>, or an ISO-8601 time (UTC if it has no offset).</summary>
+    internal static bool TryParseSince(string text, DateTimeOffset now, out DateTimeOffset since)
+    {
+        since = default;
+        var trimmed = text.Trim();
+        if (trimmed.Length >= 2
+            && int.TryParse(trimmed.AsSpan(0, trimmed.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+        {
+            TimeSpan? back = char.ToLowerInvariant(trimmed[^1]) switch
+            {
+                's' => TimeSpan.FromSeconds(amount),
+                'm' => TimeSpan.FromMinutes(amount),
+                'h' => TimeSpan.FromHours(amount),
+                'd' => TimeSpan.FromDays(amount),
+                _ => null,
+            };
+            if (back is { } duration)
+            {
+                since = now - duration;
+                return true;
+            }
+        }
+
+        if (trimmed.Length > 0 && char.IsAsciiDigit(trimmed[0])
+            && DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        {
+            since = time;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static void WriteTable(TextWriter output, IReadOnlyList<RequestLogEntry> entries)
+    {
+        var target = new AnsiConsoleOutput(output);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = target,
+            // Colours only for a terminal: piped into grep or a file, escape codes are noise.
+            Ansi = target.IsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = target.IsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        if (!target.IsTerminal)
+        {
+            // Piped or captured output has no window to fit: give the table room instead of wrapping every cell.
+            console.Profile.Width = 220;
+        }
+
+        if (entries.Count == 0)
+        {
+            console.WriteLine("No requests match.");
+            return;
+        }
+
+        var table = new Table()
+            .AddColumn("time (UTC)")
+            .AddColumn("request id")
+            .AddColumn("route")
+            .AddColumn("deployment")
+            .AddColumn(new TableColumn("attempts").RightAligned())
+            .AddColumn(new TableColumn("status").RightAligned())
+            .AddColumn(new TableColumn("latency ms").RightAligned())
+            .AddColumn(new TableColumn("TTFT ms").RightAligned())
+            .AddColumn(new TableColumn("tokens in/out").RightAligned())
+            .AddColumn("error");
+        foreach (var entry in entries)
+        {
+            var statusStyle = entry.Status >= 500 ? new Style(Color.Red) : entry.Status >= 400 ? new Style(Color.Yellow) : new Style(Color.Green);
+            var error = entry.ErrorType is null ? entry.ErrorMessage ?? string.Empty : $"{entry.ErrorType}: {entry.ErrorMessage}";
+            table.AddRow(
+                new Text(entry.Timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture)),
+                new Text(entry.RequestId),
+                new Text(entry.Route ?? "-"),
+                new Text(entry.Deployment ?? "-"),
+                new Text(entry.Attempts.ToString(CultureInfo.InvariantCulture)),
+                new Text(entry.Status.ToString(CultureInfo.InvariantCulture), statusStyle),
+                new Text(entry.LatencyMs.ToString("0", CultureInfo.InvariantCulture)),
+                new Text(entry.TimeToFirstTokenMs?.ToString("0", CultureInfo.InvariantCulture) ?? "-"),
+                new Text($"{Format(entry.InputTokens)}/{Format(entry.OutputTokens)}"),
+                new Text(error));
+        }
+
+        console.Write(table);
+        console.WriteLine($"{entries.Count} request(s), newest first.");
+    }
+
+    private static string Format(int? tokens) => tokens?.ToString(CultureInfo.InvariantCulture) ?? "-";
+
+    // One object per line, every field present (null when unknown), so that jq and log shippers see a stable shape.
+    private static void WriteJsonLines(TextWriter output, IReadOnlyList<RequestLogEntry> entries)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        // Relaxed escaping: the output goes to a terminal or a pipe, never into HTML, so quotes and non-ASCII stay readable.
+        using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        foreach (var entry in entries)
+        {
+            buffer.ResetWrittenCount();
+            json.Reset(buffer);
+            json.WriteStartObject();
+            json.WriteString("timestamp", entry.Timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+            json.WriteString("request_id", entry.RequestId);
+            json.WriteString("endpoint", entry.Endpoint);
+            json.WriteString("route", entry.Route);
+            json.WriteString("deployment", entry.Deployment);
+            json.WriteNumber("attempts", entry.Attempts);
+            json.WriteNumber("status", entry.Status);
+            json.WriteBoolean("stream", entry.Stream);
+            json.WriteNumber("latency_ms", entry.LatencyMs);
+            WriteNumberOrNull(json, "ttft_ms", entry.TimeToFirstTokenMs);
+            WriteNumberOrNull(json, "input_tokens", entry.InputTokens);
+            WriteNumberOrNull(json, "output_tokens", entry.OutputTokens);
+            json.WriteString("error_type", entry.ErrorType);
+            json.WriteString("error_message", entry.ErrorMessage);
+            json.WriteEndObject();
+            json.Flush();
+            output.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        }
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } number)
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+}
