@@ -24,13 +24,15 @@ public sealed class GatewayHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly GatewayRuntime _runtime;
     private readonly RequestLogWriter? _requestLog;
+    private readonly IRequestLogStore? _store;
     private bool _disposed;
 
-    private GatewayHost(WebApplication app, GatewayRuntime runtime, RequestLogWriter? requestLog, IReadOnlyList<Uri> urls)
+    private GatewayHost(WebApplication app, GatewayRuntime runtime, RequestLogWriter? requestLog, IRequestLogStore? store, IReadOnlyList<Uri> urls)
     {
         _app = app;
         _runtime = runtime;
         _requestLog = requestLog;
+        _store = store;
         Urls = urls;
     }
 
@@ -90,9 +92,10 @@ public sealed class GatewayHost : IAsyncDisposable
         });
 
         RequestLogWriter? requestLog = null;
+        IRequestLogStore? store = null;
         if (config.RequestLog.Enabled)
         {
-            var store = options.RequestLogStore ?? new SqliteRequestLogStore(new SqliteStoreOptions { Path = config.Storage.Path }, time);
+            store = options.RequestLogStore ?? new SqliteRequestLogStore(new SqliteStoreOptions { Path = config.Storage.Path }, time);
             await store.InitializeAsync(cancellationToken);
             requestLog = new RequestLogWriter(
                 store,
@@ -120,7 +123,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var urls = addresses.Select(a => new Uri(a.EndsWith('/') ? a : a + "/")).ToArray();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<GatewayHost>();
         GatewayLog.Listening(logger, string.Join(", ", addresses), runtime.Routes.RouteNames.Length, runtime.Routes.Deployments.Length);
-        return new GatewayHost(app, runtime, requestLog, urls);
+        return new GatewayHost(app, runtime, requestLog, store, urls);
     }
 
     /// <summary>Completes when the host is asked to stop (Ctrl-C, SIGTERM) or <paramref name="cancellationToken"/> fires.</summary>
@@ -145,6 +148,11 @@ public sealed class GatewayHost : IAsyncDisposable
             if (_requestLog is not null)
             {
                 await _requestLog.DisposeAsync();
+            }
+
+            if (_store is not null)
+            {
+                await _store.DisposeAsync();
             }
 
             _runtime.Dispose();
