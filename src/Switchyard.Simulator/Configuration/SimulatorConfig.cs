@@ -1,0 +1,85 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Text;
+using Switchyard.Simulator.Faults;
+using Switchyard.Simulator.Generation;
+using Switchyard.Simulator.Protocol;
+
+namespace Switchyard.Simulator.Configuration;
+
+/// <summary>The validated, compiled <see cref="SimulatorOptions"/>: immutable, built once at start.</summary>
+internal sealed class SimulatorConfig
+{
+    private const string FaultPrefix = "fault-";
+    private const string FaultSuffixMarker = "@fault-";
+
+    private readonly FrozenDictionary<string, ModelProfile> _byName;
+
+    public SimulatorConfig(SimulatorOptions options)
+    {
+        Options = options;
+        Models = [.. options.Models.Select(m => new ModelProfile(m))];
+        _byName = Models.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
+        AcceptAnyModel = options.AcceptAnyModel;
+    }
+
+    public SimulatorOptions Options { get; }
+
+    public ImmutableArray<ModelProfile> Models { get; }
+
+    public bool AcceptAnyModel { get; }
+
+    public ModelProfile Default => Models[0];
+
+    /// <summary>
+    /// Resolves a requested model name: an exact model first, then the fault syntax (<c>fault-NAME</c> serves the first model,
+    /// <c>MODEL@fault-NAME</c> serves MODEL), then the first model when <see cref="AcceptAnyModel"/> is on.
+    /// </summary>
+    public bool TryResolve(string requested, out ModelResolution resolution, out RequestError error)
+    {
+        error = default;
+        if (_byName.TryGetValue(requested, out var exact))
+        {
+            resolution = new ModelResolution(exact, exact.EncodedName, exact.Name, exact.NameHash, SimulatorFault.None);
+            return true;
+        }
+
+        var name = requested;
+        var fault = SimulatorFault.None;
+        var marker = requested.IndexOf(FaultSuffixMarker, StringComparison.Ordinal);
+        string? faultName = null;
+        if (marker >= 0)
+        {
+            name = requested[..marker];
+            faultName = requested[(marker + FaultSuffixMarker.Length)..];
+        }
+        else if (requested.StartsWith(FaultPrefix, StringComparison.Ordinal))
+        {
+            name = Default.Name;
+            faultName = requested[FaultPrefix.Length..];
+        }
+
+        if (faultName is not null && !FaultNames.TryParse(faultName, out fault))
+        {
+            resolution = default;
+            error = RequestError.InvalidValue("model", $"Unknown simulator fault '{faultName}' in model '{requested}'. Valid faults: {FaultNames.ValidNames}.");
+            return false;
+        }
+
+        if (_byName.TryGetValue(name, out var profile))
+        {
+            resolution = new ModelResolution(profile, profile.EncodedName, profile.Name, profile.NameHash, fault);
+            return true;
+        }
+
+        if (!AcceptAnyModel)
+        {
+            resolution = default;
+            error = RequestError.ModelNotFound(requested);
+            return false;
+        }
+
+        resolution = new ModelResolution(Default, JsonFormat.Encode(name), name, StableHash.Hash(Encoding.UTF8.GetBytes(name)), fault);
+        return true;
+    }
+}

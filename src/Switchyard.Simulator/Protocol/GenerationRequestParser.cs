@@ -1,0 +1,859 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Switchyard.Simulator.Generation;
+
+namespace Switchyard.Simulator.Protocol;
+
+/// <summary>
+/// Reads a chat or legacy completion request with <see cref="Utf8JsonReader"/>, taking only the fields the simulator acts on
+/// and skipping the rest. The message texts are hashed and measured as they are read, never kept.
+/// </summary>
+/// <remarks>
+/// Errors come back as <see cref="RequestError"/> values worded as OpenAI words them (type, param and code included), so a
+/// client's error handling sees what it would see from the real API.
+/// </remarks>
+internal static class GenerationRequestParser
+{
+    /// <summary>Per-message overhead in tokens (role and separators), as OpenAI's cookbook counts it.</summary>
+    public const int TokensPerMessage = 4;
+
+    /// <summary>Tokens that prime the assistant's reply.</summary>
+    public const int ReplyPrimingTokens = 3;
+
+    private const int MaxStopSequences = 4;
+    private const ulong NoSeed = 0x5EED_0000_0000_0001UL;
+
+    public static bool TryParse(ReadOnlySpan<byte> body, EndpointKind endpoint, out GenerationRequest request, out RequestError error)
+    {
+        request = new GenerationRequest { Endpoint = endpoint };
+        RequestError? failure;
+        try
+        {
+            failure = Parse(body, request);
+        }
+        catch (JsonException ex)
+        {
+            failure = RequestError.InvalidJson(ex.Message);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader's Get* methods throw this for a token of the wrong kind deep in a value we do read.
+            failure = RequestError.InvalidJson(ex.Message);
+        }
+
+        error = failure ?? default;
+        return failure is null;
+    }
+
+    /// <summary>A JSON token type as OpenAI names it in "expected X, but got Y instead".</summary>
+    public static string Describe(JsonTokenType type) => type switch
+    {
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.Null => "null",
+        _ => "an invalid value",
+    };
+
+    private static RequestError? Parse(ReadOnlySpan<byte> body, GenerationRequest request)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256 });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return RequestError.InvalidJson("the body is not a JSON object");
+        }
+
+        var chat = request.Endpoint == EndpointKind.ChatCompletions;
+        var sawInput = false;
+        var hashes = new ulong[1];
+        var kinds = new PromptKind[1];
+        var tokens = new int[1];
+        var promptCount = 0;
+        var toolTokens = 0;
+        RequestError? error = null;
+        while (error is null && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("model"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    request.Model = reader.GetString();
+                }
+                else if (reader.TokenType != JsonTokenType.Null)
+                {
+                    error = RequestError.InvalidType("model", "a string", Describe(reader.TokenType));
+                }
+            }
+            else if (chat && reader.ValueTextEquals("messages"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Null)
+                {
+                    sawInput = true;
+                    promptCount = 1;
+                    error = ReadMessages(ref reader, body, request, out hashes[0], out tokens[0], out kinds[0]);
+                }
+            }
+            else if (!chat && reader.ValueTextEquals("prompt"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Null)
+                {
+                    sawInput = true;
+                    error = ReadPrompts(ref reader, ref hashes, ref tokens, ref kinds, out promptCount);
+                }
+            }
+            else if (reader.ValueTextEquals("stream"u8))
+            {
+                error = ReadBool(ref reader, "stream", out var stream);
+                request.Stream = stream ?? false;
+            }
+            else if (reader.ValueTextEquals("stream_options"u8))
+            {
+                error = ReadStreamOptions(ref reader, request);
+            }
+            else if (reader.ValueTextEquals("n"u8))
+            {
+                error = ReadInt(ref reader, "n", 1, 128, out var n);
+                request.N = n ?? 1;
+            }
+            else if (reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_completion_tokens"u8))
+            {
+                var name = reader.ValueTextEquals("max_tokens"u8) ? "max_tokens" : "max_completion_tokens";
+                error = ReadInt(ref reader, name, 1, int.MaxValue, out var max);
+                request.MaxTokens = max ?? request.MaxTokens;
+            }
+            else if (reader.ValueTextEquals("stop"u8))
+            {
+                error = ReadStop(ref reader, request);
+            }
+            else if (reader.ValueTextEquals("seed"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seed))
+                {
+                    request.Seed = seed;
+                }
+                else if (reader.TokenType != JsonTokenType.Null)
+                {
+                    error = RequestError.InvalidType("seed", "an integer", Describe(reader.TokenType));
+                }
+            }
+            else if (reader.ValueTextEquals("temperature"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Number)
+                {
+                    var temperature = reader.GetDouble();
+                    if (temperature is < 0 or > 2)
+                    {
+                        error = RequestError.BadRequest($"Invalid 'temperature': decimal out of range. Expected a value between 0 and 2, but got {temperature} instead.", "temperature", "decimal_out_of_range");
+                    }
+
+                    request.Temperature = temperature;
+                }
+                else if (reader.TokenType != JsonTokenType.Null)
+                {
+                    error = RequestError.InvalidType("temperature", "a decimal", Describe(reader.TokenType));
+                }
+            }
+            else if (reader.ValueTextEquals("logprobs"u8))
+            {
+                if (chat)
+                {
+                    error = ReadBool(ref reader, "logprobs", out var logprobs);
+                    request.Logprobs = logprobs ?? false;
+                }
+                else
+                {
+                    error = ReadInt(ref reader, "logprobs", 0, 5, out var legacy);
+                    request.Logprobs = legacy is not null;
+                    request.TopLogprobs = legacy ?? 0;
+                }
+            }
+            else if (chat && reader.ValueTextEquals("top_logprobs"u8))
+            {
+                error = ReadInt(ref reader, "top_logprobs", 0, 20, out var top);
+                request.TopLogprobs = top ?? 0;
+            }
+            else if (chat && reader.ValueTextEquals("tools"u8))
+            {
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                var tools = JsonElement.ParseValue(ref reader);
+                toolTokens = ((int)reader.BytesConsumed - start + 3) / 4;
+                error = ReadTools(tools, request);
+            }
+            else if (chat && reader.ValueTextEquals("tool_choice"u8))
+            {
+                reader.Read();
+                error = ReadToolChoice(JsonElement.ParseValue(ref reader), request);
+            }
+            else if (chat && reader.ValueTextEquals("parallel_tool_calls"u8))
+            {
+                error = ReadBool(ref reader, "parallel_tool_calls", out var parallel);
+                request.ParallelToolCalls = parallel ?? true;
+            }
+            else if (chat && reader.ValueTextEquals("response_format"u8))
+            {
+                reader.Read();
+                error = ReadResponseFormat(JsonElement.ParseValue(ref reader), request);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        if (error is not null)
+        {
+            return error;
+        }
+
+        // Anything after the closing brace makes the body invalid JSON; reading on throws for it.
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+        {
+            return RequestError.InvalidJson("unexpected data after the JSON object");
+        }
+
+        return Validate(request, sawInput, hashes, tokens, kinds, promptCount, toolTokens);
+    }
+
+    private static RequestError? Validate(GenerationRequest request, bool sawInput, ulong[] hashes, int[] tokens, PromptKind[] kinds, int promptCount, int toolTokens)
+    {
+        var chat = request.Endpoint == EndpointKind.ChatCompletions;
+        if (string.IsNullOrEmpty(request.Model))
+        {
+            // COMPAT: OpenAI's wording for a missing model, lower case included.
+            return RequestError.BadRequest("you must provide a model parameter");
+        }
+
+        if (chat && !sawInput)
+        {
+            return RequestError.MissingParameter("messages");
+        }
+
+        if (request.HasStreamOptions && !request.Stream)
+        {
+            return RequestError.InvalidValue("stream_options", "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
+        }
+
+        if (chat && request.TopLogprobs > 0 && !request.Logprobs)
+        {
+            return RequestError.InvalidValue("top_logprobs", "Invalid value for 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' is used.");
+        }
+
+        if (request.HasToolChoice && request.Tools is not { Length: > 0 } && request.ToolChoice != ToolChoiceMode.None)
+        {
+            return RequestError.InvalidValue("tool_choice", "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.");
+        }
+
+        if (request.ToolChoice == ToolChoiceMode.Function && Array.FindIndex(request.Tools!, t => t.Name == request.ToolChoiceName) < 0)
+        {
+            return RequestError.InvalidValue("tool_choice", $"Tool choice 'function' name '{request.ToolChoiceName}' not found in 'tools' parameter.");
+        }
+
+        if (!chat && promptCount == 0)
+        {
+            // COMPAT: OpenAI treats a missing prompt as "<|endoftext|>", one token.
+            promptCount = 1;
+            hashes[0] = StableHash.Hash("<|endoftext|>"u8);
+            tokens[0] = 1;
+        }
+
+        var seed = request.Seed is { } s ? StableHash.Mix((ulong)s) : NoSeed;
+        var isJson = request.ResponseFormat != ResponseFormatKind.Text;
+        var prompts = new PromptInfo[promptCount];
+        var total = toolTokens;
+        for (var i = 0; i < promptCount; i++)
+        {
+            prompts[i] = new PromptInfo(StableHash.Combine(hashes[i], seed), tokens[i], isJson ? PromptKind.Json : kinds[i]);
+            total += tokens[i];
+        }
+
+        request.Prompts = prompts;
+        request.PromptTokens = total;
+        return null;
+    }
+
+    private static RequestError? ReadMessages(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, GenerationRequest request, out ulong hash, out int tokens, out PromptKind kind)
+    {
+        hash = 0x6D65_7373_6167_6573UL;
+        tokens = ReplyPrimingTokens;
+        kind = PromptKind.General;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return RequestError.InvalidType("messages", "an array", Describe(reader.TokenType));
+        }
+
+        Span<int> scores = stackalloc int[PromptClassifier.ScoreSlots];
+        var index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return RequestError.InvalidType($"messages[{index}]", "an object", Describe(reader.TokenType));
+            }
+
+            var role = MessageRole.None;
+            var messageHash = 0UL;
+            var contentBytes = 0;
+            scores.Clear();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("role"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        return RequestError.InvalidType($"messages[{index}].role", "a string", Describe(reader.TokenType));
+                    }
+
+                    role = ParseRole(ref reader);
+                    if (role == MessageRole.None)
+                    {
+                        return RequestError.InvalidValue(
+                            $"messages[{index}].role",
+                            $"Invalid value: '{reader.GetString()}'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.");
+                    }
+                }
+                else if (reader.ValueTextEquals("content"u8))
+                {
+                    reader.Read();
+                    var contentError = ReadContent(ref reader, body, index, ref messageHash, ref contentBytes, scores);
+                    if (contentError is not null)
+                    {
+                        return contentError;
+                    }
+                }
+                else if (reader.ValueTextEquals("name"u8) || reader.ValueTextEquals("tool_call_id"u8)
+                    || reader.ValueTextEquals("tool_calls"u8) || reader.ValueTextEquals("function_call"u8))
+                {
+                    reader.Read();
+                    contentBytes += HashRaw(ref reader, body, ref messageHash);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            if (role == MessageRole.None)
+            {
+                return RequestError.MissingParameter($"messages[{index}].role");
+            }
+
+            hash = StableHash.Combine(StableHash.Combine(hash, (ulong)role), messageHash);
+            tokens += TokensPerMessage + ((contentBytes + 3) / 4);
+            if (role == MessageRole.User)
+            {
+                kind = PromptClassifier.Pick(scores);
+            }
+
+            request.LastMessageIsToolResult = role is MessageRole.Tool or MessageRole.Function;
+            index++;
+        }
+
+        if (index == 0)
+        {
+            return RequestError.BadRequest("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", "messages", "empty_array");
+        }
+
+        return null;
+    }
+
+    private static RequestError? ReadContent(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int index, ref ulong hash, ref int bytes, scoped Span<int> scores)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                AddText(ref reader, ref hash, ref bytes, scores);
+                return null;
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.StartArray:
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        return RequestError.InvalidType($"messages[{index}].content", "an array of content parts", Describe(reader.TokenType));
+                    }
+
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (reader.ValueTextEquals("text"u8))
+                        {
+                            reader.Read();
+                            if (reader.TokenType == JsonTokenType.String)
+                            {
+                                AddText(ref reader, ref hash, ref bytes, scores);
+                            }
+                            else
+                            {
+                                reader.Skip();
+                            }
+                        }
+                        else if (reader.ValueTextEquals("type"u8))
+                        {
+                            reader.Skip();
+                        }
+                        else
+                        {
+                            // An image or audio part: its reference goes into the hash; a fixed cost into the tokens,
+                            // as OpenAI charges a low-detail image 85 tokens.
+                            reader.Read();
+                            HashRaw(ref reader, body, ref hash);
+                            bytes += 85 * 4;
+                        }
+                    }
+                }
+
+                return null;
+            default:
+                return RequestError.InvalidType($"messages[{index}].content", "a string or an array", Describe(reader.TokenType));
+        }
+    }
+
+    private static RequestError? ReadPrompts(ref Utf8JsonReader reader, ref ulong[] hashes, ref int[] tokens, ref PromptKind[] kinds, out int count)
+    {
+        count = 0;
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            AddPrompt(ref reader, ref hashes, ref tokens, ref kinds, ref count);
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return RequestError.InvalidType("prompt", "a string or an array", Describe(reader.TokenType));
+        }
+
+        reader.Read();
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.EndArray:
+                return RequestError.BadRequest("Invalid 'prompt': empty array. Expected an array with minimum length 1, but got an empty array instead.", "prompt", "empty_array");
+            case JsonTokenType.Number:
+                // One prompt given as token ids.
+                return ReadTokenPrompt(ref reader, ref hashes, ref tokens, ref kinds, ref count);
+            case JsonTokenType.String:
+                do
+                {
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        return RequestError.InvalidType($"prompt[{count}]", "a string", Describe(reader.TokenType));
+                    }
+
+                    AddPrompt(ref reader, ref hashes, ref tokens, ref kinds, ref count);
+                }
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray);
+                return null;
+            case JsonTokenType.StartArray:
+                do
+                {
+                    if (reader.TokenType != JsonTokenType.StartArray)
+                    {
+                        return RequestError.InvalidType($"prompt[{count}]", "an array of integers", Describe(reader.TokenType));
+                    }
+
+                    reader.Read();
+                    var error = ReadTokenPrompt(ref reader, ref hashes, ref tokens, ref kinds, ref count);
+                    if (error is not null)
+                    {
+                        return error;
+                    }
+                }
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray);
+                return null;
+            default:
+                return RequestError.InvalidType("prompt[0]", "a string, an integer or an array", Describe(reader.TokenType));
+        }
+    }
+
+    private static void AddPrompt(ref Utf8JsonReader reader, ref ulong[] hashes, ref int[] tokens, ref PromptKind[] kinds, ref int count)
+    {
+        Grow(ref hashes, ref tokens, ref kinds, count);
+        var hash = 0x7072_6F6D_7074UL;
+        var bytes = 0;
+        Span<int> scores = stackalloc int[PromptClassifier.ScoreSlots];
+        AddText(ref reader, ref hash, ref bytes, scores);
+        hashes[count] = hash;
+        tokens[count] = Math.Max(1, (bytes + 3) / 4);
+        kinds[count] = PromptClassifier.Pick(scores);
+        count++;
+    }
+
+    private static RequestError? ReadTokenPrompt(ref Utf8JsonReader reader, ref ulong[] hashes, ref int[] tokens, ref PromptKind[] kinds, ref int count)
+    {
+        Grow(ref hashes, ref tokens, ref kinds, count);
+        var hash = 0x746F_6B65_6E73UL;
+        var length = 0;
+        while (reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var token))
+            {
+                return RequestError.InvalidType($"prompt[{count}]", "an array of integers", Describe(reader.TokenType));
+            }
+
+            hash = StableHash.Combine(hash, (ulong)token);
+            length++;
+            reader.Read();
+        }
+
+        hashes[count] = hash;
+        tokens[count] = Math.Max(1, length);
+        kinds[count] = PromptKind.General;
+        count++;
+        return null;
+    }
+
+    private static void Grow(ref ulong[] hashes, ref int[] tokens, ref PromptKind[] kinds, int count)
+    {
+        if (count < hashes.Length)
+        {
+            return;
+        }
+
+        Array.Resize(ref hashes, hashes.Length * 2);
+        Array.Resize(ref tokens, tokens.Length * 2);
+        Array.Resize(ref kinds, kinds.Length * 2);
+    }
+
+    /// <summary>Hashes, measures and scores a string value, unescaped so that two encodings of one text hash alike.</summary>
+    private static void AddText(ref Utf8JsonReader reader, ref ulong hash, ref int bytes, scoped Span<int> scores)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            var text = reader.ValueSpan;
+            hash = StableHash.Hash(text, hash);
+            bytes += text.Length;
+            PromptClassifier.Score(text, scores);
+            return;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        try
+        {
+            var written = reader.CopyString(rented);
+            var text = rented.AsSpan(0, written);
+            hash = StableHash.Hash(text, hash);
+            bytes += written;
+            PromptClassifier.Score(text, scores);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Hashes a value's raw JSON (the reader is on its first token) and returns its length in bytes.</summary>
+    private static int HashRaw(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, ref ulong hash)
+    {
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        var end = (int)reader.BytesConsumed;
+        hash = StableHash.Hash(body[start..end], hash);
+        return end - start;
+    }
+
+    private static MessageRole ParseRole(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("user"u8))
+        {
+            return MessageRole.User;
+        }
+
+        if (reader.ValueTextEquals("assistant"u8))
+        {
+            return MessageRole.Assistant;
+        }
+
+        if (reader.ValueTextEquals("system"u8))
+        {
+            return MessageRole.System;
+        }
+
+        if (reader.ValueTextEquals("developer"u8))
+        {
+            return MessageRole.Developer;
+        }
+
+        if (reader.ValueTextEquals("tool"u8))
+        {
+            return MessageRole.Tool;
+        }
+
+        return reader.ValueTextEquals("function"u8) ? MessageRole.Function : MessageRole.None;
+    }
+
+    private static RequestError? ReadBool(ref Utf8JsonReader reader, string name, out bool? value)
+    {
+        reader.Read();
+        value = null;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.True:
+                value = true;
+                return null;
+            case JsonTokenType.False:
+                value = false;
+                return null;
+            case JsonTokenType.Null:
+                return null;
+            default:
+                return RequestError.InvalidType(name, "a boolean", Describe(reader.TokenType));
+        }
+    }
+
+    private static RequestError? ReadInt(ref Utf8JsonReader reader, string name, int minimum, int maximum, out int? value)
+    {
+        reader.Read();
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            return RequestError.InvalidType(name, "an integer", Describe(reader.TokenType));
+        }
+
+        if (!reader.TryGetInt64(out var number))
+        {
+            return RequestError.InvalidType(name, "an integer", "a decimal");
+        }
+
+        if (number < minimum)
+        {
+            return RequestError.BelowMinimum(name, minimum, number);
+        }
+
+        if (number > maximum)
+        {
+            return RequestError.AboveMaximum(name, maximum, number);
+        }
+
+        value = (int)number;
+        return null;
+    }
+
+    private static RequestError? ReadStreamOptions(ref Utf8JsonReader reader, GenerationRequest request)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return RequestError.InvalidType("stream_options", "an object", Describe(reader.TokenType));
+        }
+
+        request.HasStreamOptions = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("include_usage"u8))
+            {
+                var error = ReadBool(ref reader, "stream_options.include_usage", out var include);
+                if (error is not null)
+                {
+                    return error;
+                }
+
+                request.IncludeUsage = include ?? false;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return null;
+    }
+
+    private static RequestError? ReadStop(ref Utf8JsonReader reader, GenerationRequest request)
+    {
+        reader.Read();
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.String:
+                var single = Encoding.UTF8.GetBytes(reader.GetString()!);
+                request.Stop = single.Length > 0 ? [single] : null;
+                return null;
+            case JsonTokenType.StartArray:
+                var stops = new List<byte[]>();
+                var count = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        return RequestError.InvalidType($"stop[{count}]", "a string", Describe(reader.TokenType));
+                    }
+
+                    var stop = Encoding.UTF8.GetBytes(reader.GetString()!);
+                    if (stop.Length > 0)
+                    {
+                        stops.Add(stop);
+                    }
+
+                    count++;
+                }
+
+                if (count > MaxStopSequences)
+                {
+                    return RequestError.BadRequest($"Invalid 'stop': array too long. Expected an array with maximum length {MaxStopSequences}, but got an array with length {count} instead.", "stop", "array_above_max_length");
+                }
+
+                request.Stop = stops.Count > 0 ? [.. stops] : null;
+                return null;
+            default:
+                return RequestError.InvalidType("stop", "a string or an array of strings", Describe(reader.TokenType));
+        }
+    }
+
+    private static RequestError? ReadTools(JsonElement tools, GenerationRequest request)
+    {
+        if (tools.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (tools.ValueKind != JsonValueKind.Array)
+        {
+            return RequestError.InvalidType("tools", "an array", Describe(tools.ValueKind));
+        }
+
+        var definitions = new List<ToolDefinition>();
+        var index = 0;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            if (tool.ValueKind != JsonValueKind.Object)
+            {
+                return RequestError.InvalidType($"tools[{index}]", "an object", Describe(tool.ValueKind));
+            }
+
+            if (tool.TryGetProperty("type", out var type) && !(type.ValueKind == JsonValueKind.String && type.ValueEquals("function")))
+            {
+                // Other tool types (custom, built-in) are not simulated; they are ignored rather than refused.
+                index++;
+                continue;
+            }
+
+            if (!tool.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object)
+            {
+                return RequestError.MissingParameter($"tools[{index}].function");
+            }
+
+            if (!function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || name.GetString() is not { Length: > 0 } functionName)
+            {
+                return RequestError.MissingParameter($"tools[{index}].function.name");
+            }
+
+            var parameters = function.TryGetProperty("parameters", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+            definitions.Add(new ToolDefinition(functionName, parameters));
+            index++;
+        }
+
+        request.Tools = [.. definitions];
+        return null;
+    }
+
+    private static RequestError? ReadToolChoice(JsonElement choice, GenerationRequest request)
+    {
+        switch (choice.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.String:
+                request.HasToolChoice = true;
+                switch (choice.GetString())
+                {
+                    case "auto":
+                        request.ToolChoice = ToolChoiceMode.Auto;
+                        return null;
+                    case "none":
+                        request.ToolChoice = ToolChoiceMode.None;
+                        return null;
+                    case "required":
+                        request.ToolChoice = ToolChoiceMode.Required;
+                        return null;
+                    default:
+                        return RequestError.InvalidValue("tool_choice", $"Invalid value: '{choice.GetString()}'. Supported values are: 'none', 'auto', and 'required'.");
+                }
+
+            case JsonValueKind.Object:
+                request.HasToolChoice = true;
+                if (choice.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object
+                    && function.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+                {
+                    request.ToolChoice = ToolChoiceMode.Function;
+                    request.ToolChoiceName = name.GetString();
+                    return null;
+                }
+
+                // Newer shapes (allowed_tools, custom) behave as "required" here.
+                request.ToolChoice = ToolChoiceMode.Required;
+                return null;
+            default:
+                return RequestError.InvalidType("tool_choice", "a string or an object", Describe(choice.ValueKind));
+        }
+    }
+
+    private static RequestError? ReadResponseFormat(JsonElement format, GenerationRequest request)
+    {
+        if (format.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (format.ValueKind != JsonValueKind.Object)
+        {
+            return RequestError.InvalidType("response_format", "an object", Describe(format.ValueKind));
+        }
+
+        if (!format.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+        {
+            return RequestError.MissingParameter("response_format.type");
+        }
+
+        switch (type.GetString())
+        {
+            case "text":
+                request.ResponseFormat = ResponseFormatKind.Text;
+                return null;
+            case "json_object":
+                request.ResponseFormat = ResponseFormatKind.JsonObject;
+                return null;
+            case "json_schema":
+                if (!format.TryGetProperty("json_schema", out var jsonSchema) || jsonSchema.ValueKind != JsonValueKind.Object)
+                {
+                    return RequestError.MissingParameter("response_format.json_schema");
+                }
+
+                request.ResponseFormat = ResponseFormatKind.JsonSchema;
+                request.ResponseSchema = jsonSchema.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.Object ? schema : default;
+                return null;
+            default:
+                return RequestError.InvalidValue("response_format.type", $"Invalid value: '{type.GetString()}'. Supported values are: 'text', 'json_object', and 'json_schema'.");
+        }
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Null => "null",
+        _ => "an invalid value",
+    };
+}
