@@ -72,7 +72,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         var config = new SimulatorConfig(options);
         var time = options.TimeProvider ?? TimeProvider.System;
         var stats = new SimulatorStats();
-        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        ILoggerFactory loggerFactory = options.LoggerFactory is { } given ? new CutFilteringLoggerFactory(given) : NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("Switchyard.Simulator");
         var seed = options.Seed is { } s ? (ulong)s : (ulong)Random.Shared.NextInt64();
         var stopping = new CancellationTokenSource();

@@ -257,8 +257,7 @@ internal sealed class GenerationHandler(
 
         if (fault == SimulatorFault.CutBeforeFirstChunk)
         {
-            context.Abort();
-            return;
+            throw new ConnectionCutException();
         }
 
         var firstDelay = plan.TimeToFirstToken + SlowFirstTokenDelay(fault, overrides);
@@ -314,8 +313,7 @@ internal sealed class GenerationHandler(
                 switch (fault)
                 {
                     case SimulatorFault.CutAfterFirstChunk:
-                        context.Abort();
-                        return;
+                        throw new ConnectionCutException();
                     case SimulatorFault.Stall:
                         await FaultResponder.WaitForeverAsync(time, cancellationToken);
                         return;
