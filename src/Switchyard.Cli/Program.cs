@@ -12,6 +12,7 @@ internal static class Program
         // Each verb lives in Commands/<Verb>Command.cs and exposes Create(); add new verbs below, one line each.
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(LogsCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
