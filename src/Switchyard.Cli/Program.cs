@@ -10,6 +10,8 @@ internal static class Program
     {
         var root = new RootCommand("Switchyard: one OpenAI-compatible gateway in front of self-hosted open models and frontier APIs.");
         // Each verb lives in Commands/<Verb>Command.cs and exposes Create(); add new verbs below, one line each.
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());

@@ -9,7 +9,7 @@ using Switchyard.Gateway.Api;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Diagnostics;
 using Switchyard.Gateway.Forwarding;
-using Switchyard.Gateway.Hosting;
+using Switchyard.Gateway.Internal;
 using Switchyard.Storage.RequestLog;
 using Switchyard.Storage.Sqlite;
 

@@ -114,12 +114,8 @@ internal static class RequestParser
                 }
             }
 
-            // The object is closed; anything after it is an error the reader reports on the next read.
-            if (reader.Read())
-            {
-                error = ApiError.BadRequest($"The request body has content after its JSON object, at byte {reader.TokenStartIndex}.");
-                return false;
-            }
+            // The object is closed: with the whole body as the final block, the reader throws on anything but whitespace after it.
+            reader.Read();
         }
         catch (JsonException e)
         {

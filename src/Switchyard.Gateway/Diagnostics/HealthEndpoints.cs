@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Gateway.Api;
-using Switchyard.Gateway.Hosting;
+using Switchyard.Gateway.Internal;
 
 namespace Switchyard.Gateway.Diagnostics;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Switchyard.Gateway.Api;
 using Switchyard.Gateway.Diagnostics;
 using Switchyard.Gateway.Fallback;
-using Switchyard.Gateway.Hosting;
+using Switchyard.Gateway.Internal;
 using Switchyard.Gateway.Routing;
 using Switchyard.Storage.RequestLog;
 

@@ -3,7 +3,7 @@ using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Routing;
 using Switchyard.Storage.RequestLog;
 
-namespace Switchyard.Gateway.Hosting;
+namespace Switchyard.Gateway.Internal;
 
 /// <summary>
 /// What the request path reads: the configuration snapshot, the route table built from it, the request log writer and

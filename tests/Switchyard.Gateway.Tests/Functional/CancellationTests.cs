@@ -1,0 +1,39 @@
+namespace Switchyard.Gateway.Tests.Functional;
+
+/// <summary>A client that goes away cancels the upstream call at once.</summary>
+public class CancellationTests
+{
+    [Fact]
+    public async Task Post_ClientDisconnectsMidStream_UpstreamRequestIsAborted()
+    {
+        await using var gateway = await TestGateway.StartAsync(SimulatorFixtures.Slow, d => d, [("chat", [("slow", "llama")])]);
+
+        var response = await gateway.PostAsync(
+            "chat/completions",
+            """{"model":"chat","stream":true,"max_tokens":400,"messages":[{"role":"user","content":"A long story, please."}]}""",
+            HttpCompletionOption.ResponseHeadersRead);
+        var stream = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[64];
+        Assert.True(await stream.ReadAsync(buffer) > 0);
+
+        // Closing the response closes the connection: the gateway must abort its upstream request.
+        response.Dispose();
+        await gateway.Simulator.Stats.WaitForAbortAsync(1, TimeSpan.FromSeconds(10));
+
+        var entry = Assert.Single(await gateway.LogEntriesAsync());
+        Assert.Equal(499, entry.Status);
+    }
+
+    [Fact]
+    public async Task Post_ClientGivesUpBeforeTheAnswer_UpstreamRequestIsAborted()
+    {
+        await using var gateway = await TestGateway.StartAsync(SimulatorFixtures.Slow, d => d, [("chat", [("slow", "llama")])]);
+        using var cts = new CancellationTokenSource();
+        var pending = gateway.PostAsync("chat/completions", """{"model":"chat","max_tokens":400,"messages":[{"role":"user","content":"A long story."}]}""", cancellationToken: cts.Token);
+        await gateway.Simulator.Stats.WaitForRequestsAsync(1, TimeSpan.FromSeconds(10));
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        await gateway.Simulator.Stats.WaitForAbortAsync(1, TimeSpan.FromSeconds(10));
+    }
+}

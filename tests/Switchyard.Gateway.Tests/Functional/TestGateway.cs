@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using System.Net.Http.Headers;
+using System.Text;
+using Switchyard.Gateway.Configuration;
+using Switchyard.Simulator;
+using Switchyard.Storage.RequestLog;
+
+namespace Switchyard.Gateway.Tests.Functional;
+
+/// <summary>
+/// A real gateway on 127.0.0.1:0 in front of a real simulated provider, for tests over sockets. Deployments are given as
+/// (name, upstream model); the simulator's magic model names (<c>fault-unavailable</c>, ...) make a deployment fail.
+/// </summary>
+internal sealed class TestGateway : IAsyncDisposable
+{
+    private TestGateway(SimulatorHost simulator, GatewayHost gateway, MemoryRequestLogStore log)
+    {
+        Simulator = simulator;
+        Gateway = gateway;
+        Log = log;
+        Client = new HttpClient { BaseAddress = new Uri(gateway.BaseAddress, "v1/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public SimulatorHost Simulator { get; }
+
+    public GatewayHost Gateway { get; }
+
+    public MemoryRequestLogStore Log { get; }
+
+    public HttpClient Client { get; }
+
+    /// <summary>The OpenAI base URL of the gateway, e.g. <c>http://127.0.0.1:40000/v1</c>.</summary>
+    public Uri OpenAIBaseUrl => new(Gateway.BaseAddress, "v1");
+
+    public static Task<TestGateway> StartAsync(params (string Route, (string Name, string Model)[] Deployments)[] routes)
+        => StartAsync(SimulatorOptions.Instant(), static d => d, routes);
+
+    public static async Task<TestGateway> StartAsync(
+        SimulatorOptions simulatorOptions,
+        Func<DeploymentConfig, DeploymentConfig> configureDeployment,
+        (string Route, (string Name, string Model)[] Deployments)[] routes,
+        long maxRequestBodyBytes = ServerConfig.DefaultMaxRequestBodyBytes)
+    {
+        var simulator = await SimulatorHost.StartAsync(simulatorOptions with { Port = 0 });
+        var deployments = routes.SelectMany(r => r.Deployments).DistinctBy(d => d.Name)
+            .Select(d => configureDeployment(new DeploymentConfig
+            {
+                Name = d.Name,
+                Provider = d.Model.StartsWith(DeadPrefix, StringComparison.Ordinal) ? "dead" : "sim",
+                Model = d.Model.StartsWith(DeadPrefix, StringComparison.Ordinal) ? d.Model[DeadPrefix.Length..] : d.Model,
+                Timeouts = new TimeoutsConfig { Connect = TimeSpan.FromSeconds(2), FirstToken = TimeSpan.FromSeconds(5), Total = TimeSpan.FromSeconds(20) },
+            }))
+            .ToImmutableArray();
+        var config = new GatewayConfig
+        {
+            Server = new ServerConfig { Listen = "http://127.0.0.1:0", MaxRequestBodyBytes = maxRequestBodyBytes },
+            Storage = new StorageConfig(),
+            RequestLog = new RequestLogConfig { FlushInterval = TimeSpan.FromMilliseconds(20) },
+            Providers =
+            [
+                new ProviderConfig { Name = "sim", Kind = ProviderKind.OpenAI, BaseUrl = new Uri(simulator.BaseAddress, "v1"), ApiKey = "sk-test" },
+                new ProviderConfig { Name = "dead", Kind = ProviderKind.OpenAI, BaseUrl = new Uri($"http://127.0.0.1:{ClosedPort()}/v1") },
+            ],
+            Deployments = deployments,
+            Routes = [.. routes.Select(r => new RouteConfig { Name = r.Route, Deployments = [.. r.Deployments.Select(d => d.Name)] })],
+        };
+        var log = new MemoryRequestLogStore();
+        var gateway = await GatewayHost.StartAsync(config, new GatewayHostOptions { RequestLogStore = log });
+        return new TestGateway(simulator, gateway, log);
+    }
+
+    /// <summary>A deployment whose model starts with this is served by a provider where nothing listens.</summary>
+    public const string DeadPrefix = "dead:";
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+
+    public Task<HttpResponseMessage> PostAsync(string path, string json, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, CancellationToken cancellationToken = default)
+        => Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(json) }, completion, cancellationToken);
+
+    /// <summary>The request log entries, after everything enqueued so far is written.</summary>
+    public async Task<IReadOnlyList<RequestLogEntry>> LogEntriesAsync()
+    {
+        await Gateway.RequestLog!.FlushAsync(CancellationToken.None);
+        return Log.Entries;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Gateway.DisposeAsync();
+        await Simulator.DisposeAsync();
+    }
+}
