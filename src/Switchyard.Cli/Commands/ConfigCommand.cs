@@ -15,11 +15,7 @@ internal static class ConfigCommand
 
     private static Command CreateValidate()
     {
-        var config = new Option<string>("--config", "-c")
-        {
-            Description = "The configuration file to check.",
-            DefaultValueFactory = _ => "switchyard.yaml",
-        };
+        var config = CliOptions.Config();
         var command = new Command("validate", "Check a configuration file: print every error with its line (exit code 1), or a summary when it is valid.")
         {
             config,
