@@ -131,6 +131,17 @@ public sealed class SimulatorHostTests(SimulatorFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task ChatCompletions_MaxTokens_IsAPrefixOfTheUncappedAnswer()
+    {
+        var full = await ContentOfAsync(ChatBody(Chunky, "Write an essay about code reviews."));
+        for (var max = 1; max < 60; max += 7)
+        {
+            var capped = await ContentOfAsync(ChatBody(Chunky, "Write an essay about code reviews.", $"\"max_tokens\":{max}"));
+            Assert.StartsWith(capped, full, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task ChatCompletions_Stop_CutsTheContentBeforeTheSequence()
     {
         var full = await ContentOfAsync(ChatBody(Perfect, "Explain tides."));

@@ -20,6 +20,7 @@ internal static class AnswerGenerator
 {
     private const int MinTokens = 16;
     private const int MaxTokens = 198;
+    private const int CapMargin = 16;
 
     public static Answer Generate(in AnswerSpec spec)
     {
@@ -67,7 +68,10 @@ internal static class AnswerGenerator
                 WriteJson(answer, spec, ref random);
                 break;
             case AnswerQuality.Good:
-                WriteProse(answer, spec.Kind, random.Next(MinTokens, MaxTokens + 1), ref random);
+                // PERF: a max_tokens cap stops generation early (with a margin so a stop sequence that straddles the cap is still
+                // found); decisions depend only on the natural length, so the capped text is a prefix of the uncapped one.
+                var length = random.Next(MinTokens, MaxTokens + 1);
+                WriteProse(answer, spec.Kind, length, ref random, spec.MaxTokens is { } cap ? cap + CapMargin : int.MaxValue);
                 break;
             case AnswerQuality.Refusal:
                 answer.AppendTokens(WordList.Refusals[random.Next(WordList.Refusals.Length)]);
@@ -95,7 +99,7 @@ internal static class AnswerGenerator
                 }
                 else
                 {
-                    WriteProse(answer, spec.Kind, random.Next(MinTokens, MaxTokens + 1), ref random);
+                    WriteProse(answer, spec.Kind, random.Next(MinTokens, MaxTokens + 1), ref random, int.MaxValue);
                 }
 
                 answer.ContentTokenCount = tools ? 0 : answer.TokenCount;
@@ -162,7 +166,11 @@ internal static class AnswerGenerator
         };
     }
 
-    private static void WriteProse(Answer answer, PromptKind kind, int targetTokens, ref SplitMix64 random)
+    /// <summary>
+    /// Writes <paramref name="targetTokens"/> tokens of sentences ending with a period, or stops once <paramref name="stopAt"/>
+    /// tokens are written (the caller then cuts to max_tokens).
+    /// </summary>
+    private static void WriteProse(Answer answer, PromptKind kind, int targetTokens, ref SplitMix64 random, int stopAt)
     {
         var topical = WordList.Topical[(int)kind];
         var sentenceStart = true;
@@ -171,6 +179,11 @@ internal static class AnswerGenerator
         var text = answer.Text;
         while (answer.TokenCount < targetTokens - 1)
         {
+            if (answer.TokenCount >= stopAt)
+            {
+                return;
+            }
+
             var word = kind != PromptKind.General && random.Next(5) == 0
                 ? topical[random.Next(topical.Length)]
                 : WordList.General[random.Next(WordList.General.Length)];

@@ -4,7 +4,7 @@ using System.Text;
 namespace Switchyard.Simulator.Generation;
 
 /// <summary>
-/// Tells the kind of a prompt from keywords, cheaply: counts keyword hits per kind in the lower-cased text; the kind with
+/// Tells the kind of a prompt from keywords, cheaply: counts keyword hits per kind (ignoring case); the kind with
 /// most hits wins (ties go to the earlier kind: code, math, legal, medical), none means <see cref="PromptKind.General"/>.
 /// A keyword matches at the start of a word, so "diagnos" matches "diagnosis" but "law" does not match "claw".
 /// </summary>
@@ -15,19 +15,18 @@ internal static class PromptClassifier
 
     private static readonly PromptKind[] Order = [PromptKind.Code, PromptKind.Math, PromptKind.Legal, PromptKind.Medical];
 
-    private static readonly byte[][][] Keywords =
-    [
-        [],
-        Words("code function python javascript typescript c# java rust golang sql regex compile compiler bug stack trace " +
-              "exception class method algorithm refactor implement debug script program snippet api endpoint json.parse ``` def var const"),
-        Words("contract clause legal law lawsuit liability court statute attorney lawyer gdpr indemn plaintiff defendant " +
-              "tenant landlord copyright trademark patent jurisdiction compliance nda litigation"),
-        Words("symptom diagnos patient medical medication medicine dose dosage disease treatment clinical doctor prescri " +
-              "therapy blood cancer diabetes infection surgery fever pain allergy"),
-        Words("calculate equation integral derivative solve prove theorem math algebra probability sum matrix percent " +
-              "compute arithmetic geometry fraction"),
-        [],
-    ];
+    private static readonly (string Keyword, PromptKind Kind)[] Keywords = Build(
+        (PromptKind.Code, "code function python javascript typescript c# java rust golang sql regex compile compiler bug stack trace " +
+            "exception class method algorithm refactor implement debug script program snippet api endpoint json.parse ``` def var const"),
+        (PromptKind.Legal, "contract clause legal law lawsuit liability court statute attorney lawyer gdpr indemn plaintiff defendant " +
+            "tenant landlord copyright trademark patent jurisdiction compliance nda litigation"),
+        (PromptKind.Medical, "symptom diagnos patient medical medication medicine dose dosage disease treatment clinical doctor prescri " +
+            "therapy blood cancer diabetes infection surgery fever pain allergy"),
+        (PromptKind.Math, "calculate equation integral derivative solve prove theorem math algebra probability sum matrix percent " +
+            "compute arithmetic geometry fraction"));
+
+    // PERF: one vectorized multi-string search over the text finds every candidate; only hits are then attributed to a kind.
+    private static readonly SearchValues<string> Search = SearchValues.Create(Array.ConvertAll(Keywords, k => k.Keyword), StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Classifies one text.</summary>
     public static PromptKind Classify(ReadOnlySpan<byte> utf8)
@@ -40,34 +39,38 @@ internal static class PromptClassifier
     /// <summary>Adds the keyword hits of <paramref name="utf8"/> to <paramref name="scores"/> (so several parts can add up).</summary>
     public static void Score(ReadOnlySpan<byte> utf8, Span<int> scores)
     {
-        if (utf8.IsEmpty)
+        if (utf8.IsEmpty || scores.IsEmpty)
         {
             return;
         }
 
-        // Only a prefix is scanned: the kind of a long document shows in its first few kilobytes, and this keeps the cost bounded.
-        var length = Math.Min(utf8.Length, 4096);
-        var rented = ArrayPool<byte>.Shared.Rent(length);
+        // Only a prefix is scanned: the kind of a long document shows in its first few kilobytes, and this bounds the cost.
+        var bytes = utf8[..Math.Min(utf8.Length, 4096)];
+        var rented = ArrayPool<char>.Shared.Rent(bytes.Length);
         try
         {
-            var lower = rented.AsSpan(0, length);
-            for (var i = 0; i < length; i++)
+            var text = rented.AsSpan(0, Encoding.UTF8.GetChars(bytes, rented));
+            var offset = 0;
+            while (offset < text.Length)
             {
-                var b = utf8[i];
-                lower[i] = b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b | 0x20) : b;
-            }
-
-            for (var kind = 1; kind < (int)PromptKind.Json; kind++)
-            {
-                foreach (var keyword in Keywords[kind])
+                var found = text[offset..].IndexOfAny(Search);
+                if (found < 0)
                 {
-                    scores[kind] += CountWordStarts(lower, keyword);
+                    break;
                 }
+
+                var at = offset + found;
+                if (at == 0 || !IsWordChar(text[at - 1]))
+                {
+                    Attribute(text[at..], scores);
+                }
+
+                offset = at + 1;
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            ArrayPool<char>.Shared.Return(rented);
         }
     }
 
@@ -88,41 +91,33 @@ internal static class PromptClassifier
         return best;
     }
 
-    private static int CountWordStarts(ReadOnlySpan<byte> text, ReadOnlySpan<byte> keyword)
+    /// <summary>Counts the kinds whose keywords start <paramref name="text"/>, each kind once.</summary>
+    private static void Attribute(ReadOnlySpan<char> text, Span<int> scores)
     {
-        var count = 0;
-        var offset = 0;
-        while (offset < text.Length)
+        Span<bool> counted = stackalloc bool[ScoreSlots];
+        foreach (var (keyword, kind) in Keywords)
         {
-            var index = text[offset..].IndexOf(keyword);
-            if (index < 0)
+            if (!counted[(int)kind] && text.StartsWith(keyword, StringComparison.OrdinalIgnoreCase))
             {
-                break;
+                counted[(int)kind] = true;
+                scores[(int)kind]++;
             }
-
-            var at = offset + index;
-            if (at == 0 || !IsWordByte(text[at - 1]))
-            {
-                count++;
-            }
-
-            offset = at + keyword.Length;
         }
-
-        return count;
     }
 
-    private static bool IsWordByte(byte b) => b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9') or (byte)'_' or >= 0x80;
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
 
-    private static byte[][] Words(string words)
+    private static (string, PromptKind)[] Build(params (PromptKind Kind, string Words)[] lists)
     {
-        var parts = words.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var result = new byte[parts.Length][];
-        for (var i = 0; i < parts.Length; i++)
+        var result = new List<(string, PromptKind)>();
+        foreach (var (kind, words) in lists)
         {
-            result[i] = Encoding.UTF8.GetBytes(parts[i]);
+            foreach (var word in words.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                result.Add((word, kind));
+            }
         }
 
-        return result;
+        return [.. result];
     }
 }

@@ -324,7 +324,8 @@ internal static class GenerationRequestParser
                 else if (reader.ValueTextEquals("content"u8))
                 {
                     reader.Read();
-                    var contentError = ReadContent(ref reader, body, index, ref messageHash, ref contentBytes, scores);
+                    // PERF: only user messages are classified; a role written before the content lets the others skip it.
+                    var contentError = ReadContent(ref reader, body, index, ref messageHash, ref contentBytes, role is MessageRole.None or MessageRole.User ? scores : []);
                     if (contentError is not null)
                     {
                         return contentError;
