@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Switchyard.Simulator;
 
@@ -90,6 +91,7 @@ internal static class SimulateCommand
             using var loggerFactory = LoggerFactory.Create(logging => logging
                 .AddSimpleConsole(o => o.SingleLine = true)
                 .SetMinimumLevel(LogLevel.Warning)
+                .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None)
                 .AddFilter("Switchyard", parseResult.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning));
             options = options with { LoggerFactory = loggerFactory };
 
@@ -123,13 +125,24 @@ internal static class SimulateCommand
                 await output.WriteLineAsync(options.AcceptAnyModel
                     ? $"Unknown model names get {options.Models[0].Name}'s behaviour. Faults: header x-sim-fault or model fault-NAME; stats at {simulator.BaseAddress}sim/stats."
                     : $"Unknown model names get 404 model_not_found. Faults: header x-sim-fault or model MODEL@fault-NAME; stats at {simulator.BaseAddress}sim/stats.");
+                // Ctrl-C and SIGTERM stop the simulator gracefully here even when the invocation does not turn them into a
+                // cancelled token: the handlers cancel the default termination so that the summary below gets printed.
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+                using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
                 try
                 {
-                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                    await Task.Delay(Timeout.Infinite, stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
-                    // Ctrl-C: stop and report.
+                    // Stopping: report below.
+                }
+
+                void OnSignal(PosixSignalContext context)
+                {
+                    context.Cancel = true;
+                    stop.Cancel();
                 }
 
                 var stats = simulator.Stats;
