@@ -55,6 +55,10 @@ public sealed partial class RequestLogWriter : IAsyncDisposable
     private long _droppedReported;
 
     private long _enqueued;
+
+    // PERF: while a batch is collecting, the writer sleeps until the flush timer, or until this many entries have been
+    // enqueued (a full batch waits), rather than waking for every entry: one wake-up per batch, not one per request.
+    private long _wakeAtEnqueued = long.MaxValue;
     private long _written;
     private long _dropped;
     private long _failedRows;
@@ -140,7 +144,11 @@ public sealed partial class RequestLogWriter : IAsyncDisposable
         // task, never logged here.
         if (entry is not null && _channel.Writer.TryWrite(entry))
         {
-            Interlocked.Increment(ref _enqueued);
+            if (Interlocked.Increment(ref _enqueued) >= Volatile.Read(ref _wakeAtEnqueued))
+            {
+                Wake();
+            }
+
             return true;
         }
 
@@ -283,8 +291,18 @@ public sealed partial class RequestLogWriter : IAsyncDisposable
                 return;
             }
 
-            // Wait for more entries, the flush timer, a flush request or shutdown. The pending read wait is kept across
-            // iterations so that waking for another reason does not leave one behind.
+            if (_batch.Count > 0)
+            {
+                // A batch is collecting: sleep until the flush timer, a full batch's worth of entries, a flush request or
+                // shutdown. Entries enqueued between the read above and this store are caught by the timer at the latest.
+                Volatile.Write(ref _wakeAtEnqueued, Enqueued + (_options.BatchSize - _batch.Count));
+                await wake.ConfigureAwait(false);
+                Volatile.Write(ref _wakeAtEnqueued, long.MaxValue);
+                continue;
+            }
+
+            // Nothing collecting: wait for the first entry, a flush request or shutdown. The pending read wait is kept
+            // across iterations so that waking for another reason does not leave one behind.
             dataAvailable ??= reader.WaitToReadAsync().AsTask();
             await Task.WhenAny(dataAvailable, wake).ConfigureAwait(false);
             if (dataAvailable.IsCompleted)

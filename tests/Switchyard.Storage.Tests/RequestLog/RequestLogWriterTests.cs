@@ -215,6 +215,30 @@ public sealed class RequestLogWriterTests
     }
 
     [Fact]
+    public async Task FullBatch_ArrivesWhileCollecting_IsWrittenWithoutWaitingForTheTimer()
+    {
+        // The clock never advances: only a full batch can wake the writer.
+        var clock = new ManualTimeProvider(TestEntries.Start);
+        var store = new FakeRequestLogStore();
+        await using var writer = new RequestLogWriter(
+            store,
+            new RequestLogWriterOptions { BatchSize = 10, FlushInterval = TimeSpan.FromHours(1) },
+            _logger,
+            clock);
+
+        var armed = clock.NextTimerArmed();
+        writer.TryWrite(TestEntries.Create(0));
+        await armed.WaitAsync(Timeout); // the writer took the first entry and is collecting
+        for (var n = 1; n < 10; n++)
+        {
+            writer.TryWrite(TestEntries.Create(n));
+        }
+
+        await store.FirstBatchStored.WaitAsync(Timeout);
+        Assert.Equal(10, store.Rows.Count);
+    }
+
+    [Fact]
     public async Task DisposeAsync_EntriesQueued_WritesThemAll()
     {
         var store = new FakeRequestLogStore();
