@@ -34,6 +34,9 @@ internal sealed class ManualClock : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);
+
+        // The due time is set before anyone hears of the timer, so an Advance right after the signal cannot miss it.
+        timer.Change(dueTime, period);
         lock (_gate)
         {
             _timers.Add(timer);
@@ -47,7 +50,6 @@ internal sealed class ManualClock : TimeProvider
             }
         }
 
-        timer.Change(dueTime, period);
         return timer;
     }
 

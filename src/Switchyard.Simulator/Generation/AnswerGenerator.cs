@@ -18,8 +18,8 @@ namespace Switchyard.Simulator.Generation;
 /// </remarks>
 internal static class AnswerGenerator
 {
-    private const int MinTokens = 16;
-    private const int MaxTokens = 198;
+    private const int MinLength = 16;
+    private const int MaxLength = 180;
     private const int CapMargin = 16;
 
     public static Answer Generate(in AnswerSpec spec)
@@ -70,7 +70,7 @@ internal static class AnswerGenerator
             case AnswerQuality.Good:
                 // PERF: a max_tokens cap stops generation early (with a margin so a stop sequence that straddles the cap is still
                 // found); decisions depend only on the natural length, so the capped text is a prefix of the uncapped one.
-                var length = random.Next(MinTokens, MaxTokens + 1);
+                var length = random.Next(MinLength, MaxLength + 1);
                 WriteProse(answer, spec.Kind, length, ref random, spec.MaxTokens is { } cap ? cap + CapMargin : int.MaxValue);
                 break;
             case AnswerQuality.Refusal:
@@ -99,7 +99,7 @@ internal static class AnswerGenerator
                 }
                 else
                 {
-                    WriteProse(answer, spec.Kind, random.Next(MinTokens, MaxTokens + 1), ref random, int.MaxValue);
+                    WriteProse(answer, spec.Kind, random.Next(MinLength, MaxLength + 1), ref random, int.MaxValue);
                 }
 
                 answer.ContentTokenCount = tools ? 0 : answer.TokenCount;
@@ -167,55 +167,23 @@ internal static class AnswerGenerator
     }
 
     /// <summary>
-    /// Writes <paramref name="targetTokens"/> tokens of sentences ending with a period, or stops once <paramref name="stopAt"/>
-    /// tokens are written (the caller then cuts to max_tokens).
+    /// Writes whole sentences until at least <paramref name="targetTokens"/> tokens are written, or stops once
+    /// <paramref name="stopAt"/> tokens are written (the caller then cuts to max_tokens).
     /// </summary>
     private static void WriteProse(Answer answer, PromptKind kind, int targetTokens, ref SplitMix64 random, int stopAt)
     {
-        var topical = WordList.Topical[(int)kind];
-        var sentenceStart = true;
-        var sentenceLeft = random.Next(6, 17);
-        var codeBlock = kind == PromptKind.Code;
-        var text = answer.Text;
-        while (answer.TokenCount < targetTokens - 1)
+        var codeBlock = kind == PromptKind.Code && targetTokens >= 60;
+        while (answer.TokenCount < targetTokens && answer.TokenCount < stopAt)
         {
-            if (answer.TokenCount >= stopAt)
-            {
-                return;
-            }
-
-            var word = kind != PromptKind.General && random.Next(5) == 0
-                ? topical[random.Next(topical.Length)]
-                : WordList.General[random.Next(WordList.General.Length)];
-            var start = text.Length;
-            if (start > 0 && text.WrittenSpan[start - 1] != (byte)'\n')
-            {
-                text.Write((byte)' ');
-            }
-
-            text.Write(sentenceStart ? (byte)(word[0] & 0xDF) : word[0]);
-            text.Write(word.AsSpan(1));
+            var start = answer.Text.Length;
+            SentenceWriter.Write(answer.Text, kind, ref random);
             answer.TokenizeFrom(start);
-            sentenceStart = false;
-            sentenceLeft--;
-            if (sentenceLeft <= 0 && answer.TokenCount < targetTokens - 2)
+            if (codeBlock)
             {
-                answer.AppendTokens("."u8);
-                sentenceStart = true;
-                sentenceLeft = random.Next(6, 17);
-                if (codeBlock && answer.TokenCount < targetTokens - 40)
-                {
-                    WriteCodeBlock(answer, ref random);
-                    codeBlock = false;
-                }
-            }
-            else if (sentenceLeft > 2 && random.Next(14) == 0 && answer.TokenCount < targetTokens - 2)
-            {
-                answer.AppendTokens(","u8);
+                WriteCodeBlock(answer, ref random);
+                codeBlock = false;
             }
         }
-
-        answer.AppendTokens("."u8);
     }
 
     private static void WriteCodeBlock(Answer answer, ref SplitMix64 random)
@@ -266,7 +234,7 @@ internal static class AnswerGenerator
     {
         writer.WriteStartObject();
         writer.WritePropertyName("answer"u8);
-        writer.WriteStringValue(Sentence(ref random, kind, random.Next(8, 21)));
+        writer.WriteStringValue(Sentence(ref random, kind));
         writer.WriteNumber("confidence"u8, Math.Round(0.6 + (random.NextDouble() * 0.39), 2));
         writer.WriteStartArray("tags"u8);
         var tags = random.Next(1, 4);
@@ -352,23 +320,11 @@ internal static class AnswerGenerator
         return new string(id);
     }
 
-    private static string Sentence(ref SplitMix64 random, PromptKind kind, int words)
+    private static string Sentence(ref SplitMix64 random, PromptKind kind)
     {
-        var builder = new System.Text.StringBuilder();
-        var topical = WordList.Topical[(int)kind];
-        for (var i = 0; i < words; i++)
-        {
-            var word = random.Next(4) == 0 ? topical[random.Next(topical.Length)] : WordList.General[random.Next(WordList.General.Length)];
-            if (i > 0)
-            {
-                builder.Append(' ');
-            }
-
-            var text = System.Text.Encoding.UTF8.GetString(word);
-            builder.Append(i == 0 ? char.ToUpperInvariant(text[0]) + text[1..] : text);
-        }
-
-        return builder.Append('.').ToString();
+        using var buffer = new PooledByteBuffer(256);
+        SentenceWriter.Write(buffer, kind, ref random);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static void ApplyStop(Answer answer, byte[][]? stops)

@@ -23,6 +23,34 @@ internal static class WordList
         "in on at by for with from into over under about between through within without after before during across " +
         "and or but so because while when where which if than as");
 
+    /// <summary>Determiners; "a" becomes "an" before a vowel.</summary>
+    public static readonly byte[][] Determiners = Split("the a this each every our your one that any");
+
+    /// <summary>Adjectives.</summary>
+    public static readonly byte[][] Adjectives = Split(
+        "main key common simple clear useful important different similar specific general possible likely small large high " +
+        "low good better new current previous final short long early recent standard careful reliable consistent");
+
+    /// <summary>Nouns.</summary>
+    public static readonly byte[][] Nouns = Split(
+        "approach answer result system model value process method option detail example case reason step part point " +
+        "question problem solution idea data rule change issue context request response service team plan cost time " +
+        "level range number set list version source output input path state review report summary analysis account");
+
+    /// <summary>Verbs in the third person singular.</summary>
+    public static readonly byte[][] Verbs = Split(
+        "improves reduces supports handles explains describes requires defines includes returns measures affects follows " +
+        "changes uses shows creates limits checks covers keeps provides");
+
+    /// <summary>Adverbs that sit before a verb.</summary>
+    public static readonly byte[][] Adverbs = Split("usually often clearly generally typically simply still rarely mostly");
+
+    /// <summary>Prepositions.</summary>
+    public static readonly byte[][] Prepositions = Split("in on for with from into over under about between through within without after before during across");
+
+    /// <summary>Conjunctions that join two clauses.</summary>
+    public static readonly byte[][] Conjunctions = Split("and but so while because");
+
     /// <summary>Topical words per <see cref="PromptKind"/> (indexed by the enum), UTF-8.</summary>
     public static readonly byte[][][] Topical =
     [
