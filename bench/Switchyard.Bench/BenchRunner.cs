@@ -28,6 +28,10 @@ internal sealed class BenchRunner(BenchOptions options)
     private const int LoadCore = 0;
     private const int TargetCore = 1;
 
+    // Other processes' CPU below which the machine counts as quiet, and how long to wait for that before each target.
+    private const double QuietThreshold = 10;
+    private static readonly TimeSpan QuietWait = TimeSpan.FromSeconds(30);
+
     private readonly IAnsiConsole _console = CreateConsole();
 
     /// <returns>0 when every target was measured; 1 when one was not or the run could not start; 130 when interrupted.</returns>
@@ -52,7 +56,14 @@ internal sealed class BenchRunner(BenchOptions options)
         int? loadCore = pinned ? LoadCore : null;
         int? targetCore = pinned ? TargetCore : null;
 
-        var scratch = Directory.CreateTempSubdirectory("switchyard-bench-").FullName;
+        // COMPAT: on a shared machine a colleague's `pkill switchyard` (or `kill $(pgrep -n switchyard)`) stopped this
+        // harness's servers mid-run. They run as `sybench-simulate` and `sybench-serve`, symbolic links to the built
+        // executable (which still finds its assemblies through /proc/self/exe), from a folder whose name does not say
+        // "switchyard" either; the PIDs stay the servers' own.
+        var scratch = Directory.CreateTempSubdirectory("sybench-").FullName;
+        var bin = Directory.CreateDirectory(Path.Combine(scratch, "bin")).FullName;
+        var simulateExecutable = File.CreateSymbolicLink(Path.Combine(bin, "sybench-simulate"), options.SwitchyardPath).FullName;
+        var serveExecutable = File.CreateSymbolicLink(Path.Combine(bin, "sybench-serve"), options.SwitchyardPath).FullName;
         var results = new List<TargetResult>();
         var keepScratch = false;
         ChildProcess? upstream = null;
@@ -63,7 +74,7 @@ internal sealed class BenchRunner(BenchOptions options)
             Status($"upstream: switchyard simulate --profile instant on 127.0.0.1:{upstreamPort}");
             upstream = ChildProcess.Start(
                 "switchyard simulate",
-                options.SwitchyardPath,
+                simulateExecutable,
                 ["simulate", "--profile", "instant", "--port", upstreamPort.ToString(CultureInfo.InvariantCulture), "--host", "127.0.0.1"],
                 Path.Combine(upstreamDir, "simulate.log"),
                 loadCore,
@@ -80,12 +91,25 @@ internal sealed class BenchRunner(BenchOptions options)
                 return 1;
             }
 
-            var launcher = new TargetLauncher(options, scratch, upstreamPort, targetCore);
+            var launcher = new TargetLauncher(options, serveExecutable, scratch, upstreamPort, targetCore);
             var load = new WrkRunner(wrk, loadCore, scratch);
             foreach (var kind in options.Targets)
             {
                 var result = new TargetResult(kind);
                 results.Add(result);
+                if (upstream.HasExited)
+                {
+                    result.StartError = $"the upstream exited ({ChildProcess.DescribeExit(upstream.ExitCode)}) before this target's turn; its log: {upstream.LogPath}";
+                    keepScratch = true;
+                    _console.MarkupLine($"[red]{Markup.Escape(BenchReport.Name(kind))} not measured:[/] {Markup.Escape(result.StartError)}");
+                    continue;
+                }
+
+                if (await WaitForQuietAsync(cancellationToken) is { } busy)
+                {
+                    result.Notes.Add(busy);
+                }
+
                 Status($"{BenchReport.Name(kind)}: starting");
                 RunningTarget target;
                 try
@@ -146,7 +170,6 @@ internal sealed class BenchRunner(BenchOptions options)
         var name = BenchReport.Name(target.Kind);
         var pid = target.MeasuredPid;
         var saturating = BenchOptions.ConnectionCounts[^1];
-        var logLines = target.LogLineCounts();
         if (options.Warmup > TimeSpan.Zero)
         {
             Status($"{name}: warm-up, {saturating} connections, {options.Warmup.TotalSeconds:0} s");
@@ -165,6 +188,8 @@ internal sealed class BenchRunner(BenchOptions options)
         }
 
         result.RssAfterWarmupMb = ProcStats.RssMb(pid);
+        // Counted after the warm-up, whose errors are reported already, and after start-up chatter (Portkey's spinner).
+        var logLines = target.LogLineCounts();
         foreach (var connections in BenchOptions.ConnectionCounts)
         {
             Status($"{name}: {connections} connection(s), {options.Duration.TotalSeconds:0} s");
@@ -205,8 +230,43 @@ internal sealed class BenchRunner(BenchOptions options)
 
         if (target.Owned is { HasExited: true } owned)
         {
-            result.Notes.Add($"the process exited during the measurements (code {owned.ExitCode}); its log ends with: {owned.LogTail(5)}");
+            result.Notes.Add($"the process exited during the measurements ({ChildProcess.DescribeExit(owned.ExitCode)}); its log ends with: {owned.LogTail(5)}");
         }
+    }
+
+    /// <summary>
+    /// Waits (at most <see cref="QuietWait"/>) until processes this harness did not start use less than
+    /// <see cref="QuietThreshold"/>% of a core, so a colleague's build does not land in a measurement unnoticed.
+    /// </summary>
+    /// <returns>A note for the report when the machine never became quiet; null when it did.</returns>
+    private async Task<string?> WaitForQuietAsync(CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        var said = false;
+        double others;
+        while (true)
+        {
+            var before = ForeignLoad.Take();
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            others = ForeignLoad.Take().PercentSince(before);
+            if (others < QuietThreshold)
+            {
+                return null;
+            }
+
+            if (waited.Elapsed >= QuietWait)
+            {
+                break;
+            }
+
+            if (!said)
+            {
+                Status($"other processes use {others:0}% of a core; waiting up to {QuietWait.TotalSeconds:0} s for them to calm down");
+                said = true;
+            }
+        }
+
+        return $"other processes still used {others:0}% of a core after {QuietWait.TotalSeconds:0} s of waiting; measured anyway.";
     }
 
     /// <summary>Moves every thread of this harness to the load core, so the target core is the target's alone.</summary>

@@ -67,6 +67,16 @@ internal sealed class ChildProcess : IAsyncDisposable
         return new ChildProcess(name, process, logPath);
     }
 
+    /// <summary>An exit code in words: above 128 it is a signal (143 is SIGTERM, from outside the harness if unexpected).</summary>
+    public static string DescribeExit(int code) => code switch
+    {
+        143 => "code 143: SIGTERM",
+        137 => "code 137: SIGKILL",
+        130 => "code 130: SIGINT",
+        > 128 => $"code {code}: signal {code - 128}",
+        _ => $"code {code}",
+    };
+
     /// <summary>The last lines of the process's output, for an error message.</summary>
     public string LogTail(int lines = 15)
     {

@@ -16,8 +16,8 @@ internal sealed class BenchReport(BenchOptions options, MachineInfo machine, Dat
     private const double SaturationVsNginx = 0.8;
     private const double RssLimitMb = 150;
 
-    // Below this, other processes' CPU is the usual background of an idle machine.
-    private const double ForeignLoadNoteworthy = 5;
+    // Other processes' CPU (in % of a core) above which a run counts as disturbed; an idle machine stays well below.
+    private const double ForeignLoadNoteworthy = 10;
 
     private static readonly int OneConnection = BenchOptions.ConnectionCounts[0];
     private static readonly int Saturating = BenchOptions.ConnectionCounts[^1];
@@ -148,34 +148,52 @@ internal sealed class BenchReport(BenchOptions options, MachineInfo machine, Dat
     {
         var switchyard = Result(TargetKind.Switchyard);
         var one = switchyard?.Run(OneConnection)?.Wrk;
+        // Switchyard's own errors fail a goal; a disturbed or failing reference makes the verdict doubtful instead.
         var clean = switchyard is not null && switchyard.Runs.All(r => r.Wrk is { Errors: 0 });
+        var errorsNote = clean ? "" : " (with errors)";
+        var latencyDoubt = Doubt(switchyard?.Run(OneConnection), Result(TargetKind.Direct)?.Run(OneConnection));
+        var saturationDoubt = Doubt(switchyard?.Run(Saturating), Result(TargetKind.Nginx)?.Run(Saturating));
         var (addedP50, addedP99) = Added(TargetKind.Switchyard, OneConnection);
         var saturation = SaturationRatio(TargetKind.Nginx);
         var rss = switchyard?.PeakRssMb;
-        var errorsNote = clean ? "" : " (with errors)";
         return
         [
             new Goal(
                 $"added latency at {OneConnection} connection, p50",
                 $"<= {AddedP50LimitMs.ToString("0.0##", CultureInfo.InvariantCulture)} ms",
                 Format.Added(addedP50) + " ms" + errorsNote,
-                addedP50 is null || one is null ? null : clean && addedP50 <= AddedP50LimitMs),
+                addedP50 is null || one is null ? null : clean && addedP50 <= AddedP50LimitMs,
+                latencyDoubt),
             new Goal(
                 $"added latency at {OneConnection} connection, p99",
                 $"<= {AddedP99LimitMs.ToString("0.0##", CultureInfo.InvariantCulture)} ms",
                 Format.Added(addedP99) + " ms" + errorsNote,
-                addedP99 is null || one is null ? null : clean && addedP99 <= AddedP99LimitMs),
+                addedP99 is null || one is null ? null : clean && addedP99 <= AddedP99LimitMs,
+                latencyDoubt),
             new Goal(
                 $"saturation at {Saturating} connections vs nginx",
                 $">= {SaturationVsNginx.ToString("0.0#", CultureInfo.InvariantCulture)}x nginx requests/s",
                 Format.Ratio(saturation) + errorsNote,
-                saturation is null ? null : clean && saturation >= SaturationVsNginx),
+                saturation is null ? null : clean && saturation >= SaturationVsNginx,
+                saturationDoubt),
             new Goal(
                 "RSS under load (peak, VmHWM)",
                 $"<= {RssLimitMb.ToString("0", CultureInfo.InvariantCulture)} MB",
                 Format.Megabytes(rss) + " MB",
-                rss is null ? null : rss <= RssLimitMb),
+                rss is null ? null : rss <= RssLimitMb,
+                null),
         ];
+    }
+
+    /// <summary>Why a comparison of two runs cannot be trusted: other processes were busy, or the reference failed requests.</summary>
+    private static string? Doubt(LoadRun? ours, LoadRun? reference)
+    {
+        if (ours?.ForeignCpuPercent is > ForeignLoadNoteworthy || reference?.ForeignCpuPercent is > ForeignLoadNoteworthy)
+        {
+            return "other processes were busy";
+        }
+
+        return reference?.Wrk is { Errors: > 0 } ? "the reference had errors" : null;
     }
 
     public ReportTable GoalTable()
@@ -212,6 +230,11 @@ internal sealed class BenchReport(BenchOptions options, MachineInfo machine, Dat
                 if (run.ForeignCpuPercent is > ForeignLoadNoteworthy)
                 {
                     notes.Add($"{name} at {run.Connections} connection(s): other processes on this machine used {run.ForeignCpuPercent:0}% of a core meanwhile; this run's figures are disturbed.");
+                }
+
+                if (result.Kind != TargetKind.Direct && Added(result.Kind, run.Connections).P50 is < 0)
+                {
+                    notes.Add($"{name} at {run.Connections} connection(s): its p50 is below the upstream's alone: the reference run was noisy.");
                 }
 
                 if (run.Wrk is { } w && w.P50Ms > 0 && w.P99Ms > 10 * w.P50Ms)

@@ -47,6 +47,8 @@ internal static class ConsoleReport
     {
         "met" => "[green]met[/]",
         "NOT MET" => "[red]NOT MET[/]",
+        _ when cell.StartsWith("met (", StringComparison.Ordinal) => $"[yellow]{Markup.Escape(cell)}[/]",
+        _ when cell.StartsWith("NOT MET (", StringComparison.Ordinal) => $"[red]{Markup.Escape(cell)}[/]",
         "did not start" or "run failed" or "failed" => $"[red]{cell}[/]",
         _ => Markup.Escape(cell),
     };

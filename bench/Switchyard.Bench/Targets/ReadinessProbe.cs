@@ -25,7 +25,7 @@ internal static class ReadinessProbe
             cancellationToken.ThrowIfCancellationRequested();
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"{process.Name} exited with code {process.ExitCode} while starting; its output ({process.LogPath}) ends with:\n{process.LogTail()}");
+                throw new InvalidOperationException($"{process.Name} exited ({ChildProcess.DescribeExit(process.ExitCode)}) while starting; its output ({process.LogPath}) ends with:\n{process.LogTail()}");
             }
 
             using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.ChatCompletions) { Content = new ByteArrayContent(endpoint.BodyBytes(stream: false)) };

@@ -9,7 +9,12 @@ namespace Switchyard.Bench.Targets;
 /// Starts each target in front of the running upstream, on its own free loopback port and, when pinning, on the
 /// target core; each gets its own folder for configuration, logs and state.
 /// </summary>
-internal sealed class TargetLauncher(BenchOptions options, string scratchDirectory, int upstreamPort, int? targetCore)
+/// <param name="options">The run's options (paths of the peers).</param>
+/// <param name="serveExecutable">The switchyard executable to run <c>serve</c> with (a link to the built one).</param>
+/// <param name="scratchDirectory">Where each target gets its folder.</param>
+/// <param name="upstreamPort">The running upstream's port on 127.0.0.1.</param>
+/// <param name="targetCore">The core targets are pinned to, or null.</param>
+internal sealed class TargetLauncher(BenchOptions options, string serveExecutable, string scratchDirectory, int upstreamPort, int? targetCore)
 {
     /// <summary>Portkey's entry point inside <c>bench/peers</c>.</summary>
     public const string PortkeyServer = "node_modules/@portkey-ai/gateway/build/start-server.js";
@@ -35,9 +40,9 @@ internal sealed class TargetLauncher(BenchOptions options, string scratchDirecto
             throw new InvalidOperationException($"{options.SwitchyardPath} does not exist: build it with `dotnet build -c Release src/Switchyard.Cli` (bench/run.sh does).");
         }
 
-        var dir = Directory.CreateDirectory(Path.Combine(scratchDirectory, "switchyard")).FullName;
+        var dir = Directory.CreateDirectory(Path.Combine(scratchDirectory, "gateway")).FullName;
         var port = FreePort.Next();
-        var config = Path.Combine(dir, "switchyard.yaml");
+        var config = Path.Combine(dir, "gateway.yaml");
         await File.WriteAllTextAsync(config, $$"""
             server: { listen: http://127.0.0.1:{{port}} }
             storage: { kind: sqlite, path: {{Path.Combine(dir, "bench.db")}} }
@@ -53,7 +58,7 @@ internal sealed class TargetLauncher(BenchOptions options, string scratchDirecto
 
         // The built executable itself, not `dotnet run`: the measured PID must be the server's.
         var process = ChildProcess.Start(
-            "switchyard serve", options.SwitchyardPath, ["serve", "--config", config, "--urls", $"http://127.0.0.1:{port}"],
+            "switchyard serve", serveExecutable, ["serve", "--config", config, "--urls", $"http://127.0.0.1:{port}"],
             Path.Combine(dir, "serve.log"), targetCore, dir);
         var endpoint = new TargetEndpoint(ChatCompletions(port), "bench", []);
         return await ReadyAsync(TargetKind.Switchyard, process, endpoint, [process.LogPath], cancellationToken);
