@@ -26,8 +26,8 @@ internal sealed partial class RequestForwarder
 
         // One token for the whole attempt: cancelled by the client leaving or by whichever timeout is due. Streams wait
         // at most first_token for the first chunk and for each later one; everything is bounded by total.
-        using var cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
-        using var clientGone = context.RequestAborted.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), cts);
+        var cts = _cancellationSources.Rent();
+        var clientGone = context.RequestAborted.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), cts);
         cts.CancelAfter(parsed.Stream ? Min(timeouts.FirstToken, timeouts.Total) : timeouts.Total);
 
         HttpResponseMessage? response = null;
@@ -69,6 +69,8 @@ internal sealed partial class RequestForwarder
         finally
         {
             response?.Dispose();
+            clientGone.Dispose();
+            _cancellationSources.Return(cts);
         }
 
         static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

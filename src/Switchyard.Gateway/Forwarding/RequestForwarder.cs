@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Switchyard.Gateway.Api;
 using Switchyard.Gateway.Diagnostics;
 using Switchyard.Gateway.Fallback;
+using Switchyard.Gateway.Forwarding.Internal;
 using Switchyard.Gateway.Internal;
 using Switchyard.Gateway.Routing;
 using Switchyard.Storage.RequestLog;
@@ -41,12 +42,14 @@ internal sealed partial class RequestForwarder
     private readonly GatewayRuntime _runtime;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly CancellationSourcePool _cancellationSources;
 
     public RequestForwarder(GatewayRuntime runtime, TimeProvider time, ILogger<RequestForwarder> logger)
     {
         _runtime = runtime;
         _time = time;
         _logger = logger;
+        _cancellationSources = new CancellationSourcePool(time);
     }
 
     public async Task HandleAsync(HttpContext context, EndpointKind endpoint)

@@ -163,7 +163,6 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
 
         // IMMEDIATE takes the write lock up front: a locked database fails here, before any row is bound.
         using var transaction = _connection.BeginTransaction(deferred: false);
-        _insert.Enlist(transaction);
         for (var i = 0; i < batch.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -1,82 +1,110 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Switchyard.Storage.RequestLog;
 
 namespace Switchyard.Storage.Sqlite.Internal;
 
-/// <summary>The prepared <c>INSERT</c> of one request log row, compiled once and re-bound for every row.</summary>
+/// <summary>
+/// The prepared <c>INSERT</c> of one request log row, compiled once and re-bound for every row.
+/// </summary>
+/// <remarks>
+/// PERF: bound through SQLite's own API rather than <see cref="SqliteCommand"/> parameters, which allocate a binder per
+/// parameter per row and box every number: at gateway rates that was a third of the process's allocations. Text is encoded
+/// into one reused buffer and bound with SQLITE_TRANSIENT (SQLite copies it), so a row costs no allocation.
+/// </remarks>
 internal sealed class RequestLogInsertCommand : IDisposable
 {
     private const string Sql = """
         INSERT INTO request_log (ts_unix_ms, request_id, endpoint, route, deployment, attempts, status, stream,
                                  latency_ms, ttft_ms, input_tokens, output_tokens, error_type, error_message)
-        VALUES ($ts_unix_ms, $request_id, $endpoint, $route, $deployment, $attempts, $status, $stream,
-                $latency_ms, $ttft_ms, $input_tokens, $output_tokens, $error_type, $error_message);
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14);
         """;
 
-    private readonly SqliteCommand _command;
-    private readonly SqliteParameter _timestamp;
-    private readonly SqliteParameter _requestId;
-    private readonly SqliteParameter _endpoint;
-    private readonly SqliteParameter _route;
-    private readonly SqliteParameter _deployment;
-    private readonly SqliteParameter _attempts;
-    private readonly SqliteParameter _status;
-    private readonly SqliteParameter _stream;
-    private readonly SqliteParameter _latency;
-    private readonly SqliteParameter _timeToFirstToken;
-    private readonly SqliteParameter _inputTokens;
-    private readonly SqliteParameter _outputTokens;
-    private readonly SqliteParameter _errorType;
-    private readonly SqliteParameter _errorMessage;
+    private readonly SqliteConnection _connection;
+    private readonly sqlite3_stmt _statement;
+    private byte[] _text = new byte[1024];
 
     public RequestLogInsertCommand(SqliteConnection connection)
     {
-        _command = connection.CreateCommand();
-        _command.CommandText = Sql;
-        _timestamp = Add("$ts_unix_ms", SqliteType.Integer);
-        _requestId = Add("$request_id", SqliteType.Text);
-        _endpoint = Add("$endpoint", SqliteType.Text);
-        _route = Add("$route", SqliteType.Text);
-        _deployment = Add("$deployment", SqliteType.Text);
-        _attempts = Add("$attempts", SqliteType.Integer);
-        _status = Add("$status", SqliteType.Integer);
-        _stream = Add("$stream", SqliteType.Integer);
-        _latency = Add("$latency_ms", SqliteType.Real);
-        _timeToFirstToken = Add("$ttft_ms", SqliteType.Real);
-        _inputTokens = Add("$input_tokens", SqliteType.Integer);
-        _outputTokens = Add("$output_tokens", SqliteType.Integer);
-        _errorType = Add("$error_type", SqliteType.Text);
-        _errorMessage = Add("$error_message", SqliteType.Text);
-        // PERF: compile once; each Execute only re-binds values and steps the statement.
-        _command.Prepare();
+        _connection = connection;
+        Check(raw.sqlite3_prepare_v2(connection.Handle, Sql, out _statement));
     }
 
-    /// <summary>Binds <paramref name="transaction"/> for the next rows.</summary>
-    public void Enlist(SqliteTransaction transaction) => _command.Transaction = transaction;
-
-    /// <summary>Inserts one row inside the enlisted transaction.</summary>
+    /// <summary>Inserts one row in the connection's current transaction.</summary>
     public void Execute(RequestLogEntry entry)
     {
-        _timestamp.Value = entry.Timestamp.ToUnixTimeMilliseconds();
-        // Required by the contract, but a caller that breaks it should meet SQLite's "NOT NULL constraint failed:
-        // request_log.request_id" in the log, not Microsoft.Data.Sqlite's bare "Value must be set".
-        _requestId.Value = entry.RequestId ?? (object)DBNull.Value;
-        _endpoint.Value = entry.Endpoint ?? (object)DBNull.Value;
-        _route.Value = entry.Route ?? (object)DBNull.Value;
-        _deployment.Value = entry.Deployment ?? (object)DBNull.Value;
-        _attempts.Value = entry.Attempts;
-        _status.Value = entry.Status;
-        _stream.Value = entry.Stream ? 1 : 0;
-        _latency.Value = entry.LatencyMs;
-        _timeToFirstToken.Value = entry.TimeToFirstTokenMs ?? (object)DBNull.Value;
-        _inputTokens.Value = entry.InputTokens ?? (object)DBNull.Value;
-        _outputTokens.Value = entry.OutputTokens ?? (object)DBNull.Value;
-        _errorType.Value = entry.ErrorType ?? (object)DBNull.Value;
-        _errorMessage.Value = entry.ErrorMessage ?? (object)DBNull.Value;
-        _command.ExecuteNonQuery();
+        var s = _statement;
+        raw.sqlite3_bind_int64(s, 1, entry.Timestamp.ToUnixTimeMilliseconds());
+        // Required by the contract, but a caller that breaks it meets SQLite's "NOT NULL constraint failed:
+        // request_log.request_id" in the log.
+        BindText(2, entry.RequestId);
+        BindText(3, entry.Endpoint);
+        BindText(4, entry.Route);
+        BindText(5, entry.Deployment);
+        raw.sqlite3_bind_int64(s, 6, entry.Attempts);
+        raw.sqlite3_bind_int64(s, 7, entry.Status);
+        raw.sqlite3_bind_int64(s, 8, entry.Stream ? 1 : 0);
+        raw.sqlite3_bind_double(s, 9, entry.LatencyMs);
+        BindDouble(10, entry.TimeToFirstTokenMs);
+        BindInt(11, entry.InputTokens);
+        BindInt(12, entry.OutputTokens);
+        BindText(13, entry.ErrorType);
+        BindText(14, entry.ErrorMessage);
+
+        var rc = raw.sqlite3_step(s);
+        raw.sqlite3_reset(s);
+        if (rc != raw.SQLITE_DONE)
+        {
+            Check(rc);
+        }
     }
 
-    public void Dispose() => _command.Dispose();
+    public void Dispose() => _statement.Dispose();
 
-    private SqliteParameter Add(string name, SqliteType type) => _command.Parameters.Add(name, type);
+    private void BindText(int index, string? value)
+    {
+        if (value is null)
+        {
+            raw.sqlite3_bind_null(_statement, index);
+            return;
+        }
+
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (max > _text.Length)
+        {
+            _text = new byte[Math.Max(max, _text.Length * 2)];
+        }
+
+        var length = Encoding.UTF8.GetBytes(value, _text);
+        raw.sqlite3_bind_text(_statement, index, _text.AsSpan(0, length));
+    }
+
+    private void BindInt(int index, int? value)
+    {
+        if (value is { } v)
+        {
+            raw.sqlite3_bind_int64(_statement, index, v);
+        }
+        else
+        {
+            raw.sqlite3_bind_null(_statement, index);
+        }
+    }
+
+    private void BindDouble(int index, double? value)
+    {
+        if (value is { } v)
+        {
+            raw.sqlite3_bind_double(_statement, index, v);
+        }
+        else
+        {
+            raw.sqlite3_bind_null(_statement, index);
+        }
+    }
+
+    // Throws the same SqliteException Microsoft.Data.Sqlite would, so the writer's transient-error check (BUSY, LOCKED)
+    // and the messages stay as they were.
+    private void Check(int rc) => SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
 }
