@@ -8,7 +8,8 @@ namespace Switchyard.Gateway.Diagnostics;
 
 /// <summary>
 /// <c>GET /healthz</c>: the process is alive. <c>GET /readyz</c>: it is ready to take traffic (configuration loaded, store
-/// open); a load balancer sends traffic only to ready instances.
+/// open); a load balancer sends traffic only to ready instances. Both report the request log's counters: a failing store
+/// degrades the log, never the serving.
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -26,5 +27,15 @@ internal static class HealthEndpoints
         return endpoints;
     }
 
-    private static string Describe(GatewayRuntime runtime) => runtime.RequestLog is null ? "disabled" : "enabled";
+    private static RequestLogHealth Describe(GatewayRuntime runtime)
+    {
+        if (runtime.RequestLog is not { } writer)
+        {
+            return new RequestLogHealth("disabled", 0, 0, 0, 0, 0);
+        }
+
+        var stats = writer.Snapshot();
+        var status = stats.Dropped > 0 || stats.FailedRows > 0 ? "degraded" : "ok";
+        return new RequestLogHealth(status, stats.Enqueued, stats.Written, stats.Dropped, stats.FailedRows, stats.QueueDepth);
+    }
 }

@@ -142,7 +142,14 @@ public class ChatCompletionsTests
     {
         await using var gateway = await TestGateway.StartAsync(("chat", [("llama", "m")]));
         using var client = new HttpClient { BaseAddress = gateway.Gateway.BaseAddress };
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("healthz")).StatusCode);
+        (await gateway.PostAsync("chat/completions", Hello)).Dispose();
+        await gateway.LogEntriesAsync();
+
+        using var health = JsonDocument.Parse(await client.GetStringAsync("healthz"));
+        Assert.Equal("ok", health.RootElement.GetProperty("status").GetString());
+        var log = health.RootElement.GetProperty("request_log");
+        Assert.Equal("ok", log.GetProperty("status").GetString());
+        Assert.Equal(1, log.GetProperty("written").GetInt64());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("readyz")).StatusCode);
     }
 }

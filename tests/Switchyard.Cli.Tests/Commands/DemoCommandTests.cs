@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Switchyard.Storage.RequestLog;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Cli.Tests.Commands;
+
+/// <summary>The README's first command, run as a user runs it: the built CLI in its own process.</summary>
+public sealed class DemoCommandTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
+
+    public DemoCommandTests() => Directory.CreateDirectory(_directory);
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Demo_Once_SendsTheWorkloadPrintsTheSummaryAndRecordsEveryRequest()
+    {
+        var db = Path.Combine(_directory, "demo.db");
+
+        var (exit, output) = await RunAsync("demo", "--once", "--fast", "--requests", "40", "--port", "0", "--db", db);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("Requests by deployment", output, StringComparison.Ordinal);
+        Assert.Contains("llama-8b", output, StringComparison.Ordinal);
+        Assert.Contains("Sent 40 requests", output, StringComparison.Ordinal);
+        Assert.Contains("curl -s http://127.0.0.1:", output, StringComparison.Ordinal);
+
+        await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = db }, TimeProvider.System);
+        var entries = await store.QueryAsync(new RequestLogQuery { Limit = 1000 }, CancellationToken.None);
+        Assert.Equal(40, entries.Count);
+        Assert.Contains(entries, e => e.Endpoint == "embeddings");
+        Assert.Contains(entries, e => e.Stream && e.TimeToFirstTokenMs is not null);
+    }
+
+    [Fact]
+    public async Task Demo_WriteConfig_WritesAFileThatValidates()
+    {
+        var path = Path.Combine(_directory, "switchyard.yaml");
+
+        var (written, _) = await RunAsync("demo", "--write-config", path);
+        var (valid, output) = await RunAsync("config", "validate", "--config", path);
+
+        Assert.Equal(0, written);
+        Assert.True(valid == 0, output);
+        Assert.Contains("is valid", output, StringComparison.Ordinal);
+    }
+
+    private async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "switchyard.dll");
+        var start = new ProcessStartInfo("dotnet", [cli, .. args])
+        {
+            WorkingDirectory = _directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
