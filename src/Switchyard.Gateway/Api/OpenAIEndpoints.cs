@@ -40,13 +40,30 @@ internal static class OpenAIEndpoints
             return context.Response.WriteAsJsonAsync(new ModelInfo(route.Name, "model", 0, "switchyard"), ApiJsonContext.Default.ModelInfo, cancellationToken: context.RequestAborted);
         });
 
-        // Anything else under /v1 gets OpenAI's 404 shape rather than an empty page.
-        endpoints.Map("/v1/{**rest}", context => ApiErrorWriter.WriteAsync(context, new ApiError(
-            StatusCodes.Status404NotFound,
-            ApiError.InvalidRequest,
-            $"Unknown endpoint: {context.Request.Method} {context.Request.Path}. This gateway serves POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings and GET /v1/models.",
-            null,
-            "unknown_url")));
+        // Anything else under /v1 gets OpenAI's error shape rather than an empty page.
+        endpoints.Map("/v1/{**rest}", context =>
+        {
+            var path = context.Request.Path.Value ?? string.Empty;
+            var known = path is "/v1/chat/completions" or "/v1/completions" or "/v1/embeddings" or "/v1/models" || path.StartsWith("/v1/models/", StringComparison.Ordinal);
+            if (known)
+            {
+                var allowed = path.StartsWith("/v1/models", StringComparison.Ordinal) ? "GET" : "POST";
+                context.Response.Headers.Allow = allowed;
+                return ApiErrorWriter.WriteAsync(context, new ApiError(
+                    StatusCodes.Status405MethodNotAllowed,
+                    ApiError.InvalidRequest,
+                    $"{context.Request.Method} is not allowed on {path}; use {allowed}.",
+                    null,
+                    "method_not_allowed"));
+            }
+
+            return ApiErrorWriter.WriteAsync(context, new ApiError(
+                StatusCodes.Status404NotFound,
+                ApiError.InvalidRequest,
+                $"Unknown endpoint: {context.Request.Method} {path}. This gateway serves POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings and GET /v1/models.",
+                null,
+                "unknown_url"));
+        });
         return endpoints;
     }
 }

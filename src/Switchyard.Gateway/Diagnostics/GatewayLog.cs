@@ -23,6 +23,9 @@ internal static partial class GatewayLog
     [LoggerMessage(1004, LogLevel.Warning, "Request {RequestId}: the request log queue is full; entry dropped")]
     public static partial void RequestLogDropped(ILogger logger, string requestId);
 
+    [LoggerMessage(1005, LogLevel.Error, "Request {RequestId}: unexpected failure in the gateway")]
+    public static partial void Unexpected(ILogger logger, string requestId, Exception exception);
+
     [LoggerMessage(1100, LogLevel.Information, "Switchyard listening on {Urls}: {Routes} routes, {Deployments} deployments")]
     public static partial void Listening(ILogger logger, string urls, int routes, int deployments);
 }

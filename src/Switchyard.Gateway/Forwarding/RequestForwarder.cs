@@ -184,6 +184,22 @@ internal sealed partial class RequestForwarder
         {
             log.Status = StatusCodes.Status499ClientClosedRequest;
         }
+        catch (Exception e)
+        {
+            // A bug, not an upstream outcome: the client still gets OpenAI's error shape and the request id to report.
+            GatewayLog.Unexpected(_logger, requestId, e);
+            log.Status = StatusCodes.Status500InternalServerError;
+            log.Error = new ApiError(StatusCodes.Status500InternalServerError, ApiError.ServerErrorType, "The gateway failed unexpectedly.", Code: "internal_error");
+            if (!response.HasStarted)
+            {
+                await ApiErrorWriter.WriteAsync(context, new ApiError(
+                    StatusCodes.Status500InternalServerError,
+                    ApiError.ServerErrorType,
+                    $"The gateway failed unexpectedly while handling request {requestId}. Please report it with this id.",
+                    null,
+                    "internal_error"));
+            }
+        }
         finally
         {
             if (body is not null)

@@ -91,6 +91,15 @@ public class BadInputTests
     }
 
     [Fact]
+    public async Task Get_OnAPostEndpoint_Is405SayingWhichMethod()
+    {
+        await using var gateway = await TestGateway.StartAsync(("chat", [("llama", "m")]));
+        using var response = await gateway.Client.GetAsync("chat/completions");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Contains("use POST", (await ErrorOf(response)).GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_EmptyBody_Is400()
     {
         await using var gateway = await TestGateway.StartAsync(("chat", [("llama", "m")]));
