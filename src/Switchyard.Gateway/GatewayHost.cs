@@ -25,14 +25,16 @@ public sealed class GatewayHost : IAsyncDisposable
     private readonly GatewayRuntime _runtime;
     private readonly RequestLogWriter? _requestLog;
     private readonly IRequestLogStore? _store;
+    private readonly ILoggerFactory _writerLoggerFactory;
     private bool _disposed;
 
-    private GatewayHost(WebApplication app, GatewayRuntime runtime, RequestLogWriter? requestLog, IRequestLogStore? store, IReadOnlyList<Uri> urls)
+    private GatewayHost(WebApplication app, GatewayRuntime runtime, RequestLogWriter? requestLog, IRequestLogStore? store, ILoggerFactory writerLoggerFactory, IReadOnlyList<Uri> urls)
     {
         _app = app;
         _runtime = runtime;
         _requestLog = requestLog;
         _store = store;
+        _writerLoggerFactory = writerLoggerFactory;
         Urls = urls;
     }
 
@@ -57,15 +59,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Switchyard" });
         builder.Logging.ClearProviders();
-        if (options.ConsoleLogging)
-        {
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
-            });
-        }
-
+        AddConsole(builder.Logging, options);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Switchyard", options.MinimumLogLevel);
         // PERF: when this category can log at all, ASP.NET Core creates an Activity and a log scope for every request
@@ -80,17 +74,10 @@ public sealed class GatewayHost : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null;
         });
 
+        // The request log writer starts before the web host is built, so it gets a logger factory of its own.
         var loggerFactory = LoggerFactory.Create(logging =>
         {
-            if (options.ConsoleLogging)
-            {
-                logging.AddSimpleConsole(o =>
-                {
-                    o.SingleLine = true;
-                    o.TimestampFormat = "HH:mm:ss ";
-                });
-            }
-
+            AddConsole(logging, options);
             logging.SetMinimumLevel(options.MinimumLogLevel);
         });
 
@@ -126,7 +113,19 @@ public sealed class GatewayHost : IAsyncDisposable
         var urls = addresses.Select(a => new Uri(a.EndsWith('/') ? a : a + "/")).ToArray();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<GatewayHost>();
         GatewayLog.Listening(logger, string.Join(", ", addresses), runtime.Routes.RouteNames.Length, runtime.Routes.Deployments.Length);
-        return new GatewayHost(app, runtime, requestLog, store, urls);
+        return new GatewayHost(app, runtime, requestLog, store, loggerFactory, urls);
+    }
+
+    private static void AddConsole(ILoggingBuilder logging, GatewayHostOptions options)
+    {
+        if (options.ConsoleLogging)
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
     }
 
     /// <summary>Completes when the host is asked to stop (Ctrl-C, SIGTERM) or <paramref name="cancellationToken"/> fires.</summary>
@@ -157,6 +156,8 @@ public sealed class GatewayHost : IAsyncDisposable
             {
                 await _store.DisposeAsync();
             }
+
+            _writerLoggerFactory.Dispose();
 
             _runtime.Dispose();
         }
