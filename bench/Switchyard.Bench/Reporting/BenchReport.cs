@@ -19,6 +19,9 @@ internal sealed class BenchReport(BenchOptions options, MachineInfo machine, Dat
     // Other processes' CPU (in % of a core) above which a run counts as disturbed; an idle machine stays well below.
     private const double ForeignLoadNoteworthy = 10;
 
+    // A target below this CPU at the saturating connection count was limited by the load side, not by itself.
+    private const double SaturatedCpuPercent = 85;
+
     private static readonly int OneConnection = BenchOptions.ConnectionCounts[0];
     private static readonly int Saturating = BenchOptions.ConnectionCounts[^1];
 
@@ -59,6 +62,15 @@ internal sealed class BenchReport(BenchOptions options, MachineInfo machine, Dat
     {
         var ours = Result(TargetKind.Switchyard)?.Run(Saturating)?.Wrk?.RequestsPerSecond;
         var theirs = Result(peer)?.Run(Saturating)?.Wrk?.RequestsPerSecond;
+        return ours is null || theirs is null or 0 ? null : ours / theirs;
+    }
+
+    /// <summary>Switchyard's requests per CPU-second of its process over the peer's, at the saturating connection count.</summary>
+    public double? EfficiencyRatio(TargetKind peer)
+    {
+        static double? PerCpuSecond(LoadRun? run) => run is { Wrk: { } wrk, CpuPercent: > 0 } ? wrk.RequestsPerSecond / (run.CpuPercent.Value / 100) : null;
+        var ours = PerCpuSecond(Result(TargetKind.Switchyard)?.Run(Saturating));
+        var theirs = PerCpuSecond(Result(peer)?.Run(Saturating));
         return ours is null || theirs is null or 0 ? null : ours / theirs;
     }
 
@@ -133,14 +145,12 @@ internal sealed class BenchReport(BenchOptions options, MachineInfo machine, Dat
 
     public ReportTable RatioTable()
     {
-        var nginx = SaturationRatio(TargetKind.Nginx);
-        var portkey = SaturationRatio(TargetKind.Portkey);
         return new ReportTable(
-            $"Ratios: Switchyard requests/s at {Saturating} connections",
-            ["ratio", "value"],
+            $"Ratios: Switchyard over its peers at {Saturating} connections",
+            ["ratio", "requests/s", "requests per CPU-second of the target"],
             [
-                ["Switchyard ÷ nginx", Format.Ratio(nginx)],
-                ["Switchyard ÷ Portkey", Format.Ratio(portkey)],
+                ["Switchyard ÷ nginx", Format.Ratio(SaturationRatio(TargetKind.Nginx)), Format.Ratio(EfficiencyRatio(TargetKind.Nginx))],
+                ["Switchyard ÷ Portkey", Format.Ratio(SaturationRatio(TargetKind.Portkey)), Format.Ratio(EfficiencyRatio(TargetKind.Portkey))],
             ]);
     }
 
@@ -230,6 +240,11 @@ internal sealed class BenchReport(BenchOptions options, MachineInfo machine, Dat
                 if (run.ForeignCpuPercent is > ForeignLoadNoteworthy)
                 {
                     notes.Add($"{name} at {run.Connections} connection(s): other processes on this machine used {run.ForeignCpuPercent:0}% of a core meanwhile; this run's figures are disturbed.");
+                }
+
+                if (result.Kind != TargetKind.Direct && run.Connections == Saturating && run.CpuPercent is < SaturatedCpuPercent)
+                {
+                    notes.Add($"{name} at {run.Connections} connections used {run.CpuPercent:0}% of its core: not CPU-bound, so the load side (wrk and the upstream on their core) limited it; its requests/s is a floor of its capacity, and requests per CPU-second compares better.");
                 }
 
                 if (result.Kind != TargetKind.Direct && Added(result.Kind, run.Connections).P50 is < 0)
