@@ -295,6 +295,10 @@ public sealed partial class RequestLogWriter : IAsyncDisposable
             {
                 // A batch is collecting: sleep until the flush timer, a full batch's worth of entries, a flush request or
                 // shutdown. Entries enqueued between the read above and this store are caught by the timer at the latest.
+                // The timer is armed again for what is left of the interval: it runs on a coarser clock than
+                // GetTimestamp and may have fired a little early, and a wake for another reason may have used it up.
+                var left = _options.FlushInterval - _timeProvider.GetElapsedTime(_batchStartedAt);
+                _flushTimer.Change(left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
                 Volatile.Write(ref _wakeAtEnqueued, Enqueued + (_options.BatchSize - _batch.Count));
                 await wake.ConfigureAwait(false);
                 Volatile.Write(ref _wakeAtEnqueued, long.MaxValue);

@@ -10,6 +10,12 @@ internal sealed class ManualTimeProvider : TimeProvider
 
     public ManualTimeProvider(DateTimeOffset start) => _now = start;
 
+    /// <summary>
+    /// How early timers fire against <see cref="GetTimestamp"/>, as real timers on a coarser clock do (a 20 ms
+    /// System.Threading.Timer may fire when a Stopwatch says 19.6 ms have passed).
+    /// </summary>
+    public TimeSpan TimerLead { get; init; }
+
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
     public override DateTimeOffset GetUtcNow()
@@ -52,7 +58,7 @@ internal sealed class ManualTimeProvider : TimeProvider
             _now += by;
             foreach (var timer in _timers)
             {
-                if (timer.DueAt is { } at && at <= _now)
+                if (timer.DueAt is { } at && at - TimerLead <= _now)
                 {
                     due.Add(timer);
                     timer.DueAt = timer.Period > TimeSpan.Zero ? _now + timer.Period : null;

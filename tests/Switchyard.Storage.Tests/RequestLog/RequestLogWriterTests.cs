@@ -215,6 +215,32 @@ public sealed class RequestLogWriterTests
     }
 
     [Fact]
+    public async Task PartialBatch_FlushTimerFiresALittleEarly_IsStillWritten()
+    {
+        // Real timers run on a millisecond clock and may fire just before the Stopwatch says the interval has passed.
+        // The writer used to go back to sleep then, with nothing left to wake it: the batch waited for the next entry.
+        var clock = new ManualTimeProvider(TestEntries.Start) { TimerLead = TimeSpan.FromMilliseconds(1) };
+        var store = new FakeRequestLogStore();
+        await using var writer = new RequestLogWriter(
+            store,
+            new RequestLogWriterOptions { BatchSize = 100, FlushInterval = TimeSpan.FromMilliseconds(20) },
+            _logger,
+            clock);
+
+        var armed = clock.NextTimerArmed();
+        writer.TryWrite(TestEntries.Create(0));
+        await armed.WaitAsync(Timeout);
+
+        var rearmed = clock.NextTimerArmed();
+        clock.Advance(TimeSpan.FromMilliseconds(19)); // the timer fires 1 ms early
+        await rearmed.WaitAsync(TimeSpan.FromSeconds(5)); // the writer arms it again for what is left
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        await store.FirstBatchStored.WaitAsync(Timeout);
+        Assert.Equal("req-0", Assert.Single(store.Rows).RequestId);
+    }
+
+    [Fact]
     public async Task FullBatch_ArrivesWhileCollecting_IsWrittenWithoutWaitingForTheTimer()
     {
         // The clock never advances: only a full batch can wake the writer.
