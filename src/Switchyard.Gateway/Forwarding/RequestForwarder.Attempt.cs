@@ -25,19 +25,21 @@ internal sealed partial class RequestForwarder
         var attemptStart = _time.GetTimestamp();
 
         // One token for the whole attempt: cancelled by the client leaving or by whichever timeout is due. Streams wait
-        // at most first_token for the first chunk and for each later one; everything is bounded by total.
-        var cts = _cancellationSources.Rent();
-        var clientGone = context.RequestAborted.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), cts);
-        cts.CancelAfter(parsed.Stream ? Min(timeouts.FirstToken, timeouts.Total) : timeouts.Total);
+        // at most first_token for the first chunk and for each later one; everything is bounded by total. Deadlines are
+        // checked by a shared heartbeat (AttemptDeadlines), not a timer per attempt.
+        var deadline = _deadlines.Rent();
+        var clientGone = context.RequestAborted.UnsafeRegister(static s => ((AttemptDeadline)s!).Cancel(), deadline);
+        deadline.ExpireAfter(parsed.Stream ? Min(timeouts.FirstToken, timeouts.Total) : timeouts.Total);
+        var cancellationToken = deadline.Token;
 
         HttpResponseMessage? response = null;
         try
         {
-            response = await deployment.Upstream.SendAsync(endpoint, upstreamBody, requestId, cts.Token);
+            response = await deployment.Upstream.SendAsync(endpoint, upstreamBody, requestId, cancellationToken);
             var status = (int)response.StatusCode;
             if (status is < 200 or > 299)
             {
-                return AttemptResult.Failed(await ClassifyErrorAsync(response, deployment.Name, cts.Token));
+                return AttemptResult.Failed(await ClassifyErrorAsync(response, deployment.Name, cancellationToken));
             }
 
             var headers = context.Response.Headers;
@@ -45,10 +47,10 @@ internal sealed partial class RequestForwarder
             headers["x-switchyard-attempts"] = Count(attempt);
             if (parsed.Stream)
             {
-                return await RelayStreamAsync(context, response, deployment, parsed, requestId, cts, attemptStart);
+                return await RelayStreamAsync(context, response, deployment, parsed, requestId, deadline, attemptStart);
             }
 
-            return await RelayJsonAsync(context, response, deployment.Name, cts.Token);
+            return await RelayJsonAsync(context, response, deployment.Name, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
         {
@@ -70,7 +72,7 @@ internal sealed partial class RequestForwarder
         {
             response?.Dispose();
             clientGone.Dispose();
-            _cancellationSources.Return(cts);
+            deadline.Release();
         }
 
         static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -30,11 +30,11 @@ internal sealed partial class RequestForwarder
         Deployment deployment,
         ParsedRequest parsed,
         string requestId,
-        CancellationTokenSource cts,
+        AttemptDeadline deadline,
         long attemptStart)
     {
         var timeouts = deployment.Config.Timeouts;
-        var stream = await response.Content.ReadAsStreamAsync(cts.Token);
+        var stream = await response.Content.ReadAsStreamAsync(deadline.Token);
         var reader = PipeReader.Create(stream, UpstreamReaderOptions);
         var state = new StreamState(deployment.Name, !parsed.IncludeUsage);
         var output = context.Response.BodyWriter;
@@ -42,7 +42,7 @@ internal sealed partial class RequestForwarder
         {
             while (true)
             {
-                var result = await reader.ReadAsync(cts.Token);
+                var result = await reader.ReadAsync(deadline.Token);
                 var buffer = result.Buffer;
                 var outcome = ProcessEvents(ref buffer, result.IsCompleted, ref state, context, output);
                 reader.AdvanceTo(buffer.Start, buffer.End);
@@ -88,7 +88,7 @@ internal sealed partial class RequestForwarder
 
                 // The next chunk is due within first_token (idle), and the whole attempt within total.
                 var remaining = timeouts.Total - _time.GetElapsedTime(attemptStart);
-                cts.CancelAfter(remaining < timeouts.FirstToken ? remaining : timeouts.FirstToken);
+                deadline.ExpireAfter(remaining < timeouts.FirstToken ? remaining : timeouts.FirstToken);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)

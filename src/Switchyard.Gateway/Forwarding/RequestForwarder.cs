@@ -29,7 +29,7 @@ namespace Switchyard.Gateway.Forwarding;
 /// </code>
 /// Failover happens only before the first byte reaches the client. A client that disconnects cancels the upstream call.
 /// </remarks>
-internal sealed partial class RequestForwarder
+internal sealed partial class RequestForwarder : IDisposable
 {
     /// <summary>Largest upstream answer buffered for a non-streaming request (a broken upstream must not exhaust memory).</summary>
     private const int MaxResponseBytes = 256 * 1024 * 1024;
@@ -42,14 +42,14 @@ internal sealed partial class RequestForwarder
     private readonly GatewayRuntime _runtime;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly CancellationSourcePool _cancellationSources;
+    private readonly AttemptDeadlines _deadlines;
 
     public RequestForwarder(GatewayRuntime runtime, TimeProvider time, ILogger<RequestForwarder> logger)
     {
         _runtime = runtime;
         _time = time;
         _logger = logger;
-        _cancellationSources = new CancellationSourcePool(time);
+        _deadlines = new AttemptDeadlines(time);
     }
 
     public async Task HandleAsync(HttpContext context, EndpointKind endpoint)
@@ -215,6 +215,8 @@ internal sealed partial class RequestForwarder
             Record(requestId, start, ref log);
         }
     }
+
+    public void Dispose() => _deadlines.Dispose();
 
     private static string Count(int attempts) => attempts < AttemptCounts.Length ? AttemptCounts[attempts] : attempts.ToString(CultureInfo.InvariantCulture);
 

@@ -20,7 +20,8 @@ public class CancellationTests
         response.Dispose();
         await gateway.Simulator.Stats.WaitForAbortAsync(1, TimeSpan.FromSeconds(10));
 
-        var entry = Assert.Single(await gateway.LogEntriesAsync());
+        // The gateway records the request once its handler has unwound, which may be just after the upstream saw the abort.
+        var entry = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10)));
         Assert.Equal(499, entry.Status);
     }
 

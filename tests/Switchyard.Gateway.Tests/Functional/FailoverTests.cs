@@ -63,22 +63,46 @@ public class FailoverTests
     [InlineData("fault-cut_after_first_chunk")]
     [InlineData("fault-malformed_chunk")]
     [InlineData("fault-stall")]
-    public async Task Post_StreamBreaksAfterFirstChunk_ClientGetsAnErrorEventNotDone(string brokenModel)
+    public async Task Post_StreamBreaksAfterFirstChunk_ClientNeverTakesAPartialAnswerForAWholeOne(string brokenModel)
     {
         await using var gateway = await TestGateway.StartAsync(SimulatorFixtures.Instant, ShortTimeouts, [("chat", [("broken", brokenModel), ("healthy", "llama")])]);
 
         using var response = await gateway.PostAsync("chat/completions", ChatStream, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var events = await Sse.ReadAllAsync(response);
+        var entry = Assert.Single(await gateway.LogEntriesAsync());
+
+        if (response.Headers.GetValues("x-switchyard-deployment").Single() == "healthy")
+        {
+            // COMPAT: a connection reset discards what the kernel had received but the gateway had not read yet; then no
+            // byte of the broken stream was relayed and failing over is right. The answer is the healthy one, whole.
+            Assert.Equal("fault-cut_after_first_chunk", brokenModel);
+            Assert.Equal("[DONE]", events[^1]);
+            Assert.Equal(2, entry.Attempts);
+            return;
+        }
 
         Assert.DoesNotContain("[DONE]", events);
         using var last = JsonDocument.Parse(events[^1]);
         Assert.Equal("stream_interrupted", last.RootElement.GetProperty("error").GetProperty("code").GetString());
         Assert.Contains("broken", last.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
-
-        var entry = Assert.Single(await gateway.LogEntriesAsync());
         Assert.Equal(502, entry.Status);
         Assert.Equal(1, entry.Attempts);
+    }
+
+    [Fact]
+    public async Task Post_StreamCutAfterChunksWereRelayed_EndsWithAnErrorEventNotDone()
+    {
+        // Slow tokens make sure the client has chunks in hand before the cut, so failover is no longer possible.
+        await using var gateway = await TestGateway.StartAsync(SimulatorFixtures.Slow, ShortTimeouts, [("chat", [("broken", "fault-cut_after_first_chunk"), ("healthy", "llama")])]);
+
+        using var response = await gateway.PostAsync("chat/completions", ChatStream, HttpCompletionOption.ResponseHeadersRead);
+        var events = await Sse.ReadAllAsync(response);
+
+        Assert.Equal("broken", response.Headers.GetValues("x-switchyard-deployment").Single());
+        Assert.DoesNotContain("[DONE]", events);
+        using var last = JsonDocument.Parse(events[^1]);
+        Assert.Equal("stream_interrupted", last.RootElement.GetProperty("error").GetProperty("code").GetString());
     }
 
     [Fact]

@@ -7,6 +7,7 @@ namespace Switchyard.Gateway.Tests.Functional;
 internal sealed class MemoryRequestLogStore : IRequestLogStore
 {
     private readonly ConcurrentQueue<RequestLogEntry> _entries = new();
+    private readonly SemaphoreSlim _written = new(0);
 
     public IReadOnlyList<RequestLogEntry> Entries => [.. _entries];
 
@@ -19,11 +20,24 @@ internal sealed class MemoryRequestLogStore : IRequestLogStore
             _entries.Enqueue(entry);
         }
 
+        _written.Release();
         return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<RequestLogEntry>> QueryAsync(RequestLogQuery query, CancellationToken cancellationToken)
         => Task.FromResult<IReadOnlyList<RequestLogEntry>>([.. _entries.Reverse().Take(query.Limit)]);
+
+    /// <summary>Waits until at least <paramref name="count"/> entries are stored (the writer flushes on its own timer).</summary>
+    public async Task<IReadOnlyList<RequestLogEntry>> WaitForEntriesAsync(int count, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (_entries.Count < count)
+        {
+            await _written.WaitAsync(cts.Token);
+        }
+
+        return Entries;
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

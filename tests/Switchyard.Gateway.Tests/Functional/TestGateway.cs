@@ -65,7 +65,14 @@ internal sealed class TestGateway : IAsyncDisposable
             Routes = [.. routes.Select(r => new RouteConfig { Name = r.Route, Deployments = [.. r.Deployments.Select(d => d.Name)] })],
         };
         var log = new MemoryRequestLogStore();
-        var gateway = await GatewayHost.StartAsync(config, new GatewayHostOptions { RequestLogStore = log });
+        // SWITCHYARD_TEST_LOG=1 shows the gateway's own log while investigating a test.
+        var verbose = Environment.GetEnvironmentVariable("SWITCHYARD_TEST_LOG") == "1";
+        var gateway = await GatewayHost.StartAsync(config, new GatewayHostOptions
+        {
+            RequestLogStore = log,
+            ConsoleLogging = verbose,
+            MinimumLogLevel = verbose ? Microsoft.Extensions.Logging.LogLevel.Trace : Microsoft.Extensions.Logging.LogLevel.Information,
+        });
         return new TestGateway(simulator, gateway, log);
     }
 
