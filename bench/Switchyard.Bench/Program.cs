@@ -13,7 +13,7 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         var duration = new Option<int?>("--duration") { Description = "Seconds of each measured wrk run (default 10; 3 with --quick)." };
-        var warmup = new Option<int?>("--warmup") { Description = "Seconds of wrk warm-up per target before measuring (default 3; 1 with --quick)." };
+        var warmup = new Option<int?>("--warmup") { Description = "Seconds of wrk warm-up per target before measuring (default 10; 1 with --quick)." };
         var streams = new Option<int?>("--streams") { Description = "Sequential streaming requests per target for time to first token (default 300; 100 with --quick)." };
         var quick = new Option<bool>("--quick") { Description = "A smoke run: 3 s runs after 1 s of warm-up, 100 streams." };
         var noPin = new Option<bool>("--no-pin") { Description = "Do not pin processes to cores (by default wrk, the upstream and this harness use core 0, the target core 1)." };
@@ -58,7 +58,7 @@ internal static class Program
             var options = new BenchOptions
             {
                 Duration = TimeSpan.FromSeconds(parseResult.GetValue(duration) ?? (isQuick ? 3 : 10)),
-                Warmup = TimeSpan.FromSeconds(parseResult.GetValue(warmup) ?? (isQuick ? 1 : 3)),
+                Warmup = TimeSpan.FromSeconds(parseResult.GetValue(warmup) ?? (isQuick ? 1 : 10)),
                 StreamRequests = parseResult.GetValue(streams) ?? (isQuick ? 100 : 300),
                 Pin = !parseResult.GetValue(noPin),
                 Targets = targetKinds,
