@@ -142,8 +142,9 @@ internal static class DemoCommand
             console.MarkupLine("Try it yourself:");
             console.WriteLine($"  curl -s {baseUrl}v1/chat/completions -H 'Content-Type: application/json' \\");
             console.WriteLine("    -d '{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}' -i");
-            console.WriteLine($"  switchyard logs --db {db}        # the request log");
-            console.WriteLine($"  switchyard demo --write-config switchyard.yaml   # the configuration used here, to edit");
+            var self = SelfCommand();
+            console.WriteLine($"  {self} logs --db {db}        # the request log");
+            console.WriteLine($"  {self} demo --write-config switchyard.yaml   # the configuration used here, to edit");
             if (once)
             {
                 return outcome.Failed == 0 || outcome.Succeeded > 0 ? 0 : 1;
@@ -161,6 +162,22 @@ internal static class DemoCommand
         }
 
         return 0;
+    }
+
+    /// <summary>How to run this same executable from the current folder: a new user has no `switchyard` on PATH.</summary>
+    private static string SelfCommand()
+    {
+        var process = Environment.ProcessPath;
+        if (process is null)
+        {
+            return "switchyard";
+        }
+
+        // Run as `dotnet switchyard.dll`: name the dll; run through the apphost (dotnet run, or directly): name it.
+        var path = Path.GetFileNameWithoutExtension(process) == "dotnet" ? typeof(DemoCommand).Assembly.Location : process;
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        var shown = relative.StartsWith("..", StringComparison.Ordinal) ? path : "./" + relative;
+        return path.EndsWith(".dll", StringComparison.Ordinal) ? "dotnet " + shown : shown;
     }
 
     private static SimulatorOptions OpenModel(bool fast)
