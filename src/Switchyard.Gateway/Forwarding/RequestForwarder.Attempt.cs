@@ -102,7 +102,9 @@ internal sealed partial class RequestForwarder
         var status = (int)response.StatusCode;
         var body = await ReadBoundedAsync(response.Content, MaxErrorBytes, cancellationToken);
         var upstreamMessage = UpstreamErrorReader.Describe(body, out var code);
-        var detail = $"upstream answered {status} {ReasonPhrase(response.StatusCode)}" + (upstreamMessage is null ? string.Empty : $": {upstreamMessage}");
+        // Not JSON (an HTML page from a proxy in front of the model server, a plain-text error): quote its text.
+        var quoted = upstreamMessage ?? (body.Length > 0 ? UpstreamErrorReader.Excerpt(body) : null);
+        var detail = $"upstream answered {status} {ReasonPhrase(response.StatusCode)}" + (quoted is null ? string.Empty : $": {quoted}");
         var kind = status switch
         {
             429 => UpstreamFailureKind.RateLimited,

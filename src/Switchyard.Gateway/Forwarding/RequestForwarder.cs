@@ -175,6 +175,17 @@ internal sealed partial class RequestForwarder : IDisposable
                 return;
             }
 
+            if (last.Kind is UpstreamFailureKind.ClientError or UpstreamFailureKind.ContextLength)
+            {
+                // The client's mistake, but the upstream's answer is not OpenAI JSON to pass on as it is: same status, our words.
+                response.Headers["x-switchyard-deployment"] = last.Deployment;
+                var rejected = new ApiError(last.UpstreamStatus, ApiError.InvalidRequest, $"Deployment '{last.Deployment}' rejected the request: {last.Detail}.", null, "upstream_rejected_request");
+                log.Status = rejected.Status;
+                log.Error = rejected;
+                await ApiErrorWriter.WriteAsync(context, rejected);
+                return;
+            }
+
             var error = FailureMapper.ToApiError(route.Name, failures);
             log.Status = error.Status;
             log.Error = error;

@@ -68,11 +68,32 @@ internal static class UpstreamErrorReader
         }
     }
 
-    /// <summary>A short printable excerpt of a non-JSON body, for messages.</summary>
+    /// <summary>A short printable excerpt of a non-JSON body (markup removed, whitespace collapsed), for messages.</summary>
     public static string Excerpt(byte[] body)
     {
-        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, MaxMessageChars));
-        return text.ReplaceLineEndings(" ").Trim();
+        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 4 * MaxMessageChars));
+        var plain = new StringBuilder(text.Length);
+        var inTag = false;
+        foreach (var c in text)
+        {
+            if (c == '<')
+            {
+                inTag = true;
+                plain.Append(' ');
+            }
+            else if (c == '>')
+            {
+                inTag = false;
+            }
+            else if (!inTag)
+            {
+                // SECURITY: control characters never reach messages, headers or logs.
+                plain.Append(char.IsControl(c) || char.IsWhiteSpace(c) ? ' ' : c);
+            }
+        }
+
+        var collapsed = string.Join(' ', plain.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return Trim(collapsed) ?? string.Empty;
     }
 
     private static string? Trim(string? message) => message is { Length: > MaxMessageChars } ? message[..MaxMessageChars] + "..." : message;
