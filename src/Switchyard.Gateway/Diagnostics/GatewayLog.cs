@@ -26,6 +26,9 @@ internal static partial class GatewayLog
     [LoggerMessage(1005, LogLevel.Error, "Request {RequestId}: unexpected failure in the gateway")]
     public static partial void Unexpected(ILogger logger, string requestId, Exception exception);
 
+    [LoggerMessage(1006, LogLevel.Debug, "Request {RequestId}: the request could not be read: {Reason}")]
+    public static partial void BadClientRequest(ILogger logger, string requestId, string reason);
+
     [LoggerMessage(1100, LogLevel.Information, "Switchyard listening on {Urls}: {Routes} routes, {Deployments} deployments")]
     public static partial void Listening(ILogger logger, string urls, int routes, int deployments);
 }

@@ -195,6 +195,17 @@ internal sealed partial class RequestForwarder : IDisposable
         {
             log.Status = StatusCodes.Status499ClientClosedRequest;
         }
+        catch (BadHttpRequestException e)
+        {
+            // The client's upload was cut short, too slow or malformed at the HTTP level: its fault, not the gateway's.
+            GatewayLog.BadClientRequest(_logger, requestId, e.Message);
+            log.Status = e.StatusCode;
+            log.Error = ApiError.BadRequest($"The request could not be read: {e.Message}");
+            if (!response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+            {
+                await ApiErrorWriter.WriteAsync(context, new ApiError(e.StatusCode, ApiError.InvalidRequest, $"The request could not be read: {e.Message}", null, "bad_request_body"));
+            }
+        }
         catch (Exception e)
         {
             // A bug, not an upstream outcome: the client still gets OpenAI's error shape and the request id to report.

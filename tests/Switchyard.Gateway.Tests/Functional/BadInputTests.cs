@@ -100,6 +100,23 @@ public class BadInputTests
     }
 
     [Fact]
+    public async Task Post_BodyShorterThanItsContentLength_IsAnsweredAndLoggedAsTheClientsFault()
+    {
+        await using var gateway = await TestGateway.StartAsync(("chat", [("llama", "m")]));
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(gateway.Gateway.BaseAddress.Host, gateway.Gateway.BaseAddress.Port);
+        var body = "{\"model\":\"chat\",\"messages\":[";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(
+            $"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{body}"));
+        socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+
+        // The client gave up on its upload: the request is recorded as its fault (4xx), never as a gateway failure.
+        var entry = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10)));
+        Assert.InRange(entry.Status, 400, 499);
+        Assert.Equal(0, gateway.Simulator.Stats.Requests);
+    }
+
+    [Fact]
     public async Task Post_EmptyBody_Is400()
     {
         await using var gateway = await TestGateway.StartAsync(("chat", [("llama", "m")]));
