@@ -28,6 +28,9 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
     private readonly SqliteStoreOptions _options;
     private readonly TimeProvider _timeProvider;
     private SqliteConnection? _connection;
+    // About 0.04 ms of inserts at this machine's ~200k rows/s.
+    private const int RowsBetweenYields = 8;
+
     private RequestLogInsertCommand? _insert;
     private bool _disposed;
 
@@ -167,6 +170,13 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         {
             cancellationToken.ThrowIfCancellationRequested();
             _insert.Execute(batch[i]);
+            if ((i + 1) % RowsBetweenYields == 0)
+            {
+                // PERF: a batch is milliseconds of CPU in one burst; on a busy core the scheduler lets a woken request
+                // thread wait up to about a millisecond before it preempts, which showed as the gateway's p99. Giving
+                // the core up every few rows bounds that wait to a fraction of a millisecond (a no-op when idle).
+                Thread.Yield();
+            }
         }
 
         transaction.Commit();
