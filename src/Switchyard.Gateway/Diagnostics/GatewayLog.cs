@@ -20,9 +20,6 @@ internal static partial class GatewayLog
     [LoggerMessage(1003, LogLevel.Debug, "Request {RequestId}: client disconnected; upstream call cancelled")]
     public static partial void ClientGone(ILogger logger, string requestId);
 
-    [LoggerMessage(1004, LogLevel.Warning, "Request {RequestId}: the request log queue is full; entry dropped")]
-    public static partial void RequestLogDropped(ILogger logger, string requestId);
-
     [LoggerMessage(1005, LogLevel.Error, "Request {RequestId}: unexpected failure in the gateway")]
     public static partial void Unexpected(ILogger logger, string requestId, Exception exception);
 

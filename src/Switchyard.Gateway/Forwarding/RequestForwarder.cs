@@ -345,10 +345,9 @@ internal sealed partial class RequestForwarder : IDisposable
             ErrorType = log.Error?.Code ?? log.Error?.Type,
             ErrorMessage = log.Error?.Message,
         };
-        if (!writer.TryWrite(entry))
-        {
-            GatewayLog.RequestLogDropped(_logger, requestId);
-        }
+        // A full queue drops the entry; the writer counts drops and reports them at most every 10 s, since a line per
+        // dropped entry would flood the log exactly when the gateway is busiest.
+        writer.TryWrite(entry);
     }
 
     /// <summary>What the request log needs, gathered as the request goes.</summary>

@@ -17,6 +17,15 @@ public interface IRequestLogStore : IAsyncDisposable
     /// </remarks>
     Task WriteBatchAsync(IReadOnlyList<RequestLogEntry> batch, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes a batch like <see cref="WriteBatchAsync(IReadOnlyList{RequestLogEntry}, CancellationToken)"/>. When
+    /// <paramref name="yieldToRequests"/> is true the writer is keeping up, and a store whose writes burn CPU in one burst
+    /// (SQLite) may give the core up now and then so requests on it are not delayed; when false the queue is backing up
+    /// and the batch should be written as fast as possible.
+    /// </summary>
+    Task WriteBatchAsync(IReadOnlyList<RequestLogEntry> batch, bool yieldToRequests, CancellationToken cancellationToken)
+        => WriteBatchAsync(batch, cancellationToken);
+
     /// <summary>Reads entries, newest first.</summary>
     Task<IReadOnlyList<RequestLogEntry>> QueryAsync(RequestLogQuery query, CancellationToken cancellationToken);
 }

@@ -22,7 +22,7 @@ namespace Switchyard.Storage.RequestLog;
 /// <para>
 /// Store failures never reach the request path and never stop the writer task. The writer does not own the store: the
 /// caller initialises it before and disposes it after the writer. The store sees a batch only during its
-/// <see cref="IRequestLogStore.WriteBatchAsync"/> call (the list is reused).
+/// <see cref="IRequestLogStore.WriteBatchAsync(IReadOnlyList{RequestLogEntry}, bool, CancellationToken)"/> call (the list is reused).
 /// </para>
 /// <para>
 /// Every accepted entry ends in exactly one of <see cref="Written"/>, <see cref="FailedRows"/> or (abandoned at a shutdown
@@ -376,7 +376,7 @@ public sealed partial class RequestLogWriter : IAsyncDisposable
             {
                 try
                 {
-                    await _store.WriteBatchAsync(_batch, _stopping.Token).ConfigureAwait(false);
+                    await _store.WriteBatchAsync(_batch, yieldToRequests: QueueDepth < _options.BatchSize, _stopping.Token).ConfigureAwait(false);
                     Interlocked.Add(ref _written, rows);
                     return;
                 }

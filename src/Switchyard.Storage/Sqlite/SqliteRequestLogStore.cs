@@ -8,7 +8,7 @@ namespace Switchyard.Storage.Sqlite;
 /// <summary>The request log in the embedded SQLite database (table <c>request_log</c>).</summary>
 /// <remarks>
 /// <para>
-/// One long-lived connection writes (the writer task is the only caller of <see cref="WriteBatchAsync"/>); each query opens
+/// One long-lived connection writes (the writer task is the only caller of <see cref="WriteBatchAsync(IReadOnlyList{RequestLogEntry}, bool, CancellationToken)"/>); each query opens
 /// its own short-lived connection, which WAL mode lets run beside the writer. Times are stored as unix milliseconds (UTC):
 /// sub-millisecond precision and the original offset are dropped, order and <see cref="RequestLogQuery.Since"/> stay exact.
 /// </para>
@@ -99,11 +99,15 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
     /// nothing of the batch is kept on any failure.
     /// </remarks>
     public Task WriteBatchAsync(IReadOnlyList<RequestLogEntry> batch, CancellationToken cancellationToken)
+        => WriteBatchAsync(batch, yieldToRequests: false, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task WriteBatchAsync(IReadOnlyList<RequestLogEntry> batch, bool yieldToRequests, CancellationToken cancellationToken)
     {
         try
         {
             ArgumentNullException.ThrowIfNull(batch);
-            WriteBatch(batch, cancellationToken);
+            WriteBatch(batch, yieldToRequests, cancellationToken);
             return Task.CompletedTask;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -150,7 +154,7 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         return ValueTask.CompletedTask;
     }
 
-    private void WriteBatch(IReadOnlyList<RequestLogEntry> batch, CancellationToken cancellationToken)
+    private void WriteBatch(IReadOnlyList<RequestLogEntry> batch, bool yieldToRequests, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -170,11 +174,12 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         {
             cancellationToken.ThrowIfCancellationRequested();
             _insert.Execute(batch[i]);
-            if ((i + 1) % RowsBetweenYields == 0)
+            if (yieldToRequests && (i + 1) % RowsBetweenYields == 0)
             {
                 // PERF: a batch is milliseconds of CPU in one burst; on a busy core the scheduler lets a woken request
                 // thread wait up to about a millisecond before it preempts, which showed as the gateway's p99. Giving
-                // the core up every few rows bounds that wait to a fraction of a millisecond (a no-op when idle).
+                // the core up every few rows bounds that wait to a fraction of a millisecond (a no-op when idle). Only
+                // while the writer keeps up: yielding loses the writer its share of a saturated core.
                 Thread.Yield();
             }
         }

@@ -10,6 +10,7 @@ internal sealed class FakeRequestLogStore : IRequestLogStore
     private readonly Lock _lock = new();
     private readonly List<RequestLogEntry> _rows = [];
     private readonly List<int> _batchSizes = [];
+    private readonly List<bool> _yieldFlags = [];
     private readonly TaskCompletionSource _firstCall = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _firstStored = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _calls;
@@ -52,6 +53,28 @@ internal sealed class FakeRequestLogStore : IRequestLogStore
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The <c>yieldToRequests</c> the writer passed, one per call.</summary>
+    public IReadOnlyList<bool> YieldFlags
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _yieldFlags];
+            }
+        }
+    }
+
+    public Task WriteBatchAsync(IReadOnlyList<RequestLogEntry> batch, bool yieldToRequests, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _yieldFlags.Add(yieldToRequests);
+        }
+
+        return WriteBatchAsync(batch, cancellationToken);
+    }
 
     public async Task WriteBatchAsync(IReadOnlyList<RequestLogEntry> batch, CancellationToken cancellationToken)
     {

@@ -265,6 +265,34 @@ public sealed class RequestLogWriterTests
     }
 
     [Fact]
+    public async Task WriteBatch_QueueBackedUp_WritesFlatOutAndYieldsOnlyWhenKeepingUp()
+    {
+        // The first batch is held in the store while a backlog of more than a batch builds up behind it.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var store = new FakeRequestLogStore { Gate = gate };
+        await using var writer = NewWriter(store, new RequestLogWriterOptions { Capacity = 1_000, BatchSize = 10 });
+        for (var n = 0; n < 10; n++)
+        {
+            writer.TryWrite(TestEntries.Create(n));
+        }
+
+        await store.FirstCallStarted.WaitAsync(Timeout);
+        for (var n = 10; n < 60; n++)
+        {
+            writer.TryWrite(TestEntries.Create(n));
+        }
+
+        gate.SetResult();
+        await writer.FlushAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        var flags = store.YieldFlags;
+        Assert.True(flags[0]); // nothing waiting behind the first batch
+        Assert.False(flags[1]); // 40 entries still queued behind the second: catch up first
+        Assert.True(flags[^1]); // the last one leaves the queue empty
+        Assert.Equal(60, writer.Written);
+    }
+
+    [Fact]
     public async Task DisposeAsync_EntriesQueued_WritesThemAll()
     {
         var store = new FakeRequestLogStore();
