@@ -18,8 +18,7 @@ internal sealed partial class RequestForwarder
         ParsedRequest parsed,
         ReadOnlyMemory<byte> upstreamBody,
         string requestId,
-        int attempt,
-        string route)
+        int attempt)
     {
         var timeouts = deployment.Config.Timeouts;
         var attemptStart = _time.GetTimestamp();

@@ -92,16 +92,9 @@ internal sealed partial class RequestForwarder : IDisposable
             log.Stream = parsed.Stream;
             response.Headers["x-switchyard-route"] = route.Name;
 
-            var deployments = route.Deployments;
-            var maxModel = 0;
-            foreach (var d in deployments)
-            {
-                maxModel = Math.Max(maxModel, d.EncodedModel.Length);
-            }
-
-            scratch = ArrayPool<byte>.Shared.Rent(UpstreamBody.MaxLength(bodyLength, maxModel));
+            scratch = ArrayPool<byte>.Shared.Rent(UpstreamBody.MaxLength(bodyLength, route.MaxEncodedModelLength));
             List<UpstreamFailure>? failures = null;
-            foreach (var deployment in deployments)
+            foreach (var deployment in route.Deployments)
             {
                 if (!deployment.TryAcquire())
                 {
@@ -115,7 +108,7 @@ internal sealed partial class RequestForwarder : IDisposable
                 try
                 {
                     var length = UpstreamBody.Build(body.AsSpan(0, bodyLength), parsed, deployment.EncodedModel, scratch);
-                    result = await AttemptAsync(context, endpoint, deployment, parsed, scratch.AsMemory(0, length), requestId, log.Attempts, route.Name);
+                    result = await AttemptAsync(context, endpoint, deployment, parsed, scratch.AsMemory(0, length), requestId, log.Attempts);
                 }
                 finally
                 {
