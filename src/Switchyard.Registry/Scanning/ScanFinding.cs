@@ -1,0 +1,10 @@
+namespace Switchyard.Registry.Scanning;
+
+/// <summary>One thing the scanner found in a file.</summary>
+/// <param name="File">The file, with <c>!entry</c> appended for a member of an archive.</param>
+/// <param name="Offset">Byte offset in the file or archive entry, or -1 when the finding is about the whole file.</param>
+/// <param name="Opcode">The pickle opcode (or structure) the finding is attached to, if any.</param>
+/// <param name="Global">The resolved <c>module.name</c> a pickle would import or call, if any.</param>
+/// <param name="Severity">How bad it is.</param>
+/// <param name="Reason">A short, human-readable reason.</param>
+public sealed record ScanFinding(string File, long Offset, string? Opcode, string? Global, FindingSeverity Severity, string Reason);
