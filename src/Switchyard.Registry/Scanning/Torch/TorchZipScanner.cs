@@ -1,0 +1,217 @@
+using System.IO.Compression;
+using Switchyard.Registry.Scanning.Pickle;
+
+namespace Switchyard.Registry.Scanning.Torch;
+
+/// <summary>
+/// Scans a zip archive the way <c>torch.load</c> reads one: every <c>data.pkl</c> (under any top folder) and every
+/// other member that is or looks like a pickle goes through <see cref="PickleAnalyzer"/>; members with unsafe paths,
+/// bomb-like compression, encryption or TorchScript code are findings.
+/// </summary>
+internal static class TorchZipScanner
+{
+    /// <summary>Scans the archive in <paramref name="stream"/>; <paramref name="file"/> prefixes member names in findings.</summary>
+    public static List<ScanFinding> Scan(Stream stream, string file, List<string> imports, ZipLimits? limits = null)
+    {
+        limits ??= ZipLimits.Default;
+        var findings = new List<ScanFinding>();
+        ZipArchive archive;
+        try
+        {
+            archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException e)
+        {
+            findings.Add(High(file, -1, "could not be parsed: zip: " + e.Message));
+            return findings;
+        }
+
+        using (archive)
+        {
+            IReadOnlyCollection<ZipArchiveEntry> entries;
+            try
+            {
+                entries = archive.Entries;
+            }
+            catch (InvalidDataException e)
+            {
+                findings.Add(High(file, -1, "could not be parsed: zip central directory: " + e.Message));
+                return findings;
+            }
+            if (entries.Count > limits.MaxEntries)
+            {
+                findings.Add(High(file, -1, $"limit exceeded: {entries.Count} zip entries (at most {limits.MaxEntries})"));
+                return findings;
+            }
+
+            var sawDataPkl = false;
+            var sawCode = false;
+            long total = 0;
+            foreach (var entry in entries)
+            {
+                var name = entry.FullName;
+                var where = file + "!" + name;
+                total += entry.Length;
+                if (UnsafePath(name) is { } why)
+                {
+                    findings.Add(High(where, -1, $"unsafe member path ({why}): extracting it would write outside the target folder"));
+                }
+                if (((entry.ExternalAttributes >> 16) & 0xF000) == 0xA000)
+                {
+                    findings.Add(High(where, -1, "member is a symbolic link"));
+                }
+                if (entry.IsEncrypted)
+                {
+                    findings.Add(High(where, -1, "member is encrypted: it cannot be scanned"));
+                    continue;
+                }
+                if (entry.Length > limits.RatioFloorBytes && entry.CompressedLength > 0
+                    && (double)entry.Length / entry.CompressedLength > limits.MaxRatio)
+                {
+                    findings.Add(High(where, -1,
+                        $"compression ratio {entry.Length / entry.CompressedLength}:1 exceeds {limits.MaxRatio}:1 (a zip bomb)"));
+                    continue;
+                }
+                if (!sawCode && IsTorchScriptCode(name))
+                {
+                    sawCode = true;
+                    findings.Add(new ScanFinding(where, -1, null, null, FindingSeverity.High,
+                        "TorchScript code: torch.jit.load compiles and runs it"));
+                }
+
+                var isDataPkl = name == "data.pkl" || name.EndsWith("/data.pkl", StringComparison.Ordinal);
+                sawDataPkl |= isDataPkl;
+                var namedPickle = name.EndsWith(".pkl", StringComparison.OrdinalIgnoreCase);
+                if (!namedPickle && IsTensorRecord(name))
+                {
+                    continue;
+                }
+                ScanMember(entry, where, namedPickle, findings, imports, limits);
+            }
+
+            if (total > limits.MaxTotalBytes)
+            {
+                findings.Add(High(file, -1, $"limit exceeded: members declare {total} bytes uncompressed (at most {limits.MaxTotalBytes})"));
+            }
+            if (!sawDataPkl)
+            {
+                findings.Add(new ScanFinding(file, -1, null, null, FindingSeverity.Medium,
+                    "zip archive without a data.pkl: not a PyTorch checkpoint, and members that are not pickles are not checked"));
+            }
+        }
+        return findings;
+    }
+
+    private static void ScanMember(ZipArchiveEntry entry, string where, bool namedPickle, List<ScanFinding> findings, List<string> imports, ZipLimits limits)
+    {
+        try
+        {
+            using var s = entry.Open();
+            if (!namedPickle)
+            {
+                // SECURITY: CVE-2025-1889 hid the pickle under another extension; torch.load finds it by name, others by content.
+                Span<byte> head = stackalloc byte[2];
+                var got = s.ReadAtLeast(head, 2, throwOnEndOfStream: false);
+                if (got < 2 || head[0] != 0x80 || head[1] > 5)
+                {
+                    return;
+                }
+                findings.Add(new ScanFinding(where, 0, "PROTO", null, FindingSeverity.Medium, "member is a pickle without a .pkl name"));
+            }
+            if (entry.Length > limits.MaxPickleBytes)
+            {
+                findings.Add(High(where, -1, $"limit exceeded: pickle member of {entry.Length} bytes (at most {limits.MaxPickleBytes}) not analysed"));
+                return;
+            }
+            using var all = entry.Open();
+            var data = ReadBounded(all, limits.MaxPickleBytes, out var tooLong);
+            if (tooLong)
+            {
+                findings.Add(High(where, -1, $"limit exceeded: pickle member longer than {limits.MaxPickleBytes} bytes not analysed"));
+                return;
+            }
+            var analysis = PickleAnalyzer.Analyze(data, where);
+            findings.AddRange(analysis.Findings);
+            foreach (var g in analysis.Globals)
+            {
+                if (!imports.Contains(g))
+                {
+                    imports.Add(g);
+                }
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            // COMPAT: .NET checks CRCs and rejects some flag bits that PyTorch's miniz reader ignores (CVE-2025-10156, -1945).
+            findings.Add(High(where, -1, "could not be read (a CRC, flag or compression trick?): " + e.Message));
+        }
+        catch (NotSupportedException e)
+        {
+            findings.Add(High(where, -1, "could not be read: " + e.Message));
+        }
+    }
+
+    private static byte[] ReadBounded(Stream s, long max, out bool tooLong)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = s.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > max)
+            {
+                tooLong = true;
+                return [];
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        tooLong = false;
+        return buffer.ToArray();
+    }
+
+    /// <summary>Why a member path would escape the extraction folder, or null when it would not.</summary>
+    internal static string? UnsafePath(string name)
+    {
+        if (name.StartsWith('/') || name.StartsWith('\\'))
+        {
+            return "absolute path";
+        }
+        if (name.Length >= 2 && name[1] == ':' && char.IsAsciiLetter(name[0]))
+        {
+            return "drive-letter path";
+        }
+        foreach (var part in name.Split('/', '\\'))
+        {
+            if (part == "..")
+            {
+                return "'..' component";
+            }
+        }
+        return null;
+    }
+
+    // torch.save writes tensor storages as <root>/data/<key>, raw bytes that are not pickles.
+    private static bool IsTensorRecord(string name)
+    {
+        var slash = name.LastIndexOf('/');
+        if (slash < 0)
+        {
+            return false;
+        }
+        var folder = name[..slash];
+        if (folder != "data" && !folder.EndsWith("/data", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var key = name.AsSpan(slash + 1);
+        return !key.IsEmpty && !key.ContainsAnyExcept("0123456789");
+    }
+
+    private static bool IsTorchScriptCode(string name)
+    {
+        var i = name.IndexOf("/code/", StringComparison.Ordinal);
+        return (i >= 0 && name.IndexOf('/') == i) || name.StartsWith("code/", StringComparison.Ordinal);
+    }
+
+    private static ScanFinding High(string where, long offset, string reason) => new(where, offset, null, null, FindingSeverity.High, reason);
+}

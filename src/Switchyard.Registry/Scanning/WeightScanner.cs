@@ -1,0 +1,157 @@
+using Switchyard.Registry.Internal;
+using Switchyard.Registry.Scanning.Pickle;
+using Switchyard.Registry.Scanning.Safetensors;
+using Switchyard.Registry.Scanning.Torch;
+
+namespace Switchyard.Registry.Scanning;
+
+/// <summary>
+/// Scans model files for code hidden in them, without loading, importing or executing anything, and hashes each one.
+/// </summary>
+/// <remarks>
+/// <code>
+/// paths ──► files (folders recursively, sorted) ──► per file:
+///   first bytes ──► FormatDetector ──► format ──┬─ Pickle      ──► PickleAnalyzer (whole stream, bounded)
+///        │                                      ├─ Zip         ──► TorchZipScanner ──► PickleAnalyzer per pickle member
+///        │ extension vs content mismatch        ├─ Safetensors ──► SafetensorsValidator (header only)
+///        ▼                                      └─ GGUF, NumPy, unknown ──► "not validated" finding (never clean)
+///   finding                      whole file ──► SHA-256 (streamed)
+/// </code>
+/// Default-deny throughout: what is not understood is a finding, and a file with a finding is never clean.
+/// </remarks>
+public sealed class WeightScanner
+{
+    /// <summary>Largest raw pickle file read into memory for analysis; above it the file is a finding, not a pass.</summary>
+    public const long MaxPickleFileBytes = 1L << 30;
+
+    /// <summary>Scans every file under <paramref name="paths"/> (files or folders, recursively).</summary>
+    public async Task<ScanReport> ScanAsync(IEnumerable<string> paths, CancellationToken cancellationToken = default)
+    {
+        var errors = new List<string>();
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+            else if (Directory.Exists(path))
+            {
+                try
+                {
+                    var found = Directory.EnumerateFiles(path, "*", new EnumerationOptions
+                    {
+                        RecurseSubdirectories = true,
+                        IgnoreInaccessible = false,
+                        AttributesToSkip = 0,
+                        MaxRecursionDepth = 64,
+                    }).ToList();
+                    found.Sort(StringComparer.Ordinal);
+                    files.AddRange(found);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    errors.Add($"{path}: cannot list the folder: {e.Message}");
+                }
+            }
+            else
+            {
+                errors.Add($"{path}: no such file or folder");
+            }
+        }
+
+        var results = new List<FileScanResult>(files.Count);
+        foreach (var file in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            results.Add(await ScanFileAsync(file, cancellationToken).ConfigureAwait(false));
+        }
+        return new ScanReport(results, errors);
+    }
+
+    /// <summary>Scans one file.</summary>
+    public async Task<FileScanResult> ScanFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var findings = new List<ScanFinding>();
+        var imports = new List<string>();
+        long size = 0;
+        var format = FileFormat.Unknown;
+        try
+        {
+            await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess))
+            {
+                size = stream.Length;
+                var head = new byte[FormatDetector.HeadLength];
+                var got = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+                format = FormatDetector.Detect(head.AsSpan(0, got), size);
+                CheckExtension(path, format, findings);
+                stream.Position = 0;
+                Analyze(stream, path, format, findings, imports);
+            }
+            var sha = await FileHasher.Sha256Async(path, cancellationToken).ConfigureAwait(false);
+            return new FileScanResult(path, format, size, sha, findings, imports, null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new FileScanResult(path, format, size, null, findings, imports, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // SECURITY: fail closed. A bug in an analyser must never turn into a pass, nor abort the other files' scans.
+            findings.Add(new ScanFinding(path, -1, null, null, FindingSeverity.High, $"could not be parsed: internal error {e.GetType().Name}: {e.Message}"));
+            return new FileScanResult(path, format, size, null, findings, imports, null);
+        }
+    }
+
+    private static void Analyze(FileStream stream, string path, FileFormat format, List<ScanFinding> findings, List<string> imports)
+    {
+        switch (format)
+        {
+            case FileFormat.Pickle:
+                if (stream.Length > MaxPickleFileBytes)
+                {
+                    findings.Add(new ScanFinding(path, -1, null, null, FindingSeverity.High,
+                        $"limit exceeded: a pickle of {stream.Length} bytes (at most {MaxPickleFileBytes}) is not analysed"));
+                    return;
+                }
+                var data = new byte[stream.Length];
+                stream.ReadExactly(data);
+                var analysis = PickleAnalyzer.Analyze(data, path);
+                findings.AddRange(analysis.Findings);
+                imports.AddRange(analysis.Globals);
+                if (analysis.Parsed && analysis.PickleCount > 0)
+                {
+                    findings.Add(new ScanFinding(path, -1, null, null, FindingSeverity.Info,
+                        $"pickle: {analysis.PickleCount} stream(s); prefer safetensors, which cannot carry code"));
+                }
+                break;
+            case FileFormat.Zip:
+                findings.AddRange(TorchZipScanner.Scan(stream, path, imports));
+                break;
+            case FileFormat.Safetensors:
+                findings.AddRange(SafetensorsValidator.Validate(stream, path));
+                break;
+            case FileFormat.Gguf or FileFormat.Numpy:
+                findings.Add(new ScanFinding(path, -1, null, null, FindingSeverity.Medium,
+                    $"{format} detected, but this version does not validate it yet: review before approving"));
+                break;
+            default:
+                findings.Add(new ScanFinding(path, -1, null, null, FindingSeverity.Medium,
+                    "content is not a model format this scanner recognises: not scanned"));
+                break;
+        }
+    }
+
+    private static void CheckExtension(string path, FileFormat format, List<ScanFinding> findings)
+    {
+        var expected = FormatDetector.Expected(path);
+        if (expected is null || Array.IndexOf(expected, format) >= 0)
+        {
+            return;
+        }
+        // SECURITY: loaders pick the reader from the content; a name that disagrees is how CVE-2025-10155 slipped past.
+        var severity = format is FileFormat.Pickle or FileFormat.Zip ? FindingSeverity.High : FindingSeverity.Medium;
+        findings.Add(new ScanFinding(path, 0, null, null, severity,
+            $"extension '{Path.GetExtension(path)}' does not match the content, which is {format}"));
+    }
+}
