@@ -27,6 +27,7 @@ internal static class Program
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(LogsCommand.Create());
+        root.Subcommands.Add(ScanCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }
