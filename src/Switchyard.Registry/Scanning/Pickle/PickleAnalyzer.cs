@@ -22,7 +22,11 @@ internal sealed class PickleAnalyzer
     private readonly HashSet<string> _seenGlobals = new(StringComparer.Ordinal);
     private readonly List<PickleValue> _stack = [];
     private readonly List<int> _marks = [];
-    private readonly Dictionary<long, PickleValue> _memo = [];
+    // PERF: protocol 4+ memoizes nearly every value with dense, increasing keys; a list beats a dictionary by far there.
+    // Sparse or huge keys (LONG_BINPUT can name any u32) go to the dictionary, so a lying key cannot force a big list.
+    private readonly List<PickleValue?> _denseMemo = [];
+    private readonly Dictionary<long, PickleValue> _sparseMemo = [];
+    private int _memoCount;
     private bool _findingsCapped;
 
     private PickleAnalyzer(string file, PickleLimits limits)
@@ -72,7 +76,9 @@ internal sealed class PickleAnalyzer
     {
         _stack.Clear();
         _marks.Clear();
-        _memo.Clear();
+        _denseMemo.Clear();
+        _sparseMemo.Clear();
+        _memoCount = 0;
         var reader = new PickleOpcodeReader(data, position);
         var first = true;
         var sawProto = false;
@@ -283,7 +289,7 @@ internal sealed class PickleAnalyzer
                 return Push(new PickleValue.Dict());
 
             case PickleOpcode.EmptyTuple:
-                return Push(new PickleValue.Tuple([]));
+                return Push(PickleValue.Tuple.Other);
 
             case PickleOpcode.Tuple1 or PickleOpcode.Tuple2 or PickleOpcode.Tuple3:
             {
@@ -292,13 +298,15 @@ internal sealed class PickleAnalyzer
                 {
                     return Underflow(ins);
                 }
-                var items = _stack.GetRange(_stack.Count - n, n).ToArray();
+                var tuple = n == 2 ? new PickleValue.Tuple([_stack[^2], _stack[^1]]) : PickleValue.Tuple.Other;
                 _stack.RemoveRange(_stack.Count - n, n);
-                return Push(new PickleValue.Tuple(items));
+                return Push(tuple);
             }
 
             case PickleOpcode.Tuple:
-                return TryPopMark(out var tupleItems) ? Push(new PickleValue.Tuple(tupleItems)) : NoMark(ins);
+                return TryPopMark(out var tupleItems)
+                    ? Push(tupleItems.Length == 2 ? new PickleValue.Tuple(tupleItems) : PickleValue.Tuple.Other)
+                    : NoMark(ins);
 
             case PickleOpcode.List or PickleOpcode.FrozenSet:
                 return TryPopMark(out _) ? Push(PickleValue.Opaque) : NoMark(ins);
@@ -361,7 +369,7 @@ internal sealed class PickleAnalyzer
             }
 
             case PickleOpcode.Get or PickleOpcode.BinGet or PickleOpcode.LongBinGet:
-                return _memo.TryGetValue(ins.Integer, out var memoValue)
+                return TryGetMemo(ins.Integer, out var memoValue)
                     ? Push(memoValue)
                     : $"could not be parsed: {PickleOpcodeReader.Name(ins.Opcode)} of memo key {ins.Integer}, which was never stored";
 
@@ -371,17 +379,12 @@ internal sealed class PickleAnalyzer
                 {
                     return Underflow(ins);
                 }
-                var key = ins.Opcode == PickleOpcode.Memoize ? _memo.Count : ins.Integer;
+                var key = ins.Opcode == PickleOpcode.Memoize ? _memoCount : ins.Integer;
                 if (key < 0)
                 {
                     return "could not be parsed: negative memo key";
                 }
-                if (!_memo.ContainsKey(key) && _memo.Count >= _limits.MaxMemoEntries)
-                {
-                    return $"limit exceeded: more than {_limits.MaxMemoEntries} memo entries";
-                }
-                _memo[key] = value;
-                return null;
+                return SetMemo(key, value);
             }
 
             default:
@@ -496,6 +499,48 @@ internal sealed class PickleAnalyzer
         PickleValue.Global g => $"<{g.FullName}>",
         _ => "<unknown>",
     };
+
+    private bool TryGetMemo(long key, out PickleValue value)
+    {
+        if (key >= 0 && key < _denseMemo.Count && _denseMemo[(int)key] is { } dense)
+        {
+            value = dense;
+            return true;
+        }
+        if (_sparseMemo.TryGetValue(key, out var sparse))
+        {
+            value = sparse;
+            return true;
+        }
+        value = PickleValue.Opaque;
+        return false;
+    }
+
+    private string? SetMemo(long key, PickleValue value)
+    {
+        var exists = TryGetMemo(key, out _);
+        if (!exists && _memoCount >= _limits.MaxMemoEntries)
+        {
+            return $"limit exceeded: more than {_limits.MaxMemoEntries} memo entries";
+        }
+        if (!exists)
+        {
+            _memoCount++;
+        }
+        if (key < _denseMemo.Count)
+        {
+            _denseMemo[(int)key] = value;
+        }
+        else if (key == _denseMemo.Count && !_sparseMemo.ContainsKey(key))
+        {
+            _denseMemo.Add(value);
+        }
+        else
+        {
+            _sparseMemo[key] = value;
+        }
+        return null;
+    }
 
     private string? Push(PickleValue value)
     {

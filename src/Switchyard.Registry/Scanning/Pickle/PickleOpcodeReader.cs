@@ -16,6 +16,8 @@ internal ref struct PickleOpcodeReader
     /// </summary>
     public const int MaxTextChars = 4096;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly ReadOnlySpan<byte> _data;
 
     public PickleOpcodeReader(ReadOnlySpan<byte> data, int position)
@@ -305,7 +307,7 @@ internal ref struct PickleOpcodeReader
         error = null;
         try
         {
-            return new UTF8Encoding(false, true).GetString(bytes);
+            return StrictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException)
         {

@@ -36,9 +36,12 @@ internal abstract class PickleValue
         public string? HijackedDunder { get; set; }
     }
 
-    /// <summary>A tuple with its items.</summary>
+    /// <summary>A tuple. PERF: only pairs keep their items (BUILD's <c>(state, slotstate)</c>); others are <see cref="Other"/>.</summary>
     public sealed class Tuple(PickleValue[] items) : PickleValue
     {
+        /// <summary>Any tuple whose items the analysis does not need.</summary>
+        public static readonly Tuple Other = new([]);
+
         public PickleValue[] Items { get; } = items;
     }
 

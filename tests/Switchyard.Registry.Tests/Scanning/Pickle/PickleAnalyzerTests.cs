@@ -99,6 +99,19 @@ public class PickleAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_MemoOverwrittenAndHugeKeys_FollowsTheLatestValue()
+    {
+        // Slot 0 first holds a harmless string, then is overwritten; slot 0xFFFFFFFF is sparse, not a 4-billion-entry list.
+        var data = new PickleWriter().Proto(4)
+            .Unicode("collections").BinPut(0).Pop()
+            .Unicode("os").BinPut(0).Pop()
+            .Unicode("system").LongBinPut(-1).Pop()
+            .BinGet(0).LongBinGet(-1).StackGlobal().Stop().ToArray();
+
+        AssertFinding(Analyze(data), "os.system", FindingSeverity.Critical);
+    }
+
+    [Fact]
     public void Analyze_Inst_ResolvesTheImportAndCall()
     {
         var a = Analyze(Encoding.ASCII.GetBytes("(S'id'\nios\nsystem\n."));
