@@ -177,7 +177,7 @@ internal sealed class PickleAnalyzer
                 return TryPop(out _) ? null : Underflow(ins);
 
             case PickleOpcode.PopMark:
-                return TryPopMark(out _) ? null : NoMark(ins);
+                return TryDropMark(out _, out _) ? null : NoMark(ins);
 
             case PickleOpcode.Dup:
                 return TryPeek(out var top) ? Push(top) : Underflow(ins);
@@ -225,7 +225,7 @@ internal sealed class PickleAnalyzer
 
             case PickleOpcode.Inst:
             {
-                if (!TryPopMark(out _))
+                if (!TryDropMark(out _, out _))
                 {
                     return NoMark(ins);
                 }
@@ -304,12 +304,12 @@ internal sealed class PickleAnalyzer
             }
 
             case PickleOpcode.Tuple:
-                return TryPopMark(out var tupleItems)
-                    ? Push(tupleItems.Length == 2 ? new PickleValue.Tuple(tupleItems) : PickleValue.Tuple.Other)
+                return TryDropMark(out _, out var pair)
+                    ? Push(pair is null ? PickleValue.Tuple.Other : new PickleValue.Tuple(pair))
                     : NoMark(ins);
 
             case PickleOpcode.List or PickleOpcode.FrozenSet:
-                return TryPopMark(out _) ? Push(PickleValue.Opaque) : NoMark(ins);
+                return TryDropMark(out _, out _) ? Push(PickleValue.Opaque) : NoMark(ins);
 
             case PickleOpcode.Dict:
             {
@@ -329,7 +329,7 @@ internal sealed class PickleAnalyzer
                 return TryPop(out _) && TryPeek(out _) ? null : Underflow(ins);
 
             case PickleOpcode.Appends or PickleOpcode.AddItems:
-                if (!TryPopMark(out _))
+                if (!TryDropMark(out _, out _))
                 {
                     return NoMark(ins);
                 }
@@ -574,6 +574,26 @@ internal sealed class PickleAnalyzer
             return false;
         }
         value = _stack[^1];
+        return true;
+    }
+
+    // PERF: most MARK-delimited groups (tuples, lists, appends) are never read; drop them without copying.
+    private bool TryDropMark(out int count, out PickleValue[]? pair)
+    {
+        pair = null;
+        if (_marks.Count == 0)
+        {
+            count = 0;
+            return false;
+        }
+        var mark = _marks[^1];
+        _marks.RemoveAt(_marks.Count - 1);
+        count = _stack.Count - mark;
+        if (count == 2)
+        {
+            pair = [_stack[mark], _stack[mark + 1]];
+        }
+        _stack.RemoveRange(mark, count);
         return true;
     }
 
