@@ -14,6 +14,9 @@ internal static class FormatDetector
     /// <summary>The safetensors reference rejects headers above this (<c>MAX_HEADER_SIZE</c> in safetensors' tensor.rs).</summary>
     public const long MaxSafetensorsHeader = 100_000_000;
 
+    /// <summary>The .npy magic. Not a <c>u8</c> literal: <c>"\x93"u8</c> would encode U+0093 as two UTF-8 bytes.</summary>
+    public static ReadOnlySpan<byte> NumpyMagic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
     // Opcodes a protocol 0/1 pickle (no PROTO) starts with in practice: MARK, GLOBAL, EMPTY_DICT/LIST/TUPLE, and the scalars.
     private static ReadOnlySpan<byte> Protocol0Starts => "(c}])NIJKLMSVXUTGFil"u8;
 
@@ -28,7 +31,7 @@ internal static class FormatDetector
         {
             return FileFormat.Gguf;
         }
-        if (head.StartsWith("\x93NUMPY"u8))
+        if (head.StartsWith(NumpyMagic))
         {
             return FileFormat.Numpy;
         }

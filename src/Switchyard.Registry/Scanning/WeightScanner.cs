@@ -1,4 +1,5 @@
 using Switchyard.Registry.Internal;
+using Switchyard.Registry.Scanning.Numpy;
 using Switchyard.Registry.Scanning.Pickle;
 using Switchyard.Registry.Scanning.Safetensors;
 using Switchyard.Registry.Scanning.Torch;
@@ -14,8 +15,9 @@ namespace Switchyard.Registry.Scanning;
 ///   first bytes ──► FormatDetector ──► format ──┬─ Pickle      ──► PickleAnalyzer (whole stream, bounded)
 ///        │                                      ├─ Zip         ──► TorchZipScanner ──► PickleAnalyzer per pickle member
 ///        │ extension vs content mismatch        ├─ Safetensors ──► SafetensorsValidator (header only)
-///        ▼                                      └─ GGUF, NumPy, unknown ──► "not validated" finding (never clean)
-///   finding                      whole file ──► SHA-256 (streamed)
+///        ▼                                      ├─ NumPy .npy  ──► NpyScanner (header; object arrays ──► PickleAnalyzer)
+///   finding                                     └─ GGUF, unknown ──► "not validated" finding (never clean)
+///                                whole file ──► SHA-256 (streamed)
 /// </code>
 /// Default-deny throughout: what is not understood is a finding, and a file with a finding is never clean.
 /// </remarks>
@@ -131,7 +133,10 @@ public sealed class WeightScanner
             case FileFormat.Safetensors:
                 findings.AddRange(SafetensorsValidator.Validate(stream, path));
                 break;
-            case FileFormat.Gguf or FileFormat.Numpy:
+            case FileFormat.Numpy:
+                findings.AddRange(NpyScanner.Scan(stream, path, imports));
+                break;
+            case FileFormat.Gguf:
                 findings.Add(new ScanFinding(path, -1, null, null, FindingSeverity.Medium,
                     $"{format} detected, but this version does not validate it yet: review before approving"));
                 break;

@@ -14,7 +14,7 @@ public sealed class ScanCommandTests : IDisposable
     private static readonly byte[] Benign = [0x80, 0x02, .. "ccollections\nOrderedDict\nq\x00)R."u8];
 
     // GLOBAL os.system, ('id',), REDUCE.
-    private static readonly byte[] Malicious = [0x80, 0x02, .. "cos\nsystem\nX\x02\x00\x00\x00id\x85R."u8];
+    private static readonly byte[] Malicious = [0x80, 0x02, .. "cos\nsystem\nX\x02\x00\x00\x00id"u8, 0x85, .. "R."u8];
 
     [Fact]
     public async Task Invoke_CleanFile_ExitsZeroWithATable()
@@ -43,6 +43,8 @@ public sealed class ScanCommandTests : IDisposable
         Assert.Equal(64, file.GetProperty("sha256").GetString()!.Length);
         Assert.Contains(file.GetProperty("findings").EnumerateArray(),
             f => f.GetProperty("global").GetString() == "os.system" && f.GetProperty("severity").GetString() == "critical");
+        Assert.DoesNotContain(file.GetProperty("findings").EnumerateArray(),
+            f => f.GetProperty("reason").GetString()!.StartsWith("could not be parsed", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public class FormatDetectorTests
         Assert.Equal(FileFormat.Zip, Detect(TorchZip.Benign()));
         Assert.Equal(FileFormat.Safetensors, Detect(SafetensorsFile.Benign()));
         Assert.Equal(FileFormat.Gguf, Detect("GGUF\x03\0\0\0"u8.ToArray()));
-        Assert.Equal(FileFormat.Numpy, Detect("\x93NUMPY\x01\0"u8.ToArray()));
+        Assert.Equal(FileFormat.Numpy, Detect([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]));
         Assert.Equal(FileFormat.Unknown, Detect("{\"a\": 1}"u8.ToArray()));
         Assert.Equal(FileFormat.Unknown, Detect([]));
     }
