@@ -80,9 +80,20 @@ public sealed class WeightScanner
         var format = FileFormat.Unknown;
         try
         {
+            size = new FileInfo(path).Length;
+            if (size == 0)
+            {
+                // SECURITY: FIFOs, devices and /proc files report length 0 and can block or never end: never open them.
+                findings.Add(new ScanFinding(path, -1, null, null, FindingSeverity.Medium,
+                    "empty file, or not a regular file (FIFO, device): nothing to scan"));
+                return new FileScanResult(path, format, size, null, findings, imports, null);
+            }
             await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess))
             {
-                size = stream.Length;
+                if (stream.Length != size)
+                {
+                    throw new IOException("the file changed size while being scanned");
+                }
                 var head = new byte[FormatDetector.HeadLength];
                 var got = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
                 format = FormatDetector.Detect(head.AsSpan(0, got), size);
@@ -90,7 +101,7 @@ public sealed class WeightScanner
                 stream.Position = 0;
                 Analyze(stream, path, format, findings, imports);
             }
-            var sha = await FileHasher.Sha256Async(path, cancellationToken).ConfigureAwait(false);
+            var sha = await FileHasher.Sha256Async(path, size, cancellationToken).ConfigureAwait(false);
             return new FileScanResult(path, format, size, sha, findings, imports, null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

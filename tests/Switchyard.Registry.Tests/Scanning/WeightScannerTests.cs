@@ -96,4 +96,25 @@ public sealed class WeightScannerTests : IDisposable
         Assert.All(report.Files, f => Assert.False(f.IsClean));
         Assert.Equal(1, report.ExitCode);
     }
+
+    [Fact]
+    public async Task ScanAsync_FolderWithAFifo_DoesNotHangAndIsNotClean()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/mkfifo"))
+        {
+            return;
+        }
+        var fifo = Path.Combine(_dir, "weights.bin");
+        using (var mkfifo = System.Diagnostics.Process.Start("/usr/bin/mkfifo", fifo))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        var scan = new WeightScanner().ScanAsync([_dir]);
+        var finished = await Task.WhenAny(scan, Task.Delay(TimeSpan.FromSeconds(20)));
+
+        Assert.Same(scan, finished);
+        var result = Assert.Single((await scan).Files);
+        Assert.False(result.IsClean);
+    }
 }
