@@ -26,6 +26,8 @@ public sealed class WeightScanner
     /// <summary>Largest raw pickle file read into memory for analysis; above it the file is a finding, not a pass.</summary>
     public const long MaxPickleFileBytes = 1L << 30;
 
+    private const int MaxFolderDepth = 64;
+
     /// <summary>Scans every file under <paramref name="paths"/> (files or folders, recursively).</summary>
     public async Task<ScanReport> ScanAsync(IEnumerable<string> paths, CancellationToken cancellationToken = default)
     {
@@ -39,22 +41,10 @@ public sealed class WeightScanner
             }
             else if (Directory.Exists(path))
             {
-                try
-                {
-                    var found = Directory.EnumerateFiles(path, "*", new EnumerationOptions
-                    {
-                        RecurseSubdirectories = true,
-                        IgnoreInaccessible = false,
-                        AttributesToSkip = 0,
-                        MaxRecursionDepth = 64,
-                    }).ToList();
-                    found.Sort(StringComparer.Ordinal);
-                    files.AddRange(found);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    errors.Add($"{path}: cannot list the folder: {e.Message}");
-                }
+                var found = new List<string>();
+                Walk(new DirectoryInfo(path), 0, found, errors);
+                found.Sort(StringComparer.Ordinal);
+                files.AddRange(found);
             }
             else
             {
@@ -69,6 +59,40 @@ public sealed class WeightScanner
             results.Add(await ScanFileAsync(file, cancellationToken).ConfigureAwait(false));
         }
         return new ScanReport(results, errors);
+    }
+
+    // SECURITY: symlinked folders are not followed (a link to ".." would loop, one to "/" would scan the machine); they
+    // are reported so that nothing is skipped silently. Symlinked files are followed: the Hugging Face cache links to blobs.
+    private static void Walk(DirectoryInfo folder, int depth, List<string> files, List<string> errors)
+    {
+        if (depth > MaxFolderDepth)
+        {
+            errors.Add($"{folder.FullName}: deeper than {MaxFolderDepth} folders, not scanned");
+            return;
+        }
+        try
+        {
+            foreach (var entry in folder.EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo sub)
+                {
+                    if (sub.LinkTarget is not null)
+                    {
+                        errors.Add($"{sub.FullName}: symbolic link to a folder, not followed (scan {sub.LinkTarget} directly)");
+                        continue;
+                    }
+                    Walk(sub, depth + 1, files, errors);
+                }
+                else
+                {
+                    files.Add(Path.Combine(folder.ToString(), entry.Name));
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+        {
+            errors.Add($"{folder.FullName}: cannot list the folder: {e.Message}");
+        }
     }
 
     /// <summary>Scans one file.</summary>

@@ -117,4 +117,17 @@ public sealed class WeightScannerTests : IDisposable
         var result = Assert.Single((await scan).Files);
         Assert.False(result.IsClean);
     }
+
+    [Fact]
+    public async Task ScanAsync_SymlinkedFolderLoop_IsReportedNotFollowed()
+    {
+        Write("a/state.pkl", PickleWriter.TorchStateDict(1));
+        Directory.CreateSymbolicLink(Path.Combine(_dir, "a", "up"), "..");
+
+        var report = await new WeightScanner().ScanAsync([_dir]);
+
+        Assert.Single(report.Files);
+        Assert.Contains(report.Errors, e => e.Contains("symbolic link to a folder", StringComparison.Ordinal));
+        Assert.Equal(2, report.ExitCode);
+    }
 }
