@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Switchyard.Registry.Scanning.Numpy;
 using Switchyard.Registry.Scanning.Pickle;
 
 namespace Switchyard.Registry.Scanning.Torch;
@@ -45,6 +46,7 @@ internal static class TorchZipScanner
             }
 
             var sawDataPkl = false;
+            var sawNpy = false;
             var sawCode = false;
             long total = 0;
             foreach (var entry in entries)
@@ -79,6 +81,13 @@ internal static class TorchZipScanner
                         "TorchScript code: torch.jit.load compiles and runs it"));
                 }
 
+                if (name.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+                {
+                    sawNpy = true;
+                    ScanNpyMember(entry, where, findings, imports, limits);
+                    continue;
+                }
+
                 var isDataPkl = name == "data.pkl" || name.EndsWith("/data.pkl", StringComparison.Ordinal);
                 sawDataPkl |= isDataPkl;
                 var namedPickle = name.EndsWith(".pkl", StringComparison.OrdinalIgnoreCase);
@@ -93,7 +102,7 @@ internal static class TorchZipScanner
             {
                 findings.Add(High(file, -1, $"limit exceeded: members declare {total} bytes uncompressed (at most {limits.MaxTotalBytes})"));
             }
-            if (!sawDataPkl)
+            if (!sawDataPkl && !sawNpy)
             {
                 findings.Add(new ScanFinding(file, -1, null, null, FindingSeverity.Medium,
                     "zip archive without a data.pkl: not a PyTorch checkpoint, and members that are not pickles are not checked"));
@@ -148,6 +157,32 @@ internal static class TorchZipScanner
         catch (NotSupportedException e)
         {
             findings.Add(High(where, -1, "could not be read: " + e.Message));
+        }
+    }
+
+    // An .npz is a zip of .npy members; each is validated, and an object array's pickle is analysed.
+    private static void ScanNpyMember(ZipArchiveEntry entry, string where, List<ScanFinding> findings, List<string> imports, ZipLimits limits)
+    {
+        if (entry.Length > limits.MaxNpyMemberBytes)
+        {
+            findings.Add(new ScanFinding(where, -1, null, null, FindingSeverity.Medium,
+                $".npy member of {entry.Length} bytes is larger than {limits.MaxNpyMemberBytes}: not validated"));
+            return;
+        }
+        try
+        {
+            using var s = entry.Open();
+            var data = ReadBounded(s, limits.MaxNpyMemberBytes, out var tooLong);
+            if (tooLong)
+            {
+                findings.Add(High(where, -1, $"limit exceeded: .npy member longer than its declared size"));
+                return;
+            }
+            findings.AddRange(NpyScanner.Scan(new MemoryStream(data, writable: false), where, imports));
+        }
+        catch (InvalidDataException e)
+        {
+            findings.Add(High(where, -1, "could not be read (a CRC, flag or compression trick?): " + e.Message));
         }
     }
 

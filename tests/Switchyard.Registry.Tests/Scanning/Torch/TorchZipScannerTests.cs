@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Switchyard.Registry.Scanning;
 using Switchyard.Registry.Scanning.Torch;
+using Switchyard.Registry.Tests.Scanning.Numpy;
 using Switchyard.Registry.Tests.Scanning.Pickle;
 
 namespace Switchyard.Registry.Tests.Scanning.Torch;
@@ -86,9 +87,26 @@ public class TorchZipScannerTests
     }
 
     [Fact]
-    public void Scan_ZipWithoutDataPkl_IsNotClean()
+    public void Scan_ZipWithoutDataPklOrNpy_IsNotClean()
     {
-        Assert.Contains(Scan(TorchZip.Build(("weights.npy", new byte[16]))).Findings, f => f.Severity == FindingSeverity.Medium);
+        Assert.Contains(Scan(TorchZip.Build(("weights.txt", new byte[16]))).Findings, f => f.Severity == FindingSeverity.Medium);
+    }
+
+    [Fact]
+    public void Scan_NpzOfFloatArrays_IsClean()
+    {
+        Assert.Empty(Scan(TorchZip.Build(CompressionLevel.Optimal, ("a.npy", NpyFile.Floats()), ("b.npy", NpyFile.Floats()))).Findings);
+    }
+
+    [Fact]
+    public void Scan_NpzWithObjectArray_ScansItsPickle()
+    {
+        var payload = new PickleWriter().Proto(3).Global("os", "system").Unicode("id").Tuple1().Reduce().Stop().ToArray();
+        var npy = NpyFile.Build("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", payload);
+
+        var (findings, _) = Scan(TorchZip.Build(("a.npy", NpyFile.Floats()), ("evil.npy", npy)));
+
+        Assert.Contains(findings, f => f.Global == "os.system" && f.File == "model.pt!evil.npy" && f.Severity == FindingSeverity.Critical);
     }
 
     [Fact]
