@@ -11,7 +11,7 @@ public class FormatDetectorTests
     private static FileFormat Detect(byte[] data) => FormatDetector.Detect(data.AsSpan(0, Math.Min(data.Length, FormatDetector.HeadLength)), data.Length);
 
     [Fact]
-    public void Detect_KnownFormats_ByContent()
+    public void Detect_KnownFormats_AreRecognisedByContent()
     {
         Assert.Equal(FileFormat.Pickle, Detect(PickleWriter.TorchStateDict(1)));
         Assert.Equal(FileFormat.Pickle, Detect(Encoding.ASCII.GetBytes("cos\nsystem\n(S'id'\ntR.")));
@@ -33,7 +33,7 @@ public class FormatDetectorTests
     [InlineData("config.json", FileFormat.Unknown, true)]
     [InlineData("weights.npy", FileFormat.Zip, false)]
     [InlineData("weights.unknownext", FileFormat.Pickle, true)]
-    public void Expected_ExtensionAgainstContent(string path, FileFormat content, bool matches)
+    public void Expected_ExtensionAgainstContent_MatchesOnlyWhatTheNamePromises(string path, FileFormat content, bool matches)
     {
         var expected = FormatDetector.Expected(path);
 
