@@ -9,6 +9,8 @@ using Spectre.Console;
 using Switchyard.Storage.RequestLog;
 using Switchyard.Storage.Sqlite;
 
+using Switchyard.Cli.Internal;
+
 namespace Switchyard.Cli.Commands;
 
 /// <summary>
@@ -161,19 +163,7 @@ internal static class LogsCommand
 
     private static void WriteTable(TextWriter output, IReadOnlyList<RequestLogEntry> entries)
     {
-        var target = new AnsiConsoleOutput(output);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = target,
-            // Colours only for a terminal: piped into grep or a file, escape codes are noise.
-            Ansi = target.IsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = target.IsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
-        if (!target.IsTerminal)
-        {
-            // Piped or captured output has no window to fit: give the table room instead of wrapping every cell.
-            console.Profile.Width = 220;
-        }
+        var console = CliConsole.Create(output);
 
         if (entries.Count == 0)
         {

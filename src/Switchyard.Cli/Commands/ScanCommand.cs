@@ -6,6 +6,8 @@ using System.Text.Json;
 using Spectre.Console;
 using Switchyard.Registry.Scanning;
 
+using Switchyard.Cli.Internal;
+
 namespace Switchyard.Cli.Commands;
 
 /// <summary>
@@ -51,17 +53,7 @@ internal static class ScanCommand
 
     private static void WriteTable(TextWriter output, ScanReport report)
     {
-        var target = new AnsiConsoleOutput(output);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = target,
-            Ansi = target.IsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = target.IsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
-        if (!target.IsTerminal)
-        {
-            console.Profile.Width = 220;
-        }
+        var console = CliConsole.Create(output);
 
         if (report.Files.Count > 0)
         {
