@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text;
 using Spectre.Console;
 using Switchyard.Cli.Internal;
 using Switchyard.Registry.Scanning;
