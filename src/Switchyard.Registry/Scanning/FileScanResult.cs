@@ -1,3 +1,5 @@
+using Switchyard.Registry.Scanning.Gguf;
+
 namespace Switchyard.Registry.Scanning;
 
 /// <summary>The scan of one file.</summary>
@@ -17,6 +19,9 @@ public sealed record FileScanResult(
     IReadOnlyList<string> Imports,
     string? Error)
 {
+    /// <summary>For a GGUF file that parsed: the architecture, name, parameter count and licence from its metadata.</summary>
+    public GgufModelInfo? Model { get; init; }
+
     /// <summary>True only when the file was read and nothing above <see cref="FindingSeverity.Info"/> was found.</summary>
     public bool IsClean => Error is null && !HasFindings;
 

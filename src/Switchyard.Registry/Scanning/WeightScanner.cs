@@ -1,7 +1,9 @@
 using Switchyard.Registry.Internal;
+using Switchyard.Registry.Scanning.Gguf;
 using Switchyard.Registry.Scanning.Numpy;
 using Switchyard.Registry.Scanning.Pickle;
 using Switchyard.Registry.Scanning.Safetensors;
+using Switchyard.Registry.Scanning.Templates;
 using Switchyard.Registry.Scanning.Torch;
 
 namespace Switchyard.Registry.Scanning;
@@ -16,7 +18,9 @@ namespace Switchyard.Registry.Scanning;
 ///        │                                      ├─ Zip         ──► TorchZipScanner ──► PickleAnalyzer per pickle member
 ///        │ extension vs content mismatch        ├─ Safetensors ──► SafetensorsValidator (header only)
 ///        ▼                                      ├─ NumPy .npy  ──► NpyScanner (header; object arrays ──► PickleAnalyzer)
-///   finding                                     └─ GGUF, unknown ──► "not validated" finding (never clean)
+///   finding                                     ├─ GGUF        ──► GgufValidator (header, KVs, tensor infos; chat templates ──► ChatTemplateInspector)
+///                                               ├─ .jinja, tokenizer_config.json ──► TemplateFileScanner ──► ChatTemplateInspector
+///                                               └─ unknown     ──► "not scanned" finding (never clean)
 ///                                whole file ──► SHA-256 (streamed)
 /// </code>
 /// Default-deny throughout: what is not understood is a finding, and a file with a finding is never clean.
@@ -102,6 +106,7 @@ public sealed class WeightScanner
         var imports = new List<string>();
         long size = 0;
         var format = FileFormat.Unknown;
+        GgufModelInfo? model = null;
         try
         {
             size = new FileInfo(path).Length;
@@ -123,10 +128,10 @@ public sealed class WeightScanner
                 format = FormatDetector.Detect(head.AsSpan(0, got), size);
                 CheckExtension(path, format, findings);
                 stream.Position = 0;
-                Analyze(stream, path, format, findings, imports);
+                model = Analyze(stream, path, format, findings, imports);
             }
             var sha = await FileHasher.Sha256Async(path, size, cancellationToken).ConfigureAwait(false);
-            return new FileScanResult(path, format, size, sha, findings, imports, null);
+            return new FileScanResult(path, format, size, sha, findings, imports, null) { Model = model };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -140,7 +145,7 @@ public sealed class WeightScanner
         }
     }
 
-    private static void Analyze(FileStream stream, string path, FileFormat format, List<ScanFinding> findings, List<string> imports)
+    private static GgufModelInfo? Analyze(FileStream stream, string path, FileFormat format, List<ScanFinding> findings, List<string> imports)
     {
         switch (format)
         {
@@ -149,7 +154,7 @@ public sealed class WeightScanner
                 {
                     findings.Add(new ScanFinding(path, -1, null, null, FindingSeverity.High,
                         $"limit exceeded: a pickle of {stream.Length} bytes (at most {MaxPickleFileBytes}) is not analysed"));
-                    return;
+                    return null;
                 }
                 var data = new byte[stream.Length];
                 stream.ReadExactly(data);
@@ -172,14 +177,17 @@ public sealed class WeightScanner
                 findings.AddRange(NpyScanner.Scan(stream, path, imports));
                 break;
             case FileFormat.Gguf:
-                findings.Add(new ScanFinding(path, -1, null, null, FindingSeverity.Medium,
-                    $"{format} detected, but this version does not validate it yet: review before approving"));
+                findings.AddRange(GgufValidator.Validate(stream, path, out var model));
+                return model;
+            case FileFormat.Unknown when TemplateFileScanner.Handles(path):
+                findings.AddRange(TemplateFileScanner.Scan(stream, path));
                 break;
             default:
                 findings.Add(new ScanFinding(path, -1, null, null, FindingSeverity.Medium,
                     "content is not a model format this scanner recognises: not scanned"));
                 break;
         }
+        return null;
     }
 
     private static void CheckExtension(string path, FileFormat format, List<ScanFinding> findings)

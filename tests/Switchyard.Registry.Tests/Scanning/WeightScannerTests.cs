@@ -1,4 +1,6 @@
 using Switchyard.Registry.Scanning;
+using Switchyard.Registry.Scanning.Gguf;
+using Switchyard.Registry.Tests.Scanning.Gguf;
 using Switchyard.Registry.Tests.Scanning.Pickle;
 using Switchyard.Registry.Tests.Scanning.Safetensors;
 using Switchyard.Registry.Tests.Scanning.Torch;
@@ -38,6 +40,38 @@ public sealed class WeightScannerTests : IDisposable
         Assert.Equal(FileFormat.Pickle, p.Format);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(pkl))), p.Sha256);
         Assert.Equal(new FileInfo(pkl).Length, p.Size);
+    }
+
+    [Fact]
+    public async Task ScanFileAsync_BenignGguf_IsCleanWithItsModel()
+    {
+        var path = Write("tiny-Q8_0.gguf", GgufFile.Benign().Build());
+
+        var result = await new WeightScanner().ScanFileAsync(path);
+
+        Assert.True(result.IsClean, string.Join("; ", result.Findings.Select(f => f.Reason)));
+        Assert.Equal(FileFormat.Gguf, result.Format);
+        Assert.Equal(new GgufModelInfo("llama", "Tiny", 99, "MIT"), result.Model);
+    }
+
+    [Fact]
+    public async Task ScanFileAsync_GgufWithInjectedTemplate_IsCritical()
+    {
+        var path = Write("evil.gguf", GgufFile.Benign("{{ ''.__class__.__mro__[1].__subclasses__() }}").Build());
+
+        var result = await new WeightScanner().ScanFileAsync(path);
+
+        Assert.Equal(FindingSeverity.Critical, result.WorstSeverity);
+    }
+
+    [Fact]
+    public async Task ScanFileAsync_TemplateFiles_AreScanned()
+    {
+        var jinja = Write("chat_template.jinja", "{% for m in messages %}{{ m['content'] }}{% endfor %}"u8.ToArray());
+        var config = Write("tokenizer_config.json", """{"chat_template": "{{ lipsum.__globals__.os.popen('id') }}"}"""u8.ToArray());
+
+        Assert.True((await new WeightScanner().ScanFileAsync(jinja)).IsClean);
+        Assert.Equal(FindingSeverity.Critical, (await new WeightScanner().ScanFileAsync(config)).WorstSeverity);
     }
 
     [Fact]
