@@ -137,11 +137,12 @@ internal static partial class ChatTemplateInspector
     [GeneratedRegex("__[a-z0-9_]*[a-z0-9]__")]
     private static partial Regex Dunder();
 
-    [GeneratedRegex(@"\b(os|sys|subprocess|builtins|importlib|shutil|socket)\s*\.\s*[A-Za-z_]", RegexOptions.IgnoreCase)]
+    // Jinja names are case-sensitive and a module attribute follows its dot directly: prose ("any OS. Then") is not a hit.
+    [GeneratedRegex(@"\b(os|sys|subprocess|builtins|importlib|shutil|socket)\s*\.[a-z_]")]
     private static partial Regex ModuleAccess();
 
-    // attr() with any name, format with %c (builds characters from numbers), join/reverse after string building,
-    // and '_'*2 (builds a dunder without writing it).
-    [GeneratedRegex(@"\|attr\(|\|format\(|%c|_\*\d|\[request|\|join\b.*__|request\.args|\bself\._")]
+    // attr() with any name, %c (format builds characters from numbers), '_'*2 (builds a dunder without writing it),
+    // join after underscores, request arguments, and self's private members.
+    [GeneratedRegex(@"\|attr\(|%c|_\*\d|\|join\b.*__|request\.args|\bself\._")]
     private static partial Regex DynamicAccess();
 }

@@ -17,6 +17,7 @@ public class ChatTemplateInspectorTests
     [InlineData(Llama3)]
     [InlineData(ChatMl)]
     [InlineData(Qwen)]
+    [InlineData("{{ 'You run on any OS. Then answer in French; do not evaluate code.' }}{{ messages|map(attribute='content')|join('\\n') }}")]
     public void Inspect_BenignTemplate_IsClean(string template)
     {
         Assert.Empty(Inspect(template));
