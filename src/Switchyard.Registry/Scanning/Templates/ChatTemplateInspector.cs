@@ -61,6 +61,19 @@ internal static partial class ChatTemplateInspector
                 $"{where}: Jinja reaches for Python internals ({string.Join(", ", hits.Take(5))}): template injection runs code when a chat is formatted"));
             return findings;
         }
+        // SECURITY: Jinja decodes string literals with Python's unicode-escape, so "\N{LOW LINE}" is "_": not decoded here.
+        if (NamedEscape().Match(template) is { Success: true } named)
+        {
+            findings.Add(new ScanFinding(file, offset, "chat_template", null, FindingSeverity.High,
+                $"{where}: Jinja named Unicode escape ({named.Value}) hides characters from this check: review before approving"));
+            return findings;
+        }
+        if (Gadget().Match(decoded) is { Success: true } gadget)
+        {
+            findings.Add(new ScanFinding(file, offset, "chat_template", null, FindingSeverity.High,
+                $"{where}: uses the Jinja global '{gadget.Value}', a known stepping stone to Python internals that chat templates do not need: review before approving"));
+            return findings;
+        }
         if (DynamicAccess().Match(squashed) is { Success: true } dynamic)
         {
             findings.Add(new ScanFinding(file, offset, "chat_template", null, FindingSeverity.High,
@@ -86,7 +99,7 @@ internal static partial class ChatTemplateInspector
                     'x' => (2, 16),
                     'u' => (4, 16),
                     'U' => (8, 16),
-                    >= '0' and <= '7' => (3, 8),
+                    >= '0' and <= '7' => (OctalDigits(s, i + 1), 8),
                     _ => (0, 0),
                 };
                 var start = radix == 8 ? i + 1 : i + 2;
@@ -100,6 +113,17 @@ internal static partial class ChatTemplateInspector
             sb.Append(s[i]);
         }
         return sb.ToString();
+    }
+
+    // Python (and so Jinja) reads one to three octal digits: "os\56popen" is "os.popen".
+    private static int OctalDigits(string s, int start)
+    {
+        var n = 0;
+        while (n < 3 && start + n < s.Length && s[start + n] is >= '0' and <= '7')
+        {
+            n++;
+        }
+        return n;
     }
 
     private static bool TryParse(ReadOnlySpan<char> digits, int radix, out int value)
@@ -143,6 +167,14 @@ internal static partial class ChatTemplateInspector
 
     // attr() with any name, %c (format builds characters from numbers), '_'*2 (builds a dunder without writing it),
     // join after underscores, request arguments, and self's private members.
-    [GeneratedRegex(@"\|attr\(|%c|_\*\d|\|join\b.*__|request\.args|\bself\._")]
+    // and characters picked out of a stringified object (lipsum|string|list), or "{:c}".format(95).
+    [GeneratedRegex(@"\|attr\(|%c|\{:c\}|_\*\d|\|join\b.*__|request\.args|\bself\._|\|string\|list")]
     private static partial Regex DynamicAccess();
+
+    [GeneratedRegex(@"\\N\{[^}]*\}")]
+    private static partial Regex NamedEscape();
+
+    // namespace is left out: benign templates use it for loop state (Qwen, DeepSeek); its dunders are critical anyway.
+    [GeneratedRegex(@"\b(lipsum|cycler|joiner)\b")]
+    private static partial Regex Gadget();
 }

@@ -40,6 +40,7 @@ public class ChatTemplateInspectorTests
     [InlineData("{{ ''|attr('__ssalc__'|reverse) }}")]
     [InlineData("{{ x.__ globals __ }}")]
     [InlineData("{{ os.popen('id') }}")]
+    [InlineData("{{ x.os\\56system('id') }}")]
     [InlineData("{% set s = 'subprocess' %}")]
     [InlineData("{{ eval('1') }}")]
     [InlineData("{{ exec ('1') }}")]
@@ -52,6 +53,11 @@ public class ChatTemplateInspectorTests
     [InlineData("{{ ''|attr(name) }}")]
     [InlineData("{{ ''|attr(('_'*2) ~ 'class' ~ ('_'*2)) }}")]
     [InlineData("{{ '%c%c'|format(95, 95) }}")]
+    [InlineData("{{ '{:c}'.format(95) }}")]
+    [InlineData("{{ (x|string|list)[18] }}")]
+    [InlineData("{{ ''|attr('\\N{LOW LINE}\\N{LOW LINE}class\\N{LOW LINE}\\N{LOW LINE}') }}")]
+    [InlineData("{{ lipsum }}")]
+    [InlineData("{% set c = cycler(1, 2) %}{{ c.next() }}")]
     public void Inspect_NamesBuiltAtRunTime_AreHigh(string template)
     {
         Assert.Contains(Inspect(template), f => f.Severity >= FindingSeverity.High);
