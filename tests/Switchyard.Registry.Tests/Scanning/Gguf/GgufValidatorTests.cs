@@ -165,6 +165,25 @@ public class GgufValidatorTests
     }
 
     [Fact]
+    public void Validate_LargeVocabularyFromAFile_IsClean()
+    {
+        var tokens = Enumerable.Range(0, 200_000).Select(i => $"tok{i}").ToArray();
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, new GgufFile().StringArray("tokenizer.ggml.tokens", tokens).Tensor("a", [2], 0, 8).Build());
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
+
+            Assert.Empty(GgufValidator.Validate(stream, path, out var info));
+            Assert.Equal(2, info!.ParameterCount);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Validate_TooShort_IsAFinding()
     {
         AssertFinding("GGUF\x03\0\0\0"u8.ToArray(), "could not be parsed");
