@@ -19,7 +19,7 @@ namespace Switchyard.Registry.Scanning;
 ///        │ extension vs content mismatch        ├─ Safetensors ──► SafetensorsValidator (header only)
 ///        ▼                                      ├─ NumPy .npy  ──► NpyScanner (header; object arrays ──► PickleAnalyzer)
 ///   finding                                     ├─ GGUF        ──► GgufValidator (header, KVs, tensor infos; chat templates ──► ChatTemplateInspector)
-///                                               ├─ .jinja, tokenizer_config.json ──► TemplateFileScanner ──► ChatTemplateInspector
+///                                               ├─ .jinja, tokenizer_config.json, chat_template.json ──► TemplateFileScanner ──► ChatTemplateInspector
 ///                                               └─ unknown     ──► "not scanned" finding (never clean)
 ///                                whole file ──► SHA-256 (streamed)
 /// </code>

@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace Switchyard.Registry.Scanning.Templates;
 
 /// <summary>
-/// Scans the text files that carry chat templates: standalone <c>.jinja</c> files and <c>tokenizer_config.json</c>
-/// (<c>chat_template</c> as a string or a list of <c>{name, template}</c>), through <see cref="ChatTemplateInspector"/>.
+/// Scans the text files that carry chat templates: standalone <c>.jinja</c> files, <c>tokenizer_config.json</c> and
+/// <c>chat_template.json</c> (<c>chat_template</c> as a string or a list of <c>{name, template}</c>), through
+/// <see cref="ChatTemplateInspector"/>.
 /// </summary>
 internal static class TemplateFileScanner
 {
@@ -15,7 +16,9 @@ internal static class TemplateFileScanner
     /// <summary>True when <paramref name="path"/> names a file this scanner reads.</summary>
     public static bool Handles(string path) =>
         path.EndsWith(".jinja", StringComparison.OrdinalIgnoreCase)
-        || Path.GetFileName(path).Equals("tokenizer_config.json", StringComparison.OrdinalIgnoreCase);
+        || Path.GetFileName(path).Equals("tokenizer_config.json", StringComparison.OrdinalIgnoreCase)
+        // COMPAT: transformers saves a processor's template (multimodal models) as chat_template.json, {"chat_template": "..."}.
+        || Path.GetFileName(path).Equals("chat_template.json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Scans the file in <paramref name="stream"/>, which <see cref="Handles"/> accepted.</summary>
     public static List<ScanFinding> Scan(Stream stream, string path)
@@ -50,7 +53,7 @@ internal static class TemplateFileScanner
             using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 64 });
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
-                return [Finding(path, -1, FindingSeverity.High, "could not be parsed: tokenizer_config.json is not a JSON object")];
+                return [Finding(path, -1, FindingSeverity.High, "could not be parsed: not a JSON object")];
             }
             if (doc.RootElement.TryGetProperty("auto_map", out _))
             {

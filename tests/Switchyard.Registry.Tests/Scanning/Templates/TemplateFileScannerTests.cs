@@ -46,6 +46,13 @@ public class TemplateFileScannerTests
     }
 
     [Fact]
+    public void Scan_ProcessorChatTemplateJson_IsInspected()
+    {
+        Assert.True(TemplateFileScanner.Handles("/m/chat_template.json"));
+        Assert.Contains(Scan("chat_template.json", """{"chat_template": "{{ ''.__class__ }}"}"""), f => f.Severity == FindingSeverity.Critical);
+    }
+
+    [Fact]
     public void Scan_JinjaFiles_AreInspected()
     {
         Assert.Empty(Scan("chat_template.jinja", ChatTemplateInspectorTests.ChatMl));
