@@ -159,9 +159,18 @@ internal sealed class GgufValidator
                 return ok;
             case "general.architecture" or "general.name" or "general.license" when type == 8:
                 var value = ReadString(at, keep: true);
-                if (key == "general.architecture") { _architecture = value; }
-                else if (key == "general.name") { _name = value; }
-                else { _license = value; }
+                switch (key)
+                {
+                    case "general.architecture":
+                        _architecture = value;
+                        break;
+                    case "general.name":
+                        _name = value;
+                        break;
+                    default:
+                        _license = value;
+                        break;
+                }
                 return ok;
         }
         if (IsChatTemplate(key))
