@@ -147,6 +147,17 @@ internal static class ScanCommand
                     json.WriteStringValue(i);
                 }
                 json.WriteEndArray();
+                if (file.Model is { } model)
+                {
+                    // What the file says it is (GGUF metadata): the registry compares it with the model card.
+                    json.WriteStartObject("model");
+                    json.WriteString("architecture", model.Architecture);
+                    json.WriteString("name", model.Name);
+                    json.WriteNumber("parameter_count", model.ParameterCount);
+                    json.WriteString("license", model.License);
+                    json.WriteEndObject();
+                }
+
                 json.WriteStartArray("findings");
                 foreach (var f in file.Findings)
                 {

@@ -58,6 +58,53 @@ public sealed class ScanCommandTests : IDisposable
         Assert.Contains(missing, error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Invoke_GgufJson_ReportsWhatTheFileSaysItIs()
+    {
+        var path = Path.Combine(_directory, "model.gguf");
+        File.WriteAllBytes(path, MinimalGguf(("general.architecture", "llama"), ("general.license", "apache-2.0")));
+
+        var (exit, output, _) = await InvokeAsync("scan", path, "--json");
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(output);
+        var model = json.RootElement.GetProperty("files")[0].GetProperty("model");
+        Assert.Equal("llama", model.GetProperty("architecture").GetString());
+        Assert.Equal("apache-2.0", model.GetProperty("license").GetString());
+    }
+
+    /// <summary>A GGUF v3 file with string metadata and no tensors, padded to the default 32-byte alignment.</summary>
+    private static byte[] MinimalGguf(params (string Key, string Value)[] metadata)
+    {
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream);
+        writer.Write("GGUF"u8);
+        writer.Write(3u);
+        writer.Write(0ul);
+        writer.Write((ulong)metadata.Length);
+        foreach (var (key, value) in metadata)
+        {
+            WriteString(key);
+            writer.Write(8u); // GGUF_TYPE_STRING
+            WriteString(value);
+        }
+
+        while (stream.Length % 32 != 0)
+        {
+            writer.Write((byte)0);
+        }
+
+        writer.Flush();
+        return stream.ToArray();
+
+        void WriteString(string text)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+            writer.Write((ulong)bytes.Length);
+            writer.Write(bytes);
+        }
+    }
+
     private static async Task<(int Exit, string Output, string Error)> InvokeAsync(params string[] args)
     {
         var root = new RootCommand();
