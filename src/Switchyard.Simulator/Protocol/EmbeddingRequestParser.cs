@@ -18,22 +18,7 @@ internal static class EmbeddingRequestParser
     public static bool TryParse(ReadOnlySpan<byte> body, out EmbeddingRequest request, out RequestError error)
     {
         request = new EmbeddingRequest();
-        RequestError? failure;
-        try
-        {
-            failure = Parse(body, request);
-        }
-        catch (JsonException ex)
-        {
-            failure = RequestError.InvalidJson(ex.Message);
-        }
-        catch (InvalidOperationException ex)
-        {
-            failure = RequestError.InvalidJson(ex.Message);
-        }
-
-        error = failure ?? default;
-        return failure is null;
+        return RequestParsing.TryParse(body, request, Parse, out error);
     }
 
     private static RequestError? Parse(ReadOnlySpan<byte> body, EmbeddingRequest request)

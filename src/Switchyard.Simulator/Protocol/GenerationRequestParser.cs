@@ -27,23 +27,7 @@ internal static class GenerationRequestParser
     public static bool TryParse(ReadOnlySpan<byte> body, EndpointKind endpoint, out GenerationRequest request, out RequestError error)
     {
         request = new GenerationRequest { Endpoint = endpoint };
-        RequestError? failure;
-        try
-        {
-            failure = Parse(body, request);
-        }
-        catch (JsonException ex)
-        {
-            failure = RequestError.InvalidJson(ex.Message);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // Utf8JsonReader's Get* methods throw this for a token of the wrong kind deep in a value we do read.
-            failure = RequestError.InvalidJson(ex.Message);
-        }
-
-        error = failure ?? default;
-        return failure is null;
+        return RequestParsing.TryParse(body, request, Parse, out error);
     }
 
     /// <summary>A JSON token type as OpenAI names it in "expected X, but got Y instead".</summary>
