@@ -36,6 +36,13 @@ public sealed record RouteConfig
     /// <summary>Whether the personal-data detector marks requests confidential (<c>detect_pii</c>).</summary>
     public bool DetectPii { get; init; } = true;
 
+    /// <summary>
+    /// Hedging (<c>hedge_after</c>): when the deployment called first has not sent its first token (for a non-streaming
+    /// request, its whole answer) this long after the call, the next deployment of the plan is called too, and whichever
+    /// answers first is kept; the other call is cancelled. At most one hedge per request. <see langword="null"/>: off.
+    /// </summary>
+    public TimeSpan? HedgeAfter { get; init; }
+
     /// <summary>The tiers in file order, the shorthand expanded.</summary>
     public ImmutableArray<TierConfig> EffectiveTiers()
     {

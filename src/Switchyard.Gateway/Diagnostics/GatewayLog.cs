@@ -26,6 +26,9 @@ internal static partial class GatewayLog
     [LoggerMessage(1006, LogLevel.Debug, "Request {RequestId}: the request could not be read: {Reason}")]
     public static partial void BadClientRequest(ILogger logger, string requestId, string reason);
 
+    [LoggerMessage(1007, LogLevel.Debug, "Request {RequestId}: deployment {Primary} sent no first token within {AfterMs} ms; hedging to {Hedge}")]
+    public static partial void Hedging(ILogger logger, string requestId, string primary, string hedge, long afterMs);
+
     [LoggerMessage(1010, LogLevel.Warning, "Deployment {Deployment}: {State}")]
     public static partial void DeploymentStateChanged(ILogger logger, string deployment, string state);
 

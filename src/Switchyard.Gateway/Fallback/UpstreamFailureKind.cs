@@ -38,6 +38,12 @@ internal enum UpstreamFailureKind
 
     /// <summary>The deployment may not see this request: it is external and the request is confidential. It was not called.</summary>
     Excluded,
+
+    /// <summary>
+    /// A hedged call that lost the race: the other call of the hedge answered first, so this one was cancelled. Not the
+    /// deployment's fault (it does not count against its circuit) and never the client's answer.
+    /// </summary>
+    HedgeLost,
 }
 
 /// <summary>Names of failure kinds as they appear in headers and the request log.</summary>
@@ -56,6 +62,7 @@ internal static class FailureKinds
         UpstreamFailureKind.Saturated => "saturated",
         UpstreamFailureKind.ClientGone => "client_gone",
         UpstreamFailureKind.Unavailable => "unavailable",
+        UpstreamFailureKind.HedgeLost => "hedge_lost",
         _ => "excluded",
     };
 }

@@ -18,7 +18,8 @@ internal sealed partial class RequestForwarder
         ParsedRequest parsed,
         ReadOnlyMemory<byte> upstreamBody,
         string requestId,
-        int attempt)
+        int attempt,
+        HedgeLeg? leg = null)
     {
         var timeouts = deployment.Config.Timeouts;
         var attemptStart = _time.GetTimestamp();
@@ -27,7 +28,8 @@ internal sealed partial class RequestForwarder
         // at most first_token for the first chunk and for each later one; everything is bounded by total. Deadlines are
         // checked by a shared heartbeat (AttemptDeadlines), not a timer per attempt.
         var deadline = _deadlines.Rent();
-        var clientGone = context.RequestAborted.UnsafeRegister(static s => ((AttemptDeadline)s!).Cancel(), deadline);
+        // A hedge's leg is cancelled by the client leaving too (its token is linked) and by the other leg winning.
+        var clientGone = (leg?.Token ?? context.RequestAborted).UnsafeRegister(static s => ((AttemptDeadline)s!).Cancel(), deadline);
         deadline.ExpireAfter(parsed.Stream ? Min(timeouts.FirstToken, timeouts.Total) : timeouts.Total);
         var cancellationToken = deadline.Token;
 
@@ -41,21 +43,30 @@ internal sealed partial class RequestForwarder
                 return AttemptResult.Failed(await ClassifyErrorAsync(response, deployment.Name, cancellationToken));
             }
 
-            var headers = context.Response.Headers;
-            headers["x-switchyard-deployment"] = deployment.Name;
-            headers["x-switchyard-attempts"] = Count(attempt);
-            if (parsed.Stream)
+            if (leg is null)
             {
-                return await RelayStreamAsync(context, response, deployment, parsed, requestId, deadline, attemptStart);
+                var headers = context.Response.Headers;
+                headers["x-switchyard-deployment"] = deployment.Name;
+                headers["x-switchyard-attempts"] = Count(attempt);
             }
 
-            return await RelayJsonAsync(context, response, deployment.Name, cancellationToken);
+            if (parsed.Stream)
+            {
+                return await RelayStreamAsync(context, response, deployment, parsed, requestId, deadline, attemptStart, leg);
+            }
+
+            return await RelayJsonAsync(context, response, deployment.Name, leg, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
         {
             if (context.RequestAborted.IsCancellationRequested)
             {
                 return AttemptResult.Failed(new UpstreamFailure(UpstreamFailureKind.ClientGone, deployment.Name, "the client disconnected"));
+            }
+
+            if (leg is { Lost: true })
+            {
+                return AttemptResult.Failed(leg.LostFailure(deployment.Name));
             }
 
             if (e is OperationCanceledException)
@@ -152,7 +163,7 @@ internal sealed partial class RequestForwarder
     }
 
     /// <summary>Buffers a non-streaming answer, checks it is one JSON document, reads its usage, then answers.</summary>
-    private async Task<AttemptResult> RelayJsonAsync(HttpContext context, HttpResponseMessage response, string deployment, CancellationToken cancellationToken)
+    private async Task<AttemptResult> RelayJsonAsync(HttpContext context, HttpResponseMessage response, string deployment, HedgeLeg? leg, CancellationToken cancellationToken)
     {
         var content = response.Content;
         var stream = await content.ReadAsStreamAsync(cancellationToken);
@@ -201,6 +212,11 @@ internal sealed partial class RequestForwarder
                 // COMPAT: some OpenAI-compatible servers answer 200 with {"error": ...}; that is a failure, not an answer.
                 var message = UpstreamErrorReader.Describe(json.ToArray(), out _);
                 return AttemptResult.Failed(new UpstreamFailure(UpstreamFailureKind.ServerError, deployment, $"upstream answered 200 with an error: {message}", 200));
+            }
+
+            if (leg is not null && !leg.TryWin(context))
+            {
+                return AttemptResult.Failed(leg.LostFailure(deployment));
             }
 
             var clientResponse = context.Response;

@@ -18,6 +18,8 @@ internal sealed partial class RequestForwarder
     /// Retries only what another try may cure: connect failures, timeouts, 429 and 500/502/503/504. The wait is full
     /// jitter over an exponential backoff (AWS's "exponential backoff and jitter"), or the upstream's Retry-After when it
     /// is longer; a Retry-After beyond max_backoff is not waited for: the next deployment is tried instead.
+    /// As a <paramref name="leg"/> of a hedge it writes to its own log and no response header until it wins the race
+    /// (<see cref="HedgedAsync"/>), and stops as soon as the other leg has won.
     /// </remarks>
     private async ValueTask<UpstreamFailure?> TryDeploymentAsync(
         HttpContext context,
@@ -28,24 +30,39 @@ internal sealed partial class RequestForwarder
         ParsedRequest parsed,
         byte[] scratch,
         string requestId,
-        LogFields log)
+        LogFields log,
+        HedgeLeg? leg = null)
     {
         var retry = deployment.Config.Retry;
+        var hedge = leg?.Index == 1;
         for (var n = 0; ; n++)
         {
+            if (leg is { Lost: true })
+            {
+                return leg.LostFailure(deployment.Name);
+            }
+
             if (!deployment.Health.TryAcquire())
             {
-                log.Record(new AttemptRecord(deployment.Name, tier.Name, "skipped:saturated", 0, 0));
+                log.Record(new AttemptRecord(deployment.Name, tier.Name, "skipped:saturated", 0, 0, hedge));
                 var saturated = new UpstreamFailure(UpstreamFailureKind.Saturated, deployment.Name, $"at its max_concurrency of {deployment.Health.MaxConcurrency}") { Skipped = true };
                 log.Fail(saturated);
                 return saturated;
             }
 
-            var headers = context.Response.Headers;
-            headers[TierHeader] = tier.Name;
-            if (log.Failures is { Count: > 0 })
+            if (leg is null)
             {
-                headers[FallbackReasonHeader] = DescribeFallback(log.Failures);
+                var headers = context.Response.Headers;
+                headers[TierHeader] = tier.Name;
+                if (log.Failures is { Count: > 0 })
+                {
+                    headers[FallbackReasonHeader] = DescribeFallback(log.Failures);
+                }
+            }
+            else
+            {
+                leg.Tier = tier;
+                leg.Deployment = deployment;
             }
 
             log.Attempts++;
@@ -55,7 +72,7 @@ internal sealed partial class RequestForwarder
             try
             {
                 var length = UpstreamBody.Build(body.Span, parsed, deployment.EncodedModel, scratch);
-                (result, rejected) = await RunAsync(context, endpoint, deployment, parsed, scratch.AsMemory(0, length), requestId, log.Attempts);
+                (result, rejected) = await RunAsync(context, endpoint, deployment, parsed, scratch.AsMemory(0, length), requestId, log.Attempts, leg);
             }
             finally
             {
@@ -66,20 +83,27 @@ internal sealed partial class RequestForwarder
             {
                 // The circuit opened (or let its one half-open probe go elsewhere) since the plan was made: not called.
                 log.Attempts--;
-                log.Record(new AttemptRecord(deployment.Name, tier.Name, "skipped:circuit_open", 0, 0));
+                log.Record(new AttemptRecord(deployment.Name, tier.Name, "skipped:circuit_open", 0, 0, hedge));
                 var open = new UpstreamFailure(UpstreamFailureKind.Unavailable, deployment.Name, "its circuit breaker is open after repeated failures") { Skipped = true };
                 log.Fail(open);
                 return open;
             }
 
             var elapsed = _time.GetElapsedTime(attemptStart).TotalMilliseconds;
+            if (result.Failure is { Kind: UpstreamFailureKind.HedgeLost } lost)
+            {
+                // Cancelled because the other call of the hedge answered first: not this deployment's failure, not retried.
+                log.Record(new AttemptRecord(deployment.Name, tier.Name, "hedge_lost", 0, elapsed, hedge));
+                return lost;
+            }
+
             log.Deployment = deployment.Name;
             log.Tier = tier.Name;
             log.Usage = result.Usage ?? log.Usage;
             log.FirstByte = result.FirstByteTimestamp;
             if (result.Failure is not { } failure)
             {
-                log.Record(new AttemptRecord(deployment.Name, tier.Name, "ok", result.Status, elapsed));
+                log.Record(new AttemptRecord(deployment.Name, tier.Name, "ok", result.Status, elapsed, hedge));
                 log.Status = result.Status;
                 log.Finished = true;
                 if (result.FirstByteTimestamp != 0)
@@ -90,7 +114,7 @@ internal sealed partial class RequestForwarder
                 return null;
             }
 
-            log.Record(new AttemptRecord(deployment.Name, tier.Name, FailureKinds.Describe(failure.Kind), failure.UpstreamStatus, elapsed));
+            log.Record(new AttemptRecord(deployment.Name, tier.Name, FailureKinds.Describe(failure.Kind), failure.UpstreamStatus, elapsed, hedge));
             if (result.Committed)
             {
                 // The client already has part of a stream: it got an error event; nothing else can be tried.
@@ -119,7 +143,11 @@ internal sealed partial class RequestForwarder
 
             try
             {
-                await Task.Delay(delay, _time, context.RequestAborted);
+                await Task.Delay(delay, _time, leg?.Token ?? context.RequestAborted);
+            }
+            catch (OperationCanceledException) when (leg is { Lost: true } && !context.RequestAborted.IsCancellationRequested)
+            {
+                return leg.LostFailure(deployment.Name);
             }
             catch (OperationCanceledException)
             {
@@ -132,20 +160,20 @@ internal sealed partial class RequestForwarder
 
     /// <summary>One attempt through the deployment's circuit breaker; <c>Rejected</c> when the circuit refused it.</summary>
     private async ValueTask<(AttemptResult Result, bool Rejected)> RunAsync(
-        HttpContext context, EndpointKind endpoint, Deployment deployment, ParsedRequest parsed, ReadOnlyMemory<byte> upstreamBody, string requestId, int attempt)
+        HttpContext context, EndpointKind endpoint, Deployment deployment, ParsedRequest parsed, ReadOnlyMemory<byte> upstreamBody, string requestId, int attempt, HedgeLeg? leg)
     {
         if (deployment.Health.Pipeline is not { } pipeline)
         {
-            return (await AttemptAsync(context, endpoint, deployment, parsed, upstreamBody, requestId, attempt), false);
+            return (await AttemptAsync(context, endpoint, deployment, parsed, upstreamBody, requestId, attempt, leg), false);
         }
 
         var resilience = ResilienceContextPool.Shared.Get(context.RequestAborted);
         try
         {
             var outcome = await pipeline.ExecuteOutcomeAsync(
-                static async (_, s) => Outcome.FromResult(await s.Forwarder.AttemptAsync(s.Context, s.Endpoint, s.Deployment, s.Parsed, s.Body, s.RequestId, s.Attempt)),
+                static async (_, s) => Outcome.FromResult(await s.Forwarder.AttemptAsync(s.Context, s.Endpoint, s.Deployment, s.Parsed, s.Body, s.RequestId, s.Attempt, s.Leg)),
                 resilience,
-                new AttemptState(this, context, endpoint, deployment, parsed, upstreamBody, requestId, attempt));
+                new AttemptState(this, context, endpoint, deployment, parsed, upstreamBody, requestId, attempt, leg));
             if (outcome.Exception is BrokenCircuitException)
             {
                 return (default, true);
@@ -241,5 +269,5 @@ internal sealed partial class RequestForwarder
     }
 
     private readonly record struct AttemptState(
-        RequestForwarder Forwarder, HttpContext Context, EndpointKind Endpoint, Deployment Deployment, ParsedRequest Parsed, ReadOnlyMemory<byte> Body, string RequestId, int Attempt);
+        RequestForwarder Forwarder, HttpContext Context, EndpointKind Endpoint, Deployment Deployment, ParsedRequest Parsed, ReadOnlyMemory<byte> Body, string RequestId, int Attempt, HedgeLeg? Leg);
 }

@@ -31,12 +31,13 @@ internal sealed partial class RequestForwarder
         ParsedRequest parsed,
         string requestId,
         AttemptDeadline deadline,
-        long attemptStart)
+        long attemptStart,
+        HedgeLeg? leg)
     {
         var timeouts = deployment.Config.Timeouts;
         var stream = await response.Content.ReadAsStreamAsync(deadline.Token);
         var reader = PipeReader.Create(stream, UpstreamReaderOptions);
-        var state = new StreamState(deployment.Name, !parsed.IncludeUsage);
+        var state = new StreamState(deployment.Name, !parsed.IncludeUsage, leg);
         var output = context.Response.BodyWriter;
         try
         {
@@ -98,6 +99,11 @@ internal sealed partial class RequestForwarder
             if (context.RequestAborted.IsCancellationRequested)
             {
                 return AttemptResult.Failed(new UpstreamFailure(UpstreamFailureKind.ClientGone, deployment.Name, "the client disconnected"));
+            }
+
+            if (!state.Committed && leg is { Lost: true })
+            {
+                return AttemptResult.Failed(leg.LostFailure(deployment.Name));
             }
 
             var failure = e is OperationCanceledException
@@ -317,9 +323,11 @@ internal sealed partial class RequestForwarder
             return StreamOutcome.Continue;
         }
 
-        if (!state.Committed)
+        if (!state.Committed && !TryCommit(context, ref state))
         {
-            Commit(context, ref state);
+            // A hedge's other call reached its first token first: this stream is dropped unseen.
+            state.Failure = state.Leg!.LostFailure(state.Deployment);
+            return StreamOutcome.Failed;
         }
 
         if (state.StripUsage && payload.IndexOf(UsageNull) is var at and >= 0)
@@ -341,8 +349,14 @@ internal sealed partial class RequestForwarder
 
     private static ReadOnlySpan<byte> UsageNull => ",\"usage\":null"u8;
 
-    private void Commit(HttpContext context, ref StreamState state)
+    /// <summary>Sends the stream's headers with its first event; false when a hedge's other call already has the response.</summary>
+    private bool TryCommit(HttpContext context, ref StreamState state)
     {
+        if (state.Leg is { } leg && !leg.TryWin(context))
+        {
+            return false;
+        }
+
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream";
@@ -351,6 +365,7 @@ internal sealed partial class RequestForwarder
         response.Headers["X-Accel-Buffering"] = "no";
         state.Committed = true;
         state.FirstByte = _time.GetTimestamp();
+        return true;
     }
 
     private static void WriteEvent(PipeWriter output, ReadOnlySpan<byte> payload)
@@ -370,10 +385,13 @@ internal sealed partial class RequestForwarder
     }
 
     /// <summary>The state of one relayed stream.</summary>
-    private struct StreamState(string deployment, bool stripUsage)
+    private struct StreamState(string deployment, bool stripUsage, HedgeLeg? leg)
     {
         public readonly string Deployment = deployment;
         public readonly bool StripUsage = stripUsage;
+
+        /// <summary>The hedge this stream is one call of, or <see langword="null"/>.</summary>
+        public readonly HedgeLeg? Leg = leg;
         public bool Committed;
         public bool PendingFlush;
         public bool SawFinishReason;

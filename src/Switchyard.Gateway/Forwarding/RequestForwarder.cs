@@ -121,9 +121,14 @@ internal sealed partial class RequestForwarder : IDisposable
             var neededTokens = NeededTokens(body.AsSpan(0, bodyLength), endpoint, parsed, route);
             var minWindow = 0;
             var stop = false;
-            foreach (var tier in decision.Order)
+            // A hedge may take a deployment of a later tier: which ones it took is kept per tier (hedged routes only).
+            var hedgeAfter = route.Config.HedgeAfter;
+            var hedging = hedgeAfter is not null;
+            ulong[]? triedByTier = hedging ? new ulong[decision.Order.Length] : null;
+            for (var t = 0; t < decision.Order.Length && !stop; t++)
             {
-                ulong tried = 0;
+                var tier = decision.Order[t];
+                var tried = triedByTier?[t] ?? 0;
                 while (!stop)
                 {
                     var candidates = Eligible(tier, ref tried, decision, neededTokens, minWindow, log);
@@ -135,7 +140,31 @@ internal sealed partial class RequestForwarder : IDisposable
 
                     tried |= 1UL << index;
                     var deployment = tier.Members[index];
-                    var failure = await TryDeploymentAsync(context, endpoint, tier, deployment, body.AsMemory(0, bodyLength), parsed, scratch, requestId, log);
+                    UpstreamFailure? failure;
+                    if (triedByTier is not null)
+                    {
+                        triedByTier[t] = tried;
+                    }
+
+                    if (hedging)
+                    {
+                        var step = await HedgedAsync(context, endpoint, hedgeAfter!.Value, decision, t, triedByTier!, deployment, body.AsMemory(0, bodyLength), parsed, scratch, requestId, log, neededTokens, minWindow);
+                        tried = triedByTier![t];
+                        minWindow = step.MinWindow;
+                        failure = step.Failure;
+                        // At most one hedge per request: after it, the rest of the plan is tried one call at a time.
+                        hedging = !step.Hedged;
+                    }
+                    else
+                    {
+                        failure = await TryDeploymentAsync(context, endpoint, tier, deployment, body.AsMemory(0, bodyLength), parsed, scratch, requestId, log);
+                        if (failure?.Kind == UpstreamFailureKind.ContextLength)
+                        {
+                            // Only a deployment with a larger window can take this prompt.
+                            minWindow = Math.Max(minWindow, deployment.Config.ContextWindow);
+                        }
+                    }
+
                     if (log.Finished)
                     {
                         return;
@@ -143,19 +172,8 @@ internal sealed partial class RequestForwarder : IDisposable
 
                     if (failure is not null)
                     {
-                        if (failure.Kind == UpstreamFailureKind.ContextLength)
-                        {
-                            // Only a deployment with a larger window can take this prompt.
-                            minWindow = Math.Max(minWindow, deployment.Config.ContextWindow);
-                        }
-
                         stop = !FailoverPolicy.ShouldTryNext(failure);
                     }
-                }
-
-                if (stop)
-                {
-                    break;
                 }
             }
 
@@ -418,6 +436,44 @@ internal sealed partial class RequestForwarder : IDisposable
         public void Record(AttemptRecord attempt) => (_attempts ??= new List<AttemptRecord>(2)).Add(attempt);
 
         /// <summary>
+        /// Takes in one leg of a hedge: its calls and failures are added; its deployment, tier, usage and status are taken
+        /// when it is the <paramref name="winner"/>, or when nobody won (the later leg's then stand, as after any failover).
+        /// </summary>
+        public void Absorb(LogFields leg, bool winner)
+        {
+            Attempts += leg.Attempts;
+            foreach (var attempt in leg._attempts ?? [])
+            {
+                Record(attempt);
+            }
+
+            foreach (var failure in leg.Failures ?? [])
+            {
+                Fail(failure);
+            }
+
+            if (Finished && !winner)
+            {
+                return;
+            }
+
+            if (leg.Deployment is not null)
+            {
+                Deployment = leg.Deployment;
+                Tier = leg.Tier;
+            }
+
+            Usage = leg.Usage ?? Usage;
+            FirstByte = leg.FirstByte != 0 ? leg.FirstByte : FirstByte;
+            if (leg.Finished)
+            {
+                Finished = true;
+                Status = leg.Status;
+                Error = leg.Error;
+            }
+        }
+
+        /// <summary>
         /// Every attempt and skip as JSON, or <see langword="null"/> for the common case of one call that answered (the
         /// row's deployment, tier and status say all of it): building the array for every request cost measurable
         /// throughput (bench/results/latest.md).
@@ -449,6 +505,11 @@ internal sealed partial class RequestForwarder : IDisposable
                         writer.WriteNumber("ms"u8, Math.Round(attempt.Milliseconds, 2));
                     }
 
+                    if (attempt.Hedge)
+                    {
+                        writer.WriteBoolean("hedge"u8, true);
+                    }
+
                     writer.WriteEndObject();
                 }
 
@@ -459,6 +520,9 @@ internal sealed partial class RequestForwarder : IDisposable
         }
     }
 
-    /// <summary>One deployment considered for a request: called (with its outcome) or skipped (with the reason).</summary>
-    private readonly record struct AttemptRecord(string Deployment, string Tier, string Outcome, int Status, double Milliseconds);
+    /// <summary>
+    /// One deployment considered for a request: called (with its outcome) or skipped (with the reason). <c>Hedge</c>:
+    /// considered as the hedge of a slow first call.
+    /// </summary>
+    private readonly record struct AttemptRecord(string Deployment, string Tier, string Outcome, int Status, double Milliseconds, bool Hedge = false);
 }

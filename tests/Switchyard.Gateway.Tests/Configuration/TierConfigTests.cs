@@ -70,6 +70,22 @@ public sealed class TierConfigTests
         Assert.Equal(["a", "b"], tiers.Select(t => t.Members.Single().Deployment));
     }
 
+    [Fact]
+    public void HedgeAfter_IsReadAsADuration()
+    {
+        var result = Parse("""
+            deployments:
+              a: { provider: vllm, model: a }
+              b: { provider: vllm, model: b }
+            routes:
+              chat: { deployments: [a, b], hedge_after: 250ms }
+              plain: { deployments: [a, b] }
+            """);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(250), result.Config!.Routes[0].HedgeAfter);
+        Assert.Null(result.Config.Routes[1].HedgeAfter);
+    }
+
     [Theory]
     [InlineData("chat: { deployments: [a], tiers: [ { deployments: [b] } ] }", "switchyard.yaml:8:", "routes.chat.tiers: a route has either deployments")]
     [InlineData("chat: { tiers: [ { when: [code], deployments: [a] } ] }", "switchyard.yaml:8:", "every tier has a when rule")]
@@ -79,7 +95,9 @@ public sealed class TierConfigTests
     [InlineData("chat: { tiers: [ { deployments: [ { deployment: a, weight: 0 } ] } ] }", "switchyard.yaml:8:", "weight: must be between 1 and 1000000")]
     [InlineData("chat: { tiers: [ { deployments: [ { deployment: zz } ] } ] }", "switchyard.yaml:8:", "the deployment 'zz' is not defined")]
     [InlineData("chat: { tiers: [ { when: ['c d'], deployments: [a] }, { deployments: [b] } ] }", "switchyard.yaml:8:", "is not a valid label")]
-    [InlineData("chat: { deployments: [a], hedge_after: soon }", "switchyard.yaml:8:", "hedging is not supported yet")]
+    [InlineData("chat: { deployments: [a, b], hedge_after: soon }", "switchyard.yaml:8:", "routes.chat.hedge_after:")]
+    [InlineData("chat: { deployments: [a, b], hedge_after: 0ms }", "switchyard.yaml:8:", "must be longer than zero")]
+    [InlineData("chat: { deployments: [a], hedge_after: 200ms }", "switchyard.yaml:8:", "this route has only one deployment")]
     public void RouteMistakes_AreReportedWithTheirLine(string route, string position, string message)
     {
         var result = Parse($"""

@@ -112,10 +112,24 @@ internal sealed partial class ConfigReader
         ok &= TryReadBool(section, "allow_pinning", ref allowPinning)
             & TryReadBool(section, "confidential", ref confidential)
             & TryReadBool(section, "detect_pii", ref detectPii);
-        if (section.Entries.TryGetValue("hedge_after", out var hedge))
+        TimeSpan? hedgeAfter = null;
+        if (Value(section, "hedge_after") is { } hedgeNode)
         {
-            Error(hedge.Key, Join(path, "hedge_after"), "hedging is not supported yet: a slow first token fails over after the deployment's first_token timeout instead. Remove hedge_after, or lower timeouts.first_token.");
-            ok = false;
+            var after = TimeSpan.Zero;
+            if (TryReadDuration(section, "hedge_after", ref after))
+            {
+                hedgeAfter = after;
+                var members = tiers.IsDefaultOrEmpty ? shorthand.Length : tiers.Sum(t => t.Members.Length);
+                if (members == 1)
+                {
+                    Error(hedgeNode, Join(path, "hedge_after"), "a hedge is a call to the next deployment of the route, but this route has only one deployment. Add a second deployment, or remove hedge_after.");
+                    ok = false;
+                }
+            }
+            else
+            {
+                ok = false;
+            }
         }
 
         return ok
@@ -129,6 +143,7 @@ internal sealed partial class ConfigReader
                 AllowPinning = allowPinning,
                 Confidential = confidential,
                 DetectPii = detectPii,
+                HedgeAfter = hedgeAfter,
             }
             : null;
     }
