@@ -1,6 +1,4 @@
 using System.Buffers;
-using Polly;
-using Polly.CircuitBreaker;
 using Switchyard.Gateway.Api;
 using Switchyard.Gateway.Diagnostics;
 using Switchyard.Gateway.Fallback;
@@ -162,30 +160,45 @@ internal sealed partial class RequestForwarder
     private async ValueTask<(AttemptResult Result, bool Rejected)> RunAsync(
         HttpContext context, EndpointKind endpoint, Deployment deployment, ParsedRequest parsed, ReadOnlyMemory<byte> upstreamBody, string requestId, int attempt, HedgeLeg? leg)
     {
-        if (deployment.Health.Pipeline is not { } pipeline)
+        if (deployment.Health.Circuit is not { } circuit)
         {
             return (await AttemptAsync(context, endpoint, deployment, parsed, upstreamBody, requestId, attempt, leg), false);
         }
 
-        var resilience = ResilienceContextPool.Shared.Get(context.RequestAborted);
+        // A client already gone is not offered to the circuit (neither a probe nor a sample), as under Polly before.
+        context.RequestAborted.ThrowIfCancellationRequested();
+        if (!circuit.TryEnter())
+        {
+            return (default, true);
+        }
+
+        AttemptResult result;
         try
         {
-            var outcome = await pipeline.ExecuteOutcomeAsync(
-                static async (_, s) => Outcome.FromResult(await s.Forwarder.AttemptAsync(s.Context, s.Endpoint, s.Deployment, s.Parsed, s.Body, s.RequestId, s.Attempt, s.Leg)),
-                resilience,
-                new AttemptState(this, context, endpoint, deployment, parsed, upstreamBody, requestId, attempt, leg));
-            if (outcome.Exception is BrokenCircuitException)
-            {
-                return (default, true);
-            }
-
-            outcome.ThrowIfException();
-            return (outcome.Result, false);
+            result = await AttemptAsync(context, endpoint, deployment, parsed, upstreamBody, requestId, attempt, leg);
         }
-        finally
+        catch (OperationCanceledException)
         {
-            ResilienceContextPool.Shared.Return(resilience);
+            circuit.Abandon();
+            throw;
         }
+        catch (Exception e)
+        {
+            circuit.Record(DeploymentHealth.CountsAsFailure(e));
+            throw;
+        }
+
+        if (result.Failure?.Kind is UpstreamFailureKind.ClientGone or UpstreamFailureKind.HedgeLost)
+        {
+            // Cut short by the client or by the hedge: no verdict on the server either way.
+            circuit.Abandon();
+        }
+        else
+        {
+            circuit.Record(DeploymentHealth.CountsAsFailure(result));
+        }
+
+        return (result, false);
     }
 
     private static bool IsRetriable(UpstreamFailure failure) => failure.Kind switch
@@ -267,7 +280,4 @@ internal sealed partial class RequestForwarder
 
         return failures[^1];
     }
-
-    private readonly record struct AttemptState(
-        RequestForwarder Forwarder, HttpContext Context, EndpointKind Endpoint, Deployment Deployment, ParsedRequest Parsed, ReadOnlyMemory<byte> Body, string RequestId, int Attempt, HedgeLeg? Leg);
 }

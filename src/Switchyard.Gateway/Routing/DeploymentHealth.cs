@@ -1,5 +1,3 @@
-using Polly;
-using Polly.CircuitBreaker;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Fallback;
 using Switchyard.Gateway.Forwarding;
@@ -11,16 +9,15 @@ namespace Switchyard.Gateway.Routing;
 /// verdict of its active health checks and its time-to-first-token average. A LoRA adapter shares its base's.
 /// </summary>
 /// <remarks>
-/// The circuit breaker is Polly's: it counts failures (connect, timeout, 5xx, broken responses) over a sampling window,
-/// opens when their share passes the ratio, lets one probe through after the break, and closes on its success. The
-/// forwarder skips a deployment whose circuit is open (no attempt is made, so nothing is retried into it).
+/// The circuit breaker (<see cref="CircuitBreakerState"/>) counts failures (connect, timeout, 5xx, broken responses) over
+/// a sampling window, opens when their share passes the ratio, lets one probe through after the break, and closes on its
+/// success. The forwarder skips a deployment whose circuit is open (no attempt is made, so nothing is retried into it).
 /// </remarks>
 internal sealed class DeploymentHealth
 {
     private const double EwmaWeight = 0.3;
 
     private readonly int? _maxConcurrency;
-    private readonly CircuitBreakerStateProvider? _circuit;
     private int _inFlight;
     private long _ttftEwmaBits;
     private int _consecutiveCheckFailures;
@@ -37,41 +34,15 @@ internal sealed class DeploymentHealth
             return;
         }
 
-        _circuit = new CircuitBreakerStateProvider();
         var name = config.Name;
-        Pipeline = new ResiliencePipelineBuilder<AttemptResult> { TimeProvider = time }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<AttemptResult>
-            {
-                FailureRatio = breaker.FailureRatio,
-                MinimumThroughput = breaker.MinimumAttempts,
-                SamplingDuration = breaker.Window,
-                BreakDuration = breaker.BreakFor,
-                StateProvider = _circuit,
-                ShouldHandle = static args => new ValueTask<bool>(CountsAsFailure(args.Outcome)),
-                OnOpened = args =>
-                {
-                    onCircuitChange?.Invoke(name, $"open for {args.BreakDuration.TotalSeconds:0.#}s");
-                    return default;
-                },
-                OnClosed = _ =>
-                {
-                    onCircuitChange?.Invoke(name, "closed");
-                    return default;
-                },
-                OnHalfOpened = _ =>
-                {
-                    onCircuitChange?.Invoke(name, "half-open: one probe is let through");
-                    return default;
-                },
-            })
-            .Build();
+        Circuit = new CircuitBreakerState(breaker, time, onCircuitChange is null ? null : state => onCircuitChange(name, state));
     }
 
     /// <summary>The base deployment's name (the one this state belongs to).</summary>
     public string Name { get; }
 
-    /// <summary>The circuit breaker pipeline attempts run through, or <see langword="null"/> when it is disabled.</summary>
-    public ResiliencePipeline<AttemptResult>? Pipeline { get; }
+    /// <summary>The circuit breaker every attempt asks first, or <see langword="null"/> when it is disabled.</summary>
+    public CircuitBreakerState? Circuit { get; }
 
     public HealthCheckConfig? HealthCheck { get; }
 
@@ -82,10 +53,10 @@ internal sealed class DeploymentHealth
 
     /// <summary>
     /// Why the deployment must be passed over now, or <see langword="null"/> when it may be tried. An open circuit is
-    /// not decided here: Polly moves it to half-open only when an execution asks, so the attempt goes to the pipeline,
-    /// which refuses it at no cost (no connection is made) or lets it through as the probe.
+    /// not decided here: it moves to half-open only when an attempt asks, so the attempt asks the circuit, which refuses
+    /// it at no cost (no connection is made) or lets it through as the probe.
     /// </summary>
-    public string? Unavailable => _checkFailed ? "unhealthy" : _circuit?.CircuitState is CircuitState.Isolated ? "circuit_open" : null;
+    public string? Unavailable => _checkFailed ? "unhealthy" : null;
 
     /// <summary>Exponentially weighted average of the time to first token, in milliseconds; 0 before any sample.</summary>
     public double TimeToFirstTokenMs => BitConverter.Int64BitsToDouble(Volatile.Read(ref _ttftEwmaBits));
@@ -135,14 +106,10 @@ internal sealed class DeploymentHealth
     }
 
     /// <summary>Outcomes that say the server is in trouble; the client's own mistakes and departures do not.</summary>
-    internal static bool CountsAsFailure(Outcome<AttemptResult> outcome)
-    {
-        if (outcome.Exception is { } e)
-        {
-            return e is not OperationCanceledException;
-        }
-
-        return outcome.Result.Failure?.Kind is UpstreamFailureKind.Connect or UpstreamFailureKind.Timeout
+    internal static bool CountsAsFailure(in AttemptResult result)
+        => result.Failure?.Kind is UpstreamFailureKind.Connect or UpstreamFailureKind.Timeout
             or UpstreamFailureKind.ServerError or UpstreamFailureKind.BrokenResponse;
-    }
+
+    /// <summary>An attempt that threw: a bug or a transport surprise counts against the server, a cancellation does not.</summary>
+    internal static bool CountsAsFailure(Exception exception) => exception is not OperationCanceledException;
 }
