@@ -33,6 +33,10 @@ internal static class Program
         var routing = new Command("routing", "In-process: what extracting, classifying and scanning a prompt costs per request, against a plain JSON pass.") { rounds };
         routing.SetAction(parseResult => RoutingBench.Run(RepoPaths.FindRoot(), Math.Max(1, parseResult.GetValue(rounds)), Console.Out));
         root.Subcommands.Add(routing);
+        var qualityRounds = new Option<int>("--rounds") { Description = "Answers scored per case (default 20000).", DefaultValueFactory = _ => 20_000 };
+        var quality = new Command("quality", "In-process: what the quality gate's checks (all but the judge) cost per answer, against a plain JSON pass.") { qualityRounds };
+        quality.SetAction(parseResult => Quality.QualityBench.Run(Math.Max(100, parseResult.GetValue(qualityRounds)), Console.Out));
+        root.Subcommands.Add(quality);
         root.Validators.Add(result =>
         {
             if (result.GetValue(duration) is < 1)

@@ -43,6 +43,9 @@ public sealed record RouteConfig
     /// </summary>
     public TimeSpan? HedgeAfter { get; init; }
 
+    /// <summary>The quality gate (<c>quality</c>): poor answers escalate to the next tier. <see langword="null"/>: off.</summary>
+    public QualityConfig? Quality { get; init; }
+
     /// <summary>The tiers in file order, the shorthand expanded.</summary>
     public ImmutableArray<TierConfig> EffectiveTiers()
     {

@@ -29,6 +29,9 @@ internal static partial class GatewayLog
     [LoggerMessage(1007, LogLevel.Debug, "Request {RequestId}: deployment {Primary} sent no first token within {AfterMs} ms; hedging to {Hedge}")]
     public static partial void Hedging(ILogger logger, string requestId, string primary, string hedge, long afterMs);
 
+    [LoggerMessage(1008, LogLevel.Information, "Request {RequestId}: the answer of {Deployment} scored {Score} (failed: {Failed}); escalating to the next tier")]
+    public static partial void Escalating(ILogger logger, string requestId, string deployment, string score, string failed);
+
     [LoggerMessage(1010, LogLevel.Warning, "Deployment {Deployment}: {State}")]
     public static partial void DeploymentStateChanged(ILogger logger, string deployment, string state);
 

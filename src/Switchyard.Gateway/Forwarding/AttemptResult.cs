@@ -5,8 +5,9 @@ namespace Switchyard.Gateway.Forwarding;
 /// <summary>What one attempt at one deployment came to.</summary>
 internal readonly struct AttemptResult
 {
-    private AttemptResult(UpstreamFailure? failure, bool committed, Usage? usage, long firstByteTimestamp, int status)
+    private AttemptResult(UpstreamFailure? failure, bool committed, Usage? usage, long firstByteTimestamp, int status, HeldAnswer? held = null)
     {
+        Held = held;
         Failure = failure;
         Committed = committed;
         Usage = usage;
@@ -27,6 +28,14 @@ internal readonly struct AttemptResult
 
     /// <summary>The HTTP status the client got, when committed.</summary>
     public int Status { get; }
+
+    /// <summary>
+    /// A whole answer the quality gate holds back: not yet sent, so the request may still escalate to the next tier.
+    /// </summary>
+    public HeldAnswer? Held { get; }
+
+    /// <summary>A whole, valid answer kept for the quality gate's decision; nothing reached the client.</summary>
+    public static AttemptResult Hold(HeldAnswer held) => new(null, committed: false, held.Usage, 0, StatusCodes.Status200OK, held);
 
     public static AttemptResult Success(Usage? usage, long firstByteTimestamp)
         => new(null, committed: true, usage, firstByteTimestamp, StatusCodes.Status200OK);

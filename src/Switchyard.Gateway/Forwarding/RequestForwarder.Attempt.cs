@@ -19,7 +19,8 @@ internal sealed partial class RequestForwarder
         ReadOnlyMemory<byte> upstreamBody,
         string requestId,
         int attempt,
-        HedgeLeg? leg = null)
+        HedgeLeg? leg = null,
+        GatedRequest? gated = null)
     {
         var timeouts = deployment.Config.Timeouts;
         var attemptStart = _time.GetTimestamp();
@@ -52,10 +53,10 @@ internal sealed partial class RequestForwarder
 
             if (parsed.Stream)
             {
-                return await RelayStreamAsync(context, response, deployment, parsed, requestId, deadline, attemptStart, leg);
+                return await RelayStreamAsync(context, response, deployment, parsed, requestId, deadline, attemptStart, leg, gated);
             }
 
-            return await RelayJsonAsync(context, response, deployment.Name, leg, cancellationToken);
+            return await RelayJsonAsync(context, response, deployment.Name, leg, gated, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
         {
@@ -163,7 +164,7 @@ internal sealed partial class RequestForwarder
     }
 
     /// <summary>Buffers a non-streaming answer, checks it is one JSON document, reads its usage, then answers.</summary>
-    private async Task<AttemptResult> RelayJsonAsync(HttpContext context, HttpResponseMessage response, string deployment, HedgeLeg? leg, CancellationToken cancellationToken)
+    private async Task<AttemptResult> RelayJsonAsync(HttpContext context, HttpResponseMessage response, string deployment, HedgeLeg? leg, GatedRequest? gated, CancellationToken cancellationToken)
     {
         var content = response.Content;
         var stream = await content.ReadAsStreamAsync(cancellationToken);
@@ -217,6 +218,13 @@ internal sealed partial class RequestForwarder
             if (leg is not null && !leg.TryWin(context))
             {
                 return AttemptResult.Failed(leg.LostFailure(deployment));
+            }
+
+            if (gated is not null)
+            {
+                // The quality gate decides first: the answer is kept, not sent, so the request may still escalate.
+                var verdict = gated.Evaluate(json.Span);
+                return AttemptResult.Hold(new HeldAnswer(json.ToArray(), stream: false, usage, verdict, deployment, tier: ""));
             }
 
             var clientResponse = context.Response;

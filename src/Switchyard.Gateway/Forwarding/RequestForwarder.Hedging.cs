@@ -45,11 +45,12 @@ internal sealed partial class RequestForwarder
         string requestId,
         LogFields log,
         int neededTokens,
-        int minWindow)
+        int minWindow,
+        GatedRequest? gated)
     {
         var race = new HedgeRace(log, context.RequestAborted);
         var primary = race.Start(0);
-        var primaryTask = TryDeploymentAsync(context, endpoint, decision.Order[tierIndex], deployment, body, parsed, scratch, requestId, primary.Log, primary).AsTask();
+        var primaryTask = TryDeploymentAsync(context, endpoint, decision.Order[tierIndex], deployment, body, parsed, scratch, requestId, primary.Log, primary, gated).AsTask();
         HedgeLeg? hedge = null;
         byte[]? hedgeScratch = null;
         // Deployments passed over while looking for the hedge: recorded apart, since the winner may be reading the
@@ -71,7 +72,7 @@ internal sealed partial class RequestForwarder
                 {
                     GatewayLog.Hedging(_logger, requestId, deployment.Name, hedgeDeployment.Name, (long)after.TotalMilliseconds);
                     hedgeScratch = ArrayPool<byte>.Shared.Rent(scratch.Length);
-                    var hedgeTask = TryDeploymentAsync(context, endpoint, hedgeTier, hedgeDeployment, body, parsed, hedgeScratch, requestId, hedge.Log, hedge).AsTask();
+                    var hedgeTask = TryDeploymentAsync(context, endpoint, hedgeTier, hedgeDeployment, body, parsed, hedgeScratch, requestId, hedge.Log, hedge, gated).AsTask();
                     await Task.WhenAll(primaryTask, hedgeTask);
                     hedge.Result = hedgeTask.Result;
                 }
@@ -98,7 +99,7 @@ internal sealed partial class RequestForwarder
             log.Absorb(hedge.Log, winner == 1);
         }
 
-        if (log.Finished)
+        if (log.Finished || log.Held is not null)
         {
             return new HedgeStep(null, hedge is not null, minWindow);
         }

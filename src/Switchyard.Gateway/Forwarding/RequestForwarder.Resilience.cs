@@ -29,7 +29,8 @@ internal sealed partial class RequestForwarder
         byte[] scratch,
         string requestId,
         LogFields log,
-        HedgeLeg? leg = null)
+        HedgeLeg? leg = null,
+        GatedRequest? gated = null)
     {
         var retry = deployment.Config.Retry;
         var hedge = leg?.Index == 1;
@@ -70,7 +71,7 @@ internal sealed partial class RequestForwarder
             try
             {
                 var length = UpstreamBody.Build(body.Span, parsed, deployment.EncodedModel, scratch);
-                (result, rejected) = await RunAsync(context, endpoint, deployment, parsed, scratch.AsMemory(0, length), requestId, log.Attempts, leg);
+                (result, rejected) = await RunAsync(context, endpoint, deployment, parsed, scratch.AsMemory(0, length), requestId, log.Attempts, leg, gated);
             }
             finally
             {
@@ -99,6 +100,15 @@ internal sealed partial class RequestForwarder
             log.Tier = tier.Name;
             log.Usage = result.Usage ?? log.Usage;
             log.FirstByte = result.FirstByteTimestamp;
+            if (result.Held is { } held)
+            {
+                // A whole answer the quality gate holds: the request decides which answer the client gets.
+                held.Tier = tier.Name;
+                log.Held = held;
+                log.Record(new AttemptRecord(deployment.Name, tier.Name, held.Verdict.Passed ? "ok" : "below_threshold", result.Status, elapsed, hedge, held.Verdict.Score));
+                return null;
+            }
+
             if (result.Failure is not { } failure)
             {
                 log.Record(new AttemptRecord(deployment.Name, tier.Name, "ok", result.Status, elapsed, hedge));
@@ -158,11 +168,11 @@ internal sealed partial class RequestForwarder
 
     /// <summary>One attempt through the deployment's circuit breaker; <c>Rejected</c> when the circuit refused it.</summary>
     private async ValueTask<(AttemptResult Result, bool Rejected)> RunAsync(
-        HttpContext context, EndpointKind endpoint, Deployment deployment, ParsedRequest parsed, ReadOnlyMemory<byte> upstreamBody, string requestId, int attempt, HedgeLeg? leg)
+        HttpContext context, EndpointKind endpoint, Deployment deployment, ParsedRequest parsed, ReadOnlyMemory<byte> upstreamBody, string requestId, int attempt, HedgeLeg? leg, GatedRequest? gated)
     {
         if (deployment.Health.Circuit is not { } circuit)
         {
-            return (await AttemptAsync(context, endpoint, deployment, parsed, upstreamBody, requestId, attempt, leg), false);
+            return (await AttemptAsync(context, endpoint, deployment, parsed, upstreamBody, requestId, attempt, leg, gated), false);
         }
 
         // A client already gone is not offered to the circuit (neither a probe nor a sample), as under Polly before.
@@ -175,7 +185,7 @@ internal sealed partial class RequestForwarder
         AttemptResult result;
         try
         {
-            result = await AttemptAsync(context, endpoint, deployment, parsed, upstreamBody, requestId, attempt, leg);
+            result = await AttemptAsync(context, endpoint, deployment, parsed, upstreamBody, requestId, attempt, leg, gated);
         }
         catch (OperationCanceledException)
         {

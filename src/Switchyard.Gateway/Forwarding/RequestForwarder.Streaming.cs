@@ -23,6 +23,9 @@ internal sealed partial class RequestForwarder
     /// Relays an upstream SSE stream event by event. Headers reach the client only with the first valid event, so a stream
     /// that fails before it can still fail over. Each event is validated as JSON: a malformed, cut or stalled stream
     /// ends in an error event, never in a silent truncation the client would take for a complete answer.
+    /// For a quality gate that buffers streams (<paramref name="gated"/>), the events go to memory instead, the answer is
+    /// read as they come, and the whole stream is held for the gate's decision: nothing reaches the client yet, so
+    /// a stream that breaks half-way still fails over.
     /// </summary>
     private async Task<AttemptResult> RelayStreamAsync(
         HttpContext context,
@@ -32,13 +35,15 @@ internal sealed partial class RequestForwarder
         string requestId,
         AttemptDeadline deadline,
         long attemptStart,
-        HedgeLeg? leg)
+        HedgeLeg? leg,
+        GatedRequest? gated)
     {
         var timeouts = deployment.Config.Timeouts;
         var stream = await response.Content.ReadAsStreamAsync(deadline.Token);
         var reader = PipeReader.Create(stream, UpstreamReaderOptions);
-        var state = new StreamState(deployment.Name, !parsed.IncludeUsage, leg);
-        var output = context.Response.BodyWriter;
+        var state = new StreamState(deployment.Name, !parsed.IncludeUsage, leg, gated is null ? null : new Quality.AnswerCollector());
+        using var held = gated is null ? null : new MemoryStream();
+        var output = held is null ? context.Response.BodyWriter : PipeWriter.Create(held, new StreamPipeWriterOptions(leaveOpen: true));
         try
         {
             while (true)
@@ -60,7 +65,7 @@ internal sealed partial class RequestForwarder
 
                 if (outcome == StreamOutcome.Done)
                 {
-                    return AttemptResult.Success(state.Usage, state.FirstByte);
+                    return held is null ? AttemptResult.Success(state.Usage, state.FirstByte) : await HoldStreamAsync(output, held, state, gated!);
                 }
 
                 if (outcome == StreamOutcome.Failed)
@@ -77,7 +82,7 @@ internal sealed partial class RequestForwarder
                         GatewayLog.MissingDoneAdded(_logger, requestId, deployment.Name);
                         output.Write(DoneEvent);
                         await output.FlushAsync(context.RequestAborted);
-                        return AttemptResult.Success(state.Usage, state.FirstByte);
+                        return held is null ? AttemptResult.Success(state.Usage, state.FirstByte) : await HoldStreamAsync(output, held, state, gated!);
                     }
 
                     var cut = new UpstreamFailure(
@@ -122,14 +127,25 @@ internal sealed partial class RequestForwarder
             {
                 ArrayPool<byte>.Shared.Return(state.Scratch);
             }
+
+            state.Answer?.Dispose();
         }
+    }
+
+    /// <summary>A whole buffered stream, checked: held for the request to decide on.</summary>
+    private static async Task<AttemptResult> HoldStreamAsync(PipeWriter output, MemoryStream held, StreamState state, GatedRequest gated)
+    {
+        await output.CompleteAsync();
+        var verdict = gated.Evaluate(state.Answer!);
+        return AttemptResult.Hold(new HeldAnswer(held.ToArray(), stream: true, state.Usage, verdict, state.Deployment, tier: ""));
     }
 
     /// <summary>Before the first byte: a plain failure (the next deployment is tried). After: an error event, then the end.</summary>
     private static async Task<AttemptResult> FailStreamAsync(HttpContext context, PipeWriter output, StreamState state, UpstreamFailure failure)
     {
-        if (!state.Committed)
+        if (!state.Committed || state.Answer is not null)
         {
+            // Nothing reached the client (a buffered stream is still in memory): the next deployment may be tried.
             return AttemptResult.Failed(failure);
         }
 
@@ -299,7 +315,7 @@ internal sealed partial class RequestForwarder
         {
             var message = UpstreamErrorReader.Describe(payload.ToArray(), out _);
             state.Failure = new UpstreamFailure(UpstreamFailureKind.ServerError, state.Deployment, $"the stream carried an error: {message}");
-            if (state.Committed)
+            if (state.Committed && state.Answer is null)
             {
                 // Already in OpenAI's error shape: the client's SDK raises it as it is.
                 WriteEvent(output, payload);
@@ -317,6 +333,11 @@ internal sealed partial class RequestForwarder
 
         state.SawFinishReason |= chunk.HasFinishReason;
         state.Events++;
+        if (state.Answer is { } answer)
+        {
+            Quality.AnswerReader.ReadChunk(payload, answer);
+        }
+
         if (state.StripUsage && chunk.IsUsageOnly)
         {
             // The client did not ask for usage: the gateway did, for its own accounting; the extra chunk is not relayed.
@@ -357,13 +378,19 @@ internal sealed partial class RequestForwarder
             return false;
         }
 
+        state.Committed = true;
+        if (state.Answer is not null)
+        {
+            // Buffered for the quality gate: the response is written when the request has decided.
+            return true;
+        }
+
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         // Tells nginx in front of the gateway not to buffer the stream.
         response.Headers["X-Accel-Buffering"] = "no";
-        state.Committed = true;
         state.FirstByte = _time.GetTimestamp();
         return true;
     }
@@ -385,8 +412,11 @@ internal sealed partial class RequestForwarder
     }
 
     /// <summary>The state of one relayed stream.</summary>
-    private struct StreamState(string deployment, bool stripUsage, HedgeLeg? leg)
+    private struct StreamState(string deployment, bool stripUsage, HedgeLeg? leg, Quality.AnswerCollector? answer)
     {
+        /// <summary>The answer read from the events, when the stream is buffered for the quality gate.</summary>
+        public readonly Quality.AnswerCollector? Answer = answer;
+
         public readonly string Deployment = deployment;
         public readonly bool StripUsage = stripUsage;
 

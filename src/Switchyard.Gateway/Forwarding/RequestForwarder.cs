@@ -124,6 +124,10 @@ internal sealed partial class RequestForwarder : IDisposable
             // A hedge may take a deployment of a later tier: which ones it took is kept per tier (hedged routes only).
             var hedgeAfter = route.Config.HedgeAfter;
             var hedging = hedgeAfter is not null;
+            // The quality gate holds whole answers back: non-streaming ones, and streams on routes that buffer them.
+            var gated = route.Quality is { } gate && endpoint != EndpointKind.Embeddings && (!parsed.Stream || gate.GatesStreams)
+                ? new GatedRequest(gate, Quality.AnswerFormat.Read(body.AsSpan(0, bodyLength)))
+                : null;
             ulong[]? triedByTier = hedging ? new ulong[decision.Order.Length] : null;
             for (var t = 0; t < decision.Order.Length && !stop; t++)
             {
@@ -148,7 +152,7 @@ internal sealed partial class RequestForwarder : IDisposable
 
                     if (hedging)
                     {
-                        var step = await HedgedAsync(context, endpoint, hedgeAfter!.Value, decision, t, triedByTier!, deployment, body.AsMemory(0, bodyLength), parsed, scratch, requestId, log, neededTokens, minWindow);
+                        var step = await HedgedAsync(context, endpoint, hedgeAfter!.Value, decision, t, triedByTier!, deployment, body.AsMemory(0, bodyLength), parsed, scratch, requestId, log, neededTokens, minWindow, gated);
                         tried = triedByTier![t];
                         minWindow = step.MinWindow;
                         failure = step.Failure;
@@ -157,7 +161,7 @@ internal sealed partial class RequestForwarder : IDisposable
                     }
                     else
                     {
-                        failure = await TryDeploymentAsync(context, endpoint, tier, deployment, body.AsMemory(0, bodyLength), parsed, scratch, requestId, log);
+                        failure = await TryDeploymentAsync(context, endpoint, tier, deployment, body.AsMemory(0, bodyLength), parsed, scratch, requestId, log, gated: gated);
                         if (failure?.Kind == UpstreamFailureKind.ContextLength)
                         {
                             // Only a deployment with a larger window can take this prompt.
@@ -170,6 +174,28 @@ internal sealed partial class RequestForwarder : IDisposable
                         return;
                     }
 
+                    if (log.Held is { } held)
+                    {
+                        // A whole answer, checked: it is the client's if it passed or no tier is left; otherwise the
+                        // request escalates to the next tier and the better of the answers is sent in the end.
+                        log.Held = null;
+                        log.Best = HeldAnswer.Better(log.Best, held);
+                        if (held.Verdict.Passed || t == decision.Order.Length - 1)
+                        {
+                            await WriteHeldAsync(context, log.Best, log);
+                            return;
+                        }
+
+                        if (log.EscalatedFrom is null)
+                        {
+                            log.EscalatedFrom = held;
+                            log.AttemptsAtEscalation = log.Attempts;
+                        }
+
+                        GatewayLog.Escalating(_logger, requestId, held.Deployment, held.Verdict.ScoreText, held.Verdict.FailedNames ?? "");
+                        break;
+                    }
+
                     if (failure is not null)
                     {
                         stop = !FailoverPolicy.ShouldTryNext(failure);
@@ -180,6 +206,13 @@ internal sealed partial class RequestForwarder : IDisposable
             if (context.RequestAborted.IsCancellationRequested)
             {
                 log.Status = StatusCodes.Status499ClientClosedRequest;
+                return;
+            }
+
+            if (log.Best is { } best)
+            {
+                // The request escalated and no later tier answered: the held answer is better than an error.
+                await WriteHeldAsync(context, best, log);
                 return;
             }
 
@@ -426,6 +459,24 @@ internal sealed partial class RequestForwarder : IDisposable
         /// <summary>The client has its answer (or is gone): nothing more is to be tried.</summary>
         public bool Finished;
 
+        /// <summary>The quality verdict of the answer the client got, on a gated route.</summary>
+        public Quality.QualityVerdict? Quality;
+
+        /// <summary>The answer the quality gate holds from the last attempt, until the request decides on it.</summary>
+        public HeldAnswer? Held;
+
+        /// <summary>The best answer held so far (the client gets it if no later tier does better).</summary>
+        public HeldAnswer? Best;
+
+        /// <summary>The answer that escalated first, for headers and the log.</summary>
+        public HeldAnswer? EscalatedFrom;
+
+        /// <summary>Calls made when the request escalated: any beyond it were the escalation's.</summary>
+        public int AttemptsAtEscalation;
+
+        /// <summary>Whether the answer sent came after an escalation that called another deployment.</summary>
+        public bool Escalated;
+
         /// <summary>Every failed or skipped deployment, in order.</summary>
         public List<UpstreamFailure>? Failures;
 
@@ -464,6 +515,7 @@ internal sealed partial class RequestForwarder : IDisposable
             }
 
             Usage = leg.Usage ?? Usage;
+            Held = leg.Held ?? Held;
             FirstByte = leg.FirstByte != 0 ? leg.FirstByte : FirstByte;
             if (leg.Finished)
             {
@@ -480,7 +532,7 @@ internal sealed partial class RequestForwarder : IDisposable
         /// </summary>
         public string? AttemptsJson()
         {
-            if (_attempts is null || (_attempts.Count == 1 && _attempts[0].Outcome == "ok"))
+            if (_attempts is null || (_attempts.Count == 1 && _attempts[0] is { Outcome: "ok", Quality: null }))
             {
                 return null;
             }
@@ -510,6 +562,11 @@ internal sealed partial class RequestForwarder : IDisposable
                         writer.WriteBoolean("hedge"u8, true);
                     }
 
+                    if (attempt.Quality is { } quality)
+                    {
+                        writer.WriteNumber("quality"u8, Math.Round(quality, 3));
+                    }
+
                     writer.WriteEndObject();
                 }
 
@@ -524,5 +581,5 @@ internal sealed partial class RequestForwarder : IDisposable
     /// One deployment considered for a request: called (with its outcome) or skipped (with the reason). <c>Hedge</c>:
     /// considered as the hedge of a slow first call.
     /// </summary>
-    private readonly record struct AttemptRecord(string Deployment, string Tier, string Outcome, int Status, double Milliseconds, bool Hedge = false);
+    private readonly record struct AttemptRecord(string Deployment, string Tier, string Outcome, int Status, double Milliseconds, bool Hedge = false, double? Quality = null);
 }

@@ -40,7 +40,11 @@ internal sealed class Route
         Classify = config.Classify ?? !Labels.IsEmpty;
         HasExternal = tiers.Any(t => t.Members.Any(d => d.IsExternal));
         SmallestWindow = tiers.SelectMany(t => t.Members).Min(d => d.Config.ContextWindow);
+        Quality = config.Quality is { } quality ? new Quality.QualityGate(quality) : null;
     }
+
+    /// <summary>The route's quality gate, or <see langword="null"/> when its answers are not checked.</summary>
+    public Quality.QualityGate? Quality { get; }
 
     /// <summary>The smallest context window of the route's deployments: below it, no window check can skip anything.</summary>
     public int SmallestWindow { get; }

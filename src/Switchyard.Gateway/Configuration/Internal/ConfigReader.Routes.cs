@@ -11,7 +11,7 @@ namespace Switchyard.Gateway.Configuration.Internal;
 /// </summary>
 internal sealed partial class ConfigReader
 {
-    private static readonly string[] RouteKeys = ["deployments", "tiers", "tags", "classify", "allow_pinning", "confidential", "detect_pii", "hedge_after"];
+    private static readonly string[] RouteKeys = ["deployments", "tiers", "tags", "classify", "allow_pinning", "confidential", "detect_pii", "hedge_after", "quality"];
     private static readonly string[] TierKeys = ["name", "balance", "deployments", "when"];
     private static readonly string[] TierMemberKeys = ["deployment", "weight"];
 
@@ -132,6 +132,7 @@ internal sealed partial class ConfigReader
             }
         }
 
+        var quality = ReadQuality(section, ref ok);
         return ok
             ? new RouteConfig
             {
@@ -144,6 +145,7 @@ internal sealed partial class ConfigReader
                 Confidential = confidential,
                 DetectPii = detectPii,
                 HedgeAfter = hedgeAfter,
+                Quality = quality,
             }
             : null;
     }

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Switchyard.Gateway.Configuration;
+using Switchyard.Gateway.Forwarding;
+using Switchyard.Gateway.Quality;
+
+namespace Switchyard.Bench.Quality;
+
+/// <summary>
+/// <c>quality</c> mode: what the quality gate costs per answer, every check but the judge. For answers of about 1,000
+/// tokens (prose, a refusal, a JSON object, JSON against a schema, prose with a logprob per token), times reading the
+/// answer and scoring it (<see cref="GatedRequest.Evaluate(ReadOnlySpan{byte})"/>) and, interleaved in the same run, a
+/// plain <see cref="Utf8JsonReader"/> pass over the same bytes, the least any look at the answer costs. Prints medians,
+/// p99s, their ratio, and bytes allocated per answer.
+/// </summary>
+internal static class QualityBench
+{
+    private const int WarmupRounds = 2000;
+
+    public static int Run(int rounds, TextWriter output)
+    {
+        var gate = new QualityGate(new QualityConfig
+        {
+            Expect = new QualityExpectations { Pattern = @"\b(conclusion|summary)\b", NotContains = ["as an ai"], MaxChars = 20_000 },
+            Logprobs = new LogprobCheckConfig(),
+        });
+        var prose = Prose(1000);
+        var schemaBody = """
+            {"model":"m","messages":[],"response_format":{"type":"json_schema","json_schema":{"name":"items","strict":true,"schema":
+            {"type":"object","properties":{"items":{"type":"array","items":{"$ref":"#/$defs/item"}}},"required":["items"],"additionalProperties":false,
+             "$defs":{"item":{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string"},"price":{"type":"number","minimum":0},
+             "tags":{"type":"array","items":{"type":"string","enum":["new","sale","eco"]}}},"required":["id","name","price","tags"],"additionalProperties":false}}}}}}
+            """u8.ToArray();
+        var json = JsonItems(60);
+        var cases = new (string Title, byte[] Answer, AnswerFormat Format)[]
+        {
+            ("prose, 1,000 tokens", Completion(prose, null), default),
+            ("refusal + prose", Completion("I'm sorry, but I can't help with that. " + prose, null), default),
+            ("json_object", Completion(json, null), AnswerFormat.Read("""{"model":"m","messages":[],"response_format":{"type":"json_object"}}"""u8)),
+            ("json_schema", Completion(json, null), AnswerFormat.Read(schemaBody)),
+            ("prose + 1,000 logprobs", Completion(prose, 1000), default),
+        };
+
+        output.WriteLine($"Quality gate per answer: read the answer (AnswerReader) and score it (QualityGate: empty, truncated, refusal, JSON,");
+        output.WriteLine($"JSON Schema, expectations with a pattern, logprobs), against a plain Utf8JsonReader pass over the same bytes, interleaved,");
+        output.WriteLine($"{rounds} rounds, Release={!IsDebug()}. Target: under 50 µs at the median for a 1,000-token answer.");
+        output.WriteLine();
+        output.WriteLine("| answer | bytes | baseline p50 | baseline p99 | gate p50 | gate p99 | ratio p50 | bytes/answer | target |");
+        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        foreach (var (title, answer, format) in cases)
+        {
+            var gated = new GatedRequest(gate, format);
+            var verdict = gated.Evaluate(answer);
+            Measure($"{title} ({(verdict.Passed ? "passes" : "fails: " + verdict.FailedNames)})", answer, gated, rounds, output);
+        }
+
+        return 0;
+    }
+
+    private static void Measure(string title, byte[] answer, GatedRequest gated, int rounds, TextWriter output)
+    {
+        var gate = new long[rounds];
+        var baseline = new long[rounds];
+        var sink = 0.0;
+        for (var i = 0; i < WarmupRounds; i++)
+        {
+            sink += gated.Evaluate(answer).Score + Baseline(answer);
+        }
+
+        var allocated = 0L;
+        for (var i = 0; i < rounds; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            sink += Baseline(answer);
+            var middle = Stopwatch.GetTimestamp();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            sink += gated.Evaluate(answer).Score;
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            var end = Stopwatch.GetTimestamp();
+            baseline[i] = middle - start;
+            gate[i] = end - middle;
+        }
+
+        Array.Sort(gate);
+        Array.Sort(baseline);
+        double Micro(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency;
+        var (b50, b99, g50, g99) = (Micro(baseline[rounds / 2]), Micro(baseline[(int)(rounds * 0.99)]), Micro(gate[rounds / 2]), Micro(gate[(int)(rounds * 0.99)]));
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"| {title} | {answer.Length:N0} | {b50:0.00} µs | {b99:0.00} µs | {g50:0.00} µs | {g99:0.00} µs | {g50 / b50:0.0}x | {(double)allocated / rounds:0} | {(g50 < 50 ? "met" : "NOT MET")} |"));
+        GC.KeepAlive(sink);
+    }
+
+    private static int Baseline(byte[] json)
+    {
+        var reader = new Utf8JsonReader(json);
+        var tokens = 0;
+        while (reader.Read())
+        {
+            tokens++;
+        }
+
+        return tokens;
+    }
+
+    /// <summary>About <paramref name="tokens"/> tokens of prose (4 characters a token), with a conclusion.</summary>
+    private static string Prose(int tokens)
+    {
+        string[] words = ["the", "model", "answers", "with", "a", "clear", "and", "useful", "explanation", "of", "how", "routing", "works", "in", "practice"];
+        var text = new StringBuilder();
+        for (var i = 0; text.Length < tokens * 4; i++)
+        {
+            text.Append(words[i % words.Length]).Append(i % 17 == 16 ? ".\n" : " ");
+        }
+
+        return text.Append("In conclusion, it works.").ToString();
+    }
+
+    /// <summary>A JSON object of <paramref name="count"/> items (about 1,000 tokens for 60).</summary>
+    private static string JsonItems(int count)
+    {
+        var items = Enumerable.Range(0, count).Select(i => new { id = i, name = "item number " + i, price = i * 1.25, tags = new[] { "new", "eco" } });
+        return JsonSerializer.Serialize(new { items });
+    }
+
+    private static byte[] Completion(string content, int? logprobs)
+    {
+        var text = new StringBuilder();
+        text.Append("""{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":""")
+            .Append(JsonSerializer.Serialize(content)).Append("},");
+        if (logprobs is { } count)
+        {
+            text.Append("\"logprobs\":{\"content\":[");
+            for (var i = 0; i < count; i++)
+            {
+                text.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"{{\"token\":\" tok\",\"logprob\":{-0.05 - (i % 7 * 0.03):0.000},\"bytes\":[32,116,111,107],\"top_logprobs\":[]}}");
+            }
+
+            text.Append("]},");
+        }
+
+        text.Append("\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":1000,\"total_tokens\":1020}}");
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    private static bool IsDebug()
+    {
+#if DEBUG
+        return true;
+#else
+        return false;
+#endif
+    }
+}

@@ -1,0 +1,22 @@
+using Switchyard.Gateway.Quality;
+
+namespace Switchyard.Gateway.Forwarding;
+
+/// <summary>A request on a route with a quality gate: the gate, and what the client asked the answer to be.</summary>
+internal sealed class GatedRequest(QualityGate gate, AnswerFormat format)
+{
+    public QualityGate Gate { get; } = gate;
+
+    public AnswerFormat Format { get; } = format;
+
+    /// <summary>Scores a whole JSON answer.</summary>
+    public QualityVerdict Evaluate(ReadOnlySpan<byte> json)
+    {
+        using var answer = new AnswerCollector();
+        AnswerReader.ReadCompletion(json, answer);
+        return Gate.Evaluate(answer, Format);
+    }
+
+    /// <summary>Scores an answer collected chunk by chunk from a stream.</summary>
+    public QualityVerdict Evaluate(AnswerCollector answer) => Gate.Evaluate(answer, Format);
+}

@@ -1,0 +1,69 @@
+using Switchyard.Gateway.Quality;
+
+namespace Switchyard.Gateway.Forwarding;
+
+internal sealed partial class RequestForwarder
+{
+    /// <summary>Response header: the quality score of the answer the client got (<c>0.67</c>).</summary>
+    public const string QualityScoreHeader = "x-switchyard-quality-score";
+
+    /// <summary>Response header: the checks that answer failed (<c>refusal,truncated</c>), when any did.</summary>
+    public const string QualityFailedHeader = "x-switchyard-quality-failed";
+
+    /// <summary>Response header: <c>true</c> when the request escalated past a poor answer, else <c>false</c>.</summary>
+    public const string EscalatedHeader = "x-switchyard-escalated";
+
+    /// <summary>Response header: the answer that escalated (<c>llama-a; score=0.33; failed=refusal</c>).</summary>
+    public const string EscalatedFromHeader = "x-switchyard-escalated-from";
+
+    /// <summary>Sends the held answer the request settled on, with the quality headers; records it as the request's answer.</summary>
+    private async Task WriteHeldAsync(HttpContext context, HeldAnswer answer, LogFields log)
+    {
+        var response = context.Response;
+        var headers = response.Headers;
+        headers[DeploymentHeader] = answer.Deployment;
+        headers[TierHeader] = answer.Tier;
+        headers["x-switchyard-attempts"] = Count(log.Attempts);
+        headers[QualityScoreHeader] = answer.Verdict.ScoreText;
+        if (answer.Verdict.FailedNames is { } failed)
+        {
+            headers[QualityFailedHeader] = failed;
+        }
+
+        // Escalated means another deployment was called after the poor answer, not merely that the gate wanted it.
+        var escalated = log.EscalatedFrom is not null && log.Attempts > log.AttemptsAtEscalation;
+        headers[EscalatedHeader] = escalated ? "true" : "false";
+        if (escalated && log.EscalatedFrom is { } from)
+        {
+            headers[EscalatedFromHeader] = $"{from.Deployment}; score={from.Verdict.ScoreText}; failed={from.Verdict.FailedNames ?? "none"}";
+        }
+
+        if (DescribeFallback(log.Failures) is { } reason)
+        {
+            headers[FallbackReasonHeader] = reason;
+        }
+
+        log.Deployment = answer.Deployment;
+        log.Tier = answer.Tier;
+        log.Usage = answer.Usage;
+        log.Status = StatusCodes.Status200OK;
+        log.Quality = answer.Verdict;
+        log.Escalated = escalated;
+        log.Finished = true;
+        response.StatusCode = StatusCodes.Status200OK;
+        if (answer.Stream)
+        {
+            response.ContentType = "text/event-stream";
+            headers.CacheControl = "no-cache";
+            headers["X-Accel-Buffering"] = "no";
+        }
+        else
+        {
+            response.ContentType = "application/json";
+            response.ContentLength = answer.Body.Length;
+        }
+
+        log.FirstByte = _time.GetTimestamp();
+        await response.Body.WriteAsync(answer.Body, context.RequestAborted);
+    }
+}

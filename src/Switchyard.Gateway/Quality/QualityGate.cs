@@ -1,0 +1,205 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Switchyard.Gateway.Configuration;
+
+namespace Switchyard.Gateway.Quality;
+
+/// <summary>
+/// A route's quality gate, compiled once per configuration: scores an answer in [0, 1] from cheap checks and says
+/// whether it passes the route's threshold. A pure function of the answer, the request's format and the configuration.
+/// </summary>
+/// <remarks>
+/// <code>
+/// answer ─► empty? (no letter or digit)  truncated?  refusal?  json? schema? (when asked for)  expectations?  logprobs? (when present)
+///        ─► score = Σ weight·pass / Σ weight over the checks that apply (1 when none apply)
+///        ─► a failed empty, json or schema check makes the score 0: such an answer is unusable whatever the weights
+///        ─► passed = score ≥ threshold
+/// </code>
+/// Checks that cannot apply are left out of the sum: JSON validity without a JSON response_format, logprobs the
+/// upstream did not send, expectations the route does not have, and every text check on an answer made of tool calls.
+/// </remarks>
+internal sealed class QualityGate
+{
+    private readonly QualityConfig _config;
+    private readonly AnswerExpectations? _expectations;
+    private readonly double[] _weights;
+
+    public QualityGate(QualityConfig config)
+    {
+        _config = config;
+        _expectations = config.Expect is { } expect ? new AnswerExpectations(expect) : null;
+        _weights = new double[Enum.GetValues<QualityCheck>().Length];
+        foreach (var check in Enum.GetValues<QualityCheck>())
+        {
+            _weights[(int)check] = config.WeightOf(check);
+        }
+    }
+
+    public QualityConfig Config => _config;
+
+    /// <summary>Whether streamed answers are held and checked (<c>streaming: buffer</c>).</summary>
+    public bool GatesStreams => _config.Streaming == QualityStreaming.Buffer;
+
+    /// <summary>Scores <paramref name="answer"/>, given what the client asked it to be.</summary>
+    public QualityVerdict Evaluate(AnswerCollector answer, in AnswerFormat format)
+    {
+        var sum = 0.0;
+        var total = 0.0;
+        var failed = QualityFailures.None;
+        StringBuilder? reasons = null;
+        var veto = false;
+        var text = answer.Text;
+        var textual = !answer.HasToolCalls;
+
+        // empty
+        var empty = textual && !HasLetterOrDigit(text);
+        Score(QualityCheck.Empty, !empty, empty ? (text.IsWhiteSpace() ? "the answer has no text" : "the answer has no letter or digit") : null);
+        veto |= empty && _weights[(int)QualityCheck.Empty] > 0;
+
+        // truncated
+        var truncated = answer.FinishReason == FinishReasons.Length;
+        Score(QualityCheck.Truncated, !truncated, truncated ? "finish_reason is length: the answer was cut at the token limit" : null);
+
+        // refusal
+        if (textual || answer.Refused)
+        {
+            var phrase = answer.Refused ? null : (answer.FinishReason == FinishReasons.ContentFilter ? null : RefusalDetector.Find(text));
+            var refused = answer.Refused || phrase is not null || answer.FinishReason == FinishReasons.ContentFilter;
+            Score(QualityCheck.Refusal, !refused, !refused ? null
+                : answer.Refused ? "the model set its refusal field"
+                : phrase is null ? "finish_reason is content_filter"
+                : $"the answer opens with a refusal ('{phrase}')");
+        }
+
+        // json, schema
+        if (textual && !empty && format.Kind != AnswerFormatKind.Text)
+        {
+            var jsonOk = CheckJson(text, format, out var schemaOk, out var problem, out var schemaProblem);
+            Score(QualityCheck.Json, jsonOk, problem);
+            veto |= !jsonOk && _weights[(int)QualityCheck.Json] > 0;
+            if (format.Kind == AnswerFormatKind.JsonSchema && format.Schema is not null && jsonOk)
+            {
+                Score(QualityCheck.Schema, schemaOk, schemaProblem);
+                veto |= !schemaOk && _weights[(int)QualityCheck.Schema] > 0;
+            }
+        }
+
+        // expectations
+        if (textual && _expectations is { Rules: > 0 } expectations && _weights[(int)QualityCheck.Expectations] > 0)
+        {
+            // Every rule must hold: a route's expectation is a requirement, not a preference.
+            var met = expectations.Check(text, out var unmet);
+            Score(QualityCheck.Expectations, met == expectations.Rules, met == expectations.Rules ? null : $"expectations: {met} of {expectations.Rules} met; the answer {unmet}");
+        }
+
+        // logprobs
+        if (_config.Logprobs is { } logprobs && answer.LogprobCount > 0)
+        {
+            var mean = answer.LogprobSum / answer.LogprobCount;
+            var ok = mean >= logprobs.MinMean && answer.LogprobMin >= logprobs.MinToken;
+            Score(QualityCheck.Logprobs, ok, ok ? null : string.Create(CultureInfo.InvariantCulture,
+                $"token logprobs: mean {mean:0.00} (min_mean {logprobs.MinMean}), least likely {answer.LogprobMin:0.00} (min_token {logprobs.MinToken}) over {answer.LogprobCount} tokens"));
+        }
+
+        var score = veto ? 0 : total > 0 ? sum / total : 1;
+        return new QualityVerdict(score, score >= _config.Threshold, failed, reasons?.ToString());
+
+        void Score(QualityCheck check, bool pass, string? reason) => Add(check, pass ? 1 : 0, reason);
+
+        void Add(QualityCheck check, double value, string? reason)
+        {
+            var weight = _weights[(int)check];
+            if (weight <= 0)
+            {
+                return;
+            }
+
+            sum += weight * value;
+            total += weight;
+            if (value < 1)
+            {
+                failed |= (QualityFailures)(1 << (int)check);
+                reasons ??= new StringBuilder();
+                reasons.Append(reasons.Length == 0 ? "" : "; ").Append(reason);
+            }
+        }
+    }
+
+    /// <summary>Whether the text is one JSON value (an object for json_object), and whether it matches the schema.</summary>
+    private static bool CheckJson(ReadOnlySpan<char> text, in AnswerFormat format, out bool schemaOk, out string? problem, out string? schemaProblem)
+    {
+        schemaOk = true;
+        problem = null;
+        schemaProblem = null;
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(text, bytes);
+            var json = bytes.AsSpan(0, length);
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
+            try
+            {
+                if (!reader.Read())
+                {
+                    problem = "the answer is not JSON";
+                    return false;
+                }
+
+                if (format.Kind == AnswerFormatKind.JsonObject && reader.TokenType != JsonTokenType.StartObject)
+                {
+                    problem = $"response_format is json_object, but the answer is a JSON {Describe(reader.TokenType)}, not an object";
+                    return false;
+                }
+
+                reader.Skip();
+                if (reader.Read())
+                {
+                    problem = $"the answer has more after its JSON value (at byte {reader.TokenStartIndex})";
+                    return false;
+                }
+            }
+            catch (JsonException e)
+            {
+                problem = $"the answer is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})";
+                return false;
+            }
+
+            if (format.Schema is { } schema && !schema.Validate(json, out var violation))
+            {
+                schemaOk = false;
+                schemaProblem = $"schema: {violation.Path}: {violation.Message}";
+            }
+
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    /// <summary>Whether the text says anything: "..." or "  " does not.</summary>
+    private static bool HasLetterOrDigit(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True or JsonTokenType.False => "boolean",
+        _ => "null",
+    };
+}
