@@ -26,6 +26,8 @@ internal static class QualityBench
             Expect = new QualityExpectations { Pattern = @"\b(conclusion|summary)\b", NotContains = ["as an ai"], MaxChars = 20_000 },
             Logprobs = new LogprobCheckConfig(),
         });
+        // The default checks alone: no expectations, so no pattern to run over the answer.
+        var plain = new QualityGate(new QualityConfig { Logprobs = new LogprobCheckConfig() });
         var prose = Prose(1000);
         var schemaBody = """
             {"model":"m","messages":[],"response_format":{"type":"json_schema","json_schema":{"name":"items","strict":true,"schema":
@@ -33,14 +35,16 @@ internal static class QualityBench
              "$defs":{"item":{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string"},"price":{"type":"number","minimum":0},
              "tags":{"type":"array","items":{"type":"string","enum":["new","sale","eco"]}}},"required":["id","name","price","tags"],"additionalProperties":false}}}}}}
             """u8.ToArray();
-        var json = JsonItems(60);
-        var cases = new (string Title, byte[] Answer, AnswerFormat Format)[]
+        var json = JsonItems(28);
+        var jsonObject = AnswerFormat.Read("""{"model":"m","messages":[],"response_format":{"type":"json_object"}}"""u8);
+        var cases = new (string Title, byte[] Answer, AnswerFormat Format, QualityGate Gate)[]
         {
-            ("prose, 1,000 tokens", Completion(prose, null), default),
-            ("refusal + prose", Completion("I'm sorry, but I can't help with that. " + prose, null), default),
-            ("json_object", Completion(json, null), AnswerFormat.Read("""{"model":"m","messages":[],"response_format":{"type":"json_object"}}"""u8)),
-            ("json_schema", Completion(json, null), AnswerFormat.Read(schemaBody)),
-            ("prose + 1,000 logprobs", Completion(prose, 1000), default),
+            ("prose, 1,000 tokens", Completion(prose, null), default, gate),
+            ("prose, default checks only", Completion(prose, null), default, plain),
+            ("refusal + prose", Completion("I'm sorry, but I can't help with that. " + prose, null), default, gate),
+            ("json_object", Completion(json, null), jsonObject, plain),
+            ("json_schema", Completion(json, null), AnswerFormat.Read(schemaBody), plain),
+            ("prose + 1,000 logprobs", Completion(prose, 1000), default, gate),
         };
 
         output.WriteLine($"Quality gate per answer: read the answer (AnswerReader) and score it (QualityGate: empty, truncated, refusal, JSON,");
@@ -49,9 +53,9 @@ internal static class QualityBench
         output.WriteLine();
         output.WriteLine("| answer | bytes | baseline p50 | baseline p99 | gate p50 | gate p99 | ratio p50 | bytes/answer | target |");
         output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
-        foreach (var (title, answer, format) in cases)
+        foreach (var (title, answer, format, caseGate) in cases)
         {
-            var gated = new GatedRequest(gate, format);
+            var gated = new GatedRequest(caseGate, format);
             var verdict = gated.Evaluate(answer);
             Measure($"{title} ({(verdict.Passed ? "passes" : "fails: " + verdict.FailedNames)})", answer, gated, rounds, output);
         }
@@ -118,7 +122,7 @@ internal static class QualityBench
         return text.Append("In conclusion, it works.").ToString();
     }
 
-    /// <summary>A JSON object of <paramref name="count"/> items (about 1,000 tokens for 60).</summary>
+    /// <summary>A JSON object of <paramref name="count"/> items (about 4 KB, 1,000 tokens, for 28).</summary>
     private static string JsonItems(int count)
     {
         var items = Enumerable.Range(0, count).Select(i => new { id = i, name = "item number " + i, price = i * 1.25, tags = new[] { "new", "eco" } });

@@ -33,6 +33,7 @@ internal static class LogsCommand
         var route = new Option<string?>("--route") { Description = "Only requests for this route (the model name clients ask for)." };
         var deployment = new Option<string?>("--deployment") { Description = "Only requests answered (or last tried) by this deployment." };
         var errors = new Option<bool>("--errors") { Description = "Only failed requests (status 400 and above)." };
+        var escalated = new Option<bool>("--escalated") { Description = "Only requests the quality gate escalated past a poor answer." };
         var status = new Option<int?>("--status") { Description = "Only requests that got this HTTP status." };
         var since = new Option<string?>("--since")
         {
@@ -46,6 +47,7 @@ internal static class LogsCommand
         command.Options.Add(route);
         command.Options.Add(deployment);
         command.Options.Add(errors);
+        command.Options.Add(escalated);
         command.Options.Add(status);
         command.Options.Add(since);
         command.Options.Add(limit);
@@ -89,6 +91,7 @@ internal static class LogsCommand
                 Route = pr.GetValue(route),
                 Deployment = pr.GetValue(deployment),
                 ErrorsOnly = pr.GetValue(errors),
+                EscalatedOnly = pr.GetValue(escalated),
                 Status = pr.GetValue(status),
                 Since = from,
                 Limit = pr.GetValue(limit),
@@ -235,6 +238,9 @@ internal static class LogsCommand
             json.WriteString("label", entry.Label);
             json.WriteString("confidential", entry.Confidential);
             json.WriteString("fallback_reason", entry.FallbackReason);
+            WriteNumberOrNull(json, "quality_score", entry.QualityScore);
+            json.WriteString("quality_failed", entry.QualityFailed);
+            json.WriteString("escalated_from", entry.EscalatedFrom);
             if (entry.AttemptsJson is { } attempts && IsJson(attempts))
             {
                 // Written by the gateway as a JSON array: embedded as JSON, not as a string to parse twice.

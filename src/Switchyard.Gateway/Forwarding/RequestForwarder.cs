@@ -434,6 +434,9 @@ internal sealed partial class RequestForwarder : IDisposable
             Confidential = log.Confidential,
             FallbackReason = log.Status is >= 200 and < 300 ? DescribeFallback(log.Failures) : null,
             AttemptsJson = log.AttemptsJson(),
+            QualityScore = log.Quality?.Score,
+            QualityFailed = log.Quality?.FailedNames,
+            EscalatedFrom = log.Escalated ? log.EscalatedFrom?.Deployment : null,
         };
         // A full queue drops the entry; the writer counts drops and reports them at most every 10 s, since a line per
         // dropped entry would flood the log exactly when the gateway is busiest.

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Switchyard.Gateway.Quality;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Switchyard.Gateway.Quality;
 /// </summary>
 /// <remarks>
 /// Phrases are specific on purpose: "I'm sorry" alone also opens condolences and corrections, so it is not one. The text
-/// is lower-cased and typographic apostrophes are made straight before the search. Add a phrase with a test.
+/// is searched case-insensitively, with straight and typographic apostrophes alike. Add a phrase with a test.
 /// </remarks>
 internal static class RefusalDetector
 {
@@ -52,24 +54,35 @@ internal static class RefusalDetector
         "도와드릴 수 없습니다", "제공할 수 없습니다", "답변드릴 수 없습니다",
     ];
 
+    /// <summary>
+    /// Every phrase, also with a typographic apostrophe, searched for at once, ignoring case (a vectorised multi-string
+    /// search: the window is read once, not once per phrase).
+    /// </summary>
+    private static readonly SearchValues<string> Search = SearchValues.Create(
+        [.. Phrases, .. Phrases.Where(p => p.Contains('\'', StringComparison.Ordinal)).Select(p => p.Replace('\'', '\u2019'))],
+        StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The refusal phrase the answer opens with, or <see langword="null"/>.</summary>
     public static string? Find(ReadOnlySpan<char> answer)
     {
-        Span<char> window = stackalloc char[Window];
         var text = answer.TrimStart();
-        var length = Math.Min(text.Length, Window);
-        text[..length].ToLowerInvariant(window);
-        var lowered = window[..length];
-        lowered.Replace('\u2019', '\'');
-        lowered.Replace('\u2018', '\'');
+        var window = text[..Math.Min(text.Length, Window)];
+        var at = window.IndexOfAny(Search);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        // Which phrase: the failure path only, so a plain scan is fine.
+        var rest = window[at..];
         foreach (var phrase in Phrases)
         {
-            if (lowered.Contains(phrase, StringComparison.Ordinal))
+            if (rest.StartsWith(phrase, StringComparison.OrdinalIgnoreCase) || rest.StartsWith(phrase.Replace('\'', '\u2019'), StringComparison.OrdinalIgnoreCase))
             {
                 return phrase;
             }
         }
 
-        return null;
+        return rest[..Math.Min(rest.Length, 40)].ToString();
     }
 }

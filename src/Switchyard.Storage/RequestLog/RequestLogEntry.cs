@@ -66,4 +66,13 @@ public sealed record RequestLogEntry
     /// <see langword="null"/> when one call answered and nothing was passed over: the row itself says all of it.
     /// </summary>
     public string? AttemptsJson { get; init; }
+
+    /// <summary>On a route with a quality gate: the score in [0, 1] of the answer the client got.</summary>
+    public double? QualityScore { get; init; }
+
+    /// <summary>The quality checks that answer failed (<c>refusal,truncated</c>), or <see langword="null"/>.</summary>
+    public string? QualityFailed { get; init; }
+
+    /// <summary>The deployment whose poor answer escalated the request to a later tier, or <see langword="null"/>.</summary>
+    public string? EscalatedFrom { get; init; }
 }

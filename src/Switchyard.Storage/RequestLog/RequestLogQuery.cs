@@ -20,4 +20,7 @@ public sealed record RequestLogQuery
 
     /// <summary>Only this status code.</summary>
     public int? Status { get; init; }
+
+    /// <summary>Only requests that escalated past a poor answer (the quality gate).</summary>
+    public bool EscalatedOnly { get; init; }
 }

@@ -51,6 +51,14 @@ internal static class SqliteMigrations
             ALTER TABLE request_log ADD COLUMN fallback_reason TEXT;
             ALTER TABLE request_log ADD COLUMN attempts_json TEXT;
             """),
+        new(3, "quality gate verdicts and escalations", """
+            -- The quality gate: the score of the answer sent, the checks it failed, and the deployment whose poor answer
+            -- escalated the request (NULL when it did not escalate).
+            ALTER TABLE request_log ADD COLUMN quality_score REAL;
+            ALTER TABLE request_log ADD COLUMN quality_failed TEXT;
+            ALTER TABLE request_log ADD COLUMN escalated_from TEXT;
+            CREATE INDEX ix_request_log_escalated_ts ON request_log (ts_unix_ms) WHERE escalated_from IS NOT NULL;
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -22,7 +22,8 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
     private const string SelectSql = """
         SELECT ts_unix_ms, request_id, endpoint, route, deployment, attempts, status, stream,
                latency_ms, ttft_ms, input_tokens, output_tokens, error_type, error_message,
-               tier, label, confidential, fallback_reason, attempts_json
+               tier, label, confidential, fallback_reason, attempts_json,
+               quality_score, quality_failed, escalated_from
         FROM request_log
         """;
 
@@ -231,6 +232,11 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
             Where("status >= 400");
         }
 
+        if (query.EscalatedOnly)
+        {
+            Where("escalated_from IS NOT NULL");
+        }
+
         if (query.Status is { } status)
         {
             Where("status = $status");
@@ -273,5 +279,8 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         Confidential = reader.IsDBNull(16) ? null : reader.GetString(16),
         FallbackReason = reader.IsDBNull(17) ? null : reader.GetString(17),
         AttemptsJson = reader.IsDBNull(18) ? null : reader.GetString(18),
+        QualityScore = reader.IsDBNull(19) ? null : reader.GetDouble(19),
+        QualityFailed = reader.IsDBNull(20) ? null : reader.GetString(20),
+        EscalatedFrom = reader.IsDBNull(21) ? null : reader.GetString(21),
     };
 }

@@ -61,6 +61,9 @@ public sealed class EscalationTests
         Assert.Equal("gpt", entry.Deployment);
         Assert.Equal(2, entry.Attempts);
         Assert.Equal(gateway.External.Stats.CompletionTokens, (long)entry.OutputTokens!);
+        Assert.Equal(1, entry.QualityScore);
+        Assert.Null(entry.QualityFailed);
+        Assert.Equal("llama", entry.EscalatedFrom);
         using var attempts = JsonDocument.Parse(entry.AttemptsJson!);
         var calls = attempts.RootElement.EnumerateArray().ToList();
         Assert.Equal(["below_threshold", "ok"], calls.Select(a => a.GetProperty("outcome").GetString()!));
@@ -194,6 +197,9 @@ public sealed class EscalationTests
         Assert.Equal("false", response.Header("x-switchyard-escalated"));
         Assert.NotNull(response.Header("x-switchyard-quality-failed"));
         Assert.Equal(0, gateway.External.Stats.Requests);
+        var entry = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10)));
+        Assert.Null(entry.EscalatedFrom);
+        Assert.Equal(response.Header("x-switchyard-quality-failed"), entry.QualityFailed);
     }
 
     private static Task<TieredGateway> StartAsync(string route, string? extra = null)

@@ -34,6 +34,14 @@ public sealed class SqliteRequestLogStoreTests(ITestOutputHelper output) : IDisp
             OutputTokens = 321,
             ErrorType = "upstream_error",
             ErrorMessage = "every deployment of route 'chat' failed: 'quoted', ünïcødé",
+            Tier = "frontier",
+            Label = "code",
+            Confidential = "pii: email",
+            FallbackReason = "llama-a: timeout",
+            AttemptsJson = "[{\"deployment\":\"llama-a\"}]",
+            QualityScore = 0.25,
+            QualityFailed = "refusal,truncated",
+            EscalatedFrom = "llama-a",
         };
         var sparse = new RequestLogEntry
         {
@@ -114,6 +122,23 @@ public sealed class SqliteRequestLogStoreTests(ITestOutputHelper output) : IDisp
         var read = await store.QueryAsync(new RequestLogQuery { ErrorsOnly = true }, CancellationToken.None);
 
         Assert.Equal(["req-4", "req-3"], read.Select(e => e.RequestId));
+    }
+
+    [Fact]
+    public async Task QueryAsync_EscalatedOnly_ReturnsRequestsThatEscalated()
+    {
+        await using var store = await OpenAsync();
+        var at = new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
+        await store.WriteBatchAsync(
+        [
+            new RequestLogEntry { Timestamp = at, RequestId = "kept", Endpoint = "chat.completions", QualityScore = 1 },
+            new RequestLogEntry { Timestamp = at.AddSeconds(1), RequestId = "escalated", Endpoint = "chat.completions", QualityScore = 1, EscalatedFrom = "llama" },
+            new RequestLogEntry { Timestamp = at.AddSeconds(2), RequestId = "ungated", Endpoint = "chat.completions" },
+        ], CancellationToken.None);
+
+        var read = await store.QueryAsync(new RequestLogQuery { EscalatedOnly = true }, CancellationToken.None);
+
+        Assert.Equal(["escalated"], read.Select(e => e.RequestId));
     }
 
     [Fact]

@@ -18,8 +18,9 @@ internal sealed class RequestLogInsertCommand : IDisposable
     private const string Sql = """
         INSERT INTO request_log (ts_unix_ms, request_id, endpoint, route, deployment, attempts, status, stream,
                                  latency_ms, ttft_ms, input_tokens, output_tokens, error_type, error_message,
-                                 tier, label, confidential, fallback_reason, attempts_json)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19);
+                                 tier, label, confidential, fallback_reason, attempts_json,
+                                 quality_score, quality_failed, escalated_from)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22);
         """;
 
     private readonly SqliteConnection _connection;
@@ -57,6 +58,9 @@ internal sealed class RequestLogInsertCommand : IDisposable
         BindText(17, entry.Confidential);
         BindText(18, entry.FallbackReason);
         BindText(19, entry.AttemptsJson);
+        BindDouble(20, entry.QualityScore);
+        BindText(21, entry.QualityFailed);
+        BindText(22, entry.EscalatedFrom);
 
         var rc = raw.sqlite3_step(s);
         raw.sqlite3_reset(s);
