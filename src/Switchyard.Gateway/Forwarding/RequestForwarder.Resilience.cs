@@ -66,16 +66,44 @@ internal sealed partial class RequestForwarder
 
             log.Attempts++;
             var attemptStart = _time.GetTimestamp();
-            AttemptResult result;
-            bool rejected;
+            // PERF: the circuit is consulted here rather than in a method of its own: one async layer fewer per attempt.
+            var circuit = deployment.Health.Circuit;
+            var rejected = circuit is not null && !Enter(context, circuit);
+            AttemptResult result = default;
             try
             {
-                var length = UpstreamBody.Build(body.Span, parsed, deployment.EncodedModel, scratch);
-                (result, rejected) = await RunAsync(context, endpoint, deployment, parsed, scratch.AsMemory(0, length), requestId, log.Attempts, leg, gated);
+                if (!rejected)
+                {
+                    var length = UpstreamBody.Build(body.Span, parsed, deployment.EncodedModel, scratch);
+                    result = await AttemptAsync(context, endpoint, deployment, parsed, scratch.AsMemory(0, length), requestId, log.Attempts, leg, gated);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                circuit?.Abandon();
+                throw;
+            }
+            catch (Exception e)
+            {
+                circuit?.Record(DeploymentHealth.CountsAsFailure(e));
+                throw;
             }
             finally
             {
                 deployment.Health.Release();
+            }
+
+            if (circuit is not null && !rejected)
+            {
+                if (result.Failure?.Kind is UpstreamFailureKind.ClientGone or UpstreamFailureKind.HedgeLost)
+                {
+                    // Cut short by the client or by the hedge: no verdict on the server either way.
+                    circuit.Abandon();
+                }
+                else
+                {
+                    circuit.Record(DeploymentHealth.CountsAsFailure(result));
+                }
             }
 
             if (rejected)
@@ -166,49 +194,11 @@ internal sealed partial class RequestForwarder
         }
     }
 
-    /// <summary>One attempt through the deployment's circuit breaker; <c>Rejected</c> when the circuit refused it.</summary>
-    private async ValueTask<(AttemptResult Result, bool Rejected)> RunAsync(
-        HttpContext context, EndpointKind endpoint, Deployment deployment, ParsedRequest parsed, ReadOnlyMemory<byte> upstreamBody, string requestId, int attempt, HedgeLeg? leg, GatedRequest? gated)
+    /// <summary>Asks the circuit to let an attempt through. A client already gone is not offered to it (neither a probe nor a sample).</summary>
+    private static bool Enter(HttpContext context, CircuitBreakerState circuit)
     {
-        if (deployment.Health.Circuit is not { } circuit)
-        {
-            return (await AttemptAsync(context, endpoint, deployment, parsed, upstreamBody, requestId, attempt, leg, gated), false);
-        }
-
-        // A client already gone is not offered to the circuit (neither a probe nor a sample), as under Polly before.
         context.RequestAborted.ThrowIfCancellationRequested();
-        if (!circuit.TryEnter())
-        {
-            return (default, true);
-        }
-
-        AttemptResult result;
-        try
-        {
-            result = await AttemptAsync(context, endpoint, deployment, parsed, upstreamBody, requestId, attempt, leg, gated);
-        }
-        catch (OperationCanceledException)
-        {
-            circuit.Abandon();
-            throw;
-        }
-        catch (Exception e)
-        {
-            circuit.Record(DeploymentHealth.CountsAsFailure(e));
-            throw;
-        }
-
-        if (result.Failure?.Kind is UpstreamFailureKind.ClientGone or UpstreamFailureKind.HedgeLost)
-        {
-            // Cut short by the client or by the hedge: no verdict on the server either way.
-            circuit.Abandon();
-        }
-        else
-        {
-            circuit.Record(DeploymentHealth.CountsAsFailure(result));
-        }
-
-        return (result, false);
+        return circuit.TryEnter();
     }
 
     private static bool IsRetriable(UpstreamFailure failure) => failure.Kind switch
