@@ -29,6 +29,12 @@ public sealed record QualityConfig
     /// <summary>The log-probability confidence check (<c>logprobs</c>); <see langword="null"/>: off.</summary>
     public LogprobCheckConfig? Logprobs { get; init; }
 
+    /// <summary>
+    /// Store every escalation with its prompt and both answers (<c>record_escalations</c>), for review and fine-tuning
+    /// datasets. On by default; a route whose text must not be kept turns it off.
+    /// </summary>
+    public bool RecordEscalations { get; init; } = true;
+
     /// <summary>The weights when none are configured.</summary>
     public static ImmutableDictionary<QualityCheck, double> DefaultWeights { get; } = ImmutableDictionary.CreateRange(
     [

@@ -23,6 +23,32 @@ internal sealed class HeldAnswer(byte[] body, bool stream, Usage? usage, Quality
     /// <summary>The tier it came from (set when the attempt is recorded).</summary>
     public string Tier { get; set; } = tier;
 
+    /// <summary>The answer's text, read again from its bytes (only for an escalation record: the common path never needs it).</summary>
+    public string Text()
+    {
+        using var answer = new AnswerCollector();
+        if (!Stream)
+        {
+            AnswerReader.ReadCompletion(Body, answer);
+            return answer.Text.ToString();
+        }
+
+        // A buffered stream as the client gets it: "data: {json}\n\n" events, then "data: [DONE]".
+        var rest = Body.AsSpan();
+        while (rest.Length > 0)
+        {
+            var end = rest.IndexOf("\n\n"u8);
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? default : rest[(end + 2)..];
+            if (line.StartsWith("data: "u8) && !line[6..].SequenceEqual("[DONE]"u8))
+            {
+                AnswerReader.ReadChunk(line[6..], answer);
+            }
+        }
+
+        return answer.Text.ToString();
+    }
+
     /// <summary>Of two held answers, the one the client should get: the higher score; a tie goes to the later (higher tier).</summary>
     public static HeldAnswer Better(HeldAnswer? earlier, HeldAnswer later)
         => earlier is null || later.Verdict.Score >= earlier.Verdict.Score ? later : earlier;

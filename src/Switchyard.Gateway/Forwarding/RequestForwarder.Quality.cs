@@ -17,7 +17,7 @@ internal sealed partial class RequestForwarder
     public const string EscalatedFromHeader = "x-switchyard-escalated-from";
 
     /// <summary>Sends the held answer the request settled on, with the quality headers; records it as the request's answer.</summary>
-    private async Task WriteHeldAsync(HttpContext context, HeldAnswer answer, LogFields log)
+    private Task WriteHeldAsync(HttpContext context, HeldAnswer answer, LogFields log, ReadOnlySpan<byte> body, Routing.Route route)
     {
         var response = context.Response;
         var headers = response.Headers;
@@ -49,6 +49,13 @@ internal sealed partial class RequestForwarder
         log.Status = StatusCodes.Status200OK;
         log.Quality = answer.Verdict;
         log.Escalated = escalated;
+        log.Sent = answer;
+        if (escalated && route.Quality!.Config.RecordEscalations)
+        {
+            // The escalation record needs the prompt; the pooled body is gone by the time the request is recorded.
+            log.EscalationRequest = System.Text.Encoding.UTF8.GetString(body);
+        }
+
         log.Finished = true;
         response.StatusCode = StatusCodes.Status200OK;
         if (answer.Stream)
@@ -64,6 +71,6 @@ internal sealed partial class RequestForwarder
         }
 
         log.FirstByte = _time.GetTimestamp();
-        await response.Body.WriteAsync(answer.Body, context.RequestAborted);
+        return response.Body.WriteAsync(answer.Body, context.RequestAborted).AsTask();
     }
 }

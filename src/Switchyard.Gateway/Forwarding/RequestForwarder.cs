@@ -8,6 +8,7 @@ using Switchyard.Gateway.Fallback;
 using Switchyard.Gateway.Forwarding.Internal;
 using Switchyard.Gateway.Internal;
 using Switchyard.Gateway.Routing;
+using Switchyard.Storage.Escalations;
 using Switchyard.Storage.RequestLog;
 
 namespace Switchyard.Gateway.Forwarding;
@@ -182,7 +183,7 @@ internal sealed partial class RequestForwarder : IDisposable
                         log.Best = HeldAnswer.Better(log.Best, held);
                         if (held.Verdict.Passed || t == decision.Order.Length - 1)
                         {
-                            await WriteHeldAsync(context, log.Best, log);
+                            await WriteHeldAsync(context, log.Best, log, body.AsSpan(0, bodyLength), route);
                             return;
                         }
 
@@ -212,7 +213,7 @@ internal sealed partial class RequestForwarder : IDisposable
             if (log.Best is { } best)
             {
                 // The request escalated and no later tier answered: the held answer is better than an error.
-                await WriteHeldAsync(context, best, log);
+                await WriteHeldAsync(context, best, log, body.AsSpan(0, bodyLength), route);
                 return;
             }
 
@@ -437,6 +438,33 @@ internal sealed partial class RequestForwarder : IDisposable
             QualityScore = log.Quality?.Score,
             QualityFailed = log.Quality?.FailedNames,
             EscalatedFrom = log.Escalated ? log.EscalatedFrom?.Deployment : null,
+            Escalation = log.EscalationRequest is { } request && log.EscalatedFrom is { } cheap && log.Sent is { } sent
+                ? new EscalationRecord
+                {
+                    RequestId = requestId,
+                    Timestamp = _time.GetUtcNow() - _time.GetElapsedTime(start),
+                    Route = log.Route!,
+                    Endpoint = log.Endpoint == EndpointKind.Completions ? "completions" : "chat.completions",
+                    Label = log.Label,
+                    Confidential = log.Confidential,
+                    Request = request,
+                    CheapDeployment = cheap.Deployment,
+                    CheapTier = cheap.Tier,
+                    CheapAnswer = cheap.Text(),
+                    CheapScore = cheap.Verdict.Score,
+                    CheapFailed = cheap.Verdict.FailedNames,
+                    CheapReasons = cheap.Verdict.Reasons,
+                    CheapInputTokens = cheap.Usage?.PromptTokens,
+                    CheapOutputTokens = cheap.Usage?.CompletionTokens,
+                    FinalDeployment = sent.Deployment,
+                    FinalTier = sent.Tier,
+                    FinalAnswer = sent.Text(),
+                    FinalScore = sent.Verdict.Score,
+                    FinalFailed = sent.Verdict.FailedNames,
+                    FinalInputTokens = sent.Usage?.PromptTokens,
+                    FinalOutputTokens = sent.Usage?.CompletionTokens,
+                }
+                : null,
         };
         // A full queue drops the entry; the writer counts drops and reports them at most every 10 s, since a line per
         // dropped entry would flood the log exactly when the gateway is busiest.
@@ -479,6 +507,12 @@ internal sealed partial class RequestForwarder : IDisposable
 
         /// <summary>Whether the answer sent came after an escalation that called another deployment.</summary>
         public bool Escalated;
+
+        /// <summary>The held answer the client got.</summary>
+        public HeldAnswer? Sent;
+
+        /// <summary>The client's body as text, kept for the escalation record (escalated requests on recording routes only).</summary>
+        public string? EscalationRequest;
 
         /// <summary>Every failed or skipped deployment, in order.</summary>
         public List<UpstreamFailure>? Failures;

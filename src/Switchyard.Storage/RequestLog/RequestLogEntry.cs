@@ -1,6 +1,9 @@
 namespace Switchyard.Storage.RequestLog;
 
-/// <summary>One request as recorded in the request log. Never holds prompt or completion text.</summary>
+/// <summary>
+/// One request as recorded in the request log. Never holds prompt or completion text, except in <see cref="Escalation"/>,
+/// which is stored apart (the <c>escalations</c> table) and only when the route records escalations.
+/// </summary>
 public sealed record RequestLogEntry
 {
     /// <summary>When the request arrived (UTC).</summary>
@@ -75,4 +78,7 @@ public sealed record RequestLogEntry
 
     /// <summary>The deployment whose poor answer escalated the request to a later tier, or <see langword="null"/>.</summary>
     public string? EscalatedFrom { get; init; }
+
+    /// <summary>The escalation record to store with this row, when the request escalated on a route that records them.</summary>
+    public Escalations.EscalationRecord? Escalation { get; init; }
 }

@@ -59,6 +59,38 @@ internal static class SqliteMigrations
             ALTER TABLE request_log ADD COLUMN escalated_from TEXT;
             CREATE INDEX ix_request_log_escalated_ts ON request_log (ts_unix_ms) WHERE escalated_from IS NOT NULL;
             """),
+        new(4, "escalation records", """
+            -- Every request the quality gate escalated, with its text: the raw material of fine-tuning datasets.
+            CREATE TABLE escalations (
+                request_id          TEXT PRIMARY KEY,
+                ts_unix_ms          INTEGER NOT NULL,
+                route               TEXT NOT NULL,
+                endpoint            TEXT NOT NULL,
+                label               TEXT,
+                confidential        TEXT,
+                request_json        TEXT NOT NULL,
+                cheap_deployment    TEXT NOT NULL,
+                cheap_tier          TEXT,
+                cheap_answer        TEXT NOT NULL,
+                cheap_score         REAL NOT NULL,
+                cheap_failed        TEXT,
+                cheap_reasons       TEXT,
+                cheap_input_tokens  INTEGER,
+                cheap_output_tokens INTEGER,
+                final_deployment    TEXT NOT NULL,
+                final_tier          TEXT,
+                final_answer        TEXT NOT NULL,
+                final_score         REAL NOT NULL,
+                final_failed        TEXT,
+                final_input_tokens  INTEGER,
+                final_output_tokens INTEGER,
+                review              TEXT CHECK (review IN ('good', 'bad')),
+                review_note         TEXT,
+                reviewed_unix_ms    INTEGER
+            );
+            CREATE INDEX ix_escalations_ts ON escalations (ts_unix_ms);
+            CREATE INDEX ix_escalations_route_ts ON escalations (route, ts_unix_ms);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -176,6 +176,12 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         {
             cancellationToken.ThrowIfCancellationRequested();
             _insert.Execute(batch[i]);
+            if (batch[i].Escalation is { } escalation)
+            {
+                // Rare (an escalation), so a plain parameterised command in the same transaction: both rows or neither.
+                SqliteEscalationStore.Insert(_connection, escalation);
+            }
+
             if (yieldToRequests && (i + 1) % RowsBetweenYields == 0)
             {
                 // PERF: a batch is milliseconds of CPU in one burst; on a busy core the scheduler lets a woken request

@@ -64,11 +64,48 @@ public sealed class EscalationTests
         Assert.Equal(1, entry.QualityScore);
         Assert.Null(entry.QualityFailed);
         Assert.Equal("llama", entry.EscalatedFrom);
+        var record = entry.Escalation!;
+        Assert.Equal("llama", record.CheapDeployment);
+        Assert.Equal("open", record.CheapTier);
+        Assert.Equal("gpt", record.FinalDeployment);
+        Assert.Equal(1, record.FinalScore);
+        Assert.True(record.CheapScore < 0.8);
+        Assert.NotNull(record.CheapFailed);
+        Assert.Contains("weather in Lyon", record.Request, StringComparison.Ordinal);
+        using (var answer = JsonDocument.Parse(body))
+        {
+            Assert.Equal(answer.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString(), record.FinalAnswer);
+        }
+
+        Assert.Equal(entry.OutputTokens, record.FinalOutputTokens);
         using var attempts = JsonDocument.Parse(entry.AttemptsJson!);
         var calls = attempts.RootElement.EnumerateArray().ToList();
         Assert.Equal(["below_threshold", "ok"], calls.Select(a => a.GetProperty("outcome").GetString()!));
         Assert.True(calls[0].GetProperty("quality").GetDouble() < 0.8);
         Assert.Equal(1, calls[1].GetProperty("quality").GetDouble());
+    }
+
+    [Fact]
+    public async Task Post_RouteThatKeepsNoText_RecordsNoEscalation()
+    {
+        await using var gateway = await StartAsync("chat: { quality: { record_escalations: false }, deployments: [llama, gpt] }");
+        using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Tell me about the weather in Lyon."));
+
+        Assert.Equal("true", response.Header("x-switchyard-escalated"));
+        var entry = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10)));
+        Assert.Equal("llama", entry.EscalatedFrom);
+        Assert.Null(entry.Escalation);
+    }
+
+    [Fact]
+    public async Task Post_Stream_Buffered_RecordsTheStreamedAnswersText()
+    {
+        await using var gateway = await StartAsync("chat: { quality: { streaming: buffer }, deployments: [llama, gpt] }");
+        using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Tell me a story.", "\"stream\":true"));
+        var events = await Sse.ReadAllAsync(response);
+
+        var entry = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10)));
+        Assert.Equal(Sse.Content(events), entry.Escalation!.FinalAnswer);
     }
 
     [Fact]

@@ -1,0 +1,75 @@
+namespace Switchyard.Storage.Escalations;
+
+/// <summary>
+/// One request the quality gate escalated: what was asked, the poor answer and why it was poor, the answer that replaced
+/// it, who answered and what it cost in tokens. The raw material of fine-tuning datasets (<c>switchyard dataset export</c>).
+/// </summary>
+/// <remarks>
+/// Unlike the request log, a record holds prompt and completion text: it lives in the company's own store, and a route
+/// that must not keep text turns recording off (<c>quality.record_escalations: false</c>).
+/// </remarks>
+public sealed record EscalationRecord
+{
+    /// <summary>The request's <c>x-request-id</c>; the record's key.</summary>
+    public required string RequestId { get; init; }
+
+    /// <summary>When the request arrived (UTC).</summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    public required string Route { get; init; }
+
+    /// <summary>The API endpoint: <c>chat.completions</c> or <c>completions</c>.</summary>
+    public required string Endpoint { get; init; }
+
+    /// <summary>The label that picked the first tier, when one did.</summary>
+    public string? Label { get; init; }
+
+    /// <summary>Why the request was confidential, or <see langword="null"/>.</summary>
+    public string? Confidential { get; init; }
+
+    /// <summary>The client's request body, as JSON: messages, tools, parameters.</summary>
+    public required string Request { get; init; }
+
+    /// <summary>The deployment whose answer escalated.</summary>
+    public required string CheapDeployment { get; init; }
+
+    public string? CheapTier { get; init; }
+
+    /// <summary>The poor answer's text.</summary>
+    public required string CheapAnswer { get; init; }
+
+    public double CheapScore { get; init; }
+
+    /// <summary>The checks it failed (<c>refusal,truncated</c>).</summary>
+    public string? CheapFailed { get; init; }
+
+    /// <summary>Why each failed (prompt-free, but may quote the answer).</summary>
+    public string? CheapReasons { get; init; }
+
+    public int? CheapInputTokens { get; init; }
+
+    public int? CheapOutputTokens { get; init; }
+
+    /// <summary>The deployment whose answer the client got.</summary>
+    public required string FinalDeployment { get; init; }
+
+    public string? FinalTier { get; init; }
+
+    /// <summary>The answer the client got.</summary>
+    public required string FinalAnswer { get; init; }
+
+    public double FinalScore { get; init; }
+
+    public string? FinalFailed { get; init; }
+
+    public int? FinalInputTokens { get; init; }
+
+    public int? FinalOutputTokens { get; init; }
+
+    /// <summary>A reviewer's verdict on the final answer: <c>good</c>, <c>bad</c>, or <see langword="null"/> (not reviewed).</summary>
+    public string? Review { get; init; }
+
+    public string? ReviewNote { get; init; }
+
+    public DateTimeOffset? ReviewedAt { get; init; }
+}

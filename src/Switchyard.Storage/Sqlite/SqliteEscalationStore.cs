@@ -1,0 +1,205 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Switchyard.Storage.Escalations;
+using Switchyard.Storage.Sqlite.Internal;
+
+namespace Switchyard.Storage.Sqlite;
+
+/// <summary>
+/// Escalation records in the gateway's SQLite file: read, reviewed and deleted here (the CLI, the admin API); written with
+/// the request log's batches (<see cref="SqliteRequestLogStore"/>), so recording one never touches the request path.
+/// </summary>
+public sealed class SqliteEscalationStore
+{
+    private const string Columns = """
+        request_id, ts_unix_ms, route, endpoint, label, confidential, request_json,
+        cheap_deployment, cheap_tier, cheap_answer, cheap_score, cheap_failed, cheap_reasons, cheap_input_tokens, cheap_output_tokens,
+        final_deployment, final_tier, final_answer, final_score, final_failed, final_input_tokens, final_output_tokens,
+        review, review_note, reviewed_unix_ms
+        """;
+
+    private readonly SqliteStoreOptions _options;
+    private readonly TimeProvider _time;
+
+    /// <summary>Opens the file's escalation records, bringing its schema up to date first (never dropping data).</summary>
+    /// <exception cref="SqliteSchemaException">The file was written by a newer switchyard.</exception>
+    public SqliteEscalationStore(SqliteStoreOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _time = time;
+        using var connection = SqliteConnectionFactory.Open(options);
+        SqliteMigrations.Apply(connection, Path.GetFullPath(options.Path), time);
+    }
+
+    /// <summary>Records matching <paramref name="query"/>, newest first.</summary>
+    public IReadOnlyList<EscalationRecord> Query(EscalationQuery query)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query));
+        using var connection = SqliteConnectionFactory.Open(_options);
+        using var command = connection.CreateCommand();
+        var sql = new StringBuilder("SELECT ").Append(Columns).Append(" FROM escalations");
+        var keyword = "\nWHERE ";
+        void Where(string predicate)
+        {
+            sql.Append(keyword).Append(predicate);
+            keyword = "\n  AND ";
+        }
+
+        if (query.Route is not null)
+        {
+            Where("route = $route");
+            command.Parameters.AddWithValue("$route", query.Route);
+        }
+
+        if (query.Since is { } since)
+        {
+            Where("ts_unix_ms >= $since");
+            command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        }
+
+        if (query.Until is { } until)
+        {
+            Where("ts_unix_ms < $until");
+            command.Parameters.AddWithValue("$until", until.ToUnixTimeMilliseconds());
+        }
+
+        switch (query.Review)
+        {
+            case null:
+                break;
+            case "unreviewed":
+                Where("review IS NULL");
+                break;
+            default:
+                Where("review = $review");
+                command.Parameters.AddWithValue("$review", query.Review);
+                break;
+        }
+
+        if (query.MinScore is { } min)
+        {
+            Where("final_score >= $min");
+            command.Parameters.AddWithValue("$min", min);
+        }
+
+        sql.Append("\nORDER BY ts_unix_ms DESC, rowid DESC LIMIT $limit;");
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        command.CommandText = sql.ToString();
+        var records = new List<EscalationRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            records.Add(Read(reader));
+        }
+
+        return records;
+    }
+
+    /// <summary>The record of one request, or <see langword="null"/>.</summary>
+    public EscalationRecord? Get(string requestId)
+    {
+        using var connection = SqliteConnectionFactory.Open(_options);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM escalations WHERE request_id = $id;";
+        command.Parameters.AddWithValue("$id", requestId);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
+    /// <summary>Sets (or clears, with <see langword="null"/>) a reviewer's verdict; false when there is no such record.</summary>
+    public bool Review(string requestId, string? review, string? note)
+    {
+        if (review is not (null or "good" or "bad"))
+        {
+            throw new ArgumentException($"A review is 'good' or 'bad', not '{review}'.", nameof(review));
+        }
+
+        using var connection = SqliteConnectionFactory.Open(_options);
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE escalations SET review = $review, review_note = $note, reviewed_unix_ms = $at WHERE request_id = $id;";
+        command.Parameters.AddWithValue("$review", (object?)review ?? DBNull.Value);
+        command.Parameters.AddWithValue("$note", (object?)note ?? DBNull.Value);
+        command.Parameters.AddWithValue("$at", review is null ? DBNull.Value : _time.GetUtcNow().ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$id", requestId);
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>Deletes one record; false when there is no such record.</summary>
+    public bool Delete(string requestId)
+    {
+        using var connection = SqliteConnectionFactory.Open(_options);
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM escalations WHERE request_id = $id;";
+        command.Parameters.AddWithValue("$id", requestId);
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>Inserts a record in the connection's current transaction (a request id seen again replaces its record).</summary>
+    internal static void Insert(SqliteConnection connection, EscalationRecord record)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            INSERT OR REPLACE INTO escalations ({Columns})
+            VALUES ($id, $ts, $route, $endpoint, $label, $confidential, $request,
+                    $cd, $ct, $ca, $cs, $cf, $cr, $ci, $co, $fd, $ft, $fa, $fs, $ff, $fi, $fo, NULL, NULL, NULL);
+            """;
+        var p = command.Parameters;
+        p.AddWithValue("$id", record.RequestId);
+        p.AddWithValue("$ts", record.Timestamp.ToUnixTimeMilliseconds());
+        p.AddWithValue("$route", record.Route);
+        p.AddWithValue("$endpoint", record.Endpoint);
+        p.AddWithValue("$label", (object?)record.Label ?? DBNull.Value);
+        p.AddWithValue("$confidential", (object?)record.Confidential ?? DBNull.Value);
+        p.AddWithValue("$request", record.Request);
+        p.AddWithValue("$cd", record.CheapDeployment);
+        p.AddWithValue("$ct", (object?)record.CheapTier ?? DBNull.Value);
+        p.AddWithValue("$ca", record.CheapAnswer);
+        p.AddWithValue("$cs", record.CheapScore);
+        p.AddWithValue("$cf", (object?)record.CheapFailed ?? DBNull.Value);
+        p.AddWithValue("$cr", (object?)record.CheapReasons ?? DBNull.Value);
+        p.AddWithValue("$ci", (object?)record.CheapInputTokens ?? DBNull.Value);
+        p.AddWithValue("$co", (object?)record.CheapOutputTokens ?? DBNull.Value);
+        p.AddWithValue("$fd", record.FinalDeployment);
+        p.AddWithValue("$ft", (object?)record.FinalTier ?? DBNull.Value);
+        p.AddWithValue("$fa", record.FinalAnswer);
+        p.AddWithValue("$fs", record.FinalScore);
+        p.AddWithValue("$ff", (object?)record.FinalFailed ?? DBNull.Value);
+        p.AddWithValue("$fi", (object?)record.FinalInputTokens ?? DBNull.Value);
+        p.AddWithValue("$fo", (object?)record.FinalOutputTokens ?? DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+
+    private static EscalationRecord Read(SqliteDataReader r) => new()
+    {
+        RequestId = r.GetString(0),
+        Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
+        Route = r.GetString(2),
+        Endpoint = r.GetString(3),
+        Label = Text(r, 4),
+        Confidential = Text(r, 5),
+        Request = r.GetString(6),
+        CheapDeployment = r.GetString(7),
+        CheapTier = Text(r, 8),
+        CheapAnswer = r.GetString(9),
+        CheapScore = r.GetDouble(10),
+        CheapFailed = Text(r, 11),
+        CheapReasons = Text(r, 12),
+        CheapInputTokens = Int(r, 13),
+        CheapOutputTokens = Int(r, 14),
+        FinalDeployment = r.GetString(15),
+        FinalTier = Text(r, 16),
+        FinalAnswer = r.GetString(17),
+        FinalScore = r.GetDouble(18),
+        FinalFailed = Text(r, 19),
+        FinalInputTokens = Int(r, 20),
+        FinalOutputTokens = Int(r, 21),
+        Review = Text(r, 22),
+        ReviewNote = Text(r, 23),
+        ReviewedAt = r.IsDBNull(24) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(24)),
+    };
+
+    private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static int? Int(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
+}

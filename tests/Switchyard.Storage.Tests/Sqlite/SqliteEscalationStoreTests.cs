@@ -1,0 +1,116 @@
+using Switchyard.Storage.Escalations;
+using Switchyard.Storage.RequestLog;
+using Switchyard.Storage.Sqlite;
+using Switchyard.Storage.Tests.Internal;
+
+namespace Switchyard.Storage.Tests.Sqlite;
+
+public sealed class SqliteEscalationStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset At = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task WriteBatchAsync_EntryWithEscalation_StoresTheRecordWithTheRow()
+    {
+        var record = Record("req-1", At, route: "chat");
+        await WriteAsync(record);
+
+        var store = new SqliteEscalationStore(Options, TimeProvider.System);
+        var read = Assert.Single(store.Query(new EscalationQuery()));
+
+        Assert.Equal(record, read);
+        Assert.Equal(record, store.Get("req-1"));
+        Assert.Null(store.Get("nope"));
+    }
+
+    [Fact]
+    public async Task Review_SetsAndClearsTheVerdict()
+    {
+        await WriteAsync(Record("req-1", At), Record("req-2", At.AddSeconds(1)));
+        var clock = new ManualTimeProvider(At.AddHours(1));
+        var store = new SqliteEscalationStore(Options, clock);
+
+        Assert.True(store.Review("req-1", "good", "the frontier got it right"));
+        Assert.False(store.Review("missing", "bad", null));
+        Assert.Throws<ArgumentException>(() => store.Review("req-1", "meh", null));
+
+        var good = Assert.Single(store.Query(new EscalationQuery { Review = "good" }));
+        Assert.Equal("the frontier got it right", good.ReviewNote);
+        Assert.Equal(At.AddHours(1), good.ReviewedAt);
+        Assert.Equal(["req-2"], store.Query(new EscalationQuery { Review = "unreviewed" }).Select(r => r.RequestId));
+
+        Assert.True(store.Review("req-1", null, null));
+        Assert.Equal(2, store.Query(new EscalationQuery { Review = "unreviewed" }).Count);
+    }
+
+    [Fact]
+    public async Task Query_Filters_ApplyTogetherNewestFirst()
+    {
+        await WriteAsync(
+            Record("a", At, route: "chat", finalScore: 1),
+            Record("b", At.AddMinutes(1), route: "code", finalScore: 1),
+            Record("c", At.AddMinutes(2), route: "chat", finalScore: 0.5),
+            Record("d", At.AddMinutes(3), route: "chat", finalScore: 0.9));
+        var store = new SqliteEscalationStore(Options, TimeProvider.System);
+
+        Assert.Equal(["d", "c", "a"], store.Query(new EscalationQuery { Route = "chat" }).Select(r => r.RequestId));
+        Assert.Equal(["d", "a"], store.Query(new EscalationQuery { Route = "chat", MinScore = 0.8 }).Select(r => r.RequestId));
+        Assert.Equal(["c", "b"], store.Query(new EscalationQuery { Since = At.AddMinutes(1), Until = At.AddMinutes(3) }).Select(r => r.RequestId));
+        Assert.Equal(["d"], store.Query(new EscalationQuery { Limit = 1 }).Select(r => r.RequestId));
+    }
+
+    [Fact]
+    public async Task Delete_RemovesOnlyThatRecordAndKeepsTheRequestLog()
+    {
+        await WriteAsync(Record("a", At), Record("b", At.AddSeconds(1)));
+        var store = new SqliteEscalationStore(Options, TimeProvider.System);
+
+        Assert.True(store.Delete("a"));
+        Assert.False(store.Delete("a"));
+
+        Assert.Equal(["b"], store.Query(new EscalationQuery()).Select(r => r.RequestId));
+        await using var log = new SqliteRequestLogStore(Options, TimeProvider.System);
+        Assert.Equal(2, (await log.QueryAsync(new RequestLogQuery(), CancellationToken.None)).Count);
+    }
+
+    private SqliteStoreOptions Options => new() { Path = _directory.DatabasePath };
+
+    private async Task WriteAsync(params EscalationRecord[] records)
+    {
+        await using var store = new SqliteRequestLogStore(Options, TimeProvider.System);
+        await store.InitializeAsync(CancellationToken.None);
+        await store.WriteBatchAsync(
+            [.. records.Select(r => new RequestLogEntry { Timestamp = r.Timestamp, RequestId = r.RequestId, Endpoint = "chat.completions", Route = r.Route, EscalatedFrom = r.CheapDeployment, Escalation = r })],
+            CancellationToken.None);
+    }
+
+    internal static EscalationRecord Record(string id, DateTimeOffset at, string route = "chat", double finalScore = 1) => new()
+    {
+        RequestId = id,
+        Timestamp = at,
+        Route = route,
+        Endpoint = "chat.completions",
+        Label = "code",
+        Confidential = null,
+        Request = """{"model":"chat","messages":[{"role":"user","content":"Write a haiku about ünïcødé."}]}""",
+        CheapDeployment = "llama",
+        CheapTier = "open",
+        CheapAnswer = "I'm sorry, but I can't help with that.",
+        CheapScore = 0.33,
+        CheapFailed = "refusal",
+        CheapReasons = "the answer opens with a refusal ('i'm sorry, but i can't')",
+        CheapInputTokens = 12,
+        CheapOutputTokens = 9,
+        FinalDeployment = "gpt",
+        FinalTier = "frontier",
+        FinalAnswer = "Bytes wear accents\nquietly crossing the wire\nstill the same letters",
+        FinalScore = finalScore,
+        FinalFailed = finalScore < 1 ? "logprobs" : null,
+        FinalInputTokens = 12,
+        FinalOutputTokens = 17,
+    };
+}
