@@ -28,6 +28,8 @@ internal static class Program
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(LogsCommand.Create());
         root.Subcommands.Add(ScanCommand.Create());
+        root.Subcommands.Add(EscalationsCommand.Create());
+        root.Subcommands.Add(DatasetCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -138,6 +138,9 @@ internal static class DemoCommand
                 console.Write(DemoSummary.BuildTiers(entries));
                 var external = loaded.Config!.Deployments.Where(d => d.Hosting == Hosting.External).Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
                 console.WriteLine(DemoSummary.DescribeConfidential(entries, external));
+                var records = new SqliteEscalationStore(new SqliteStoreOptions { Path = db }, TimeProvider.System)
+                    .Query(new Storage.Escalations.EscalationQuery { Since = started.AddSeconds(-1), Limit = Math.Max(requestCount * 2, 100) });
+                console.WriteLine(DemoSummary.DescribeEscalations(entries, records));
             }
 
             console.MarkupLineInterpolated($"Sent {requestCount} requests: [green]{outcome.Succeeded} answered[/], [red]{outcome.Failed} failed[/] (the client saw an error).");
@@ -147,6 +150,8 @@ internal static class DemoCommand
             console.WriteLine("    -d '{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}' -i");
             var self = SelfCommand();
             console.WriteLine($"  {self} logs --db {db}        # the request log");
+            console.WriteLine($"  {self} escalations list --db {db}        # the answers the quality gate escalated, and why");
+            console.WriteLine($"  {self} dataset export --db {db} -o dataset.jsonl   # those cases as fine-tuning data");
             console.WriteLine($"  {self} demo --write-config switchyard.yaml   # the configuration used here, to edit");
             if (once)
             {

@@ -85,6 +85,29 @@ internal static class DemoSummary
     }
 
     /// <summary>Nearest-rank percentile of sorted values.</summary>
+    /// <summary>One line on the quality gate: how many answers escalated, why, and where the answers came from instead.</summary>
+    public static string DescribeEscalations(IReadOnlyList<RequestLogEntry> entries, IReadOnlyList<Storage.Escalations.EscalationRecord> records)
+    {
+        var gated = entries.Count(e => e.QualityScore is not null);
+        if (gated == 0)
+        {
+            return "No request went through a quality gate.";
+        }
+
+        var escalated = entries.Where(e => e.EscalatedFrom is not null).ToArray();
+        // Why the poor answers failed: their checks, from the escalation records.
+        var reasons = records
+            .SelectMany(r => r.CheapFailed?.Split(',') ?? [])
+            .GroupBy(r => r, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count())
+            .Select(g => $"{g.Key} {g.Count()}");
+        var to = escalated.GroupBy(e => e.Deployment ?? "?", StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}");
+        return escalated.Length == 0
+            ? $"Quality gate: {gated} answers checked, none escalated."
+            : $"Quality gate: {gated} answers checked, {escalated.Length} ({100.0 * escalated.Length / gated:0.#}%) escalated past a poor answer"
+                + $" (failed: {string.Join(", ", reasons)}; answered instead by: {string.Join(", ", to)}); {records.Count} escalation records kept.";
+    }
+
     public static string Percentile(double[] sorted, double p)
     {
         if (sorted.Length == 0)

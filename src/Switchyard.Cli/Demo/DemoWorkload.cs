@@ -22,6 +22,10 @@ internal static class DemoWorkload
         "What is 17 multiplied by 23, and how would you check the answer?",
         "Give three arguments for and against a four-day working week.",
         "Explain the difference between a mutex and a semaphore with an example.",
+        "What is the usual adult dosage of ibuprofen, and when should a patient see a doctor instead?",
+        "A train leaves at 14:05 and arrives at 17:50; how long is the journey in minutes? Show the working.",
+        "Who is liable when a subcontractor breaches a confidentiality obligation under English law?",
+        "Prove that the square root of 2 is irrational.",
     ];
 
     /// <summary>The request at position <paramref name="index"/> of the workload.</summary>

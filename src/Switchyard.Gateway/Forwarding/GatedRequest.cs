@@ -3,8 +3,11 @@ using Switchyard.Gateway.Quality;
 namespace Switchyard.Gateway.Forwarding;
 
 /// <summary>A request on a route with a quality gate: the gate, and what the client asked the answer to be.</summary>
-internal sealed class GatedRequest(QualityGate gate, AnswerFormat format)
+internal sealed class GatedRequest(QualityGate gate, AnswerFormat format, bool clientLimit = false)
 {
+    /// <summary>The client set <c>max_tokens</c>: an answer cut there is not a poor answer.</summary>
+    public bool ClientLimit { get; } = clientLimit;
+
     public QualityGate Gate { get; } = gate;
 
     public AnswerFormat Format { get; } = format;
@@ -14,9 +17,9 @@ internal sealed class GatedRequest(QualityGate gate, AnswerFormat format)
     {
         using var answer = new AnswerCollector();
         AnswerReader.ReadCompletion(json, answer);
-        return Gate.Evaluate(answer, Format);
+        return Gate.Evaluate(answer, Format, ClientLimit);
     }
 
     /// <summary>Scores an answer collected chunk by chunk from a stream.</summary>
-    public QualityVerdict Evaluate(AnswerCollector answer) => Gate.Evaluate(answer, Format);
+    public QualityVerdict Evaluate(AnswerCollector answer) => Gate.Evaluate(answer, Format, ClientLimit);
 }

@@ -12,7 +12,7 @@ namespace Switchyard.Gateway.Quality;
 /// </summary>
 /// <remarks>
 /// <code>
-/// answer ─► empty? (no letter or digit)  truncated?  refusal?  json? schema? (when asked for)  expectations?  logprobs? (when present)
+/// answer ─► empty? (no letter or digit)  truncated? (not at the client's own max_tokens)  refusal?  json? schema? (when asked for)  expectations?  logprobs? (when present)
 ///        ─► score = Σ weight·pass / Σ weight over the checks that apply (1 when none apply)
 ///        ─► a failed empty, json or schema check makes the score 0: such an answer is unusable whatever the weights
 ///        ─► passed = score ≥ threshold
@@ -42,8 +42,12 @@ internal sealed class QualityGate
     /// <summary>Whether streamed answers are held and checked (<c>streaming: buffer</c>).</summary>
     public bool GatesStreams => _config.Streaming == QualityStreaming.Buffer;
 
-    /// <summary>Scores <paramref name="answer"/>, given what the client asked it to be.</summary>
-    public QualityVerdict Evaluate(AnswerCollector answer, in AnswerFormat format)
+    /// <summary>
+    /// Scores <paramref name="answer"/>, given what the client asked it to be. <paramref name="clientLimit"/>: the client
+    /// set <c>max_tokens</c>, so an answer cut there is what it asked for, and every model would be cut the same way:
+    /// the truncated check does not apply (escalating would only pay for a second cut answer).
+    /// </summary>
+    public QualityVerdict Evaluate(AnswerCollector answer, in AnswerFormat format, bool clientLimit = false)
     {
         var sum = 0.0;
         var total = 0.0;
@@ -58,9 +62,12 @@ internal sealed class QualityGate
         Score(QualityCheck.Empty, !empty, empty ? (text.IsWhiteSpace() ? "the answer has no text" : "the answer has no letter or digit") : null);
         veto |= empty && _weights[(int)QualityCheck.Empty] > 0;
 
-        // truncated
-        var truncated = answer.FinishReason == FinishReasons.Length;
-        Score(QualityCheck.Truncated, !truncated, truncated ? "finish_reason is length: the answer was cut at the token limit" : null);
+        // truncated: only at a limit the client did not set itself
+        if (!clientLimit)
+        {
+            var truncated = answer.FinishReason == FinishReasons.Length;
+            Score(QualityCheck.Truncated, !truncated, truncated ? "finish_reason is length: the answer was cut at the server's token limit" : null);
+        }
 
         // refusal
         if (textual || answer.Refused)

@@ -55,6 +55,18 @@ public sealed class QualityGateTests
         Assert.Contains("finish_reason is length", verdict.Reasons, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Evaluate_TruncatedAtTheClientsOwnMaxTokens_IsNotAFailure()
+    {
+        using var answer = new AnswerCollector();
+        AnswerReader.ReadCompletion(Encoding.UTF8.GetBytes(Completion("The three reasons are: first, the", "length")), answer);
+
+        var verdict = Default.Evaluate(answer, default, clientLimit: true);
+
+        Assert.True(verdict.Passed);
+        Assert.Equal(1, verdict.Score);
+    }
+
     [Theory]
     [InlineData("I'm sorry, but I can't help with that.")]
     [InlineData("I’m sorry, but I can’t help with that.")]

@@ -1,0 +1,183 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Switchyard.Gateway.Quality.Datasets;
+using Switchyard.Storage.Escalations;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary>
+/// <c>switchyard dataset export</c>: escalation records as fine-tuning data (OpenAI chat JSONL, ShareGPT, Alpaca), with
+/// filters, de-duplication, optional redaction of personal data and a seeded train/validation split; every line written is
+/// read back and checked before the command reports success.
+/// </summary>
+internal static class DatasetCommand
+{
+    private static readonly (string Word, DatasetFormat Format)[] Formats =
+        [("openai", DatasetFormat.OpenAI), ("sharegpt", DatasetFormat.ShareGpt), ("alpaca", DatasetFormat.Alpaca)];
+
+    public static Command Create() => Create(TimeProvider.System);
+
+    internal static Command Create(TimeProvider time)
+    {
+        var db = EscalationsCommand.DatabaseOption();
+        var format = new Option<string>("--format")
+        {
+            Description = "openai (chat fine-tuning JSONL), sharegpt or alpaca.",
+            DefaultValueFactory = _ => "openai",
+        };
+        format.AcceptOnlyFromAmong([.. Formats.Select(f => f.Word)]);
+        var output = new Option<string>("--output", "-o") { Description = "Where to write the training examples (JSONL).", Required = true };
+        var validationOutput = new Option<string?>("--validation-output") { Description = "Where to write the validation examples (default: the output's name with .validation before .jsonl)." };
+        var share = new Option<double>("--validation-share") { Description = "Share of examples held out for validation, 0 to 0.5.", DefaultValueFactory = _ => 0.1 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the train/validation split.", DefaultValueFactory = _ => 42 };
+        var route = new Option<string?>("--route") { Description = "Only escalations of this route." };
+        var since = new Option<string?>("--since") { Description = "Only escalations at or after this time: 15m, 2h, 7d back, or an ISO-8601 time." };
+        var until = new Option<string?>("--until") { Description = "Only escalations before this time: 15m, 2h, 7d back, or an ISO-8601 time." };
+        var review = new Option<string?>("--review") { Description = "good, unreviewed, bad or any (default: all but those reviewed bad)." };
+        review.AcceptOnlyFromAmong("good", "unreviewed", "bad", "any");
+        var minScore = new Option<double?>("--min-score") { Description = "Only escalations whose final answer scored at least this (0 to 1)." };
+        var noDedupe = new Option<bool>("--no-dedupe") { Description = "Keep every example, not only the newest of each normalised prompt." };
+        var redact = new Option<bool>("--redact-pii") { Description = "Replace personal data (e-mail, phone, card, IBAN, national ids) with its kind, e.g. [EMAIL]." };
+        var unimproved = new Option<bool>("--include-unimproved") { Description = "Also export escalations that found no better answer." };
+
+        var export = new Command("export", "Write escalation records as a fine-tuning dataset, the better answer as the assistant's turn.")
+        {
+            db, format, output, validationOutput, share, seed, route, since, until, review, minScore, noDedupe, redact, unimproved,
+        };
+        share.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is < 0 or > 0.5)
+            {
+                r.AddError("--validation-share must be between 0 and 0.5.");
+            }
+        });
+        foreach (var option in new[] { since, until })
+        {
+            option.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<string?>() is { } text && !LogsCommand.TryParseSince(text, time.GetUtcNow(), out _))
+                {
+                    r.AddError($"{r.Option.Name} '{text}' is neither a duration (30s, 15m, 2h, 7d) nor an ISO-8601 time (2026-11-21T10:00:00Z).");
+                }
+            });
+        }
+
+        export.SetAction((ParseResult pr) =>
+        {
+            var error = pr.InvocationConfiguration.Error;
+            var console = pr.InvocationConfiguration.Output;
+            if (EscalationsCommand.Open(pr.GetValue(db)!, time, error) is not { } store)
+            {
+                return 1;
+            }
+
+            var now = time.GetUtcNow();
+            DateTimeOffset? Time(Option<string?> option) => pr.GetValue(option) is { } text && LogsCommand.TryParseSince(text, now, out var at) ? at : null;
+            var reviewFilter = pr.GetValue(review);
+            IReadOnlyList<EscalationRecord> records;
+            try
+            {
+                records = store.Query(new EscalationQuery
+                {
+                    Limit = int.MaxValue,
+                    Route = pr.GetValue(route),
+                    Since = Time(since),
+                    Until = Time(until),
+                    Review = reviewFilter is null or "any" ? null : reviewFilter,
+                    MinScore = pr.GetValue(minScore),
+                });
+            }
+            catch (SqliteException e)
+            {
+                error.WriteLine($"Could not read the escalation records: {e.Message}");
+                return 1;
+            }
+
+            if (reviewFilter is null)
+            {
+                records = [.. records.Where(r => r.Review != "bad")];
+            }
+
+            var chosen = Formats.First(f => f.Word == pr.GetValue(format)).Format;
+            var result = DatasetExporter.Export(records, new DatasetOptions
+            {
+                Format = chosen,
+                Dedupe = !pr.GetValue(noDedupe),
+                RedactPii = pr.GetValue(redact),
+                ValidationShare = pr.GetValue(share),
+                Seed = pr.GetValue(seed),
+                IncludeUnimproved = pr.GetValue(unimproved),
+            });
+
+            var trainPath = Path.GetFullPath(pr.GetValue(output)!);
+            var validationPath = pr.GetValue(validationOutput) is { } explicitPath
+                ? Path.GetFullPath(explicitPath)
+                : Path.Combine(Path.GetDirectoryName(trainPath)!, Path.GetFileNameWithoutExtension(trainPath) + ".validation" + (Path.GetExtension(trainPath) is { Length: > 0 } ext ? ext : ".jsonl"));
+            try
+            {
+                Write(trainPath, result.Train);
+                if (result.Validation.Count > 0)
+                {
+                    Write(validationPath, result.Validation);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"Could not write the dataset: {e.Message}");
+                return 1;
+            }
+
+            // Read back what was written, as a trainer would.
+            var problems = Check(trainPath, chosen);
+            if (result.Validation.Count > 0)
+            {
+                problems += Check(validationPath, chosen);
+            }
+
+            if (problems is { Length: > 0 })
+            {
+                error.WriteLine($"The written dataset does not read back as {pr.GetValue(format)}: {problems}");
+                return 1;
+            }
+
+            console.WriteLine(result.Summary.ToString());
+            console.WriteLine($"Wrote {trainPath}" + (result.Validation.Count > 0 ? $" and {validationPath}" : "") + $" ({pr.GetValue(format)}; read back and checked).");
+            return 0;
+        });
+
+        return new Command("dataset", "Fine-tuning datasets from escalation records.") { export };
+    }
+
+    private static void Write(string path, IReadOnlyList<string> lines)
+    {
+        if (Path.GetDirectoryName(path) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        foreach (var line in lines)
+        {
+            writer.Write(line);
+            writer.Write('\n');
+        }
+    }
+
+    /// <summary>Every line of the file checked against the format; the problems, or an empty string.</summary>
+    private static string Check(string path, DatasetFormat format)
+    {
+        var number = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            number++;
+            if (DatasetExporter.Validate(line, format) is { } problem)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"{path}:{number}: {problem}");
+            }
+        }
+
+        return "";
+    }
+}

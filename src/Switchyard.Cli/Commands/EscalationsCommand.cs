@@ -1,0 +1,282 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Spectre.Console;
+using Switchyard.Cli.Internal;
+using Switchyard.Storage.Escalations;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary>
+/// <c>switchyard escalations</c>: the requests the quality gate escalated, with both answers: list, show, review
+/// (good or bad), delete.
+/// </summary>
+internal static class EscalationsCommand
+{
+    public static Command Create() => Create(TimeProvider.System);
+
+    internal static Command Create(TimeProvider time)
+    {
+        var root = new Command("escalations", "Requests the quality gate escalated: the prompt, the poor answer and why, the better answer.");
+        root.Subcommands.Add(List(time));
+        root.Subcommands.Add(Show(time));
+        root.Subcommands.Add(Review(time));
+        root.Subcommands.Add(Delete(time));
+        return root;
+    }
+
+    internal static Option<string> DatabaseOption() => new("--db")
+    {
+        Description = "The SQLite database that holds the request log and escalation records.",
+        DefaultValueFactory = _ => "switchyard.db",
+    };
+
+    /// <summary>The store of the file, or <see langword="null"/> after saying why it cannot be opened.</summary>
+    internal static SqliteEscalationStore? Open(string path, TimeProvider time, TextWriter error)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            error.WriteLine($"No database at {full}.");
+            error.WriteLine("Run `switchyard serve` or `switchyard demo` first (they create it), or point --db at the database file.");
+            return null;
+        }
+
+        try
+        {
+            return new SqliteEscalationStore(new SqliteStoreOptions { Path = full }, time);
+        }
+        catch (SqliteSchemaException e)
+        {
+            error.WriteLine(e.Message);
+        }
+        catch (SqliteException e)
+        {
+            error.WriteLine($"Could not open {full}: {e.Message}");
+        }
+
+        return null;
+    }
+
+    private static Command List(TimeProvider time)
+    {
+        var db = DatabaseOption();
+        var route = new Option<string?>("--route") { Description = "Only escalations of this route." };
+        var since = new Option<string?>("--since") { Description = "Only escalations at or after this time: 15m, 2h, 7d back, or an ISO-8601 time." };
+        var review = new Option<string?>("--review") { Description = "good, bad or unreviewed." };
+        review.AcceptOnlyFromAmong("good", "bad", "unreviewed");
+        var limit = new Option<int>("--limit", "-n") { Description = "Most records to show.", DefaultValueFactory = _ => 50 };
+        var json = new Option<bool>("--json") { Description = "One JSON object per line, both answers included." };
+        var command = new Command("list", "List escalations, newest first.") { db, route, since, review, limit, json };
+        limit.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--limit must be at least 1.");
+            }
+        });
+        since.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } text && !LogsCommand.TryParseSince(text, time.GetUtcNow(), out _))
+            {
+                r.AddError($"--since '{text}' is neither a duration (30s, 15m, 2h, 7d) nor an ISO-8601 time (2026-11-21T10:00:00Z).");
+            }
+        });
+        command.SetAction((ParseResult pr) =>
+        {
+            if (Open(pr.GetValue(db)!, time, pr.InvocationConfiguration.Error) is not { } store)
+            {
+                return 1;
+            }
+
+            DateTimeOffset? from = pr.GetValue(since) is { } text && LogsCommand.TryParseSince(text, time.GetUtcNow(), out var at) ? at : null;
+            var records = store.Query(new EscalationQuery { Route = pr.GetValue(route), Since = from, Review = pr.GetValue(review), Limit = pr.GetValue(limit) });
+            var output = pr.InvocationConfiguration.Output;
+            if (pr.GetValue(json))
+            {
+                foreach (var record in records)
+                {
+                    output.WriteLine(Json(record));
+                }
+
+                return 0;
+            }
+
+            var console = CliConsole.Create(output);
+            if (records.Count == 0)
+            {
+                console.WriteLine("No escalations match.");
+                return 0;
+            }
+
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var column in (string[])["time (UTC)", "request", "route", "from", "score", "failed", "to", "score", "review"])
+            {
+                table.AddColumn(column);
+            }
+
+            foreach (var r in records)
+            {
+                table.AddRow(
+                    Markup.Escape(r.Timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
+                    Markup.Escape(r.RequestId),
+                    Markup.Escape(r.Route),
+                    Markup.Escape(r.CheapDeployment),
+                    r.CheapScore.ToString("0.##", CultureInfo.InvariantCulture),
+                    Markup.Escape(r.CheapFailed ?? ""),
+                    Markup.Escape(r.FinalDeployment),
+                    r.FinalScore.ToString("0.##", CultureInfo.InvariantCulture),
+                    Markup.Escape(r.Review ?? ""));
+            }
+
+            console.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Show(TimeProvider time)
+    {
+        var db = DatabaseOption();
+        var id = new Argument<string>("request-id") { Description = "The request's x-request-id." };
+        var command = new Command("show", "Show one escalation: the request, both answers, the scores and why.") { db, id };
+        command.SetAction((ParseResult pr) =>
+        {
+            if (Open(pr.GetValue(db)!, time, pr.InvocationConfiguration.Error) is not { } store)
+            {
+                return 1;
+            }
+
+            if (store.Get(pr.GetValue(id)!) is not { } record)
+            {
+                pr.InvocationConfiguration.Error.WriteLine($"No escalation record for request '{pr.GetValue(id)}'. `switchyard escalations list` shows the ids.");
+                return 1;
+            }
+
+            var output = pr.InvocationConfiguration.Output;
+            output.WriteLine($"request {record.RequestId}, route {record.Route}, {record.Timestamp.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" + (record.Confidential is { } why ? $", confidential ({why})" : ""));
+            output.WriteLine($"request body: {record.Request}");
+            output.WriteLine();
+            output.WriteLine($"{record.CheapDeployment} ({record.CheapTier}) scored {record.CheapScore:0.##}: {record.CheapReasons ?? "no reason recorded"}");
+            output.WriteLine(record.CheapAnswer);
+            output.WriteLine();
+            output.WriteLine($"{record.FinalDeployment} ({record.FinalTier}) scored {record.FinalScore:0.##}" + (record.FinalFailed is { } failed ? $" (failed: {failed})" : "") + ", sent to the client:");
+            output.WriteLine(record.FinalAnswer);
+            if (record.Review is { } verdict)
+            {
+                output.WriteLine();
+                output.WriteLine($"reviewed {verdict}" + (record.ReviewNote is { } note ? $": {note}" : ""));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Review(TimeProvider time)
+    {
+        var db = DatabaseOption();
+        var id = new Argument<string>("request-id") { Description = "The request's x-request-id." };
+        var verdict = new Argument<string>("verdict") { Description = "good, bad, or clear." };
+        verdict.AcceptOnlyFromAmong("good", "bad", "clear");
+        var note = new Option<string?>("--note") { Description = "Why, for whoever reads the record next." };
+        var command = new Command("review", "Mark an escalation's final answer good or bad (bad ones are left out of datasets), or clear the mark.") { db, id, verdict, note };
+        command.SetAction((ParseResult pr) =>
+        {
+            if (Open(pr.GetValue(db)!, time, pr.InvocationConfiguration.Error) is not { } store)
+            {
+                return 1;
+            }
+
+            var value = pr.GetValue(verdict) == "clear" ? null : pr.GetValue(verdict);
+            if (!store.Review(pr.GetValue(id)!, value, value is null ? null : pr.GetValue(note)))
+            {
+                pr.InvocationConfiguration.Error.WriteLine($"No escalation record for request '{pr.GetValue(id)}'. `switchyard escalations list` shows the ids.");
+                return 1;
+            }
+
+            pr.InvocationConfiguration.Output.WriteLine(value is null ? $"Cleared the review of {pr.GetValue(id)}." : $"Marked {pr.GetValue(id)} {value}.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Delete(TimeProvider time)
+    {
+        var db = DatabaseOption();
+        var id = new Argument<string>("request-id") { Description = "The request's x-request-id." };
+        var command = new Command("delete", "Delete one escalation record (its request-log row stays).") { db, id };
+        command.SetAction((ParseResult pr) =>
+        {
+            if (Open(pr.GetValue(db)!, time, pr.InvocationConfiguration.Error) is not { } store)
+            {
+                return 1;
+            }
+
+            if (!store.Delete(pr.GetValue(id)!))
+            {
+                pr.InvocationConfiguration.Error.WriteLine($"No escalation record for request '{pr.GetValue(id)}'.");
+                return 1;
+            }
+
+            pr.InvocationConfiguration.Output.WriteLine($"Deleted the escalation record of {pr.GetValue(id)}.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Json(EscalationRecord r)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("request_id", r.RequestId);
+            json.WriteString("ts", r.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            json.WriteString("route", r.Route);
+            json.WriteString("endpoint", r.Endpoint);
+            json.WriteString("label", r.Label);
+            json.WriteString("confidential", r.Confidential);
+            json.WritePropertyName("request");
+            json.WriteRawValue(r.Request, skipInputValidation: false);
+            json.WriteStartObject("cheap");
+            json.WriteString("deployment", r.CheapDeployment);
+            json.WriteString("tier", r.CheapTier);
+            json.WriteNumber("score", r.CheapScore);
+            json.WriteString("failed", r.CheapFailed);
+            json.WriteString("reasons", r.CheapReasons);
+            json.WriteString("answer", r.CheapAnswer);
+            Tokens(json, r.CheapInputTokens, r.CheapOutputTokens);
+            json.WriteEndObject();
+            json.WriteStartObject("final");
+            json.WriteString("deployment", r.FinalDeployment);
+            json.WriteString("tier", r.FinalTier);
+            json.WriteNumber("score", r.FinalScore);
+            json.WriteString("failed", r.FinalFailed);
+            json.WriteString("answer", r.FinalAnswer);
+            Tokens(json, r.FinalInputTokens, r.FinalOutputTokens);
+            json.WriteEndObject();
+            json.WriteString("review", r.Review);
+            json.WriteString("review_note", r.ReviewNote);
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+
+        static void Tokens(Utf8JsonWriter json, int? input, int? output)
+        {
+            if (input is { } i)
+            {
+                json.WriteNumber("input_tokens", i);
+            }
+
+            if (output is { } o)
+            {
+                json.WriteNumber("output_tokens", o);
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+using System.CommandLine;
+using System.Text.Json;
+using Switchyard.Cli.Commands;
+using Switchyard.Storage.Escalations;
+using Switchyard.Storage.RequestLog;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Cli.Tests.Commands;
+
+/// <summary><c>switchyard dataset export</c> and <c>switchyard escalations</c> over a real SQLite file.</summary>
+public sealed class DatasetCommandTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
+
+    public DatasetCommandTests() => Directory.CreateDirectory(_directory);
+
+    private string DatabasePath => Path.Combine(_directory, "switchyard.db");
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Export_OpenAI_WritesTheConversationWithTheBetterAnswerLast()
+    {
+        await SeedAsync(Record("a", "What is the capital of France?", "Paris."));
+        var output = Path.Combine(_directory, "train.jsonl");
+
+        var (exit, stdout, error) = await InvokeAsync("dataset", "export", "--db", DatabasePath, "--output", output, "--validation-share", "0");
+
+        Assert.True(exit == 0, error);
+        var line = Assert.Single(File.ReadAllLines(output));
+        using var example = JsonDocument.Parse(line);
+        var messages = example.RootElement.GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(["system", "user", "assistant"], messages.Select(m => m.GetProperty("role").GetString()));
+        Assert.Equal("What is the capital of France?", messages[1].GetProperty("content").GetString());
+        Assert.Equal("Paris.", messages[2].GetProperty("content").GetString());
+        Assert.Contains("1 escalation records read; 1 train and 0 validation examples written", stdout, StringComparison.Ordinal);
+        Assert.Contains("read back and checked", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_ShareGptAndAlpaca_UseTheirFieldNames()
+    {
+        await SeedAsync(Record("a", "Name a colour.", "Blue.", history: true));
+        var sharegpt = Path.Combine(_directory, "sharegpt.jsonl");
+        var alpaca = Path.Combine(_directory, "alpaca.jsonl");
+
+        Assert.Equal(0, (await InvokeAsync("dataset", "export", "--db", DatabasePath, "--format", "sharegpt", "-o", sharegpt, "--validation-share", "0")).Exit);
+        Assert.Equal(0, (await InvokeAsync("dataset", "export", "--db", DatabasePath, "--format", "alpaca", "-o", alpaca, "--validation-share", "0")).Exit);
+
+        using var share = JsonDocument.Parse(File.ReadAllText(sharegpt));
+        Assert.Equal(["system", "human", "gpt", "human", "gpt"], share.RootElement.GetProperty("conversations").EnumerateArray().Select(t => t.GetProperty("from").GetString()));
+        using var alp = JsonDocument.Parse(File.ReadAllText(alpaca));
+        Assert.Equal("Name a colour.", alp.RootElement.GetProperty("instruction").GetString());
+        Assert.Equal("", alp.RootElement.GetProperty("input").GetString());
+        Assert.Equal("Blue.", alp.RootElement.GetProperty("output").GetString());
+        Assert.Equal("You are terse.", alp.RootElement.GetProperty("system").GetString());
+        var history = Assert.Single(alp.RootElement.GetProperty("history").EnumerateArray());
+        Assert.Equal(["Hi", "Hello."], history.EnumerateArray().Select(h => h.GetString()));
+    }
+
+    [Fact]
+    public async Task Export_DedupesRedactsAndSplitsWithTheSeed()
+    {
+        var records = new List<EscalationRecord>
+        {
+            Record("dup-old", "Mail me at jane.doe@example.com please", "Done.", at: Start),
+            Record("dup-new", "mail me at   JANE.DOE@example.com please", "Sent.", at: Start.AddMinutes(1)),
+        };
+        records.AddRange(Enumerable.Range(0, 18).Select(i => Record($"r{i:00}", $"Question {i}", $"Answer {i}", at: Start.AddMinutes(2 + i))));
+        await SeedAsync([.. records]);
+        var output = Path.Combine(_directory, "train.jsonl");
+
+        var (exit, stdout, error) = await InvokeAsync("dataset", "export", "--db", DatabasePath, "-o", output, "--redact-pii", "--validation-share", "0.25", "--seed", "7");
+        var first = File.ReadAllLines(output);
+        var validation = File.ReadAllLines(Path.Combine(_directory, "train.validation.jsonl"));
+        await InvokeAsync("dataset", "export", "--db", DatabasePath, "-o", output, "--redact-pii", "--validation-share", "0.25", "--seed", "7");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("1 duplicate prompts dropped", stdout, StringComparison.Ordinal);
+        Assert.Equal(14, first.Length);
+        Assert.Equal(5, validation.Length);
+        Assert.Equal(first, File.ReadAllLines(output));
+        var all = string.Join("\n", first.Concat(validation));
+        Assert.DoesNotContain("jane.doe", all, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("[EMAIL]", all, StringComparison.Ordinal);
+        // The newest of the duplicates is the one kept.
+        Assert.Contains("Sent.", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("Done.", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_ReviewedBadAndUnimproved_AreLeftOut()
+    {
+        await SeedAsync(
+            Record("good", "Q1", "A1"),
+            Record("bad", "Q2", "A2"),
+            Record("same", "Q3", "A3", finalDeployment: "llama"));
+        Assert.Equal(0, (await InvokeAsync("escalations", "review", "bad", "bad", "--db", DatabasePath, "--note", "wrong")).Exit);
+        var output = Path.Combine(_directory, "train.jsonl");
+
+        var (exit, stdout, _) = await InvokeAsync("dataset", "export", "--db", DatabasePath, "-o", output, "--validation-share", "0");
+
+        Assert.Equal(0, exit);
+        Assert.Single(File.ReadAllLines(output));
+        Assert.Contains("1 skipped: the escalation found no better answer", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Escalations_ListShowReviewDelete_WorkOnTheFile()
+    {
+        await SeedAsync(Record("req-1", "Explain TCP.", "TCP is a transport protocol."), Record("req-2", "Explain UDP.", "UDP is connectionless.", at: Start.AddMinutes(1)));
+
+        var (exit, list, _) = await InvokeAsync("escalations", "list", "--db", DatabasePath, "--json");
+        Assert.Equal(0, exit);
+        var rows = list.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["req-2", "req-1"], rows.Select(r => r.GetProperty("request_id").GetString()));
+        Assert.Equal("refusal", rows[0].GetProperty("cheap").GetProperty("failed").GetString());
+
+        var (_, shown, _) = await InvokeAsync("escalations", "show", "req-1", "--db", DatabasePath);
+        Assert.Contains("TCP is a transport protocol.", shown, StringComparison.Ordinal);
+        Assert.Contains("scored 0.33", shown, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await InvokeAsync("escalations", "review", "req-1", "good", "--db", DatabasePath)).Exit);
+        var (_, good, _) = await InvokeAsync("escalations", "list", "--db", DatabasePath, "--review", "good", "--json");
+        Assert.Single(good.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.Equal(0, (await InvokeAsync("escalations", "delete", "req-2", "--db", DatabasePath)).Exit);
+        var (missing, _, error) = await InvokeAsync("escalations", "show", "req-2", "--db", DatabasePath);
+        Assert.Equal(1, missing);
+        Assert.Contains("No escalation record for request 'req-2'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_DatabaseMissing_SaysWhatToRunAndCreatesNothing()
+    {
+        var (exit, _, error) = await InvokeAsync("dataset", "export", "--db", DatabasePath, "-o", Path.Combine(_directory, "x.jsonl"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("switchyard serve", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(DatabasePath));
+    }
+
+    private async Task SeedAsync(params EscalationRecord[] records)
+    {
+        await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = DatabasePath }, TimeProvider.System);
+        await store.InitializeAsync(CancellationToken.None);
+        await store.WriteBatchAsync(
+            [.. records.Select(r => new RequestLogEntry { Timestamp = r.Timestamp, RequestId = r.RequestId, Endpoint = "chat.completions", Route = r.Route, EscalatedFrom = r.CheapDeployment, Escalation = r })],
+            CancellationToken.None);
+    }
+
+    private static EscalationRecord Record(string id, string prompt, string answer, DateTimeOffset? at = null, bool history = false, string finalDeployment = "gpt")
+    {
+        var messages = new List<object> { new { role = "system", content = "You are terse." } };
+        if (history)
+        {
+            messages.Add(new { role = "user", content = "Hi" });
+            messages.Add(new { role = "assistant", content = "Hello." });
+        }
+
+        messages.Add(new { role = "user", content = prompt });
+        return new EscalationRecord
+        {
+            RequestId = id,
+            Timestamp = at ?? Start,
+            Route = "chat",
+            Endpoint = "chat.completions",
+            Request = JsonSerializer.Serialize(new { model = "chat", messages }),
+            CheapDeployment = "llama",
+            CheapTier = "open",
+            CheapAnswer = "I'm sorry, but I can't help with that.",
+            CheapScore = 0.33,
+            CheapFailed = "refusal",
+            CheapReasons = "the answer opens with a refusal",
+            FinalDeployment = finalDeployment,
+            FinalTier = "frontier",
+            FinalAnswer = answer,
+            FinalScore = 1,
+            FinalInputTokens = 20,
+            FinalOutputTokens = 5,
+        };
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> InvokeAsync(params string[] args)
+    {
+        var root = new RootCommand();
+        root.Subcommands.Add(DatasetCommand.Create());
+        root.Subcommands.Add(EscalationsCommand.Create());
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+}
