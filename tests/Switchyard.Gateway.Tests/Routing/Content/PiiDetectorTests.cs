@@ -89,6 +89,17 @@ public sealed class PiiDetectorTests
     }
 
     [Fact]
+    public void Redact_ReplacesEachPieceWithItsKindAndKeepsTheRest()
+    {
+        var detector = PiiDetector.Create(new PiiConfig { Patterns = [new PiiPatternConfig("employee_id", "EMP-[0-9]{6}")] });
+
+        var redacted = detector.Redact("Mail a@example.com, card 4111111111111111, IBAN GB82 WEST 1234 5698 7654 32, badge EMP-123456. Thanks!");
+
+        Assert.Equal("Mail [EMAIL], card [CARD], IBAN [IBAN], badge [EMPLOYEE_ID]. Thanks!", redacted);
+        Assert.Equal("Nothing personal here.", detector.Redact("Nothing personal here."));
+    }
+
+    [Fact]
     public void Create_DisabledKinds_AreNotReported()
     {
         var detector = PiiDetector.Create(new PiiConfig { Kinds = PiiKinds.Email });
