@@ -33,8 +33,8 @@ internal static class DatasetCommand
         var share = new Option<double>("--validation-share") { Description = "Share of examples held out for validation, 0 to 0.5.", DefaultValueFactory = _ => 0.1 };
         var seed = new Option<int>("--seed") { Description = "Seed of the train/validation split.", DefaultValueFactory = _ => 42 };
         var route = new Option<string?>("--route") { Description = "Only escalations of this route." };
-        var since = new Option<string?>("--since") { Description = "Only escalations at or after this time: 15m, 2h, 7d back, or an ISO-8601 time." };
-        var until = new Option<string?>("--until") { Description = "Only escalations before this time: 15m, 2h, 7d back, or an ISO-8601 time." };
+        var since = CliOptions.Time("--since", "Only escalations at or after this time", time);
+        var until = CliOptions.Time("--until", "Only escalations before this time", time);
         var review = new Option<string?>("--review") { Description = "good, unreviewed, bad or any (default: all but those reviewed bad)." };
         review.AcceptOnlyFromAmong("good", "unreviewed", "bad", "any");
         var minScore = new Option<double?>("--min-score") { Description = "Only escalations whose final answer scored at least this (0 to 1)." };
@@ -53,16 +53,6 @@ internal static class DatasetCommand
                 r.AddError("--validation-share must be between 0 and 0.5.");
             }
         });
-        foreach (var option in new[] { since, until })
-        {
-            option.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<string?>() is { } text && !LogsCommand.TryParseSince(text, time.GetUtcNow(), out _))
-                {
-                    r.AddError($"{r.Option.Name} '{text}' is neither a duration (30s, 15m, 2h, 7d) nor an ISO-8601 time (2026-11-21T10:00:00Z).");
-                }
-            });
-        }
 
         export.SetAction((ParseResult pr) =>
         {
@@ -73,8 +63,6 @@ internal static class DatasetCommand
                 return 1;
             }
 
-            var now = time.GetUtcNow();
-            DateTimeOffset? Time(Option<string?> option) => pr.GetValue(option) is { } text && LogsCommand.TryParseSince(text, now, out var at) ? at : null;
             var reviewFilter = pr.GetValue(review);
             IReadOnlyList<EscalationRecord> records;
             try
@@ -83,8 +71,8 @@ internal static class DatasetCommand
                 {
                     Limit = int.MaxValue,
                     Route = pr.GetValue(route),
-                    Since = Time(since),
-                    Until = Time(until),
+                    Since = CliOptions.TimeValue(pr, since, time),
+                    Until = CliOptions.TimeValue(pr, until, time),
                     Review = reviewFilter is null or "any" ? null : reviewFilter,
                     MinScore = pr.GetValue(minScore),
                 });

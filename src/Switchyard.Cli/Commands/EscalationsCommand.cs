@@ -65,7 +65,7 @@ internal static class EscalationsCommand
     {
         var db = DatabaseOption();
         var route = new Option<string?>("--route") { Description = "Only escalations of this route." };
-        var since = new Option<string?>("--since") { Description = "Only escalations at or after this time: 15m, 2h, 7d back, or an ISO-8601 time." };
+        var since = CliOptions.Time("--since", "Only escalations at or after this time", time);
         var review = new Option<string?>("--review") { Description = "good, bad or unreviewed." };
         review.AcceptOnlyFromAmong("good", "bad", "unreviewed");
         var limit = new Option<int>("--limit", "-n") { Description = "Most records to show.", DefaultValueFactory = _ => 50 };
@@ -78,13 +78,6 @@ internal static class EscalationsCommand
                 r.AddError("--limit must be at least 1.");
             }
         });
-        since.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<string?>() is { } text && !LogsCommand.TryParseSince(text, time.GetUtcNow(), out _))
-            {
-                r.AddError($"--since '{text}' is neither a duration (30s, 15m, 2h, 7d) nor an ISO-8601 time (2026-11-21T10:00:00Z).");
-            }
-        });
         command.SetAction((ParseResult pr) =>
         {
             if (Open(pr.GetValue(db)!, time, pr.InvocationConfiguration.Error) is not { } store)
@@ -92,8 +85,7 @@ internal static class EscalationsCommand
                 return 1;
             }
 
-            DateTimeOffset? from = pr.GetValue(since) is { } text && LogsCommand.TryParseSince(text, time.GetUtcNow(), out var at) ? at : null;
-            var records = store.Query(new EscalationQuery { Route = pr.GetValue(route), Since = from, Review = pr.GetValue(review), Limit = pr.GetValue(limit) });
+            var records = store.Query(new EscalationQuery { Route = pr.GetValue(route), Since = CliOptions.TimeValue(pr, since, time), Review = pr.GetValue(review), Limit = pr.GetValue(limit) });
             var output = pr.InvocationConfiguration.Output;
             if (pr.GetValue(json))
             {

@@ -35,10 +35,7 @@ internal static class LogsCommand
         var errors = new Option<bool>("--errors") { Description = "Only failed requests (status 400 and above)." };
         var escalated = new Option<bool>("--escalated") { Description = "Only requests the quality gate escalated past a poor answer." };
         var status = new Option<int?>("--status") { Description = "Only requests that got this HTTP status." };
-        var since = new Option<string?>("--since")
-        {
-            Description = "Only requests at or after this time: a duration back from now (30s, 15m, 2h, 7d) or an ISO-8601 time (2026-11-21T10:00:00Z).",
-        };
+        var since = CliOptions.Time("--since", "Only requests at or after this time", timeProvider);
         var limit = new Option<int>("--limit", "-n") { Description = "Most requests to show.", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per line instead of a table." };
 
@@ -60,13 +57,6 @@ internal static class LogsCommand
                 result.AddError("--limit must be at least 1.");
             }
         });
-        since.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<string?>() is { } text && !TryParseSince(text, timeProvider.GetUtcNow(), out _))
-            {
-                result.AddError($"--since '{text}' is neither a duration (30s, 15m, 2h, 7d) nor an ISO-8601 time (2026-11-21T10:00:00Z).");
-            }
-        });
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
@@ -80,11 +70,7 @@ internal static class LogsCommand
                 return 1;
             }
 
-            DateTimeOffset? from = null;
-            if (pr.GetValue(since) is { } sinceText && TryParseSince(sinceText, timeProvider.GetUtcNow(), out var parsed))
-            {
-                from = parsed;
-            }
+            var from = CliOptions.TimeValue(pr, since, timeProvider);
 
             var query = new RequestLogQuery
             {
