@@ -35,6 +35,13 @@ public sealed record QualityConfig
     /// </summary>
     public bool RecordEscalations { get; init; } = true;
 
+    /// <summary>
+    /// Share of requests whose first tier answered well enough that are kept as outcome samples, prompt and score
+    /// (<c>sample_passed</c>): with the escalations, what <c>switchyard router train</c> learns from. 0.05 by default;
+    /// only while <see cref="RecordEscalations"/> is on.
+    /// </summary>
+    public double SamplePassed { get; init; } = 0.05;
+
     /// <summary>The weights when none are configured.</summary>
     public static ImmutableDictionary<QualityCheck, double> DefaultWeights { get; } = ImmutableDictionary.CreateRange(
     [

@@ -17,7 +17,7 @@ internal sealed partial class RequestForwarder
     public const string EscalatedFromHeader = "x-switchyard-escalated-from";
 
     /// <summary>Sends the held answer the request settled on, with the quality headers; records it as the request's answer.</summary>
-    private Task WriteHeldAsync(HttpContext context, HeldAnswer answer, LogFields log, ReadOnlySpan<byte> body, Routing.Route route)
+    private Task WriteHeldAsync(HttpContext context, HeldAnswer answer, LogFields log, ReadOnlySpan<byte> body, Routing.Route route, string firstTier)
     {
         var response = context.Response;
         var headers = response.Headers;
@@ -50,10 +50,18 @@ internal sealed partial class RequestForwarder
         log.Quality = answer.Verdict;
         log.Escalated = escalated;
         log.Sent = answer;
-        if (escalated && route.Quality!.Config.RecordEscalations)
+        var quality = route.Quality!.Config;
+        if (escalated && quality.RecordEscalations)
         {
             // The escalation record needs the prompt; the pooled body is gone by the time the request is recorded.
             log.EscalationRequest = System.Text.Encoding.UTF8.GetString(body);
+        }
+        else if (!escalated && quality.RecordEscalations && answer.Tier == firstTier
+            && (!answer.Verdict.Passed || (quality.SamplePassed > 0 && _random.NextDouble() < quality.SamplePassed)))
+        {
+            // An outcome of the first tier for the learned router: every poor answer that had nowhere to go, and a sample
+            // of the good ones (the escalations are the rest).
+            log.SamplePrompt = RouterPrompt.Of(body, log.Endpoint);
         }
 
         log.Finished = true;

@@ -183,7 +183,7 @@ internal sealed partial class RequestForwarder : IDisposable
                         log.Best = HeldAnswer.Better(log.Best, held);
                         if (held.Verdict.Passed || t == decision.Order.Length - 1)
                         {
-                            await WriteHeldAsync(context, log.Best, log, body.AsSpan(0, bodyLength), route);
+                            await WriteHeldAsync(context, log.Best, log, body.AsSpan(0, bodyLength), route, decision.Order[0].Name);
                             return;
                         }
 
@@ -213,7 +213,7 @@ internal sealed partial class RequestForwarder : IDisposable
             if (log.Best is { } best)
             {
                 // The request escalated and no later tier answered: the held answer is better than an error.
-                await WriteHeldAsync(context, best, log, body.AsSpan(0, bodyLength), route);
+                await WriteHeldAsync(context, best, log, body.AsSpan(0, bodyLength), route, decision.Order[0].Name);
                 return;
             }
 
@@ -465,6 +465,18 @@ internal sealed partial class RequestForwarder : IDisposable
                     FinalOutputTokens = sent.Usage?.CompletionTokens,
                 }
                 : null,
+            Sample = log.SamplePrompt is { } prompt
+                ? new OutcomeSample
+                {
+                    Timestamp = _time.GetUtcNow() - _time.GetElapsedTime(start),
+                    Source = log.Quality?.Passed == true ? "passed" : "unescalated",
+                    Route = log.Route,
+                    Label = log.Label,
+                    Prompt = prompt,
+                    CheapFailed = log.Quality?.Passed != true,
+                    CheapScore = log.Quality?.Score,
+                }
+                : null,
         };
         // A full queue drops the entry; the writer counts drops and reports them at most every 10 s, since a line per
         // dropped entry would flood the log exactly when the gateway is busiest.
@@ -513,6 +525,9 @@ internal sealed partial class RequestForwarder : IDisposable
 
         /// <summary>The client's body as text, kept for the escalation record (escalated requests on recording routes only).</summary>
         public string? EscalationRequest;
+
+        /// <summary>The prompt's text, when this request is kept as an outcome sample for the learned router.</summary>
+        public string? SamplePrompt;
 
         /// <summary>Every failed or skipped deployment, in order.</summary>
         public List<UpstreamFailure>? Failures;

@@ -81,4 +81,7 @@ public sealed record RequestLogEntry
 
     /// <summary>The escalation record to store with this row, when the request escalated on a route that records them.</summary>
     public Escalations.EscalationRecord? Escalation { get; init; }
+
+    /// <summary>An outcome sample for the learned router to store with this row (a sampled pass, an unescalated failure).</summary>
+    public Escalations.OutcomeSample? Sample { get; init; }
 }

@@ -170,6 +170,74 @@ public sealed class SqliteEscalationStore
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Adds imported outcomes in one transaction; returns how many.</summary>
+    public int AddSamples(IEnumerable<OutcomeSample> samples)
+    {
+        using var connection = SqliteConnectionFactory.Open(_options);
+        using var transaction = connection.BeginTransaction();
+        var count = 0;
+        foreach (var sample in samples)
+        {
+            Insert(connection, sample);
+            count++;
+        }
+
+        transaction.Commit();
+        return count;
+    }
+
+    /// <summary>Outcome samples, oldest first; <paramref name="route"/> and <paramref name="since"/> filter when given.</summary>
+    public IReadOnlyList<OutcomeSample> QuerySamples(string? route = null, DateTimeOffset? since = null)
+    {
+        using var connection = SqliteConnectionFactory.Open(_options);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT ts_unix_ms, source, route, label, prompt, cheap_failed, cheap_score, strong_score FROM outcome_samples
+            WHERE ($route IS NULL OR route = $route) AND ($since IS NULL OR ts_unix_ms >= $since)
+            ORDER BY id;
+            """;
+        command.Parameters.AddWithValue("$route", (object?)route ?? DBNull.Value);
+        command.Parameters.AddWithValue("$since", since is { } s ? s.ToUnixTimeMilliseconds() : DBNull.Value);
+        var samples = new List<OutcomeSample>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            samples.Add(new OutcomeSample
+            {
+                Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)),
+                Source = reader.GetString(1),
+                Route = Text(reader, 2),
+                Label = Text(reader, 3),
+                Prompt = reader.GetString(4),
+                CheapFailed = reader.GetInt64(5) != 0,
+                CheapScore = reader.IsDBNull(6) ? null : reader.GetDouble(6),
+                StrongScore = reader.IsDBNull(7) ? null : reader.GetDouble(7),
+            });
+        }
+
+        return samples;
+    }
+
+    /// <summary>Inserts an outcome sample in the connection's current transaction.</summary>
+    internal static void Insert(SqliteConnection connection, OutcomeSample sample)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO outcome_samples (ts_unix_ms, source, route, label, prompt, cheap_failed, cheap_score, strong_score)
+            VALUES ($ts, $source, $route, $label, $prompt, $failed, $cheap, $strong);
+            """;
+        var p = command.Parameters;
+        p.AddWithValue("$ts", sample.Timestamp.ToUnixTimeMilliseconds());
+        p.AddWithValue("$source", sample.Source);
+        p.AddWithValue("$route", (object?)sample.Route ?? DBNull.Value);
+        p.AddWithValue("$label", (object?)sample.Label ?? DBNull.Value);
+        p.AddWithValue("$prompt", sample.Prompt);
+        p.AddWithValue("$failed", sample.CheapFailed ? 1 : 0);
+        p.AddWithValue("$cheap", (object?)sample.CheapScore ?? DBNull.Value);
+        p.AddWithValue("$strong", (object?)sample.StrongScore ?? DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+
     private static EscalationRecord Read(SqliteDataReader r) => new()
     {
         RequestId = r.GetString(0),

@@ -91,6 +91,22 @@ internal static class SqliteMigrations
             CREATE INDEX ix_escalations_ts ON escalations (ts_unix_ms);
             CREATE INDEX ix_escalations_route_ts ON escalations (route, ts_unix_ms);
             """),
+        new(5, "outcome samples for the learned router", """
+            -- Prompts labelled with whether the cheap tier failed: sampled passes, poor answers with nowhere to escalate,
+            -- and imported outcomes. With the escalations, what switchyard router train learns from.
+            CREATE TABLE outcome_samples (
+                id            INTEGER PRIMARY KEY,
+                ts_unix_ms    INTEGER NOT NULL,
+                source        TEXT NOT NULL,
+                route         TEXT,
+                label         TEXT,
+                prompt        TEXT NOT NULL,
+                cheap_failed  INTEGER NOT NULL,
+                cheap_score   REAL,
+                strong_score  REAL
+            );
+            CREATE INDEX ix_outcome_samples_route_ts ON outcome_samples (route, ts_unix_ms);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

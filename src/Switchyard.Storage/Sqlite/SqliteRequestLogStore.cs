@@ -182,6 +182,11 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
                 SqliteEscalationStore.Insert(_connection, escalation);
             }
 
+            if (batch[i].Sample is { } sample)
+            {
+                SqliteEscalationStore.Insert(_connection, sample);
+            }
+
             if (yieldToRequests && (i + 1) % RowsBetweenYields == 0)
             {
                 // PERF: a batch is milliseconds of CPU in one burst; on a busy core the scheduler lets a woken request

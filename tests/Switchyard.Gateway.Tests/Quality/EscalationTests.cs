@@ -109,6 +109,33 @@ public sealed class EscalationTests
     }
 
     [Fact]
+    public async Task Post_OutcomeSamples_KeepPassesAtTheSampledShareAndEveryUnescalatedFailure()
+    {
+        await using var gateway = await StartAsync("chat: { quality: { sample_passed: 1 }, deployments: [llama-good, gpt] }\n  weak: { quality: {}, deployments: [llama, gpt] }");
+        using var good = await gateway.PostAsync(TieredGateway.Chat("chat", "What is a good name for a cat?"));
+        using var stuck = await gateway.PostAsync(TieredGateway.Chat("weak", "Tell me about the weather in Lyon."), ("x-switchyard-confidential", "true"));
+
+        var entries = await gateway.Log.WaitForEntriesAsync(2, TimeSpan.FromSeconds(10));
+        var passed = entries.Single(e => e.Route == "chat").Sample!;
+        Assert.Equal("passed", passed.Source);
+        Assert.False(passed.CheapFailed);
+        Assert.Equal(1, passed.CheapScore);
+        Assert.Contains("good name for a cat", passed.Prompt, StringComparison.Ordinal);
+        var unescalated = entries.Single(e => e.Route == "weak").Sample!;
+        Assert.Equal("unescalated", unescalated.Source);
+        Assert.True(unescalated.CheapFailed);
+    }
+
+    [Fact]
+    public async Task Post_SamplePassedZero_KeepsNoPass()
+    {
+        await using var gateway = await StartAsync("chat: { quality: { sample_passed: 0 }, deployments: [llama-good, gpt] }");
+        using var good = await gateway.PostAsync(TieredGateway.Chat("chat", "What is a good name for a cat?"));
+
+        Assert.Null(Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10))).Sample);
+    }
+
+    [Fact]
     public async Task Post_GoodAnswer_IsNotEscalated()
     {
         await using var gateway = await StartAsync("chat: { quality: {}, deployments: [llama-good, gpt] }");

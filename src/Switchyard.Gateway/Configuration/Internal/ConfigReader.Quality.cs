@@ -6,7 +6,7 @@ namespace Switchyard.Gateway.Configuration.Internal;
 /// <summary><c>routes.NAME.quality:</c>: the quality gate that escalates poor answers to the next tier.</summary>
 internal sealed partial class ConfigReader
 {
-    private static readonly string[] QualityKeys = ["threshold", "streaming", "weights", "expect", "logprobs", "record_escalations"];
+    private static readonly string[] QualityKeys = ["threshold", "streaming", "weights", "expect", "logprobs", "record_escalations", "sample_passed"];
     private static readonly string[] ExpectKeys = ["pattern", "contains", "not_contains", "min_chars", "max_chars"];
     private static readonly string[] LogprobKeys = ["request", "min_mean", "min_token"];
 
@@ -40,15 +40,17 @@ internal sealed partial class ConfigReader
         var threshold = defaults.Threshold;
         var streaming = defaults.Streaming;
         var record = defaults.RecordEscalations;
+        var sample = defaults.SamplePassed;
         var good = TryReadNumber(section, "threshold", 0, 1, ref threshold)
             & TryReadChoice(section, "streaming", QualityStreamingModes, ref streaming)
-            & TryReadBool(section, "record_escalations", ref record);
+            & TryReadBool(section, "record_escalations", ref record)
+            & TryReadNumber(section, "sample_passed", 0, 1, ref sample);
         var weights = ReadQualityWeights(section, ref good);
         var expect = ReadExpectations(section, ref good);
         var logprobs = ReadLogprobCheck(section, ref good);
         ok &= good;
         return good
-            ? new QualityConfig { Threshold = threshold, Streaming = streaming, Weights = weights, Expect = expect, Logprobs = logprobs, RecordEscalations = record }
+            ? new QualityConfig { Threshold = threshold, Streaming = streaming, Weights = weights, Expect = expect, Logprobs = logprobs, RecordEscalations = record, SamplePassed = sample }
             : null;
     }
 
