@@ -37,6 +37,10 @@ internal static class Program
         var quality = new Command("quality", "In-process: what the quality gate's checks (all but the judge) cost per answer, against a plain JSON pass.") { qualityRounds };
         quality.SetAction(parseResult => Quality.QualityBench.Run(Math.Max(100, parseResult.GetValue(qualityRounds)), Console.Out));
         root.Subcommands.Add(quality);
+        var routerRounds = new Option<int>("--rounds") { Description = "Timed predictions per prompt size (default 20000).", DefaultValueFactory = _ => 20_000 };
+        var router = new Command("router", "In-process: training the learned escalation router on 20,000 synthetic prompts, and what one prediction costs.") { routerRounds };
+        router.SetAction(parseResult => Router.RouterBench.Run(Math.Max(100, parseResult.GetValue(routerRounds)), Console.Out));
+        root.Subcommands.Add(router);
         root.Validators.Add(result =>
         {
             if (result.GetValue(duration) is < 1)

@@ -30,6 +30,7 @@ internal static class Program
         root.Subcommands.Add(ScanCommand.Create());
         root.Subcommands.Add(EscalationsCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
+        root.Subcommands.Add(RouterCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

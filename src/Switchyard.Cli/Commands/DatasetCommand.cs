@@ -135,7 +135,61 @@ internal static class DatasetCommand
             return 0;
         });
 
-        return new Command("dataset", "Fine-tuning datasets from escalation records.") { export };
+        return new Command("dataset", "Fine-tuning datasets from escalation records, and labelled outcomes for the learned router.") { export, Import(time) };
+    }
+
+    /// <summary><c>switchyard dataset import</c>: labelled outcomes (a prompt and a score per tier) into the store, for <c>router train</c>.</summary>
+    private static Command Import(TimeProvider time)
+    {
+        var db = EscalationsCommand.DatabaseOption();
+        var file = new Option<string>("--file", "-f") { Description = "JSON lines: {\"prompt\": \"...\", \"label\": \"code\", \"scores\": {\"open\": 0, \"frontier\": 1}} (or \"messages\" instead of \"prompt\").", Required = true };
+        var weak = new Option<string?>("--weak") { Description = "The cheap tier's name in scores (default: the first)." };
+        var strong = new Option<string?>("--strong") { Description = "The frontier tier's name in scores (default: the last)." };
+        var passMark = new Option<double>("--pass-mark") { Description = "The cheap tier failed when its score is below this.", DefaultValueFactory = _ => 0.5 };
+        var route = new Option<string?>("--route") { Description = "The route the outcomes belong to (router train --route reads them)." };
+        var command = new Command("import", "Import labelled outcomes (a prompt and a quality per tier) for the learned router.") { db, file, weak, strong, passMark, route };
+        command.SetAction((ParseResult pr) =>
+        {
+            var error = pr.InvocationConfiguration.Error;
+            var path = Path.GetFullPath(pr.GetValue(file)!);
+            if (!File.Exists(path))
+            {
+                error.WriteLine($"No file at {path}.");
+                return 1;
+            }
+
+            var (outcomes, problems) = LabelledOutcomeReader.Read(path, pr.GetValue(weak), pr.GetValue(strong));
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems)
+                {
+                    error.WriteLine(problem);
+                }
+
+                error.WriteLine("Nothing was imported.");
+                return 1;
+            }
+
+            // The database is created if missing: importing comes before any traffic in a new installation.
+            var dbPath = Path.GetFullPath(pr.GetValue(db)!);
+            SqliteEscalationStore store;
+            try
+            {
+                store = new SqliteEscalationStore(new SqliteStoreOptions { Path = dbPath }, time);
+            }
+            catch (Exception e) when (e is SqliteException or SqliteSchemaException)
+            {
+                error.WriteLine($"Could not open {dbPath}: {e.Message}");
+                return 1;
+            }
+
+            var mark = pr.GetValue(passMark);
+            var count = store.AddSamples(LabelledOutcomeReader.AsSamples(outcomes, mark, pr.GetValue(route), time.GetUtcNow()));
+            var failed = outcomes.Count(o => o.WeakScore < mark);
+            pr.InvocationConfiguration.Output.WriteLine($"Imported {count} outcomes into {dbPath}: the cheap tier failed {failed} ({100.0 * failed / count:0.#}%), passed {count - failed}.");
+            return 0;
+        });
+        return command;
     }
 
     private static void Write(string path, IReadOnlyList<string> lines)

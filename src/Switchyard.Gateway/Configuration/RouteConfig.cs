@@ -46,6 +46,9 @@ public sealed record RouteConfig
     /// <summary>The quality gate (<c>quality</c>): poor answers escalate to the next tier. <see langword="null"/>: off.</summary>
     public QualityConfig? Quality { get; init; }
 
+    /// <summary>The learned router (<c>router</c>): requests the cheap tiers would likely fail skip ahead. <see langword="null"/>: off.</summary>
+    public LearnedRouterConfig? Router { get; init; }
+
     /// <summary>The tiers in file order, the shorthand expanded.</summary>
     public ImmutableArray<TierConfig> EffectiveTiers()
     {

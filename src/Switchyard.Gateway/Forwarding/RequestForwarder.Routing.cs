@@ -27,6 +27,9 @@ internal sealed partial class RequestForwarder
     /// <summary>Response header: what the content classifier found and why (<c>code score=7.5 (terms: ...) threshold=3</c>).</summary>
     public const string ClassificationHeader = "x-switchyard-classification";
 
+    /// <summary>Response header: the learned router's estimate that the cheap tiers fail, against its threshold.</summary>
+    public const string RouterHeader = "x-switchyard-router";
+
     /// <summary>Response header: why the answer did not come from the first deployment planned.</summary>
     public const string FallbackReasonHeader = "x-switchyard-fallback-reason";
 
@@ -160,7 +163,27 @@ internal sealed partial class RequestForwarder
 
         decision.Order = route.OrderFor(decision.Label);
         decision.Rule ??= "default";
+        if (route.Learned is { } learned && decision.Confidential is null)
+        {
+            // A confidential request stays on the plan the rules made: the router's target is usually external.
+            ApplyRouter(body, endpoint, learned, ref decision);
+        }
+
         return true;
+    }
+
+    /// <summary>Asks the learned router how likely the cheap tiers are to fail; at or above its threshold, starts further on.</summary>
+    private static void ApplyRouter(ReadOnlySpan<byte> body, EndpointKind endpoint, Routing.Learned.LearnedRoute learned, ref RoutingDecision decision)
+    {
+        Span<char> text = stackalloc char[RouterPrompt.MaxChars];
+        var written = RouterPrompt.Extract(body, endpoint, text);
+        var probability = learned.Router.Predict(text[..written], decision.Label);
+        decision.RouterScore = probability;
+        if (probability >= learned.Threshold)
+        {
+            decision.Order = learned.Order;
+            decision.Rule = "router";
+        }
     }
 
     /// <summary>Size of the stack buffer for a prompt's text; longer prompts rent one.</summary>
@@ -365,5 +388,8 @@ internal sealed partial class RequestForwarder
 
         /// <summary>The classifier's explanation, when it ran.</summary>
         public string? Explanation;
+
+        /// <summary>The learned router's probability that the cheap tiers fail this request, when it ran.</summary>
+        public double? RouterScore;
     }
 }

@@ -118,6 +118,14 @@ internal sealed partial class RequestForwarder : IDisposable
                 response.Headers[ClassificationHeader] = explanation;
             }
 
+            if (decision.RouterScore is { } routerScore)
+            {
+                var learned = route.Learned!;
+                response.Headers[RouterHeader] = routerScore >= learned.Threshold
+                    ? string.Create(CultureInfo.InvariantCulture, $"{routerScore:0.###} >= {learned.Threshold:0.###}: sent to {learned.Target.Name}")
+                    : string.Create(CultureInfo.InvariantCulture, $"{routerScore:0.###} < {learned.Threshold:0.###}");
+            }
+
             scratch = ArrayPool<byte>.Shared.Rent(UpstreamBody.MaxLength(bodyLength, route.MaxEncodedModelLength));
             var neededTokens = NeededTokens(body.AsSpan(0, bodyLength), endpoint, parsed, route);
             var minWindow = 0;

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Switchyard.Gateway.Configuration;
+using Switchyard.Gateway.Routing.Learned;
 
 namespace Switchyard.Gateway.Routing;
 
@@ -41,7 +42,11 @@ internal sealed class Route
         HasExternal = tiers.Any(t => t.Members.Any(d => d.IsExternal));
         SmallestWindow = tiers.SelectMany(t => t.Members).Min(d => d.Config.ContextWindow);
         Quality = config.Quality is { } quality ? new Quality.QualityGate(quality) : null;
+        Learned = config.Router is { } learned ? LearnedRoute.Load(learned, tiers) : null;
     }
+
+    /// <summary>The route's learned router, or <see langword="null"/>.</summary>
+    public LearnedRoute? Learned { get; }
 
     /// <summary>The route's quality gate, or <see langword="null"/> when its answers are not checked.</summary>
     public Quality.QualityGate? Quality { get; }

@@ -11,7 +11,7 @@ namespace Switchyard.Gateway.Configuration.Internal;
 /// </summary>
 internal sealed partial class ConfigReader
 {
-    private static readonly string[] RouteKeys = ["deployments", "tiers", "tags", "classify", "allow_pinning", "confidential", "detect_pii", "hedge_after", "quality"];
+    private static readonly string[] RouteKeys = ["deployments", "tiers", "tags", "classify", "allow_pinning", "confidential", "detect_pii", "hedge_after", "quality", "router"];
     private static readonly string[] TierKeys = ["name", "balance", "deployments", "when"];
     private static readonly string[] TierMemberKeys = ["deployment", "weight"];
 
@@ -133,6 +133,7 @@ internal sealed partial class ConfigReader
         }
 
         var quality = ReadQuality(section, ref ok);
+        var router = ReadLearnedRouter(section, tiers.IsDefaultOrEmpty ? [.. shorthand.Select((_, i) => (i + 1).ToString(CultureInfo.InvariantCulture))] : [.. tiers.Select(t => t.Name)], ref ok);
         return ok
             ? new RouteConfig
             {
@@ -146,6 +147,7 @@ internal sealed partial class ConfigReader
                 DetectPii = detectPii,
                 HedgeAfter = hedgeAfter,
                 Quality = quality,
+                Router = router,
             }
             : null;
     }

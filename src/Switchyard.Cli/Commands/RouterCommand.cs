@@ -1,0 +1,244 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Spectre.Console;
+using Switchyard.Cli.Internal;
+using Switchyard.Gateway.Api;
+using Switchyard.Gateway.Forwarding;
+using Switchyard.Gateway.Quality.Datasets;
+using Switchyard.Gateway.Routing.Learned;
+using Switchyard.Storage.Escalations;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary>
+/// <c>switchyard router train</c> and <c>switchyard router eval</c>: the router that learns, from the gateway's own
+/// escalations and outcome samples (or imported outcomes), which requests the cheap tier will fail, so that a route with
+/// <c>router:</c> sends them straight to the frontier.
+/// </summary>
+internal static class RouterCommand
+{
+    private const string DefaultModelPath = "switchyard.router";
+
+    public static Command Create() => Create(TimeProvider.System);
+
+    internal static Command Create(TimeProvider time) => new("router", "Train and evaluate the router that sends the requests the cheap tier would fail straight to the frontier.")
+    {
+        Train(time),
+        Eval(),
+    };
+
+    private static Command Train(TimeProvider time)
+    {
+        var db = EscalationsCommand.DatabaseOption();
+        var output = new Option<string>("--output", "-o") { Description = "Where to write the trained router.", DefaultValueFactory = _ => DefaultModelPath };
+        var route = new Option<string?>("--route") { Description = "Only the escalations and outcomes of this route." };
+        var since = CliOptions.Time("--since", "Only examples at or after this time", time);
+        var share = new Option<double>("--frontier-share") { Description = "Share of requests the router should send straight to the frontier (calibrates its threshold), 0.01 to 0.9.", DefaultValueFactory = _ => 0.2 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the shuffles and the held-out split.", DefaultValueFactory = _ => 42 };
+        var command = new Command("train", "Learn from escalation records and outcome samples which prompts the cheap tier fails.") { db, output, route, since, share, seed };
+        share.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is < 0.01 or > 0.9)
+            {
+                r.AddError("--frontier-share must be between 0.01 and 0.9.");
+            }
+        });
+        command.SetAction((ParseResult pr) =>
+        {
+            var error = pr.InvocationConfiguration.Error;
+            var console = pr.InvocationConfiguration.Output;
+            if (EscalationsCommand.Open(pr.GetValue(db)!, time, error) is not { } store)
+            {
+                return 1;
+            }
+
+            List<RouterExample> examples;
+            try
+            {
+                examples = Examples(store, pr.GetValue(route), CliOptions.TimeValue(pr, since, time));
+            }
+            catch (SqliteException e)
+            {
+                error.WriteLine($"Could not read the examples: {e.Message}");
+                return 1;
+            }
+
+            var positives = examples.Count(e => e.CheapFailed);
+            if (positives == 0 || positives == examples.Count || examples.Count < 10)
+            {
+                error.WriteLine($"Not enough to learn from: {examples.Count} examples, {positives} where the cheap tier failed. The router needs both kinds, at least 10 in all:");
+                error.WriteLine("serve traffic on a route with a quality gate (escalations are failures; quality.sample_passed keeps a share of the passes), or import labelled outcomes with `switchyard dataset import`.");
+                return 1;
+            }
+
+            var options = new RouterTrainingOptions { TargetShare = pr.GetValue(share), Seed = pr.GetValue(seed), Source = Path.GetFullPath(pr.GetValue(db)!), Time = time };
+
+            // First an honest figure: train on 80%, measure on the 20% held out. Then the router to keep, on everything.
+            var shuffled = examples.OrderBy(e => Hash(e.Prompt, pr.GetValue(seed))).ToList();
+            var cut = Math.Max(1, shuffled.Count / 5);
+            var heldOut = shuffled[..cut];
+            var trainPart = shuffled[cut..];
+            string heldOutLine;
+            if (trainPart.Exists(e => e.CheapFailed) && trainPart.Exists(e => !e.CheapFailed) && heldOut.Exists(e => e.CheapFailed) && heldOut.Exists(e => !e.CheapFailed))
+            {
+                var trial = RouterTrainer.Train(trainPart, options);
+                var items = heldOut.Select(e => new RoutedItem(trial.Predict(e.Prompt, e.Label), e.CheapFailed ? 0 : 1, 1)).ToList();
+                var evaluation = RoutingMetrics.Evaluate(items);
+                heldOutLine = string.Create(CultureInfo.InvariantCulture, $"held out {heldOut.Count}: AUROC {evaluation.Auroc ?? double.NaN:0.000}");
+            }
+            else
+            {
+                heldOutLine = "too few of one kind to hold some out";
+            }
+
+            var clock = Stopwatch.StartNew();
+            var router = RouterTrainer.Train(examples, options);
+            var seconds = clock.Elapsed.TotalSeconds;
+            var path = Path.GetFullPath(pr.GetValue(output)!);
+            try
+            {
+                using var file = File.Create(path);
+                router.Save(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"Could not write {path}: {e.Message}");
+                return 1;
+            }
+
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Trained on {examples.Count} examples ({positives} where the cheap tier failed) in {seconds:0.00} s; training AUROC {router.Info.TrainingAuroc:0.000}; {heldOutLine}."));
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Threshold {router.Threshold:0.000}: about {router.TargetShare:P0} of requests like these go straight to the frontier. Wrote {path}."));
+            console.WriteLine($"Use it on a route: router: {{ model: {Path.GetFileName(path)} }}   (switchyard router eval --data FILE --model {Path.GetFileName(path)} compares it with baselines)");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Eval()
+    {
+        var data = new Option<string>("--data") { Description = "Labelled outcomes, as switchyard dataset import reads them.", Required = true };
+        var model = new Option<string>("--model") { Description = "The trained router.", DefaultValueFactory = _ => DefaultModelPath };
+        var weak = new Option<string?>("--weak") { Description = "The cheap tier's name in scores (default: the first)." };
+        var strong = new Option<string?>("--strong") { Description = "The frontier tier's name in scores (default: the last)." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random router.", DefaultValueFactory = _ => 42 };
+        var command = new Command("eval", "Compare the router with a random router and a prompt-length router: PGR, APGR, CPT(50%), CPT(80%), AUROC (RouteLLM's metrics).") { data, model, weak, strong, seed };
+        command.SetAction((ParseResult pr) =>
+        {
+            var error = pr.InvocationConfiguration.Error;
+            var dataPath = Path.GetFullPath(pr.GetValue(data)!);
+            var modelPath = Path.GetFullPath(pr.GetValue(model)!);
+            if (!File.Exists(dataPath) || !File.Exists(modelPath))
+            {
+                error.WriteLine($"No file at {(File.Exists(dataPath) ? modelPath : dataPath)}." + (File.Exists(dataPath) ? " Train one with `switchyard router train`." : ""));
+                return 1;
+            }
+
+            EscalationRouter router;
+            try
+            {
+                using var file = File.OpenRead(modelPath);
+                router = EscalationRouter.Load(file);
+            }
+            catch (RouterFileException e)
+            {
+                error.WriteLine($"{modelPath}: {e.Message}");
+                return 1;
+            }
+
+            var (outcomes, problems) = LabelledOutcomeReader.Read(dataPath, pr.GetValue(weak), pr.GetValue(strong));
+            if (problems.Count > 0)
+            {
+                problems.ForEach(error.WriteLine);
+                return 1;
+            }
+
+            var random = new Random(pr.GetValue(seed));
+            var routers = new (string Name, List<RoutedItem> Items)[]
+            {
+                ("trained router", [.. outcomes.Select(o => new RoutedItem(router.Predict(o.Prompt, o.Label), o.WeakScore, o.StrongScore))]),
+                ("random", [.. outcomes.Select(o => new RoutedItem(random.NextDouble(), o.WeakScore, o.StrongScore))]),
+                ("prompt length", [.. outcomes.Select(o => new RoutedItem(o.Prompt.Length, o.WeakScore, o.StrongScore))]),
+            };
+            var results = routers.Select(r => (r.Name, Evaluation: RoutingMetrics.Evaluate(r.Items))).ToList();
+            var console = CliConsole.Create(pr.InvocationConfiguration.Output);
+            var first = results[0].Evaluation;
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{outcomes.Count} outcomes from {dataPath}: weak tier quality {first.WeakMean:0.000}, strong {first.StrongMean:0.000}."));
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var column in (string[])["router", "APGR", "CPT(50%)", "CPT(80%)", "AUROC", "PGR at 10% / 20% / 30% / 50% strong calls"])
+            {
+                table.AddColumn(column);
+            }
+
+            foreach (var (name, evaluation) in results)
+            {
+                table.AddRow(
+                    name,
+                    F(evaluation.Apgr),
+                    evaluation.Cpt50 is { } c50 ? c50.ToString("P1", CultureInfo.InvariantCulture) : "-",
+                    evaluation.Cpt80 is { } c80 ? c80.ToString("P1", CultureInfo.InvariantCulture) : "-",
+                    evaluation.Auroc is { } auroc ? F(auroc) : "-",
+                    string.Join(" / ", ((double[])[0.1, 0.2, 0.3, 0.5]).Select(x => F(PgrAt(evaluation, x)))));
+            }
+
+            console.Write(table);
+            console.WriteLine("PGR: the share of the quality gap between the weak and the strong model recovered; APGR: its average over every share of strong calls;");
+            console.WriteLine("CPT(x%): the share of calls to the strong model needed to recover x% of the gap (lower is better); AUROC: how well the score ranks the weak model's failures.");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The best PGR reached with at most <paramref name="share"/> of the calls going to the strong model.</summary>
+    private static double PgrAt(RoutingEvaluation evaluation, double share)
+    {
+        var best = double.NegativeInfinity;
+        foreach (var point in evaluation.Curve)
+        {
+            if (point.CallShare <= share + 1e-9)
+            {
+                best = Math.Max(best, point.Pgr);
+            }
+        }
+
+        return double.IsNegativeInfinity(best) ? 0 : best;
+    }
+
+    private static string F(double value) => double.IsNaN(value) ? "-" : value.ToString("0.000", CultureInfo.InvariantCulture);
+
+    /// <summary>Every example the store holds: escalations (the cheap tier failed) and outcome samples.</summary>
+    internal static List<RouterExample> Examples(SqliteEscalationStore store, string? route, DateTimeOffset? since)
+    {
+        var examples = new List<RouterExample>();
+        foreach (var record in store.Query(new EscalationQuery { Route = route, Since = since, Limit = int.MaxValue }))
+        {
+            var endpoint = record.Endpoint == "completions" ? EndpointKind.Completions : EndpointKind.ChatCompletions;
+            var prompt = RouterPrompt.Of(Encoding.UTF8.GetBytes(record.Request), endpoint);
+            examples.Add(new RouterExample(prompt, record.Label, CheapFailed: true, record.CheapScore, record.FinalScore));
+        }
+
+        foreach (var sample in store.QuerySamples(route, since))
+        {
+            examples.Add(new RouterExample(sample.Prompt, sample.Label, sample.CheapFailed, sample.CheapScore, sample.StrongScore));
+        }
+
+        return examples;
+    }
+
+    private static ulong Hash(string text, int seed)
+    {
+        var hash = 14695981039346656037UL ^ (ulong)seed;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+}

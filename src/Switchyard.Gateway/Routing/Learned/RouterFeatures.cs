@@ -1,0 +1,290 @@
+using System.Numerics;
+
+namespace Switchyard.Gateway.Routing.Learned;
+
+/// <summary>
+/// Turns a prompt and its label into hashed binary features for <see cref="EscalationRouter"/>: a set of distinct indices
+/// in [0, 2^bits), each meaning "this feature is present".
+/// </summary>
+/// <remarks>
+/// Features, in the order they are written (a full destination stops the later ones):
+/// <code>
+/// fixed (8)    label · length bucket (log2 of chars) · fenced code blocks · share of digits · lines (log2)
+///              · question marks (log2) · math symbols (log2) · code symbols (log2)
+/// char 3-grams lower-cased, whitespace folded to ' ', of the first <see cref="CharGramPrefix"/> chars
+/// words        lower-cased unigrams and bigrams of letter-or-digit runs, from the start until the destination is full
+/// </code>
+/// Every feature is a (kind, payload) pair run through a 64-bit finaliser and cut to <c>bits</c>; words hash with FNV-1a
+/// over UTF-16 code units. Nothing depends on <see cref="string.GetHashCode()"/> or the process, so a router trained on
+/// one machine predicts the same on another. Duplicates are removed with a small open-addressing set on the stack, so
+/// the result is a set: the model's features are binary, not counts.
+/// </remarks>
+internal static class RouterFeatures
+{
+    /// <summary>The most features <see cref="Extract"/> writes; callers pass <c>stackalloc int[MaxFeatures]</c>.</summary>
+    public const int MaxFeatures = 4096;
+
+    /// <summary>The fewest hash bits <see cref="Extract"/> accepts.</summary>
+    public const int MinBits = 1;
+
+    /// <summary>The most hash bits <see cref="Extract"/> accepts (an index must fit an <see cref="int"/>).</summary>
+    public const int MaxBits = 30;
+
+    /// <summary>Character 3-grams come from this many leading characters, which bounds their cost on long prompts.</summary>
+    public const int CharGramPrefix = 2000;
+
+    /// <summary>The digit and symbol shares are taken over this many leading characters: a share needs no more.</summary>
+    private const int StatsPrefix = 8192;
+
+    private const int FixedFeatures = 8;
+
+    // Kinds keep the same payload of two feature families apart (a word "a" and a 3-gram of one 'a').
+    private const ulong KindLabel = 1;
+    private const ulong KindLength = 2;
+    private const ulong KindFences = 3;
+    private const ulong KindDigits = 4;
+    private const ulong KindLines = 5;
+    private const ulong KindQuestions = 6;
+    private const ulong KindMath = 7;
+    private const ulong KindCode = 8;
+    private const ulong KindWord = 9;
+    private const ulong KindBigram = 10;
+    private const ulong KindTrigram = 11;
+
+    private const uint FnvOffset = 2166136261;
+    private const uint FnvPrime = 16777619;
+
+    /// <summary>
+    /// Writes the distinct hashed features of <paramref name="prompt"/> and <paramref name="label"/> into
+    /// <paramref name="buckets"/> and returns how many were written.
+    /// </summary>
+    /// <param name="prompt">The text the model reads; any length (the work done is bounded, see the remarks).</param>
+    /// <param name="label">A tag such as <c>code</c> from the content classifier; may be empty, which is a feature too.</param>
+    /// <param name="buckets">Where the indices go; at most <see cref="MaxFeatures"/> of it is used.</param>
+    /// <param name="bits">The indices are in [0, 2^bits); between <see cref="MinBits"/> and <see cref="MaxBits"/>.</param>
+    /// <returns>The number of indices written, all distinct; never more than <see cref="MaxFeatures"/>.</returns>
+    public static int Extract(ReadOnlySpan<char> prompt, ReadOnlySpan<char> label, Span<int> buckets, int bits)
+    {
+        if (bits is < MinBits or > MaxBits)
+        {
+            ThrowBitsOutOfRange(bits);
+        }
+
+        var capacity = Math.Min(buckets.Length, MaxFeatures);
+        if (capacity == 0)
+        {
+            return 0;
+        }
+
+        // Words give at most one unigram and one bigram per two characters; the set never needs more room than that.
+        var upperBound = FixedFeatures + Math.Min(prompt.Length, CharGramPrefix) + prompt.Length + 1;
+        var wanted = Math.Min(capacity, upperBound);
+        // PERF: at most 8,192 ints (32 KiB) on the stack, half full at worst, so probes stay short.
+        Span<int> table = stackalloc int[(int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(wanted * 2, 64))];
+        table.Clear();
+        var set = new FeatureSet(buckets[..capacity], table, bits);
+
+        AddFixed(ref set, prompt, label);
+        AddCharTrigrams(ref set, prompt[..Math.Min(prompt.Length, CharGramPrefix)]);
+        AddWords(ref set, prompt);
+        return set.Count;
+    }
+
+    private static void AddFixed(ref FeatureSet set, ReadOnlySpan<char> prompt, ReadOnlySpan<char> label)
+    {
+        var labelHash = FnvOffset;
+        foreach (var c in label)
+        {
+            labelHash = (labelHash ^ Lower(c)) * FnvPrime;
+        }
+
+        set.Add(KindLabel, labelHash);
+        set.Add(KindLength, (ulong)BitOperations.Log2((uint)prompt.Length + 1));
+
+        var fences = 0;
+        var rest = prompt;
+        for (var at = rest.IndexOf("```"); at >= 0; at = rest.IndexOf("```"))
+        {
+            fences++;
+            rest = rest[(at + 3)..];
+        }
+
+        // An opened fence counts as a block even if the prompt was cut before it closed.
+        set.Add(KindFences, (ulong)Math.Min((fences + 1) / 2, 4));
+        var lines = prompt.IsEmpty ? 0 : prompt.Count('\n') + 1;
+        set.Add(KindLines, (ulong)Math.Min(BitOperations.Log2((uint)lines + 1), 12));
+        set.Add(KindQuestions, (ulong)Math.Min(BitOperations.Log2((uint)prompt.Count('?') + 1), 5));
+
+        var sample = prompt[..Math.Min(prompt.Length, StatsPrefix)];
+        int digits = 0, math = 0, code = 0;
+        foreach (var c in sample)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+            else if (IsMathSymbol(c))
+            {
+                math++;
+            }
+            else if (IsCodeSymbol(c))
+            {
+                code++;
+            }
+        }
+
+        set.Add(KindDigits, DigitShareBucket(digits, sample.Length));
+        set.Add(KindMath, (ulong)Math.Min(BitOperations.Log2((uint)math + 1), 8));
+        set.Add(KindCode, (ulong)Math.Min(BitOperations.Log2((uint)code + 1), 8));
+    }
+
+    private static void AddCharTrigrams(ref FeatureSet set, ReadOnlySpan<char> prefix)
+    {
+        if (prefix.Length < 3)
+        {
+            return;
+        }
+
+        ulong a = Fold(prefix[0]), b = Fold(prefix[1]);
+        for (var i = 2; i < prefix.Length; i++)
+        {
+            ulong c = Fold(prefix[i]);
+            if (!set.Add(KindTrigram, (a << 32) | (b << 16) | c))
+            {
+                return;
+            }
+
+            a = b;
+            b = c;
+        }
+    }
+
+    private static void AddWords(ref FeatureSet set, ReadOnlySpan<char> prompt)
+    {
+        var hash = FnvOffset;
+        var length = 0;
+        var previous = 0u;
+        var hasPrevious = false;
+        // One step past the end flushes the last word.
+        for (var i = 0; i <= prompt.Length; i++)
+        {
+            if (i < prompt.Length && IsWordChar(prompt[i]))
+            {
+                hash = (hash ^ Lower(prompt[i])) * FnvPrime;
+                length++;
+                continue;
+            }
+
+            if (length == 0)
+            {
+                continue;
+            }
+
+            if (!set.Add(KindWord, hash) || (hasPrevious && !set.Add(KindBigram, ((ulong)previous << 32) | hash)))
+            {
+                return;
+            }
+
+            previous = hash;
+            hasPrevious = true;
+            hash = FnvOffset;
+            length = 0;
+        }
+    }
+
+    private static ulong DigitShareBucket(int digits, int chars)
+    {
+        if (digits == 0)
+        {
+            return 0;
+        }
+
+        // Percent bands: a stray number, some figures, a table of figures, mostly numbers.
+        var percent = digits * 100.0 / chars;
+        return percent switch
+        {
+            < 1 => 1,
+            < 3 => 2,
+            < 10 => 3,
+            < 25 => 4,
+            _ => 5,
+        };
+    }
+
+    private static bool IsWordChar(char c) => c < 128 ? char.IsAsciiLetterOrDigit(c) : char.IsLetterOrDigit(c);
+
+    private static char Lower(char c) => c < 128 ? (char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c) : char.ToLowerInvariant(c);
+
+    private static char Fold(char c) => c is ' ' or '\n' or '\r' or '\t' ? ' ' : Lower(c);
+
+    private static bool IsMathSymbol(char c) =>
+        c is '+' or '-' or '*' or '/' or '=' or '^' or '%' or '<' or '>'
+            or '×' or '÷' or '±' or '√' or '∑' or '∫' or '∞' or '≤' or '≥' or '≠' or '≈' or 'π';
+
+    private static bool IsCodeSymbol(char c) => c is '{' or '}' or '(' or ')' or '[' or ']' or ';' or '_' or '#' or '$' or '&' or '|' or '`' or '\\';
+
+    /// <summary>The (kind, payload) pair mixed by the 64-bit finaliser of MurmurHash3, then cut to its top bits.</summary>
+    private static int Index(ulong kind, ulong payload, int bits)
+    {
+        var x = payload ^ (kind * 0x9E3779B97F4A7C15UL);
+        x ^= x >> 33;
+        x *= 0xFF51AFD7ED558CCDUL;
+        x ^= x >> 33;
+        x *= 0xC4CEB9FE1A85EC53UL;
+        x ^= x >> 33;
+        return (int)(x >> (64 - bits));
+    }
+
+    private static void ThrowBitsOutOfRange(int bits) =>
+        throw new ArgumentOutOfRangeException(nameof(bits), bits, $"Feature hashing needs between {MinBits} and {MaxBits} bits.");
+
+    /// <summary>The destination plus an open-addressing set of what it holds (index + 1; 0 is an empty slot).</summary>
+    private ref struct FeatureSet
+    {
+        private readonly Span<int> _buckets;
+        private readonly Span<int> _table;
+        private readonly int _bits;
+        private readonly int _shift;
+
+        public FeatureSet(Span<int> buckets, Span<int> table, int bits)
+        {
+            _buckets = buckets;
+            _table = table;
+            _bits = bits;
+            _shift = 32 - BitOperations.Log2((uint)table.Length);
+            Count = 0;
+        }
+
+        public int Count { get; private set; }
+
+        /// <summary>Adds the feature unless it is there; false once the destination is full.</summary>
+        public bool Add(ulong kind, ulong payload)
+        {
+            if (Count >= _buckets.Length)
+            {
+                return false;
+            }
+
+            var index = Index(kind, payload, _bits);
+            var mask = _table.Length - 1;
+            var slot = (int)(((uint)index * 2654435769u) >> _shift);
+            while (true)
+            {
+                var held = _table[slot];
+                if (held == 0)
+                {
+                    _table[slot] = index + 1;
+                    _buckets[Count++] = index;
+                    return true;
+                }
+
+                if (held == index + 1)
+                {
+                    return true;
+                }
+
+                slot = (slot + 1) & mask;
+            }
+        }
+    }
+}

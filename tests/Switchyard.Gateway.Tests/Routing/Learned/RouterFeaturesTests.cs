@@ -1,0 +1,104 @@
+using Switchyard.Gateway.Routing.Learned;
+
+namespace Switchyard.Gateway.Tests.Routing.Learned;
+
+public sealed class RouterFeaturesTests
+{
+    private const string Prompt = "Why does this C# code throw a NullReferenceException?\n```csharp\nvar x = items[0].Name;\n```\nThanks!";
+
+    // 8 fixed features, 9 character 3-grams, 2 words and 1 bigram, at 18 bits.
+    private static readonly int[] PinnedHelloWorld =
+    [
+        63678, 71577, 221125, 101190, 36362, 109459, 63646, 63423, 185130, 259040,
+        184446, 60633, 216180, 36083, 244912, 105620, 76040, 183306, 73548, 53752,
+    ];
+
+    private static int[] Extract(string prompt, string label, int bits = 18, int capacity = RouterFeatures.MaxFeatures)
+    {
+        var buckets = new int[capacity];
+        var count = RouterFeatures.Extract(prompt, label, buckets, bits);
+        return buckets[..count];
+    }
+
+    [Fact]
+    public void Extract_SameInput_SameFeatures()
+    {
+        Assert.Equal(Extract(Prompt, "code"), Extract(Prompt, "code"));
+    }
+
+    [Fact]
+    public void Extract_KnownPrompt_MatchesPinnedIndices()
+    {
+        // Pinned so that a change to the hashing (or a process-randomised hash sneaking in) fails here, not silently in
+        // every trained router file: these indices are what a router trained today looks up.
+        var features = Extract("Hello world", "code");
+        Assert.Equal(PinnedHelloWorld, features);
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(18)]
+    [InlineData(24)]
+    public void Extract_AnyBits_IndicesInRangeAndDistinct(int bits)
+    {
+        var features = Extract(Prompt + string.Concat(Enumerable.Repeat(" lorem ipsum dolor sit amet 12345 ?", 200)), "", bits);
+        Assert.NotEmpty(features);
+        Assert.All(features, f => Assert.InRange(f, 0, (1 << bits) - 1));
+        Assert.Equal(features.Length, features.Distinct().Count());
+    }
+
+    [Fact]
+    public void Extract_SmallDestination_StopsWhenFull()
+    {
+        var buckets = new int[5];
+        Assert.Equal(5, RouterFeatures.Extract(Prompt, "code", buckets, 18));
+        Assert.Equal(0, RouterFeatures.Extract(Prompt, "code", Span<int>.Empty, 18));
+    }
+
+    [Fact]
+    public void Extract_HugePrompt_AtMostMaxFeatures()
+    {
+        var words = string.Join(' ', Enumerable.Range(0, 200_000).Select(i => "w" + i));
+        var buckets = new int[RouterFeatures.MaxFeatures * 2];
+        var count = RouterFeatures.Extract(words, "", buckets, 24);
+        Assert.Equal(RouterFeatures.MaxFeatures, count);
+    }
+
+    [Fact]
+    public void Extract_EmptyPrompt_OnlyTheFixedFeatures()
+    {
+        Assert.Equal(8, Extract("", "").Length);
+    }
+
+    [Fact]
+    public void Extract_Label_IsItsOwnFeature()
+    {
+        var code = Extract(Prompt, "code");
+        var none = Extract(Prompt, "");
+        Assert.Equal(code.Length, none.Length);
+        Assert.Single(code.Except(none));
+        Assert.Equal(code, Extract(Prompt, "CODE"));
+    }
+
+    [Fact]
+    public void Extract_Case_DoesNotMatter()
+    {
+        Assert.Equal(Extract("Hello World, HOW are you?", ""), Extract("hello world, how are YOU?", ""));
+    }
+
+    [Fact]
+    public void Extract_CodeFence_ChangesTheStructureFeatures()
+    {
+        var fenced = Extract("look:\n```\nx\n```", "");
+        var plain = Extract("look:\n'''\nx\n'''", "");
+        Assert.NotEqual(fenced.Order(), plain.Order());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(31)]
+    public void Extract_BitsOutOfRange_Throws(int bits)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => RouterFeatures.Extract("x", "", new int[8], bits));
+    }
+}
