@@ -93,7 +93,8 @@ internal sealed class EscalationRouter
     /// <param name="label">The content classifier's tag, or empty.</param>
     public double Predict(ReadOnlySpan<char> prompt, ReadOnlySpan<char> label)
     {
-        Span<int> buckets = stackalloc int[RouterFeatures.MaxFeatures];
+        // PERF: no more than the prompt can fill (at most MaxFeatures, 16 KiB): a short prompt zeroes less stack.
+        Span<int> buckets = stackalloc int[RouterFeatures.CapacityFor(prompt.Length)];
         var count = RouterFeatures.Extract(prompt, label, buckets, Bits);
         return Sigmoid(Logit(_weights, _bias, buckets[..count]));
     }

@@ -4,15 +4,23 @@ namespace Switchyard.Gateway.Routing.Learned;
 /// <remarks>
 /// <code>
 /// examples ─► features (RouterFeatures, again each epoch: cheaper than holding ~1,500 ints per example)
-///          ─► logistic regression, per-coordinate AdaGrad, shuffled epochs (seeded), class-weighted, lazy L2
+///          ─► logistic regression, per-coordinate AdaGrad, shuffled epochs (seeded), classes balanced, lazy L2
 ///          ─► bias corrected back to the true base rate
 ///          ─► predictions on the training set ─► threshold for TargetShare, training AUROC
 /// </code>
-/// Class weighting gives each class half of the total weight, so a failure rate of 3% still moves the weights; it also
-/// shifts the logit by log((N − P) / P), which is taken back out of the bias at the end so that
+/// <para>
+/// The classes are balanced so that a failure rate of 2% still moves the weights: each epoch visits every example of
+/// the minority class k times (k the rounded class ratio) and weights it by ratio / k, so both classes carry the same
+/// total weight. Repeating examples rather than weighting one visit by the full ratio matters with AdaGrad, whose first
+/// step on a feature has the size of the learning rate whatever the gradient: one step weighted 49 times jerks every
+/// weight of the prompt, 49 ordinary steps do not (held-out AUROC 0.93 against 0.86 on 2% synthetic failures).
+/// </para>
+/// <para>
+/// Balancing shifts the logit by log((N − P) / P), which is taken back out of the bias at the end so that
 /// <see cref="EscalationRouter.Predict"/> is again an estimate of the failure probability (the ranking, and so the
 /// threshold's share, do not depend on it). Single-threaded and deterministic: the same examples and options give the
 /// same weights bit for bit.
+/// </para>
 /// </remarks>
 internal static class RouterTrainer
 {
@@ -66,13 +74,25 @@ internal static class RouterTrainer
         double bias = 0, biasSquares = 0;
         var learningRate = options.LearningRate;
         var l2 = options.L2;
-        var positiveWeight = n / (2.0 * positives);
-        var negativeWeight = n / (2.0 * (n - positives));
+        // The minority class is visited several times an epoch (k copies) and what rounding leaves is a weight, so both
+        // classes weigh the same in total while every step stays about as large as a majority step.
+        var negatives = n - positives;
+        var minorityIsPositive = positives <= negatives;
+        var ratio = minorityIsPositive ? (double)negatives / positives : (double)positives / negatives;
+        var copies = Math.Max(1, (int)Math.Round(ratio));
+        var minorityWeight = ratio / copies;
+        var positiveWeight = minorityIsPositive ? minorityWeight : 1.0;
+        var negativeWeight = minorityIsPositive ? 1.0 : minorityWeight;
 
-        var order = new int[n];
+        var order = new int[n + ((copies - 1) * Math.Min(positives, negatives))];
+        var filled = 0;
         for (var i = 0; i < n; i++)
         {
-            order[i] = i;
+            var visits = examples[i].CheapFailed == minorityIsPositive ? copies : 1;
+            for (var v = 0; v < visits; v++)
+            {
+                order[filled++] = i;
+            }
         }
 
         var random = new Random(options.Seed);
@@ -108,8 +128,8 @@ internal static class RouterTrainer
             }
         }
 
-        // Undo the class weighting's shift of the intercept (see the remarks).
-        bias += Math.Log((double)positives / (n - positives));
+        // Undo the balancing's shift of the intercept (see the remarks).
+        bias += Math.Log((double)positives / negatives);
 
         var scores = new double[n];
         var labels = new bool[n];

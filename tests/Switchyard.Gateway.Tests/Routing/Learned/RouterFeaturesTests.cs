@@ -9,8 +9,8 @@ public sealed class RouterFeaturesTests
     // 8 fixed features, 9 character 3-grams, 2 words and 1 bigram, at 18 bits.
     private static readonly int[] PinnedHelloWorld =
     [
-        63678, 71577, 221125, 101190, 36362, 109459, 63646, 63423, 185130, 259040,
-        184446, 60633, 216180, 36083, 244912, 105620, 76040, 183306, 73548, 53752,
+        36212, 257907, 236666, 232429, 211188, 53410, 27932, 106821, 168994, 210346,
+        247822, 246569, 194309, 106551, 41721, 227554, 78635, 179362, 239951, 14153,
     ];
 
     private static int[] Extract(string prompt, string label, int bits = 18, int capacity = RouterFeatures.MaxFeatures)
@@ -62,6 +62,26 @@ public sealed class RouterFeaturesTests
         var buckets = new int[RouterFeatures.MaxFeatures * 2];
         var count = RouterFeatures.Extract(words, "", buckets, 24);
         Assert.Equal(RouterFeatures.MaxFeatures, count);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(300)]
+    [InlineData(5000)]
+    public void CapacityFor_AnyPrompt_NeverStopsExtractEarly(int length)
+    {
+        var random = new Random(length);
+        // Single letters between spaces and symbols: as many words, and so as many features, as characters allow.
+        var prompt = string.Concat(Enumerable.Range(0, length).Select(i => i % 2 == 0 ? (char)('a' + random.Next(26)) : " ?{"[random.Next(3)]));
+        var capacity = RouterFeatures.CapacityFor(length);
+
+        var count = RouterFeatures.Extract(prompt, "", new int[RouterFeatures.MaxFeatures], 24);
+
+        Assert.InRange(capacity, 0, RouterFeatures.MaxFeatures);
+        Assert.True(count <= capacity, $"{count} features, capacity {capacity}");
+        Assert.Equal(count, RouterFeatures.Extract(prompt, "", new int[capacity], 24));
     }
 
     [Fact]
