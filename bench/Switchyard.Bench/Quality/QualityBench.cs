@@ -49,7 +49,7 @@ internal static class QualityBench
 
         output.WriteLine($"Quality gate per answer: read the answer (AnswerReader) and score it (QualityGate: empty, truncated, refusal, JSON,");
         output.WriteLine($"JSON Schema, expectations with a pattern, logprobs), against a plain Utf8JsonReader pass over the same bytes, interleaved,");
-        output.WriteLine($"{rounds} rounds, Release={!IsDebug()}. Target: under 50 µs at the median for a 1,000-token answer.");
+        output.WriteLine($"{rounds} rounds, Release={BuildInfo.IsRelease}. Target: under 50 µs at the median for a 1,000-token answer.");
         output.WriteLine();
         output.WriteLine("| answer | bytes | baseline p50 | baseline p99 | gate p50 | gate p99 | ratio p50 | bytes/answer | target |");
         output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
@@ -149,12 +149,4 @@ internal static class QualityBench
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
-    private static bool IsDebug()
-    {
-#if DEBUG
-        return true;
-#else
-        return false;
-#endif
-    }
 }

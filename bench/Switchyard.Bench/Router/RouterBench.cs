@@ -50,7 +50,7 @@ internal static class RouterBench
         var averageChars = training.Average(e => e.Prompt.Length);
 
         var inv = CultureInfo.InvariantCulture;
-        output.WriteLine($"Learned escalation router, Release={!IsDebug()}, {Environment.ProcessorCount} cores. Targets: training under 60 s, prediction under 50 µs at the median.");
+        output.WriteLine($"Learned escalation router, Release={BuildInfo.IsRelease}, {Environment.ProcessorCount} cores. Targets: training under 60 s, prediction under 50 µs at the median.");
         output.WriteLine();
         output.WriteLine("| training | examples | failed | avg chars | bits | epochs | seconds | training AUROC | held-out AUROC | held-out APGR | CPT(50%) | CPT(80%) | share sent (target) | target |");
         output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
@@ -186,12 +186,4 @@ internal static class RouterBench
         return text.ToString(0, size);
     }
 
-    private static bool IsDebug()
-    {
-#if DEBUG
-        return true;
-#else
-        return false;
-#endif
-    }
 }

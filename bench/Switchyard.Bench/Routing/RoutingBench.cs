@@ -42,7 +42,7 @@ internal static class RoutingBench
         output.WriteLine($"Routing decision per request: parse the body (RequestParser), find the route, decide (tags, pinning, PromptText.Extract +");
         output.WriteLine($"PromptClassifier.Classify + PiiDetector.Scan, the tier order) and pick a deployment of the first tier (Balancer), on a");
         output.WriteLine($"route with code, legal and medical specialist tiers, a latency-balanced open tier and an external frontier tier;");
-        output.WriteLine($"versus a plain Utf8JsonReader pass over the same body, interleaved, {rounds} rounds, Release={!IsDebug()}.");
+        output.WriteLine($"versus a plain Utf8JsonReader pass over the same body, interleaved, {rounds} rounds, Release={BuildInfo.IsRelease}.");
         output.WriteLine();
         output.WriteLine("| bodies | count | mean size | baseline p50 | baseline p99 | routing p50 | routing p99 | ratio p50 | ratio p99 | baseline CPU | routing CPU | ratio CPU | bytes/request |");
         output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -206,12 +206,4 @@ internal static class RoutingBench
         return stream.ToArray();
     }
 
-    private static bool IsDebug()
-    {
-#if DEBUG
-        return true;
-#else
-        return false;
-#endif
-    }
 }
