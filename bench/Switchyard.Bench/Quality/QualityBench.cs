@@ -148,5 +148,4 @@ internal static class QualityBench
         text.Append("\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":1000,\"total_tokens\":1020}}");
         return Encoding.UTF8.GetBytes(text.ToString());
     }
-
 }

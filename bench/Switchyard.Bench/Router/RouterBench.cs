@@ -185,5 +185,4 @@ internal static class RouterBench
 
         return text.ToString(0, size);
     }
-
 }

@@ -205,5 +205,4 @@ internal static class RoutingBench
 
         return stream.ToArray();
     }
-
 }
