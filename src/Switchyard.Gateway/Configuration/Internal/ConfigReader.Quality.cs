@@ -13,12 +13,9 @@ internal sealed partial class ConfigReader
     private static readonly (string Word, QualityStreaming Value)[] QualityStreamingModes =
         [("pass-through", QualityStreaming.PassThrough), ("buffer", QualityStreaming.Buffer)];
 
+    // The names checks have in headers and records are the names they have in the file.
     private static readonly (string Word, QualityCheck Value)[] QualityChecks =
-    [
-        ("empty", QualityCheck.Empty), ("truncated", QualityCheck.Truncated), ("refusal", QualityCheck.Refusal),
-        ("json", QualityCheck.Json), ("schema", QualityCheck.Schema), ("expectations", QualityCheck.Expectations),
-        ("logprobs", QualityCheck.Logprobs),
-    ];
+        [.. Enum.GetValues<QualityCheck>().Select(c => (Quality.QualityFailuresNames.Name(c), c))];
 
     private const string QualityExample = "quality: { threshold: 0.7, streaming: buffer, expect: { not_contains: [\"as an AI\"] } }";
 
