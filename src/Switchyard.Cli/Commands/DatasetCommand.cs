@@ -38,14 +38,27 @@ internal static class DatasetCommand
         var review = new Option<string?>("--review") { Description = "good, unreviewed, bad or any (default: all but those reviewed bad)." };
         review.AcceptOnlyFromAmong("good", "unreviewed", "bad", "any");
         var minScore = new Option<double?>("--min-score") { Description = "Only escalations whose final answer scored at least this (0 to 1)." };
+        var minJudge = new Option<double?>("--min-judge-score") { Description = "Only escalations whose cheap answer the judge model scored at least this (0 to 1); unjudged ones are left out." };
+        var maxJudge = new Option<double?>("--max-judge-score") { Description = "Only escalations whose cheap answer the judge model scored at most this (0 to 1), e.g. 0.3 for the clear failures." };
         var noDedupe = new Option<bool>("--no-dedupe") { Description = "Keep every example, not only the newest of each normalised prompt." };
         var redact = new Option<bool>("--redact-pii") { Description = "Replace personal data (e-mail, phone, card, IBAN, national ids) with its kind, e.g. [EMAIL]." };
         var unimproved = new Option<bool>("--include-unimproved") { Description = "Also export escalations that found no better answer." };
 
         var export = new Command("export", "Write escalation records as a fine-tuning dataset, the better answer as the assistant's turn.")
         {
-            db, format, output, validationOutput, share, seed, route, since, until, review, minScore, noDedupe, redact, unimproved,
+            db, format, output, validationOutput, share, seed, route, since, until, review, minScore, minJudge, maxJudge, noDedupe, redact, unimproved,
         };
+        foreach (var score in new[] { minScore, minJudge, maxJudge })
+        {
+            score.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<double?>() is < 0 or > 1)
+                {
+                    r.AddError($"{r.Option.Name} must be between 0 and 1.");
+                }
+            });
+        }
+
         share.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<double>() is < 0 or > 0.5)
@@ -75,6 +88,8 @@ internal static class DatasetCommand
                     Until = CliOptions.TimeValue(pr, until, time),
                     Review = reviewFilter is null or "any" ? null : reviewFilter,
                     MinScore = pr.GetValue(minScore),
+                    MinJudgeScore = pr.GetValue(minJudge),
+                    MaxJudgeScore = pr.GetValue(maxJudge),
                 });
             }
             catch (SqliteException e)

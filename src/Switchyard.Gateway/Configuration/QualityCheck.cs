@@ -23,4 +23,10 @@ public enum QualityCheck
 
     /// <summary><c>logprobs</c>: the geometric-mean token probability, and no token below the floor.</summary>
     Logprobs,
+
+    /// <summary><c>judge</c>: a configured deployment scored the answer below <c>min_score</c> against the rubric.</summary>
+    Judge,
+
+    /// <summary><c>agreement</c>: a second sample of the same tier gave a different answer.</summary>
+    Agreement,
 }

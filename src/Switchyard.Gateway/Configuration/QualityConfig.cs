@@ -29,6 +29,12 @@ public sealed record QualityConfig
     /// <summary>The log-probability confidence check (<c>logprobs</c>); <see langword="null"/>: off.</summary>
     public LogprobCheckConfig? Logprobs { get; init; }
 
+    /// <summary>The judge check (<c>judge</c>); <see langword="null"/>: off.</summary>
+    public JudgeConfig? Judge { get; init; }
+
+    /// <summary>The agreement check (<c>agreement</c>); <see langword="null"/>: off.</summary>
+    public AgreementConfig? Agreement { get; init; }
+
     /// <summary>
     /// Store every escalation with its prompt and both answers (<c>record_escalations</c>), for review and fine-tuning
     /// datasets. On by default; a route whose text must not be kept turns it off.
@@ -52,6 +58,8 @@ public sealed record QualityConfig
         KeyValuePair.Create(QualityCheck.Schema, 1.0),
         KeyValuePair.Create(QualityCheck.Expectations, 2.0),
         KeyValuePair.Create(QualityCheck.Logprobs, 1.0),
+        KeyValuePair.Create(QualityCheck.Judge, 3.0),
+        KeyValuePair.Create(QualityCheck.Agreement, 2.0),
     ]);
 
     /// <summary>The weight of <paramref name="check"/> (0 when off).</summary>

@@ -16,7 +16,14 @@ internal sealed class HeldAnswer(byte[] body, bool stream, Usage? usage, Quality
 
     public Usage? Usage { get; } = usage;
 
-    public QualityVerdict Verdict { get; } = verdict;
+    /// <summary>The gate's verdict: the cheap checks', then with the checks that call a model added in.</summary>
+    public QualityVerdict Verdict { get; set; } = verdict;
+
+    /// <summary>The judge model's score (0 to 1), when it judged this answer.</summary>
+    public double? JudgeScore { get; set; }
+
+    /// <summary>The judge's verdict in words (<c>gpt-4o 9/10: correct and complete</c>), when it judged this answer.</summary>
+    public string? JudgeSummary { get; set; }
 
     public string Deployment { get; } = deployment;
 

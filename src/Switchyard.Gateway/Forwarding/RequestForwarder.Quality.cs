@@ -30,6 +30,11 @@ internal sealed partial class RequestForwarder
             headers[QualityFailedHeader] = failed;
         }
 
+        if (answer.JudgeSummary is { } judged)
+        {
+            headers[JudgeHeader] = judged;
+        }
+
         // Escalated means another deployment was called after the poor answer, not merely that the gate wanted it.
         var escalated = log.EscalatedFrom is not null && log.Attempts > log.AttemptsAtEscalation;
         headers[EscalatedHeader] = escalated ? "true" : "false";

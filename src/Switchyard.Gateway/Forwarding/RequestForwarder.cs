@@ -188,6 +188,16 @@ internal sealed partial class RequestForwarder : IDisposable
                         // A whole answer, checked: it is the client's if it passed or no tier is left; otherwise the
                         // request escalates to the next tier and the better of the answers is sent in the end.
                         log.Held = null;
+                        if (held.Verdict.Passed && t < decision.Order.Length - 1 && gated!.Gate.CallsModels)
+                        {
+                            // The cheap checks passed and a later tier could do better: now the checks that call a model.
+                            await CheckWithModelsAsync(context, endpoint, held, gated, body.AsMemory(0, bodyLength), parsed, table, tier, decision.Confidential is not null, log, requestId);
+                            if (!held.Verdict.Passed)
+                            {
+                                log.Requalify(held);
+                            }
+                        }
+
                         log.Best = HeldAnswer.Better(log.Best, held);
                         if (held.Verdict.Passed || t == decision.Order.Length - 1)
                         {
@@ -462,6 +472,7 @@ internal sealed partial class RequestForwarder : IDisposable
                     CheapScore = cheap.Verdict.Score,
                     CheapFailed = cheap.Verdict.FailedNames,
                     CheapReasons = cheap.Verdict.Reasons,
+                    CheapJudgeScore = cheap.JudgeScore,
                     CheapInputTokens = cheap.Usage?.PromptTokens,
                     CheapOutputTokens = cheap.Usage?.CompletionTokens,
                     FinalDeployment = sent.Deployment,
@@ -469,6 +480,7 @@ internal sealed partial class RequestForwarder : IDisposable
                     FinalAnswer = sent.Text(),
                     FinalScore = sent.Verdict.Score,
                     FinalFailed = sent.Verdict.FailedNames,
+                    FinalJudgeScore = sent.JudgeScore,
                     FinalInputTokens = sent.Usage?.PromptTokens,
                     FinalOutputTokens = sent.Usage?.CompletionTokens,
                 }
@@ -545,6 +557,20 @@ internal sealed partial class RequestForwarder : IDisposable
         public void Fail(UpstreamFailure failure) => (Failures ??= []).Add(failure);
 
         public void Record(AttemptRecord attempt) => (_attempts ??= new List<AttemptRecord>(2)).Add(attempt);
+
+        /// <summary>The held answer's attempt, once the checks that call a model have turned it down.</summary>
+        public void Requalify(HeldAnswer held)
+        {
+            for (var i = (_attempts?.Count ?? 0) - 1; i >= 0; i--)
+            {
+                var attempt = _attempts![i];
+                if (attempt.Deployment == held.Deployment && attempt.Outcome == "ok")
+                {
+                    _attempts[i] = attempt with { Outcome = "below_threshold", Quality = held.Verdict.Score };
+                    return;
+                }
+            }
+        }
 
         /// <summary>
         /// Takes in one leg of a hedge: its calls and failures are added; its deployment, tier, usage and status are taken
@@ -627,6 +653,16 @@ internal sealed partial class RequestForwarder : IDisposable
                         writer.WriteNumber("quality"u8, Math.Round(quality, 3));
                     }
 
+                    if (attempt.InputTokens is { } input)
+                    {
+                        writer.WriteNumber("input_tokens"u8, input);
+                    }
+
+                    if (attempt.OutputTokens is { } output)
+                    {
+                        writer.WriteNumber("output_tokens"u8, output);
+                    }
+
                     writer.WriteEndObject();
                 }
 
@@ -641,5 +677,11 @@ internal sealed partial class RequestForwarder : IDisposable
     /// One deployment considered for a request: called (with its outcome) or skipped (with the reason). <c>Hedge</c>:
     /// considered as the hedge of a slow first call.
     /// </summary>
-    private readonly record struct AttemptRecord(string Deployment, string Tier, string Outcome, int Status, double Milliseconds, bool Hedge = false, double? Quality = null);
+    private readonly record struct AttemptRecord(string Deployment, string Tier, string Outcome, int Status, double Milliseconds, bool Hedge = false, double? Quality = null)
+    {
+        /// <summary>Tokens of a call made for a check (judge, agreement), which the request's usage does not include.</summary>
+        public int? InputTokens { get; init; }
+
+        public int? OutputTokens { get; init; }
+    }
 }

@@ -12,4 +12,6 @@ internal enum QualityFailures
     Schema = 1 << Configuration.QualityCheck.Schema,
     Expectations = 1 << Configuration.QualityCheck.Expectations,
     Logprobs = 1 << Configuration.QualityCheck.Logprobs,
+    Judge = 1 << Configuration.QualityCheck.Judge,
+    Agreement = 1 << Configuration.QualityCheck.Agreement,
 }

@@ -5,7 +5,7 @@ namespace Switchyard.Gateway.Quality;
 /// <summary>Names of failed checks as they appear in headers, the request log and escalation records.</summary>
 internal static class QualityFailuresNames
 {
-    private static readonly string[] Names = ["empty", "truncated", "refusal", "json", "schema", "expectations", "logprobs"];
+    private static readonly string[] Names = ["empty", "truncated", "refusal", "json", "schema", "expectations", "logprobs", "judge", "agreement"];
 
     public static string Name(Configuration.QualityCheck check) => Names[(int)check];
 

@@ -26,7 +26,7 @@ internal sealed class QualityGate
     private readonly AnswerExpectations? _expectations;
     private readonly double[] _weights;
 
-    public QualityGate(QualityConfig config)
+    public QualityGate(QualityConfig config, TimeProvider? time = null)
     {
         _config = config;
         _expectations = config.Expect is { } expect ? new AnswerExpectations(expect) : null;
@@ -35,9 +35,29 @@ internal sealed class QualityGate
         {
             _weights[(int)check] = config.WeightOf(check);
         }
+
+        JudgeBudget = config.Judge?.Budget is { } judge ? new TokenBudget(judge, time ?? TimeProvider.System) : null;
+        AgreementBudget = config.Agreement?.Budget is { } agreement ? new TokenBudget(agreement, time ?? TimeProvider.System) : null;
     }
 
     public QualityConfig Config => _config;
+
+    /// <summary>Whether the route has checks that call a model (judge, agreement): they run after the cheap ones.</summary>
+    public bool CallsModels => (_config.Judge is not null && _weights[(int)QualityCheck.Judge] > 0)
+        || (_config.Agreement is not null && _weights[(int)QualityCheck.Agreement] > 0);
+
+    /// <summary>The budget of the judge's tokens (shared by the route's requests), when it has one.</summary>
+    public TokenBudget? JudgeBudget { get; }
+
+    /// <summary>The budget of the agreement check's second samples, when it has one.</summary>
+    public TokenBudget? AgreementBudget { get; }
+
+    /// <summary>
+    /// Adds the result of a check that called a model to a cheap verdict. Pass or fail, like every other check: a judge's
+    /// 6 of 10 under a min_score of 0.7 must be able to escalate, which a graded 0.6 at weight 3 of 9 could not.
+    /// </summary>
+    public QualityVerdict With(in QualityVerdict verdict, QualityCheck check, bool pass, string? reason)
+        => verdict.With(check, _weights[(int)check], pass ? 1 : 0, pass, reason, _config.Threshold);
 
     /// <summary>Whether streamed answers are held and checked (<c>streaming: buffer</c>).</summary>
     public bool GatesStreams => _config.Streaming == QualityStreaming.Buffer;
@@ -111,7 +131,7 @@ internal sealed class QualityGate
         }
 
         var score = veto ? 0 : total > 0 ? sum / total : 1;
-        return new QualityVerdict(score, score >= _config.Threshold, failed, reasons?.ToString());
+        return new QualityVerdict(score, score >= _config.Threshold, failed, reasons?.ToString(), sum, total, veto);
 
         void Score(QualityCheck check, bool pass, string? reason) => Add(check, pass ? 1 : 0, reason);
 

@@ -19,4 +19,10 @@ public sealed record EscalationQuery
 
     /// <summary>Only records whose final answer scored at least this.</summary>
     public double? MinScore { get; init; }
+
+    /// <summary>Only records whose poor answer the judge scored at least this (0 to 1); unjudged records are left out.</summary>
+    public double? MinJudgeScore { get; init; }
+
+    /// <summary>Only records whose poor answer the judge scored at most this (0 to 1); unjudged records are left out.</summary>
+    public double? MaxJudgeScore { get; init; }
 }

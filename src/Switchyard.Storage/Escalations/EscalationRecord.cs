@@ -46,6 +46,9 @@ public sealed record EscalationRecord
     /// <summary>Why each failed (prompt-free, but may quote the answer).</summary>
     public string? CheapReasons { get; init; }
 
+    /// <summary>The judge model's score of the poor answer (0 to 1), when the route has a judge and it ran.</summary>
+    public double? CheapJudgeScore { get; init; }
+
     public int? CheapInputTokens { get; init; }
 
     public int? CheapOutputTokens { get; init; }
@@ -61,6 +64,9 @@ public sealed record EscalationRecord
     public double FinalScore { get; init; }
 
     public string? FinalFailed { get; init; }
+
+    /// <summary>The judge model's score of the answer the client got, when it was judged.</summary>
+    public double? FinalJudgeScore { get; init; }
 
     public int? FinalInputTokens { get; init; }
 

@@ -15,7 +15,7 @@ public sealed class SqliteEscalationStore
         request_id, ts_unix_ms, route, endpoint, label, confidential, request_json,
         cheap_deployment, cheap_tier, cheap_answer, cheap_score, cheap_failed, cheap_reasons, cheap_input_tokens, cheap_output_tokens,
         final_deployment, final_tier, final_answer, final_score, final_failed, final_input_tokens, final_output_tokens,
-        review, review_note, reviewed_unix_ms
+        review, review_note, reviewed_unix_ms, cheap_judge_score, final_judge_score
         """;
 
     private readonly SqliteStoreOptions _options;
@@ -83,6 +83,18 @@ public sealed class SqliteEscalationStore
             command.Parameters.AddWithValue("$min", min);
         }
 
+        if (query.MinJudgeScore is { } minJudge)
+        {
+            Where("cheap_judge_score >= $min_judge");
+            command.Parameters.AddWithValue("$min_judge", minJudge);
+        }
+
+        if (query.MaxJudgeScore is { } maxJudge)
+        {
+            Where("cheap_judge_score <= $max_judge");
+            command.Parameters.AddWithValue("$max_judge", maxJudge);
+        }
+
         sql.Append("\nORDER BY ts_unix_ms DESC, rowid DESC LIMIT $limit;");
         command.Parameters.AddWithValue("$limit", query.Limit);
         command.CommandText = sql.ToString();
@@ -142,7 +154,7 @@ public sealed class SqliteEscalationStore
         command.CommandText = $"""
             INSERT OR REPLACE INTO escalations ({Columns})
             VALUES ($id, $ts, $route, $endpoint, $label, $confidential, $request,
-                    $cd, $ct, $ca, $cs, $cf, $cr, $ci, $co, $fd, $ft, $fa, $fs, $ff, $fi, $fo, NULL, NULL, NULL);
+                    $cd, $ct, $ca, $cs, $cf, $cr, $ci, $co, $fd, $ft, $fa, $fs, $ff, $fi, $fo, NULL, NULL, NULL, $cj, $fj);
             """;
         var p = command.Parameters;
         p.AddWithValue("$id", record.RequestId);
@@ -167,6 +179,8 @@ public sealed class SqliteEscalationStore
         p.AddWithValue("$ff", (object?)record.FinalFailed ?? DBNull.Value);
         p.AddWithValue("$fi", (object?)record.FinalInputTokens ?? DBNull.Value);
         p.AddWithValue("$fo", (object?)record.FinalOutputTokens ?? DBNull.Value);
+        p.AddWithValue("$cj", (object?)record.CheapJudgeScore ?? DBNull.Value);
+        p.AddWithValue("$fj", (object?)record.FinalJudgeScore ?? DBNull.Value);
         command.ExecuteNonQuery();
     }
 
@@ -265,6 +279,8 @@ public sealed class SqliteEscalationStore
         Review = Text(r, 22),
         ReviewNote = Text(r, 23),
         ReviewedAt = r.IsDBNull(24) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(24)),
+        CheapJudgeScore = r.IsDBNull(25) ? null : r.GetDouble(25),
+        FinalJudgeScore = r.IsDBNull(26) ? null : r.GetDouble(26),
     };
 
     private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

@@ -107,6 +107,12 @@ internal static class SqliteMigrations
             );
             CREATE INDEX ix_outcome_samples_route_ts ON outcome_samples (route, ts_unix_ms);
             """),
+        new(6, "the judge's scores in escalation records", """
+            -- The judge model's score (0 to 1) of the cheap answer and of the answer the client got, when a judge ran:
+            -- dataset export filters on them.
+            ALTER TABLE escalations ADD COLUMN cheap_judge_score REAL;
+            ALTER TABLE escalations ADD COLUMN final_judge_score REAL;
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

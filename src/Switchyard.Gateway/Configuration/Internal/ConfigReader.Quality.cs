@@ -6,7 +6,7 @@ namespace Switchyard.Gateway.Configuration.Internal;
 /// <summary><c>routes.NAME.quality:</c>: the quality gate that escalates poor answers to the next tier.</summary>
 internal sealed partial class ConfigReader
 {
-    private static readonly string[] QualityKeys = ["threshold", "streaming", "weights", "expect", "logprobs", "record_escalations", "sample_passed"];
+    private static readonly string[] QualityKeys = ["threshold", "streaming", "weights", "expect", "logprobs", "record_escalations", "sample_passed", "judge", "agreement"];
     private static readonly string[] ExpectKeys = ["pattern", "contains", "not_contains", "min_chars", "max_chars"];
     private static readonly string[] LogprobKeys = ["request", "min_mean", "min_token"];
 
@@ -20,7 +20,7 @@ internal sealed partial class ConfigReader
     private const string QualityExample = "quality: { threshold: 0.7, streaming: buffer, expect: { not_contains: [\"as an AI\"] } }";
 
     /// <summary>Reads <c>quality:</c> of a route; <see langword="null"/> with <paramref name="ok"/> unchanged when absent.</summary>
-    private QualityConfig? ReadQuality(Section route, ref bool ok)
+    private QualityConfig? ReadQuality(Section route, List<string> deploymentNames, ref bool ok)
     {
         if (!route.Entries.TryGetValue("quality", out var entry) || IsNull(entry.Value))
         {
@@ -45,9 +45,11 @@ internal sealed partial class ConfigReader
         var weights = ReadQualityWeights(section, ref good);
         var expect = ReadExpectations(section, ref good);
         var logprobs = ReadLogprobCheck(section, ref good);
+        var judge = ReadJudge(section, deploymentNames, ref good);
+        var agreement = ReadAgreement(section, ref good);
         ok &= good;
         return good
-            ? new QualityConfig { Threshold = threshold, Streaming = streaming, Weights = weights, Expect = expect, Logprobs = logprobs, RecordEscalations = record, SamplePassed = sample }
+            ? new QualityConfig { Threshold = threshold, Streaming = streaming, Weights = weights, Expect = expect, Logprobs = logprobs, Judge = judge, Agreement = agreement, RecordEscalations = record, SamplePassed = sample }
             : null;
     }
 

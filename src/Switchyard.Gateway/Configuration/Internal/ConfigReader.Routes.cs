@@ -132,7 +132,7 @@ internal sealed partial class ConfigReader
             }
         }
 
-        var quality = ReadQuality(section, ref ok);
+        var quality = ReadQuality(section, deploymentNames, ref ok);
         var router = ReadLearnedRouter(section, tiers.IsDefaultOrEmpty ? [.. shorthand.Select((_, i) => (i + 1).ToString(CultureInfo.InvariantCulture))] : [.. tiers.Select(t => t.Name)], ref ok);
         return ok
             ? new RouteConfig
