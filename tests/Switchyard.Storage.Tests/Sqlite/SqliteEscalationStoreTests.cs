@@ -64,6 +64,24 @@ public sealed class SqliteEscalationStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Query_JudgeScores_RoundTripAndFilter()
+    {
+        await WriteAsync(
+            Record("a", At) with { CheapJudgeScore = 0.2, FinalJudgeScore = 0.9 },
+            Record("b", At.AddMinutes(1)) with { CheapJudgeScore = 0.6 },
+            Record("c", At.AddMinutes(2)));
+        var store = new SqliteEscalationStore(Options, TimeProvider.System);
+
+        var a = store.Get("a")!;
+        Assert.Equal(0.2, a.CheapJudgeScore);
+        Assert.Equal(0.9, a.FinalJudgeScore);
+        Assert.Null(store.Get("c")!.CheapJudgeScore);
+        Assert.Equal(["a"], store.Query(new EscalationQuery { MaxJudgeScore = 0.3 }).Select(r => r.RequestId));
+        Assert.Equal(["b", "a"], store.Query(new EscalationQuery { MinJudgeScore = 0 }).Select(r => r.RequestId));
+        Assert.Equal(["b"], store.Query(new EscalationQuery { MinJudgeScore = 0.5, MaxJudgeScore = 0.7 }).Select(r => r.RequestId));
+    }
+
+    [Fact]
     public async Task Delete_RemovesOnlyThatRecordAndKeepsTheRequestLog()
     {
         await WriteAsync(Record("a", At), Record("b", At.AddSeconds(1)));
