@@ -152,7 +152,7 @@ internal static class EscalationsCommand
             output.WriteLine($"request {record.RequestId}, route {record.Route}, {record.Timestamp.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" + (record.Confidential is { } why ? $", confidential ({why})" : ""));
             output.WriteLine($"request body: {record.Request}");
             output.WriteLine();
-            output.WriteLine($"{record.CheapDeployment} ({record.CheapTier}) scored {record.CheapScore:0.##}: {record.CheapReasons ?? "no reason recorded"}");
+            output.WriteLine($"{record.CheapDeployment} ({record.CheapTier}) scored {record.CheapScore:0.##}" + (record.CheapJudgeScore is { } judged ? $" (judge {judged * 10:0.#}/10)" : "") + $": {record.CheapReasons ?? "no reason recorded"}");
             output.WriteLine(record.CheapAnswer);
             output.WriteLine();
             output.WriteLine($"{record.FinalDeployment} ({record.FinalTier}) scored {record.FinalScore:0.##}" + (record.FinalFailed is { } failed ? $" (failed: {failed})" : "") + ", sent to the client:");
@@ -240,6 +240,11 @@ internal static class EscalationsCommand
             json.WriteNumber("score", r.CheapScore);
             json.WriteString("failed", r.CheapFailed);
             json.WriteString("reasons", r.CheapReasons);
+            if (r.CheapJudgeScore is { } cheapJudge)
+            {
+                json.WriteNumber("judge_score", cheapJudge);
+            }
+
             json.WriteString("answer", r.CheapAnswer);
             Tokens(json, r.CheapInputTokens, r.CheapOutputTokens);
             json.WriteEndObject();
@@ -248,6 +253,11 @@ internal static class EscalationsCommand
             json.WriteString("tier", r.FinalTier);
             json.WriteNumber("score", r.FinalScore);
             json.WriteString("failed", r.FinalFailed);
+            if (r.FinalJudgeScore is { } finalJudge)
+            {
+                json.WriteNumber("judge_score", finalJudge);
+            }
+
             json.WriteString("answer", r.FinalAnswer);
             Tokens(json, r.FinalInputTokens, r.FinalOutputTokens);
             json.WriteEndObject();
