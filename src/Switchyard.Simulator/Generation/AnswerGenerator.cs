@@ -10,11 +10,12 @@ namespace Switchyard.Simulator.Generation;
 /// <remarks>
 /// <code>
 /// content filter fault ──► empty, finish content_filter
-/// difficulty draw &lt; skill (or forced) ──► good ──► tools? tool calls : JSON asked? JSON : prose
+/// difficulty draw &lt; skill (or forced) ──► good ──► tools? tool calls : JSON asked? JSON : prose (math: then "The answer is N.")
 ///                                   else ──► bad  ──► one of: refusal, truncated, nearly empty, invalid JSON (when JSON or tools)
 /// then: stop sequences cut the content; max_tokens cuts everything (finish length)
 /// </code>
-/// Prose is 16 to 200 tokens of plausible sentences from <see cref="WordList"/>; code prompts also get a small fenced block.
+/// Prose is 16 to 200 tokens of plausible sentences from <see cref="WordList"/>; code prompts also get a small fenced block, and
+/// math prompts end with their true answer (<see cref="FinalAnswer"/>).
 /// </remarks>
 internal static class AnswerGenerator
 {
@@ -72,6 +73,12 @@ internal static class AnswerGenerator
                 // found); decisions depend only on the natural length, so the capped text is a prefix of the uncapped one.
                 var length = random.Next(MinLength, MaxLength + 1);
                 WriteProse(answer, spec.Kind, length, ref random, spec.MaxTokens is { } cap ? cap + CapMargin : int.MaxValue);
+                if (spec.TrueAnswer != 0)
+                {
+                    // Last, so no other number comes after it: the gateway compares the last number of two answers.
+                    FinalAnswer.Append(answer, spec.TrueAnswer);
+                }
+
                 break;
             case AnswerQuality.Refusal:
                 answer.AppendTokens(WordList.Refusals[random.Next(WordList.Refusals.Length)]);

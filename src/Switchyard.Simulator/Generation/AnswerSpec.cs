@@ -20,6 +20,7 @@ namespace Switchyard.Simulator.Generation;
 /// <param name="Stop">Stop sequences (UTF-8), or null.</param>
 /// <param name="Override">A quality demanded by the request, bypassing the skill draw.</param>
 /// <param name="ContentFilter">The content filter fault: an empty answer.</param>
+/// <param name="TrueAnswer">A math prompt's true answer (see <see cref="FinalAnswer"/>), which good prose states last; 0 otherwise.</param>
 internal readonly record struct AnswerSpec(
     double Skill,
     ulong AnswerHash,
@@ -33,4 +34,5 @@ internal readonly record struct AnswerSpec(
     int? MaxTokens,
     byte[][]? Stop,
     QualityOverride Override,
-    bool ContentFilter);
+    bool ContentFilter,
+    int TrueAnswer = 0);

@@ -157,7 +157,8 @@ internal sealed class GenerationHandler(
                         request.MaxTokens,
                         request.Stop,
                         quality,
-                        contentFilter);
+                        contentFilter,
+                        prompt.TrueAnswer);
                     answers[(p * n) + i] = AnswerGenerator.Generate(spec);
                 }
             }
