@@ -11,7 +11,8 @@ namespace Switchyard.Simulator.Generation;
 /// <code>
 /// content filter fault ──► empty, finish content_filter
 /// difficulty draw &lt; skill (or forced) ──► good ──► tools? tool calls : JSON asked? JSON : prose (math: then "The answer is N.")
-///                                   else ──► bad  ──► one of: refusal, truncated, nearly empty, invalid JSON (when JSON or tools)
+///                                   else ──► bad  ──► WrongShare of them wrong (plausible: another number, another topic, other values)
+///                                                     the rest one of: refusal, truncated, nearly empty, invalid JSON (when JSON or tools)
 /// then: stop sequences cut the content; max_tokens cuts everything (finish length)
 /// </code>
 /// Prose is 16 to 200 tokens of plausible sentences from <see cref="WordList"/>; code prompts also get a small fenced block, and
@@ -80,6 +81,19 @@ internal static class AnswerGenerator
                 }
 
                 break;
+            case AnswerQuality.Wrong when tools:
+                // One draw skipped, so the arguments take other values than the good answer's.
+                random.NextUInt64();
+                WriteToolCalls(answer, spec, ref random);
+                answer.FinishReason = FinishReason.ToolCalls;
+                return;
+            case AnswerQuality.Wrong when json:
+                random.NextUInt64();
+                WriteJson(answer, spec, ref random);
+                break;
+            case AnswerQuality.Wrong:
+                WriteWrongProse(answer, spec, ref random);
+                break;
             case AnswerQuality.Refusal:
                 answer.AppendTokens(WordList.Refusals[random.Next(WordList.Refusals.Length)]);
                 break;
@@ -144,6 +158,8 @@ internal static class AnswerGenerator
                 return AnswerQuality.Empty;
             case QualityOverride.InvalidJson:
                 return AnswerQuality.InvalidJson;
+            case QualityOverride.Wrong:
+                return AnswerQuality.Wrong;
         }
 
         var tools = spec.Tools is { Length: > 0 };
@@ -174,16 +190,45 @@ internal static class AnswerGenerator
     }
 
     /// <summary>
-    /// Writes whole sentences until at least <paramref name="targetTokens"/> tokens are written, or stops once
-    /// <paramref name="stopAt"/> tokens are written (the caller then cuts to max_tokens).
+    /// A wrong answer that reads like a good one: a math answer works on the topic and states another number than the true
+    /// one (drawn from the answer's hash, so two samples usually disagree); other prose is about another kind's topic, one
+    /// of its distinctive words in the first sentence so a judge can tell.
     /// </summary>
-    private static void WriteProse(Answer answer, PromptKind kind, int targetTokens, ref SplitMix64 random, int stopAt)
+    private static void WriteWrongProse(Answer answer, in AnswerSpec spec, ref SplitMix64 random)
+    {
+        var length = random.Next(MinLength, MaxLength + 1);
+        var stopAt = spec.MaxTokens is { } cap ? cap + CapMargin : int.MaxValue;
+        if (spec.TrueAnswer != 0)
+        {
+            WriteProse(answer, spec.Kind, length, ref random, stopAt);
+            FinalAnswer.Append(answer, FinalAnswer.WrongAnswer(spec.TrueAnswer, random.NextUInt64()));
+            return;
+        }
+
+        ReadOnlySpan<PromptKind> topics = [PromptKind.Code, PromptKind.Legal, PromptKind.Medical, PromptKind.Math];
+        var other = topics[random.Next(topics.Length)];
+        if (other == spec.Kind)
+        {
+            other = topics[(topics.IndexOf(other) + 1 + random.Next(topics.Length - 1)) % topics.Length];
+        }
+
+        var lead = WordList.Distinctive[(int)other];
+        WriteProse(answer, other, length, ref random, stopAt, lead[random.Next(lead.Length)]);
+    }
+
+    /// <summary>
+    /// Writes whole sentences until at least <paramref name="targetTokens"/> tokens are written, or stops once
+    /// <paramref name="stopAt"/> tokens are written (the caller then cuts to max_tokens). The first sentence's first noun is
+    /// <paramref name="firstNoun"/> when one is given.
+    /// </summary>
+    private static void WriteProse(Answer answer, PromptKind kind, int targetTokens, ref SplitMix64 random, int stopAt, byte[]? firstNoun = null)
     {
         var codeBlock = kind == PromptKind.Code && targetTokens >= 60;
         while (answer.TokenCount < targetTokens && answer.TokenCount < stopAt)
         {
             var start = answer.Text.Length;
-            SentenceWriter.Write(answer.Text, kind, ref random);
+            SentenceWriter.Write(answer.Text, kind, ref random, firstNoun);
+            firstNoun = null;
             answer.TokenizeFrom(start);
             if (codeBlock)
             {

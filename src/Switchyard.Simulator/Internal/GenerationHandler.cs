@@ -41,7 +41,7 @@ internal sealed class GenerationHandler(
     private static readonly StringValues NoCache = "no-cache";
     private static readonly StringValues[] QualityValues =
     [
-        "good", "bad:refusal", "bad:truncated", "bad:empty", "bad:invalid_json", "bad:content_filter",
+        "good", "bad:refusal", "bad:truncated", "bad:empty", "bad:invalid_json", "bad:content_filter", "bad:wrong",
     ];
 
     public async Task HandleAsync(HttpContext context, EndpointKind endpoint, RequestOverrides overrides, string requestId)

@@ -53,6 +53,7 @@ public sealed class AnswerGeneratorTests
     [InlineData("Refusal", "Refusal", "Stop")]
     [InlineData("Truncated", "Truncated", "Length")]
     [InlineData("Empty", "Empty", "Stop")]
+    [InlineData("Wrong", "Wrong", "Stop")]
     public void Generate_ForcedBadQuality_GivesThatKindOfAnswer(string forced, string expectedQuality, string expectedFinish)
     {
         var force = Enum.Parse<QualityOverride>(forced);
