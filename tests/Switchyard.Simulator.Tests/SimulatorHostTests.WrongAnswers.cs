@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -101,6 +102,54 @@ public sealed partial class SimulatorHostTests
         using var response = await _client.SendAsync(Post("v1/chat/completions", ChatBody(Perfect, "hi"), ("x-sim-force-quality", "bad:meh")));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("bad:wrong", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_WrongShare_DecidesHowManyBadAnswersAreWrong()
+    {
+        var zero = PromptKinds.All.ToDictionary(k => k, _ => 0.0).ToImmutableDictionary();
+        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Models =
+            [
+                new SimulatedModel { Name = "never-wrong", Skill = zero },
+                new SimulatedModel { Name = "half-wrong", Skill = zero, WrongShare = 0.5 },
+                new SimulatedModel { Name = "always-wrong", Skill = zero, WrongShare = 1 },
+            ],
+        });
+        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+        var counts = new Dictionary<string, Dictionary<string, int>>();
+        foreach (var model in new[] { "never-wrong", "half-wrong", "always-wrong" })
+        {
+            counts[model] = [];
+            for (var i = 0; i < 120; i++)
+            {
+                var question = (i % 3) switch
+                {
+                    0 => $"Solve the equation {i}x + 7 = 25.",
+                    1 => $"Write a Python function number {i} that parses a log line.",
+                    _ => $"Tell me about river {i}.",
+                };
+                using var response = await client.SendAsync(Post("v1/chat/completions", ChatBody(model, question)));
+                var quality = Assert.Single(response.Headers.GetValues("x-sim-quality"));
+                counts[model][quality] = counts[model].GetValueOrDefault(quality) + 1;
+            }
+        }
+
+        Assert.False(counts["never-wrong"].ContainsKey("bad:wrong"));
+        Assert.Equal(3, counts["never-wrong"].Count);
+        Assert.InRange(counts["half-wrong"].GetValueOrDefault("bad:wrong"), 40, 80);
+        Assert.Equal(120, counts["always-wrong"].GetValueOrDefault("bad:wrong"));
+    }
+
+    [Fact]
+    public async Task ChatCompletions_WrongShareZero_NeverWrongOverManyDraws()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            using var response = await _client.SendAsync(Post("v1/chat/completions", ChatBody(Open, $"Compute the sum of the series {i} + 1.", "\"seed\":" + i)));
+            Assert.NotEqual("bad:wrong", Assert.Single(response.Headers.GetValues("x-sim-quality")));
+        }
     }
 
     /// <summary>The kinds whose distinctive topical words appear in <paramref name="content"/>.</summary>

@@ -23,6 +23,7 @@ internal static class AnswerGenerator
     private const int MinLength = 16;
     private const int MaxLength = 180;
     private const int CapMargin = 16;
+    private const ulong WrongDrawSalt = 0x5752_4F4E_4753_4852UL;
 
     public static Answer Generate(in AnswerSpec spec)
     {
@@ -160,6 +161,12 @@ internal static class AnswerGenerator
                 return AnswerQuality.InvalidJson;
             case QualityOverride.Wrong:
                 return AnswerQuality.Wrong;
+        }
+
+        // Its own hash, not a draw from the answer's sequence: the other bad answers stay what they were without the option.
+        if (spec.WrongShare > 0 && StableHash.Unit(StableHash.Combine(spec.AnswerHash, WrongDrawSalt)) < spec.WrongShare)
+        {
+            return AnswerQuality.Wrong;
         }
 
         var tools = spec.Tools is { Length: > 0 };

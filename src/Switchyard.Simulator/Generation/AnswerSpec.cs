@@ -21,6 +21,7 @@ namespace Switchyard.Simulator.Generation;
 /// <param name="Override">A quality demanded by the request, bypassing the skill draw.</param>
 /// <param name="ContentFilter">The content filter fault: an empty answer.</param>
 /// <param name="TrueAnswer">A math prompt's true answer (see <see cref="FinalAnswer"/>), which good prose states last; 0 otherwise.</param>
+/// <param name="WrongShare">The model's share of bad answers that are plausible but wrong.</param>
 internal readonly record struct AnswerSpec(
     double Skill,
     ulong AnswerHash,
@@ -35,4 +36,5 @@ internal readonly record struct AnswerSpec(
     byte[][]? Stop,
     QualityOverride Override,
     bool ContentFilter,
-    int TrueAnswer = 0);
+    int TrueAnswer = 0,
+    double WrongShare = 0);

@@ -158,7 +158,8 @@ internal sealed class GenerationHandler(
                         request.Stop,
                         quality,
                         contentFilter,
-                        prompt.TrueAnswer);
+                        prompt.TrueAnswer,
+                        model.Profile.WrongShare);
                     answers[(p * n) + i] = AnswerGenerator.Generate(spec);
                 }
             }
