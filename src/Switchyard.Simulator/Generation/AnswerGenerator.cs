@@ -10,6 +10,7 @@ namespace Switchyard.Simulator.Generation;
 /// <remarks>
 /// <code>
 /// content filter fault ──► empty, finish content_filter
+/// judge request ──► the verdict as JSON, whatever the model, the tools or a forced quality (see AnswerJudge)
 /// difficulty draw &lt; skill (or forced) ──► good ──► tools? tool calls : JSON asked? JSON : prose (math: then "The answer is N.")
 ///                                   else ──► bad  ──► WrongShare of them wrong (plausible: another number, another topic, other values)
 ///                                                     the rest one of: refusal, truncated, nearly empty, invalid JSON (when JSON or tools)
@@ -54,6 +55,15 @@ internal static class AnswerGenerator
         {
             answer.Quality = AnswerQuality.ContentFilter;
             answer.FinishReason = FinishReason.ContentFilter;
+            return;
+        }
+
+        if (spec.Judge is { } judge)
+        {
+            answer.Quality = AnswerQuality.Good;
+            AnswerJudge.Write(answer, AnswerJudge.Judge(judge));
+            answer.ContentTokenCount = answer.TokenCount;
+            answer.FinishReason = FinishReason.Stop;
             return;
         }
 

@@ -22,6 +22,7 @@ namespace Switchyard.Simulator.Generation;
 /// <param name="ContentFilter">The content filter fault: an empty answer.</param>
 /// <param name="TrueAnswer">A math prompt's true answer (see <see cref="FinalAnswer"/>), which good prose states last; 0 otherwise.</param>
 /// <param name="WrongShare">The model's share of bad answers that are plausible but wrong.</param>
+/// <param name="Judge">A judge request's question and answer: the answer is the verdict instead.</param>
 internal readonly record struct AnswerSpec(
     double Skill,
     ulong AnswerHash,
@@ -37,4 +38,5 @@ internal readonly record struct AnswerSpec(
     QualityOverride Override,
     bool ContentFilter,
     int TrueAnswer = 0,
-    double WrongShare = 0);
+    double WrongShare = 0,
+    JudgePrompt? Judge = null);

@@ -62,6 +62,11 @@ internal sealed class GenerationHandler(
             stats.Streaming();
         }
 
+        if (request.Judge is not null)
+        {
+            stats.JudgeRequest();
+        }
+
         if (!config.TryResolve(request.Model!, out var model, out error))
         {
             await RejectAsync(context, error, requestId);
@@ -159,7 +164,8 @@ internal sealed class GenerationHandler(
                         quality,
                         contentFilter,
                         prompt.TrueAnswer,
-                        model.Profile.WrongShare);
+                        model.Profile.WrongShare,
+                        request.Judge);
                     answers[(p * n) + i] = AnswerGenerator.Generate(spec);
                 }
             }

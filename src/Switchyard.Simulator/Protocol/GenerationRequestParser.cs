@@ -281,6 +281,7 @@ internal static class GenerationRequestParser
         Span<int> scores = stackalloc int[PromptClassifier.ScoreSlots];
         var index = 0;
         var lastUserContent = -1;
+        var lastUserMarked = false;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
@@ -292,6 +293,7 @@ internal static class GenerationRequestParser
             var messageHash = 0UL;
             var contentBytes = 0;
             var contentStart = -1;
+            var marked = false;
             scores.Clear();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -316,7 +318,7 @@ internal static class GenerationRequestParser
                     reader.Read();
                     contentStart = (int)reader.TokenStartIndex;
                     // PERF: only user messages are classified; a role written before the content lets the others skip it.
-                    var contentError = ReadContent(ref reader, body, index, ref messageHash, ref contentBytes, role is MessageRole.None or MessageRole.User ? scores : []);
+                    var contentError = ReadContent(ref reader, body, index, ref messageHash, ref contentBytes, role is MessageRole.None or MessageRole.User ? scores : [], ref marked);
                     if (contentError is not null)
                     {
                         return contentError;
@@ -345,6 +347,7 @@ internal static class GenerationRequestParser
             {
                 kind = PromptClassifier.Pick(scores);
                 lastUserContent = contentStart;
+                lastUserMarked = marked;
             }
 
             request.LastMessageIsToolResult = role is MessageRole.Tool or MessageRole.Function;
@@ -357,12 +360,20 @@ internal static class GenerationRequestParser
         }
 
         var trueAnswer = 0;
-        if (lastUserContent >= 0 && kind == PromptKind.Math)
+        if (lastUserContent >= 0 && (kind == PromptKind.Math || lastUserMarked))
         {
-            // Only a math question needs the last user message's text whole: it is read a second time.
+            // Only a math question or a judge request needs the last user message's text whole: it is read a second time.
             using var text = new PooledByteBuffer();
             CopyText(body[lastUserContent..], text);
-            trueAnswer = FinalAnswer.TrueAnswer(text.WrittenSpan);
+            if (kind == PromptKind.Math)
+            {
+                trueAnswer = FinalAnswer.TrueAnswer(text.WrittenSpan);
+            }
+
+            if (lastUserMarked)
+            {
+                request.Judge = JudgePrompt.Parse(text.WrittenSpan);
+            }
         }
 
         prompt = new PromptInfo(hash, tokens, kind, trueAnswer);
@@ -423,12 +434,12 @@ internal static class GenerationRequestParser
         destination.Advance(written);
     }
 
-    private static RequestError? ReadContent(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int index, ref ulong hash, ref int bytes, scoped Span<int> scores)
+    private static RequestError? ReadContent(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int index, ref ulong hash, ref int bytes, scoped Span<int> scores, ref bool judgeMarker)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                AddText(ref reader, ref hash, ref bytes, scores);
+                AddText(ref reader, ref hash, ref bytes, scores, ref judgeMarker);
                 return null;
             case JsonTokenType.Null:
                 return null;
@@ -447,7 +458,7 @@ internal static class GenerationRequestParser
                             reader.Read();
                             if (reader.TokenType == JsonTokenType.String)
                             {
-                                AddText(ref reader, ref hash, ref bytes, scores);
+                                AddText(ref reader, ref hash, ref bytes, scores, ref judgeMarker);
                             }
                             else
                             {
@@ -536,8 +547,9 @@ internal static class GenerationRequestParser
         Grow(ref prompts, count);
         var hash = 0x7072_6F6D_7074UL;
         var bytes = 0;
+        var judgeMarker = false;
         Span<int> scores = stackalloc int[PromptClassifier.ScoreSlots];
-        AddText(ref reader, ref hash, ref bytes, scores);
+        AddText(ref reader, ref hash, ref bytes, scores, ref judgeMarker);
         var kind = PromptClassifier.Pick(scores);
         var trueAnswer = 0;
         if (kind == PromptKind.Math)
@@ -581,12 +593,15 @@ internal static class GenerationRequestParser
         }
     }
 
-    /// <summary>Hashes, measures and scores a string value, unescaped so that two encodings of one text hash alike.</summary>
-    private static void AddText(ref Utf8JsonReader reader, ref ulong hash, ref int bytes, scoped Span<int> scores)
+    /// <summary>
+    /// Hashes, measures and scores a string value, unescaped so that two encodings of one text hash alike. A scored text (a
+    /// user message or a prompt) that holds <see cref="JudgePrompt.Marker"/> sets <paramref name="judgeMarker"/>.
+    /// </summary>
+    private static void AddText(ref Utf8JsonReader reader, ref ulong hash, ref int bytes, scoped Span<int> scores, ref bool judgeMarker)
     {
         if (!reader.ValueIsEscaped)
         {
-            AddText(reader.ValueSpan, ref hash, ref bytes, scores);
+            AddText(reader.ValueSpan, ref hash, ref bytes, scores, ref judgeMarker);
             return;
         }
 
@@ -594,7 +609,7 @@ internal static class GenerationRequestParser
         try
         {
             var written = reader.CopyString(rented);
-            AddText(rented.AsSpan(0, written), ref hash, ref bytes, scores);
+            AddText(rented.AsSpan(0, written), ref hash, ref bytes, scores, ref judgeMarker);
         }
         finally
         {
@@ -602,11 +617,12 @@ internal static class GenerationRequestParser
         }
     }
 
-    private static void AddText(ReadOnlySpan<byte> text, ref ulong hash, ref int bytes, scoped Span<int> scores)
+    private static void AddText(ReadOnlySpan<byte> text, ref ulong hash, ref int bytes, scoped Span<int> scores, ref bool judgeMarker)
     {
         hash = StableHash.Hash(text, hash);
         bytes += text.Length;
         PromptClassifier.Score(text, scores);
+        judgeMarker = judgeMarker || (!scores.IsEmpty && text.IndexOf(JudgePrompt.Marker) >= 0);
     }
 
     /// <summary>Hashes a value's raw JSON (the reader is on its first token) and returns its length in bytes.</summary>
