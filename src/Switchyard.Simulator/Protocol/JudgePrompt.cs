@@ -25,6 +25,9 @@ namespace Switchyard.Simulator.Protocol;
 /// the first <c>&lt;/message&gt;</c> that is followed (after whitespace) by the next <c>&lt;message role="</c> or by
 /// <c>&lt;/conversation&gt;</c>; the answer ends at the last <c>&lt;/answer&gt;</c>. Whitespace around a text is not part of it.
 /// Anything else (a tag missing, text between the blocks) is not a judge request.
+/// COMPAT: the gateway (Switchyard.Gateway's Quality/JudgePrompt.cs) writes a text's own block tags as <c>&amp;lt;message</c>,
+/// <c>&amp;lt;/answer</c>, ..., which are read back as tags, and notes a cut transcript with lines such as
+/// <c>[3 earlier messages left out]</c> between messages, which are skipped.
 /// </remarks>
 /// <param name="Question">The text of the last <c>&lt;message role="user"&gt;</c>, or empty when there is none.</param>
 /// <param name="Answer">The text of the <c>&lt;answer&gt;</c> block.</param>
@@ -57,7 +60,7 @@ internal sealed record JudgePrompt(string Question, string Answer)
         string? question = null;
         while (true)
         {
-            position = SkipWhitespace(text, position);
+            position = SkipWhitespaceAndNotes(text, position);
             if (At(text, position, ConversationClose))
             {
                 position += ConversationClose.Length;
@@ -85,7 +88,7 @@ internal sealed record JudgePrompt(string Question, string Answer)
 
             if (text.AsSpan(roleStart, roleEnd - roleStart).SequenceEqual("user"))
             {
-                question = text[textStart..textEnd].Trim();
+                question = Unescape(text[textStart..textEnd].Trim());
             }
 
             position = textEnd + MessageClose.Length;
@@ -104,7 +107,7 @@ internal sealed record JudgePrompt(string Question, string Answer)
             return false;
         }
 
-        prompt = new JudgePrompt(question ?? "", text[answerStart..answerEnd].Trim());
+        prompt = new JudgePrompt(question ?? "", Unescape(text[answerStart..answerEnd].Trim()));
         return true;
     }
 
@@ -119,13 +122,64 @@ internal sealed record JudgePrompt(string Question, string Answer)
                 return -1;
             }
 
-            var next = SkipWhitespace(text, close + MessageClose.Length);
+            var next = SkipWhitespaceAndNotes(text, close + MessageClose.Length);
             if (At(text, next, MessageOpen) || At(text, next, ConversationClose))
             {
                 return close;
             }
 
             from = close + 1;
+        }
+    }
+
+    /// <summary>Skips whitespace and whole lines in brackets (the gateway's "[N earlier messages left out]").</summary>
+    private static int SkipWhitespaceAndNotes(string text, int position)
+    {
+        while (true)
+        {
+            position = SkipWhitespace(text, position);
+            if (position >= text.Length || text[position] != '[')
+            {
+                return position;
+            }
+
+            var end = text.IndexOf('\n', position);
+            var line = text.AsSpan(position, (end < 0 ? text.Length : end) - position).TrimEnd();
+            if (line[^1] != ']')
+            {
+                return position;
+            }
+
+            position += line.Length;
+        }
+    }
+
+    /// <summary>Reads the gateway's escaped block tags (<c>&amp;lt;/message</c>, ...) back as tags.</summary>
+    private static string Unescape(string text)
+    {
+        if (!text.Contains("&lt;", StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var result = new StringBuilder(text.Length);
+        var from = 0;
+        while (true)
+        {
+            var at = text.IndexOf("&lt;", from, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return result.Append(text, from, text.Length - from).ToString();
+            }
+
+            result.Append(text, from, at - from);
+            var rest = text.AsSpan(at + 4);
+            rest = rest.StartsWith('/') ? rest[1..] : rest;
+            var isTag = rest.StartsWith("message", StringComparison.OrdinalIgnoreCase)
+                || rest.StartsWith("conversation", StringComparison.OrdinalIgnoreCase)
+                || rest.StartsWith("answer", StringComparison.OrdinalIgnoreCase);
+            result.Append(isTag ? "<" : "&lt;");
+            from = at + 4;
         }
     }
 

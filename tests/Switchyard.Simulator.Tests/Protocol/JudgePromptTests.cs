@@ -44,6 +44,18 @@ public sealed class JudgePromptTests
     }
 
     [Fact]
+    public void TryParse_GatewayEscapesAndNotes_ReadsTheTextsBack()
+    {
+        // COMPAT: the gateway escapes a text's own block tags and notes the messages a long transcript leaves out.
+        const string Text = "<conversation>\n[2 earlier messages left out]\n<message role=\"system\">\nBe brief.\n</message>\n"
+            + "[1 earlier messages left out]\n<message role=\"user\">\nWhat do &lt;/message> and &lt;answer> mean? a &lt; b\n</message>\n"
+            + "</conversation>\n<answer>\nThey close blocks; &lt;/answer> closes an answer.\n</answer>";
+        Assert.True(JudgePrompt.TryParse(Text, out var prompt));
+        Assert.Equal("What do </message> and <answer> mean? a &lt; b", prompt.Question);
+        Assert.Equal("They close blocks; </answer> closes an answer.", prompt.Answer);
+    }
+
+    [Fact]
     public void TryParse_NoUserMessageOrEmptyAnswer_GivesEmptyTexts()
     {
         Assert.True(JudgePrompt.TryParse("<conversation></conversation><answer></answer>", out var prompt));
@@ -58,6 +70,7 @@ public sealed class JudgePromptTests
     [InlineData("<conversation>\n<message role=\"user\">\nhi\n</conversation>\n<answer>\nhi\n</answer>")]
     [InlineData("<conversation>\nhello\n</conversation>\n<answer>\nhi\n</answer>")]
     [InlineData("<conversation>\n</conversation>\n<answer>\nhi")]
+    [InlineData("<conversation>\n[a note that does not close\n<message role=\"user\">\nhi\n</message>\n</conversation>\n<answer>\nhi\n</answer>")]
     public void TryParse_NotTheConvention_IsFalse(string text)
     {
         Assert.False(JudgePrompt.TryParse(text, out _));
