@@ -32,6 +32,13 @@ public sealed record SimulatedModel
     /// </summary>
     public ImmutableDictionary<string, double> Skill { get; init; } = ImmutableDictionary<string, double>.Empty;
 
+    /// <summary>
+    /// Share in [0, 1] of the bad answers (those that fail the <see cref="Skill"/> draw) that are plausible but wrong
+    /// (<c>bad:wrong</c>) instead of visibly bad (refused, truncated, nearly empty, invalid JSON). 0 by default: every bad
+    /// answer is visibly bad, as before the option existed.
+    /// </summary>
+    public double WrongShare { get; init; }
+
     /// <summary>Length of the vectors <c>/v1/embeddings</c> returns when the request has no <c>dimensions</c>. 256 by default.</summary>
     public int EmbeddingDimensions { get; init; } = 256;
 

@@ -16,6 +16,7 @@ public sealed class SimulatorStats
     private long _embeddings;
     private long _modelRequests;
     private long _streaming;
+    private long _judgeRequests;
     private long _badRequests;
     private long _faultsInjected;
     private long _aborted;
@@ -41,6 +42,12 @@ public sealed class SimulatorStats
 
     /// <summary>Requests that asked for a stream (<c>"stream": true</c>).</summary>
     public long StreamingRequests => Interlocked.Read(ref _streaming);
+
+    /// <summary>
+    /// Chat completion requests that were judge requests (the last user message holds a <c>&lt;conversation&gt;</c> and an
+    /// <c>&lt;answer&gt;</c> block, see the README's "Judge mode"), counted once parsed, whatever the outcome.
+    /// </summary>
+    public long JudgeRequests => Interlocked.Read(ref _judgeRequests);
 
     /// <summary>Requests answered 4xx because they were invalid (bad JSON, missing fields, unknown model or path).</summary>
     public long BadRequests => Interlocked.Read(ref _badRequests);
@@ -149,6 +156,12 @@ public sealed class SimulatorStats
     internal void ModelRequest() => Interlocked.Increment(ref _modelRequests);
 
     internal void Streaming() => Interlocked.Increment(ref _streaming);
+
+    internal void JudgeRequest()
+    {
+        Interlocked.Increment(ref _judgeRequests);
+        Notify();
+    }
 
     internal void BadRequest() => Interlocked.Increment(ref _badRequests);
 

@@ -6,7 +6,7 @@ using static Switchyard.Simulator.Tests.SimulatorFixture;
 namespace Switchyard.Simulator.Tests;
 
 /// <summary>The OpenAI wire protocol as a client sees it over a real socket.</summary>
-public sealed class SimulatorHostTests(SimulatorFixture fixture) : IClassFixture<SimulatorFixture>
+public sealed partial class SimulatorHostTests(SimulatorFixture fixture) : IClassFixture<SimulatorFixture>
 {
     private readonly HttpClient _client = fixture.Client;
 

@@ -33,6 +33,7 @@ public sealed class SimulatorOptionsTests : IDisposable
                 tokens_per_second: 50
                 tokens_per_chunk: 2
                 skill: { code: 0.3 }
+                wrong_share: 0.25
                 fault_rates: { rate_limit: 0.1, unavailable: 0.05 }
               - name: fast
                 time_to_first_token: 0
@@ -55,6 +56,8 @@ public sealed class SimulatorOptionsTests : IDisposable
         Assert.Equal(0.3, llama.Skill[PromptKinds.Code]);
         Assert.Equal(0.9, llama.Skill[PromptKinds.General]);
         Assert.Equal(0.1, llama.FaultRates[SimulatorFaults.RateLimit]);
+        Assert.Equal(0.25, llama.WrongShare);
+        Assert.Equal(0, options.Models[1].WrongShare);
         Assert.True(double.IsPositiveInfinity(options.Models[1].TokensPerSecond));
         Assert.Equal(64, options.Models[1].EmbeddingDimensions);
         Assert.Equal(4096, options.Models[1].ContextWindow);
@@ -83,6 +86,36 @@ public sealed class SimulatorOptionsTests : IDisposable
         Assert.Contains(error.Errors, e => e.StartsWith($"{path}:7:", StringComparison.Ordinal) && e.Contains("models[0].skill.poetry", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.StartsWith($"{path}:8:", StringComparison.Ordinal) && e.Contains("models[0].fault_rates.meteor", StringComparison.Ordinal));
         Assert.Equal(7, error.Errors.Length);
+    }
+
+    [Fact]
+    public void LoadYaml_WrongShareOutOfRangeOrNotANumber_SaysWhereAndWhatToUse()
+    {
+        var path = Write("""
+            models:
+              - name: a
+                wrong_share: 1.5
+              - name: b
+                wrong_share: -0.1
+              - name: c
+                wrong_share: lots
+              - name: d
+                wrong_share: 1
+            """);
+        var error = Assert.Throws<SimulatorConfigException>(() => SimulatorOptions.LoadYaml(path));
+
+        Assert.Contains(error.Errors, e => e.StartsWith($"{path}:3:", StringComparison.Ordinal) && e.Contains("models[0].wrong_share: 1.5 is not a share; use a number from 0", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.StartsWith($"{path}:5:", StringComparison.Ordinal) && e.Contains("models[1].wrong_share: -0.1 is not a share", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.StartsWith($"{path}:7:", StringComparison.Ordinal) && e.Contains("models[2].wrong_share: 'lots' is not a number", StringComparison.Ordinal));
+        Assert.Equal(3, error.Errors.Length);
+    }
+
+    [Fact]
+    public async Task StartAsync_WrongShareNotANumber_IsRejected()
+    {
+        var options = new SimulatorOptions { Models = [new SimulatedModel { Name = "x", WrongShare = double.NaN }] };
+        var error = await Assert.ThrowsAsync<SimulatorConfigException>(() => SimulatorHost.StartAsync(options));
+        Assert.Contains(error.Errors, e => e.StartsWith("models[0].wrong_share", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -26,6 +26,7 @@ internal sealed class ModelProfile
         TokensPerChunk = model.TokensPerChunk;
         EmbeddingDimensions = model.EmbeddingDimensions;
         ContextWindow = model.ContextWindow;
+        WrongShare = model.WrongShare;
         IsInstant = TimeToFirstToken == TimeSpan.Zero && TokensPerSecond == 0;
 
         var general = model.Skill.TryGetValue(PromptKinds.General, out var g) ? g : 1.0;
@@ -77,6 +78,9 @@ internal sealed class ModelProfile
 
     /// <summary>No wait at all: the request path skips the clock entirely.</summary>
     public bool IsInstant { get; }
+
+    /// <summary>Share of the bad answers that are plausible but wrong.</summary>
+    public double WrongShare { get; }
 
     /// <summary>Probability of a good answer, indexed by <see cref="PromptKind"/>.</summary>
     public double[] Skill { get; } = new double[PromptKinds.All.Length];

@@ -84,6 +84,11 @@ internal static class SimulatorOptionsValidator
             }
         }
 
+        if (double.IsNaN(model.WrongShare) || model.WrongShare is < 0 or > 1)
+        {
+            issues.Add(new($"{key}.wrong_share", $"{Format(model.WrongShare)} is not a share; use a number from 0 (no wrong answers) to 1 (every bad answer wrong)."));
+        }
+
         var total = 0.0;
         foreach (var (fault, rate) in model.FaultRates)
         {

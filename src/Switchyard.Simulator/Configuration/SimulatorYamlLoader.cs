@@ -16,7 +16,7 @@ internal static class SimulatorYamlLoader
     private static readonly string[] ModelKeys =
     [
         "name", "profile", "time_to_first_token", "time_to_first_token_jitter", "tokens_per_second", "tokens_per_second_jitter",
-        "skill", "embedding_dimensions", "context_window", "fault_rates", "tokens_per_chunk",
+        "skill", "wrong_share", "embedding_dimensions", "context_window", "fault_rates", "tokens_per_chunk",
     ];
 
     public static SimulatorOptions Load(string path)
@@ -184,6 +184,9 @@ internal static class SimulatorYamlLoader
                     break;
                 case "skill":
                     model = model with { Skill = state.Probabilities(value, key, model.Skill) };
+                    break;
+                case "wrong_share":
+                    model = model with { WrongShare = state.Double(value, key) ?? model.WrongShare };
                     break;
                 case "fault_rates":
                     model = model with { FaultRates = state.Probabilities(value, key, model.FaultRates) };

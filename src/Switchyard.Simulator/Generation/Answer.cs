@@ -47,12 +47,13 @@ internal sealed class Answer : IDisposable
 
     /// <summary>
     /// The log probability of a token: exponentially distributed with mean -0.2 for a good answer and -2 for a bad one,
-    /// derived from <see cref="LogprobSeed"/> so it is as deterministic as the text.
+    /// derived from <see cref="LogprobSeed"/> so it is as deterministic as the text. A wrong answer is as confident as a
+    /// good one: the logprob check must not catch it.
     /// </summary>
     public double Logprob(int index)
     {
         var u = StableHash.Unit(StableHash.Combine(LogprobSeed, (ulong)index));
-        var mean = Quality == AnswerQuality.Good ? 0.2 : 2.0;
+        var mean = Quality is AnswerQuality.Good or AnswerQuality.Wrong ? 0.2 : 2.0;
         return Math.Max(-mean * -Math.Log(1.0 - u), -20.0);
     }
 

@@ -10,17 +10,21 @@ namespace Switchyard.Simulator.Generation;
 /// <remarks>
 /// <code>
 /// content filter fault ──► empty, finish content_filter
-/// difficulty draw &lt; skill (or forced) ──► good ──► tools? tool calls : JSON asked? JSON : prose
-///                                   else ──► bad  ──► one of: refusal, truncated, nearly empty, invalid JSON (when JSON or tools)
+/// judge request ──► the verdict as JSON, whatever the model, the tools or a forced quality (see AnswerJudge)
+/// difficulty draw &lt; skill (or forced) ──► good ──► tools? tool calls : JSON asked? JSON : prose (math: then "The answer is N.")
+///                                   else ──► bad  ──► WrongShare of them wrong (plausible: another number, another topic, other values)
+///                                                     the rest one of: refusal, truncated, nearly empty, invalid JSON (when JSON or tools)
 /// then: stop sequences cut the content; max_tokens cuts everything (finish length)
 /// </code>
-/// Prose is 16 to 200 tokens of plausible sentences from <see cref="WordList"/>; code prompts also get a small fenced block.
+/// Prose is 16 to 200 tokens of plausible sentences from <see cref="WordList"/>; code prompts also get a small fenced block, and
+/// math prompts end with their true answer (<see cref="FinalAnswer"/>).
 /// </remarks>
 internal static class AnswerGenerator
 {
     private const int MinLength = 16;
     private const int MaxLength = 180;
     private const int CapMargin = 16;
+    private const ulong WrongDrawSalt = 0x5752_4F4E_4753_4852UL;
 
     public static Answer Generate(in AnswerSpec spec)
     {
@@ -54,6 +58,15 @@ internal static class AnswerGenerator
             return;
         }
 
+        if (spec.Judge is { } judge)
+        {
+            answer.Quality = AnswerQuality.Good;
+            AnswerJudge.Write(answer, AnswerJudge.Judge(judge));
+            answer.ContentTokenCount = answer.TokenCount;
+            answer.FinishReason = FinishReason.Stop;
+            return;
+        }
+
         var tools = spec.Tools is { Length: > 0 };
         var json = spec.Format != ResponseFormatKind.Text;
         var quality = DecideQuality(spec, tools || json, ref random);
@@ -72,6 +85,25 @@ internal static class AnswerGenerator
                 // found); decisions depend only on the natural length, so the capped text is a prefix of the uncapped one.
                 var length = random.Next(MinLength, MaxLength + 1);
                 WriteProse(answer, spec.Kind, length, ref random, spec.MaxTokens is { } cap ? cap + CapMargin : int.MaxValue);
+                if (spec.TrueAnswer != 0)
+                {
+                    // Last, so no other number comes after it: the gateway compares the last number of two answers.
+                    FinalAnswer.Append(answer, spec.TrueAnswer);
+                }
+
+                break;
+            case AnswerQuality.Wrong when tools:
+                // One draw skipped, so the arguments take other values than the good answer's.
+                random.NextUInt64();
+                WriteToolCalls(answer, spec, ref random);
+                answer.FinishReason = FinishReason.ToolCalls;
+                return;
+            case AnswerQuality.Wrong when json:
+                random.NextUInt64();
+                WriteJson(answer, spec, ref random);
+                break;
+            case AnswerQuality.Wrong:
+                WriteWrongProse(answer, spec, ref random);
                 break;
             case AnswerQuality.Refusal:
                 answer.AppendTokens(WordList.Refusals[random.Next(WordList.Refusals.Length)]);
@@ -137,6 +169,14 @@ internal static class AnswerGenerator
                 return AnswerQuality.Empty;
             case QualityOverride.InvalidJson:
                 return AnswerQuality.InvalidJson;
+            case QualityOverride.Wrong:
+                return AnswerQuality.Wrong;
+        }
+
+        // Its own hash, not a draw from the answer's sequence: the other bad answers stay what they were without the option.
+        if (spec.WrongShare > 0 && StableHash.Unit(StableHash.Combine(spec.AnswerHash, WrongDrawSalt)) < spec.WrongShare)
+        {
+            return AnswerQuality.Wrong;
         }
 
         var tools = spec.Tools is { Length: > 0 };
@@ -167,16 +207,45 @@ internal static class AnswerGenerator
     }
 
     /// <summary>
-    /// Writes whole sentences until at least <paramref name="targetTokens"/> tokens are written, or stops once
-    /// <paramref name="stopAt"/> tokens are written (the caller then cuts to max_tokens).
+    /// A wrong answer that reads like a good one: a math answer works on the topic and states another number than the true
+    /// one (drawn from the answer's hash, so two samples usually disagree); other prose is about another kind's topic, one
+    /// of its distinctive words in the first sentence so a judge can tell.
     /// </summary>
-    private static void WriteProse(Answer answer, PromptKind kind, int targetTokens, ref SplitMix64 random, int stopAt)
+    private static void WriteWrongProse(Answer answer, in AnswerSpec spec, ref SplitMix64 random)
+    {
+        var length = random.Next(MinLength, MaxLength + 1);
+        var stopAt = spec.MaxTokens is { } cap ? cap + CapMargin : int.MaxValue;
+        if (spec.TrueAnswer != 0)
+        {
+            WriteProse(answer, spec.Kind, length, ref random, stopAt);
+            FinalAnswer.Append(answer, FinalAnswer.WrongAnswer(spec.TrueAnswer, random.NextUInt64()));
+            return;
+        }
+
+        ReadOnlySpan<PromptKind> topics = [PromptKind.Code, PromptKind.Legal, PromptKind.Medical, PromptKind.Math];
+        var other = topics[random.Next(topics.Length)];
+        if (other == spec.Kind)
+        {
+            other = topics[(topics.IndexOf(other) + 1 + random.Next(topics.Length - 1)) % topics.Length];
+        }
+
+        var lead = WordList.Distinctive[(int)other];
+        WriteProse(answer, other, length, ref random, stopAt, lead[random.Next(lead.Length)]);
+    }
+
+    /// <summary>
+    /// Writes whole sentences until at least <paramref name="targetTokens"/> tokens are written, or stops once
+    /// <paramref name="stopAt"/> tokens are written (the caller then cuts to max_tokens). The first sentence's first noun is
+    /// <paramref name="firstNoun"/> when one is given.
+    /// </summary>
+    private static void WriteProse(Answer answer, PromptKind kind, int targetTokens, ref SplitMix64 random, int stopAt, byte[]? firstNoun = null)
     {
         var codeBlock = kind == PromptKind.Code && targetTokens >= 60;
         while (answer.TokenCount < targetTokens && answer.TokenCount < stopAt)
         {
             var start = answer.Text.Length;
-            SentenceWriter.Write(answer.Text, kind, ref random);
+            SentenceWriter.Write(answer.Text, kind, ref random, firstNoun);
+            firstNoun = null;
             answer.TokenizeFrom(start);
             if (codeBlock)
             {

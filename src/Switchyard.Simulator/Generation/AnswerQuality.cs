@@ -20,4 +20,10 @@ internal enum AnswerQuality
 
     /// <summary>The content filter fault: empty content, <c>finish_reason: content_filter</c> (<c>bad:content_filter</c>).</summary>
     ContentFilter,
+
+    /// <summary>
+    /// Plausible, complete and confident, but wrong (<c>bad:wrong</c>): a math answer states another number, other prose is
+    /// about another kind's topic, JSON and tool arguments carry other values. Only a judge or a second sample catches it.
+    /// </summary>
+    Wrong,
 }

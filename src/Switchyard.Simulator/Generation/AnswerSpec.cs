@@ -20,6 +20,9 @@ namespace Switchyard.Simulator.Generation;
 /// <param name="Stop">Stop sequences (UTF-8), or null.</param>
 /// <param name="Override">A quality demanded by the request, bypassing the skill draw.</param>
 /// <param name="ContentFilter">The content filter fault: an empty answer.</param>
+/// <param name="TrueAnswer">A math prompt's true answer (see <see cref="FinalAnswer"/>), which good prose states last; 0 otherwise.</param>
+/// <param name="WrongShare">The model's share of bad answers that are plausible but wrong.</param>
+/// <param name="Judge">A judge request's question and answer: the answer is the verdict instead.</param>
 internal readonly record struct AnswerSpec(
     double Skill,
     ulong AnswerHash,
@@ -33,4 +36,7 @@ internal readonly record struct AnswerSpec(
     int? MaxTokens,
     byte[][]? Stop,
     QualityOverride Override,
-    bool ContentFilter);
+    bool ContentFilter,
+    int TrueAnswer = 0,
+    double WrongShare = 0,
+    JudgePrompt? Judge = null);

@@ -13,4 +13,5 @@ internal enum QualityOverride
     Truncated,
     Empty,
     InvalidJson,
+    Wrong,
 }

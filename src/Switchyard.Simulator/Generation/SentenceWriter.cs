@@ -16,58 +16,62 @@ namespace Switchyard.Simulator.Generation;
 internal static class SentenceWriter
 {
     /// <summary>Writes one sentence, with its period, preceded by a space unless the text is empty or ends a line.</summary>
-    public static void Write(PooledByteBuffer text, PromptKind kind, ref SplitMix64 random)
+    public static void Write(PooledByteBuffer text, PromptKind kind, ref SplitMix64 random) => Write(text, kind, ref random, null);
+
+    /// <summary>Writes one sentence whose first noun is <paramref name="firstNoun"/> (when not null).</summary>
+    public static void Write(PooledByteBuffer text, PromptKind kind, ref SplitMix64 random, byte[]? firstNoun)
     {
         var capitalize = true;
         switch (random.Next(4))
         {
             case 0:
-                NounPhrase(text, kind, ref random, ref capitalize);
+                NounPhrase(text, kind, ref random, ref capitalize, ref firstNoun);
                 Word(text, Pick(WordList.Verbs, ref random), ref capitalize);
-                NounPhrase(text, kind, ref random, ref capitalize);
+                NounPhrase(text, kind, ref random, ref capitalize, ref firstNoun);
                 break;
             case 1:
-                NounPhrase(text, kind, ref random, ref capitalize);
+                NounPhrase(text, kind, ref random, ref capitalize, ref firstNoun);
                 if (random.Next(2) == 0)
                 {
                     Word(text, Pick(WordList.Adverbs, ref random), ref capitalize);
                 }
 
                 Word(text, Pick(WordList.Verbs, ref random), ref capitalize);
-                NounPhrase(text, kind, ref random, ref capitalize);
+                NounPhrase(text, kind, ref random, ref capitalize, ref firstNoun);
                 Word(text, Pick(WordList.Prepositions, ref random), ref capitalize);
-                NounPhrase(text, kind, ref random, ref capitalize);
+                NounPhrase(text, kind, ref random, ref capitalize, ref firstNoun);
                 break;
             case 2:
                 Word(text, Pick(WordList.Prepositions, ref random), ref capitalize);
-                NounPhrase(text, kind, ref random, ref capitalize);
+                NounPhrase(text, kind, ref random, ref capitalize, ref firstNoun);
                 text.Write((byte)',');
-                NounPhrase(text, kind, ref random, ref capitalize);
+                NounPhrase(text, kind, ref random, ref capitalize, ref firstNoun);
                 Word(text, Pick(WordList.Verbs, ref random), ref capitalize);
-                NounPhrase(text, kind, ref random, ref capitalize);
+                NounPhrase(text, kind, ref random, ref capitalize, ref firstNoun);
                 break;
             default:
-                NounPhrase(text, kind, ref random, ref capitalize);
+                NounPhrase(text, kind, ref random, ref capitalize, ref firstNoun);
                 Word(text, Pick(WordList.Verbs, ref random), ref capitalize);
-                NounPhrase(text, kind, ref random, ref capitalize);
+                NounPhrase(text, kind, ref random, ref capitalize, ref firstNoun);
                 text.Write((byte)',');
                 Word(text, Pick(WordList.Conjunctions, ref random), ref capitalize);
-                NounPhrase(text, kind, ref random, ref capitalize);
+                NounPhrase(text, kind, ref random, ref capitalize, ref firstNoun);
                 Word(text, Pick(WordList.Verbs, ref random), ref capitalize);
-                NounPhrase(text, kind, ref random, ref capitalize);
+                NounPhrase(text, kind, ref random, ref capitalize, ref firstNoun);
                 break;
         }
 
         text.Write((byte)'.');
     }
 
-    private static void NounPhrase(PooledByteBuffer text, PromptKind kind, ref SplitMix64 random, ref bool capitalize)
+    private static void NounPhrase(PooledByteBuffer text, PromptKind kind, ref SplitMix64 random, ref bool capitalize, ref byte[]? forcedNoun)
     {
         var determiner = Pick(WordList.Determiners, ref random);
         var adjective = random.Next(5) < 2 ? Pick(WordList.Adjectives, ref random) : null;
-        var noun = kind != PromptKind.General && random.Next(3) == 0
+        var noun = forcedNoun ?? (kind != PromptKind.General && random.Next(3) == 0
             ? Pick(WordList.Topical[(int)kind], ref random)
-            : Pick(WordList.Nouns, ref random);
+            : Pick(WordList.Nouns, ref random));
+        forcedNoun = null;
         var next = adjective ?? noun;
         if (determiner is [(byte)'a'] && next[0] is (byte)'a' or (byte)'e' or (byte)'i' or (byte)'o' or (byte)'u')
         {

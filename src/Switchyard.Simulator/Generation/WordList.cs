@@ -66,6 +66,12 @@ internal static class WordList
         Split("field object array key value schema record item status name id type count flag label entry"),
     ];
 
+    /// <summary>
+    /// The topical words that tell one kind from every other (indexed by <see cref="PromptKind"/>): in no other kind's list
+    /// and not common English words either. Empty for general and JSON, whose words say nothing about a topic.
+    /// </summary>
+    public static readonly byte[][][] Distinctive = BuildDistinctive();
+
     /// <summary>Refusals, as models word them.</summary>
     public static readonly byte[][] Refusals =
     [
@@ -88,6 +94,42 @@ internal static class WordList
 
     /// <summary>What a chatty model puts in front of JSON (which makes the content invalid JSON).</summary>
     public static readonly byte[] JsonPreamble = "Sure! Here is the JSON you asked for:\n"u8.ToArray();
+
+    private static byte[][][] BuildDistinctive()
+    {
+        var common = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var word in General)
+        {
+            common.Add(Encoding.UTF8.GetString(word));
+        }
+
+        var result = new byte[Topical.Length][][];
+        for (var kind = 0; kind < Topical.Length; kind++)
+        {
+            var words = new List<byte[]>();
+            if (kind is not ((int)PromptKind.General or (int)PromptKind.Json))
+            {
+                foreach (var word in Topical[kind])
+                {
+                    var text = Encoding.UTF8.GetString(word);
+                    var shared = common.Contains(text);
+                    for (var other = 1; other < Topical.Length && !shared; other++)
+                    {
+                        shared = other != kind && Array.Exists(Topical[other], w => w.AsSpan().SequenceEqual(word));
+                    }
+
+                    if (!shared)
+                    {
+                        words.Add(word);
+                    }
+                }
+            }
+
+            result[kind] = [.. words];
+        }
+
+        return result;
+    }
 
     private static byte[][] Split(string words)
     {

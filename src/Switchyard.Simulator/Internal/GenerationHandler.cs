@@ -41,7 +41,7 @@ internal sealed class GenerationHandler(
     private static readonly StringValues NoCache = "no-cache";
     private static readonly StringValues[] QualityValues =
     [
-        "good", "bad:refusal", "bad:truncated", "bad:empty", "bad:invalid_json", "bad:content_filter",
+        "good", "bad:refusal", "bad:truncated", "bad:empty", "bad:invalid_json", "bad:content_filter", "bad:wrong",
     ];
 
     public async Task HandleAsync(HttpContext context, EndpointKind endpoint, RequestOverrides overrides, string requestId)
@@ -60,6 +60,11 @@ internal sealed class GenerationHandler(
         if (request.Stream)
         {
             stats.Streaming();
+        }
+
+        if (request.Judge is not null)
+        {
+            stats.JudgeRequest();
         }
 
         if (!config.TryResolve(request.Model!, out var model, out error))
@@ -157,7 +162,10 @@ internal sealed class GenerationHandler(
                         request.MaxTokens,
                         request.Stop,
                         quality,
-                        contentFilter);
+                        contentFilter,
+                        prompt.TrueAnswer,
+                        model.Profile.WrongShare,
+                        request.Judge);
                     answers[(p * n) + i] = AnswerGenerator.Generate(spec);
                 }
             }

@@ -83,6 +83,7 @@ internal sealed class InfoHandler
         writer.WriteNumber("embeddings"u8, stats.EmbeddingRequests);
         writer.WriteNumber("models"u8, stats.ModelRequests);
         writer.WriteNumber("streaming"u8, stats.StreamingRequests);
+        writer.WriteNumber("judge_requests"u8, stats.JudgeRequests);
         writer.WriteNumber("bad_requests"u8, stats.BadRequests);
         writer.WriteNumber("faults_injected"u8, stats.FaultsInjected);
         writer.WriteStartObject("faults"u8);

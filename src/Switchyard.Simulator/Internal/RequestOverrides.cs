@@ -56,11 +56,12 @@ internal readonly record struct RequestOverrides(
                 "bad:truncated" => QualityOverride.Truncated,
                 "bad:empty" => QualityOverride.Empty,
                 "bad:invalid_json" => QualityOverride.InvalidJson,
+                "bad:wrong" => QualityOverride.Wrong,
                 _ => QualityOverride.None,
             };
             if (quality == QualityOverride.None)
             {
-                error = RequestError.InvalidValue(ForceQualityHeader, $"Invalid value '{qualityValue}' in header {ForceQualityHeader}. Use good, bad, bad:refusal, bad:truncated, bad:empty or bad:invalid_json.");
+                error = RequestError.InvalidValue(ForceQualityHeader, $"Invalid value '{qualityValue}' in header {ForceQualityHeader}. Use good, bad, bad:refusal, bad:truncated, bad:empty, bad:invalid_json or bad:wrong.");
                 return false;
             }
         }

@@ -52,6 +52,9 @@ internal sealed class GenerationRequest
     /// <summary>The conversation ends with a tool result, so the model answers in text rather than calling again.</summary>
     public bool LastMessageIsToolResult { get; set; }
 
+    /// <summary>The question and answer of a judge request (see <see cref="JudgePrompt"/>), or null.</summary>
+    public JudgePrompt? Judge { get; set; }
+
     /// <summary>One entry for a chat; one per prompt for a legacy completion.</summary>
     public PromptInfo[] Prompts { get; set; } = [];
 

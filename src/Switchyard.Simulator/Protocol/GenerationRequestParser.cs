@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Switchyard.Simulator.Generation;
+using Switchyard.Simulator.Internal;
 
 namespace Switchyard.Simulator.Protocol;
 
@@ -52,9 +53,7 @@ internal static class GenerationRequestParser
 
         var chat = request.Endpoint == EndpointKind.ChatCompletions;
         var sawInput = false;
-        var hashes = new ulong[1];
-        var kinds = new PromptKind[1];
-        var tokens = new int[1];
+        var prompts = new PromptInfo[1];
         var promptCount = 0;
         var toolTokens = 0;
         RequestError? error = null;
@@ -79,7 +78,7 @@ internal static class GenerationRequestParser
                 {
                     sawInput = true;
                     promptCount = 1;
-                    error = ReadMessages(ref reader, body, request, out hashes[0], out tokens[0], out kinds[0]);
+                    error = ReadMessages(ref reader, body, request, out prompts[0]);
                 }
             }
             else if (!chat && reader.ValueTextEquals("prompt"u8))
@@ -88,7 +87,7 @@ internal static class GenerationRequestParser
                 if (reader.TokenType != JsonTokenType.Null)
                 {
                     sawInput = true;
-                    error = ReadPrompts(ref reader, ref hashes, ref tokens, ref kinds, out promptCount);
+                    error = ReadPrompts(ref reader, ref prompts, out promptCount);
                 }
             }
             else if (reader.ValueTextEquals("stream"u8))
@@ -204,10 +203,10 @@ internal static class GenerationRequestParser
             return RequestError.InvalidJson("unexpected data after the JSON object");
         }
 
-        return Validate(request, sawInput, hashes, tokens, kinds, promptCount, toolTokens);
+        return Validate(request, sawInput, prompts, promptCount, toolTokens);
     }
 
-    private static RequestError? Validate(GenerationRequest request, bool sawInput, ulong[] hashes, int[] tokens, PromptKind[] kinds, int promptCount, int toolTokens)
+    private static RequestError? Validate(GenerationRequest request, bool sawInput, PromptInfo[] prompts, int promptCount, int toolTokens)
     {
         var chat = request.Endpoint == EndpointKind.ChatCompletions;
         if (string.IsNullOrEmpty(request.Model))
@@ -245,18 +244,22 @@ internal static class GenerationRequestParser
         {
             // COMPAT: OpenAI treats a missing prompt as "<|endoftext|>", one token.
             promptCount = 1;
-            hashes[0] = StableHash.Hash("<|endoftext|>"u8);
-            tokens[0] = 1;
+            prompts[0] = new PromptInfo(StableHash.Hash("<|endoftext|>"u8), 1, PromptKind.General);
         }
 
         var seed = request.Seed is { } s ? StableHash.Mix((ulong)s) : NoSeed;
         var isJson = request.ResponseFormat != ResponseFormatKind.Text;
-        var prompts = new PromptInfo[promptCount];
+        if (prompts.Length != promptCount)
+        {
+            Array.Resize(ref prompts, promptCount);
+        }
+
         var total = toolTokens;
         for (var i = 0; i < promptCount; i++)
         {
-            prompts[i] = new PromptInfo(StableHash.Combine(hashes[i], seed), tokens[i], isJson ? PromptKind.Json : kinds[i]);
-            total += tokens[i];
+            var prompt = prompts[i];
+            prompts[i] = prompt with { Hash = StableHash.Combine(prompt.Hash, seed), Kind = isJson ? PromptKind.Json : prompt.Kind };
+            total += prompt.Tokens;
         }
 
         request.Prompts = prompts;
@@ -264,11 +267,12 @@ internal static class GenerationRequestParser
         return null;
     }
 
-    private static RequestError? ReadMessages(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, GenerationRequest request, out ulong hash, out int tokens, out PromptKind kind)
+    private static RequestError? ReadMessages(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, GenerationRequest request, out PromptInfo prompt)
     {
-        hash = 0x6D65_7373_6167_6573UL;
-        tokens = ReplyPrimingTokens;
-        kind = PromptKind.General;
+        prompt = default;
+        var hash = 0x6D65_7373_6167_6573UL;
+        var tokens = ReplyPrimingTokens;
+        var kind = PromptKind.General;
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             return RequestError.InvalidType("messages", "an array", Describe(reader.TokenType));
@@ -276,6 +280,8 @@ internal static class GenerationRequestParser
 
         Span<int> scores = stackalloc int[PromptClassifier.ScoreSlots];
         var index = 0;
+        var lastUserContent = -1;
+        var lastUserMarked = false;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
@@ -286,6 +292,8 @@ internal static class GenerationRequestParser
             var role = MessageRole.None;
             var messageHash = 0UL;
             var contentBytes = 0;
+            var contentStart = -1;
+            var marked = false;
             scores.Clear();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -308,8 +316,9 @@ internal static class GenerationRequestParser
                 else if (reader.ValueTextEquals("content"u8))
                 {
                     reader.Read();
+                    contentStart = (int)reader.TokenStartIndex;
                     // PERF: only user messages are classified; a role written before the content lets the others skip it.
-                    var contentError = ReadContent(ref reader, body, index, ref messageHash, ref contentBytes, role is MessageRole.None or MessageRole.User ? scores : []);
+                    var contentError = ReadContent(ref reader, body, index, ref messageHash, ref contentBytes, role is MessageRole.None or MessageRole.User ? scores : [], ref marked);
                     if (contentError is not null)
                     {
                         return contentError;
@@ -337,6 +346,8 @@ internal static class GenerationRequestParser
             if (role == MessageRole.User)
             {
                 kind = PromptClassifier.Pick(scores);
+                lastUserContent = contentStart;
+                lastUserMarked = marked;
             }
 
             request.LastMessageIsToolResult = role is MessageRole.Tool or MessageRole.Function;
@@ -348,15 +359,87 @@ internal static class GenerationRequestParser
             return RequestError.BadRequest("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", "messages", "empty_array");
         }
 
+        var trueAnswer = 0;
+        if (lastUserContent >= 0 && (kind == PromptKind.Math || lastUserMarked))
+        {
+            // Only a math question or a judge request needs the last user message's text whole: it is read a second time.
+            using var text = new PooledByteBuffer();
+            CopyText(body[lastUserContent..], text);
+            if (kind == PromptKind.Math)
+            {
+                trueAnswer = FinalAnswer.TrueAnswer(text.WrittenSpan);
+            }
+
+            if (lastUserMarked)
+            {
+                request.Judge = JudgePrompt.Parse(text.WrittenSpan);
+            }
+        }
+
+        prompt = new PromptInfo(hash, tokens, kind, trueAnswer);
         return null;
     }
 
-    private static RequestError? ReadContent(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int index, ref ulong hash, ref int bytes, scoped Span<int> scores)
+    /// <summary>
+    /// Copies the text of a message's <c>content</c> (the JSON value <paramref name="json"/> starts with, already validated),
+    /// unescaped, text parts joined with '\n' as the gateway joins them.
+    /// </summary>
+    private static void CopyText(ReadOnlySpan<byte> json, PooledByteBuffer destination)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            CopyString(ref reader, destination);
+            return;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isText = reader.ValueTextEquals("text"u8);
+                reader.Read();
+                if (isText && reader.TokenType == JsonTokenType.String)
+                {
+                    if (destination.Length > 0)
+                    {
+                        destination.Write((byte)'\n');
+                    }
+
+                    CopyString(ref reader, destination);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+    }
+
+    private static void CopyString(ref Utf8JsonReader reader, PooledByteBuffer destination)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            destination.Write(reader.ValueSpan);
+            return;
+        }
+
+        var written = reader.CopyString(destination.GetSpan(reader.ValueSpan.Length));
+        destination.Advance(written);
+    }
+
+    private static RequestError? ReadContent(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, int index, ref ulong hash, ref int bytes, scoped Span<int> scores, ref bool judgeMarker)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                AddText(ref reader, ref hash, ref bytes, scores);
+                AddText(ref reader, ref hash, ref bytes, scores, ref judgeMarker);
                 return null;
             case JsonTokenType.Null:
                 return null;
@@ -375,7 +458,7 @@ internal static class GenerationRequestParser
                             reader.Read();
                             if (reader.TokenType == JsonTokenType.String)
                             {
-                                AddText(ref reader, ref hash, ref bytes, scores);
+                                AddText(ref reader, ref hash, ref bytes, scores, ref judgeMarker);
                             }
                             else
                             {
@@ -403,12 +486,12 @@ internal static class GenerationRequestParser
         }
     }
 
-    private static RequestError? ReadPrompts(ref Utf8JsonReader reader, ref ulong[] hashes, ref int[] tokens, ref PromptKind[] kinds, out int count)
+    private static RequestError? ReadPrompts(ref Utf8JsonReader reader, ref PromptInfo[] prompts, out int count)
     {
         count = 0;
         if (reader.TokenType == JsonTokenType.String)
         {
-            AddPrompt(ref reader, ref hashes, ref tokens, ref kinds, ref count);
+            AddPrompt(ref reader, ref prompts, ref count);
             return null;
         }
 
@@ -424,7 +507,7 @@ internal static class GenerationRequestParser
                 return RequestError.BadRequest("Invalid 'prompt': empty array. Expected an array with minimum length 1, but got an empty array instead.", "prompt", "empty_array");
             case JsonTokenType.Number:
                 // One prompt given as token ids.
-                return ReadTokenPrompt(ref reader, ref hashes, ref tokens, ref kinds, ref count);
+                return ReadTokenPrompt(ref reader, ref prompts, ref count);
             case JsonTokenType.String:
                 do
                 {
@@ -433,7 +516,7 @@ internal static class GenerationRequestParser
                         return RequestError.InvalidType($"prompt[{count}]", "a string", Describe(reader.TokenType));
                     }
 
-                    AddPrompt(ref reader, ref hashes, ref tokens, ref kinds, ref count);
+                    AddPrompt(ref reader, ref prompts, ref count);
                 }
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray);
                 return null;
@@ -446,7 +529,7 @@ internal static class GenerationRequestParser
                     }
 
                     reader.Read();
-                    var error = ReadTokenPrompt(ref reader, ref hashes, ref tokens, ref kinds, ref count);
+                    var error = ReadTokenPrompt(ref reader, ref prompts, ref count);
                     if (error is not null)
                     {
                         return error;
@@ -459,22 +542,30 @@ internal static class GenerationRequestParser
         }
     }
 
-    private static void AddPrompt(ref Utf8JsonReader reader, ref ulong[] hashes, ref int[] tokens, ref PromptKind[] kinds, ref int count)
+    private static void AddPrompt(ref Utf8JsonReader reader, ref PromptInfo[] prompts, ref int count)
     {
-        Grow(ref hashes, ref tokens, ref kinds, count);
+        Grow(ref prompts, count);
         var hash = 0x7072_6F6D_7074UL;
         var bytes = 0;
+        var judgeMarker = false;
         Span<int> scores = stackalloc int[PromptClassifier.ScoreSlots];
-        AddText(ref reader, ref hash, ref bytes, scores);
-        hashes[count] = hash;
-        tokens[count] = Math.Max(1, (bytes + 3) / 4);
-        kinds[count] = PromptClassifier.Pick(scores);
+        AddText(ref reader, ref hash, ref bytes, scores, ref judgeMarker);
+        var kind = PromptClassifier.Pick(scores);
+        var trueAnswer = 0;
+        if (kind == PromptKind.Math)
+        {
+            using var text = new PooledByteBuffer(reader.ValueSpan.Length);
+            CopyString(ref reader, text);
+            trueAnswer = FinalAnswer.TrueAnswer(text.WrittenSpan);
+        }
+
+        prompts[count] = new PromptInfo(hash, Math.Max(1, (bytes + 3) / 4), kind, trueAnswer);
         count++;
     }
 
-    private static RequestError? ReadTokenPrompt(ref Utf8JsonReader reader, ref ulong[] hashes, ref int[] tokens, ref PromptKind[] kinds, ref int count)
+    private static RequestError? ReadTokenPrompt(ref Utf8JsonReader reader, ref PromptInfo[] prompts, ref int count)
     {
-        Grow(ref hashes, ref tokens, ref kinds, count);
+        Grow(ref prompts, count);
         var hash = 0x746F_6B65_6E73UL;
         var length = 0;
         while (reader.TokenType != JsonTokenType.EndArray)
@@ -489,34 +580,28 @@ internal static class GenerationRequestParser
             reader.Read();
         }
 
-        hashes[count] = hash;
-        tokens[count] = Math.Max(1, length);
-        kinds[count] = PromptKind.General;
+        prompts[count] = new PromptInfo(hash, Math.Max(1, length), PromptKind.General);
         count++;
         return null;
     }
 
-    private static void Grow(ref ulong[] hashes, ref int[] tokens, ref PromptKind[] kinds, int count)
+    private static void Grow(ref PromptInfo[] prompts, int count)
     {
-        if (count < hashes.Length)
+        if (count >= prompts.Length)
         {
-            return;
+            Array.Resize(ref prompts, prompts.Length * 2);
         }
-
-        Array.Resize(ref hashes, hashes.Length * 2);
-        Array.Resize(ref tokens, tokens.Length * 2);
-        Array.Resize(ref kinds, kinds.Length * 2);
     }
 
-    /// <summary>Hashes, measures and scores a string value, unescaped so that two encodings of one text hash alike.</summary>
-    private static void AddText(ref Utf8JsonReader reader, ref ulong hash, ref int bytes, scoped Span<int> scores)
+    /// <summary>
+    /// Hashes, measures and scores a string value, unescaped so that two encodings of one text hash alike. A scored text (a
+    /// user message or a prompt) that holds <see cref="JudgePrompt.Marker"/> sets <paramref name="judgeMarker"/>.
+    /// </summary>
+    private static void AddText(ref Utf8JsonReader reader, ref ulong hash, ref int bytes, scoped Span<int> scores, ref bool judgeMarker)
     {
         if (!reader.ValueIsEscaped)
         {
-            var text = reader.ValueSpan;
-            hash = StableHash.Hash(text, hash);
-            bytes += text.Length;
-            PromptClassifier.Score(text, scores);
+            AddText(reader.ValueSpan, ref hash, ref bytes, scores, ref judgeMarker);
             return;
         }
 
@@ -524,15 +609,20 @@ internal static class GenerationRequestParser
         try
         {
             var written = reader.CopyString(rented);
-            var text = rented.AsSpan(0, written);
-            hash = StableHash.Hash(text, hash);
-            bytes += written;
-            PromptClassifier.Score(text, scores);
+            AddText(rented.AsSpan(0, written), ref hash, ref bytes, scores, ref judgeMarker);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    private static void AddText(ReadOnlySpan<byte> text, ref ulong hash, ref int bytes, scoped Span<int> scores, ref bool judgeMarker)
+    {
+        hash = StableHash.Hash(text, hash);
+        bytes += text.Length;
+        PromptClassifier.Score(text, scores);
+        judgeMarker = judgeMarker || (!scores.IsEmpty && text.IndexOf(JudgePrompt.Marker) >= 0);
     }
 
     /// <summary>Hashes a value's raw JSON (the reader is on its first token) and returns its length in bytes.</summary>

@@ -53,6 +53,7 @@ public sealed class AnswerGeneratorTests
     [InlineData("Refusal", "Refusal", "Stop")]
     [InlineData("Truncated", "Truncated", "Length")]
     [InlineData("Empty", "Empty", "Stop")]
+    [InlineData("Wrong", "Wrong", "Stop")]
     public void Generate_ForcedBadQuality_GivesThatKindOfAnswer(string forced, string expectedQuality, string expectedFinish)
     {
         var force = Enum.Parse<QualityOverride>(forced);
@@ -70,6 +71,37 @@ public sealed class AnswerGeneratorTests
         {
             Assert.True(answer.TokenCount <= 3);
         }
+    }
+
+    [Fact]
+    public void Generate_WrongShare_TurnsThatShareOfBadAnswersWrongAndLeavesTheOthersAsTheyWere()
+    {
+        var wrong = 0;
+        for (ulong i = 0; i < 400; i++)
+        {
+            using var before = AnswerGenerator.Generate(Spec(i, skill: 0));
+            using var after = AnswerGenerator.Generate(Spec(i, skill: 0) with { WrongShare = 0.3 });
+            using var all = AnswerGenerator.Generate(Spec(i, skill: 0) with { WrongShare = 1 });
+            Assert.NotEqual(AnswerQuality.Wrong, before.Quality);
+            Assert.Equal(AnswerQuality.Wrong, all.Quality);
+            if (after.Quality == AnswerQuality.Wrong)
+            {
+                wrong++;
+                continue;
+            }
+
+            Assert.Equal(before.Quality, after.Quality);
+            Assert.True(before.Content.SequenceEqual(after.Content));
+        }
+
+        Assert.InRange(wrong, 90, 150);
+    }
+
+    [Fact]
+    public void Generate_WrongShareWhenGood_StaysGood()
+    {
+        using var answer = AnswerGenerator.Generate(Spec(5, skill: 1) with { WrongShare = 1 });
+        Assert.Equal(AnswerQuality.Good, answer.Quality);
     }
 
     [Fact]
