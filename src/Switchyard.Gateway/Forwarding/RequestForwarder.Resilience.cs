@@ -152,6 +152,21 @@ internal sealed partial class RequestForwarder
                 return null;
             }
 
+            if (askLogprobs && RejectsLogprobs(failure))
+            {
+                // The gateway's own addition failed the call, not the client's request: the same call again without it,
+                // at once and outside the retry budget (askLogprobs is now off: at most once per deployment and request).
+                askLogprobs = false;
+                if (deployment.RefuseLogprobs())
+                {
+                    GatewayLog.LogprobsRejected(_logger, deployment.Name, failure.Detail);
+                }
+
+                log.Record(new AttemptRecord(deployment.Name, tier.Name, "logprobs_rejected", failure.UpstreamStatus, elapsed, hedge));
+                n--;
+                continue;
+            }
+
             log.Record(new AttemptRecord(deployment.Name, tier.Name, FailureKinds.Describe(failure.Kind), failure.UpstreamStatus, elapsed, hedge));
             if (result.Committed)
             {

@@ -1,7 +1,12 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Switchyard.Gateway.Tests.Functional;
 using Switchyard.Gateway.Tests.Routing;
 using Switchyard.Simulator;
@@ -133,6 +138,37 @@ public sealed class LogprobRequestTests
         Assert.Equal("null", Logprobs(body));
     }
 
+    [Fact]
+    public async Task Post_UpstreamRejectsLogprobs_AnswersWithoutThemAndIsNotAskedAgain()
+    {
+        await using var upstream = await RejectingUpstream.StartAsync();
+        await using var gateway = await StartAsync(
+            "chat: { quality: { logprobs: true }, deployments: [picky] }",
+            extra: "  picky: { provider: other, model: picky-model }",
+            otherUpstream: upstream.BaseUrl);
+
+        using var first = await gateway.PostAsync(TieredGateway.Chat("chat", Prompt, "\"logprobs\":false"));
+        var firstBody = await first.Content.ReadAsStringAsync();
+        using var second = await gateway.PostAsync(TieredGateway.Chat("chat", Prompt));
+        await second.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("Sunny, 21 degrees.", JsonDocument.Parse(firstBody).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal("2", first.Header("x-switchyard-attempts"));
+        Assert.Equal("1", second.Header("x-switchyard-attempts"));
+        Assert.Null(first.Header("x-switchyard-fallback-reason"));
+        // Asked once (the client's false replaced, not duplicated), then the same body without it, then never again.
+        Assert.Equal([true, false, false], upstream.Bodies.Select(b => b.Contains("\"logprobs\":true", StringComparison.Ordinal)));
+        Assert.Equal(1, upstream.Bodies.First().Split("\"logprobs\"").Length - 1);
+        Assert.Contains("\"logprobs\":false", upstream.Bodies.ElementAt(1), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"logprobs\"", upstream.Bodies.ElementAt(2), StringComparison.Ordinal);
+
+        var entries = await gateway.Log.WaitForEntriesAsync(2, TimeSpan.FromSeconds(10));
+        using var attempts = JsonDocument.Parse(entries.Single(e => e.Attempts == 2).AttemptsJson!);
+        Assert.Equal(["logprobs_rejected", "ok"], attempts.RootElement.EnumerateArray().Select(a => a.GetProperty("outcome").GetString()!));
+    }
+
     private static string Logprobs(string body)
     {
         using var answer = JsonDocument.Parse(body);
@@ -160,8 +196,8 @@ public sealed class LogprobRequestTests
         return await client.PostAsync("chat/completions", TestGateway.Json(json));
     }
 
-    private static Task<TieredGateway> StartAsync(string route)
-        => TieredGateway.StartAsync(Deployments + "\nroutes:\n  " + route.Trim(), Models, externalSimulator: Models);
+    private static Task<TieredGateway> StartAsync(string route, string? extra = null, Uri? otherUpstream = null)
+        => TieredGateway.StartAsync(Deployments + "\n" + (extra is null ? "" : extra + "\n") + "routes:\n  " + route.Trim(), Models, externalSimulator: Models, otherUpstream: otherUpstream);
 
     private static SimulatedModel Model(string name, double skill) => new()
     {
@@ -171,4 +207,47 @@ public sealed class LogprobRequestTests
         Skill = ImmutableDictionary.CreateRange(PromptKinds.All.Select(k => KeyValuePair.Create(k, skill))),
         ContextWindow = 128_000,
     };
+
+    /// <summary>
+    /// A self-hosted server without logprobs support, on Kestrel: 400 naming the parameter when asked for them, else a
+    /// plain answer. It keeps every body it got.
+    /// </summary>
+    private sealed class RejectingUpstream : IAsyncDisposable
+    {
+        private const string Answer = """{"id":"x","object":"chat.completion","created":1,"model":"picky-model","choices":[{"index":0,"message":{"role":"assistant","content":"Sunny, 21 degrees."},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":5,"total_tokens":14}}""";
+
+        private const string Rejection = """{"error":{"message":"logprobs is not supported by this server","type":"invalid_request_error","param":"logprobs","code":null}}""";
+
+        private readonly WebApplication _app;
+
+        private RejectingUpstream(WebApplication app) => _app = app;
+
+        public ConcurrentQueue<string> Bodies { get; } = new();
+
+        public Uri BaseUrl => new(_app.Urls.First() + "/v1");
+
+        public static async Task<RejectingUpstream> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            var upstream = new RejectingUpstream(app);
+            app.MapPost("/v1/chat/completions", async (HttpContext context) =>
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                var body = await reader.ReadToEndAsync();
+                upstream.Bodies.Enqueue(body);
+                using var request = JsonDocument.Parse(body);
+                var asked = request.RootElement.TryGetProperty("logprobs", out var logprobs) && logprobs.ValueKind == JsonValueKind.True;
+                context.Response.StatusCode = asked ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(asked ? Rejection : Answer);
+            });
+            await app.StartAsync();
+            return upstream;
+        }
+
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    }
 }
