@@ -54,6 +54,18 @@ public sealed class LogprobRequestTests
     }
 
     [Fact]
+    public async Task Post_LegacyCompletion_IsAskedForOneAlternativeAndGetsThemNull()
+    {
+        await using var gateway = await StartAsync("chat: { quality: { logprobs: true }, deployments: [llama] }");
+        using var response = await gateway.Client.PostAsync("completions", TestGateway.Json($$"""{"model":"chat","prompt":"{{Prompt}}","logprobs":null}"""));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("logprobs", response.Header("x-switchyard-quality-failed")!.Split(','));
+        Assert.Equal("null", Logprobs(body));
+    }
+
+    [Fact]
     public async Task Post_LowConfidenceAlone_Escalates()
     {
         await using var gateway = await StartAsync($"chat: {{ quality: {{ logprobs: true, {OnlyLogprobs} }}, deployments: [llama, gpt] }}");
