@@ -24,6 +24,17 @@ internal struct ParsedRequest
     /// <summary>Whether the client asked for <c>stream_options.include_usage: true</c>.</summary>
     public bool IncludeUsage;
 
+    /// <summary>Byte range of the <c>logprobs</c> value, or a length of 0 when absent.</summary>
+    public int LogprobsStart;
+
+    public int LogprobsLength;
+
+    /// <summary>
+    /// The client asked for logprobs (chat: <c>true</c>; completions: any number), or named the member so that it cannot
+    /// be replaced safely (twice, or with escapes): the gateway then neither asks for them nor strips them.
+    /// </summary>
+    public bool ClientLogprobs;
+
     /// <summary>The client's <c>max_tokens</c> or <c>max_completion_tokens</c>, when given.</summary>
     public int? MaxTokens;
 

@@ -48,6 +48,8 @@ internal static class RequestParser
             {
                 var name = reader.ValueSpan;
                 var escaped = reader.ValueIsEscaped;
+                // "logprob\u0073" is logprobs to the upstream too: the gateway must neither add a second one nor strip them.
+                request.ClientLogprobs |= escaped && reader.ValueTextEquals("logprobs"u8);
                 reader.Read();
                 if (escaped)
                 {
@@ -295,12 +297,40 @@ internal static class RequestParser
             return Expect(ref reader, name, token is JsonTokenType.String or JsonTokenType.Null, "a string", out error);
         }
 
-        if (name.SequenceEqual("parallel_tool_calls"u8) || (endpoint == EndpointKind.ChatCompletions && name.SequenceEqual("logprobs"u8)))
+        if (name.SequenceEqual("parallel_tool_calls"u8))
         {
             return Expect(ref reader, name, token is JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null, "a boolean", out error);
         }
 
+        if (name.SequenceEqual("logprobs"u8))
+        {
+            return ReadLogprobs(ref reader, endpoint, ref request, out error);
+        }
+
         reader.Skip();
+        return true;
+    }
+
+    /// <summary>
+    /// Records where <c>logprobs</c> is, so a quality gate can ask for them (chat: <c>true</c>, completions: a number of
+    /// alternatives) by replacing the value rather than adding a second member.
+    /// </summary>
+    private static bool ReadLogprobs(ref Utf8JsonReader reader, EndpointKind endpoint, ref ParsedRequest request, out ApiError error)
+    {
+        var token = reader.TokenType;
+        if (endpoint == EndpointKind.ChatCompletions && token is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
+        {
+            error = ApiError.InvalidType("logprobs", "a boolean", Describe(token));
+            return false;
+        }
+
+        error = default;
+        // A second logprobs member: which one the upstream reads is its parser's choice, so the gateway leaves both.
+        request.ClientLogprobs |= request.LogprobsLength > 0
+            || (endpoint == EndpointKind.ChatCompletions ? token == JsonTokenType.True : token != JsonTokenType.Null);
+        request.LogprobsStart = (int)reader.TokenStartIndex;
+        reader.Skip();
+        request.LogprobsLength = (int)reader.BytesConsumed - request.LogprobsStart;
         return true;
     }
 

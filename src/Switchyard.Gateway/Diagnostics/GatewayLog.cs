@@ -35,6 +35,9 @@ internal static partial class GatewayLog
     [LoggerMessage(1010, LogLevel.Warning, "Deployment {Deployment}: {State}")]
     public static partial void DeploymentStateChanged(ILogger logger, string deployment, string state);
 
+    [LoggerMessage(1011, LogLevel.Warning, "Deployment {Deployment} rejected the logprobs the quality gate asked for ({Detail}); the request is sent again without them, and the deployment is not asked for them again: its answers are gated without the logprobs check")]
+    public static partial void LogprobsRejected(ILogger logger, string deployment, string detail);
+
     [LoggerMessage(1101, LogLevel.Information, "Configuration reloaded from {Path} (generation {Generation}): {Routes} routes, {Deployments} deployments")]
     public static partial void ConfigReloaded(ILogger logger, string path, int generation, int routes, int deployments);
 

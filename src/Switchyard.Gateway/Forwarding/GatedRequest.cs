@@ -10,6 +10,12 @@ internal sealed class GatedRequest(QualityGate gate, AnswerFormat format, bool c
 
     public QualityGate Gate { get; } = gate;
 
+    /// <summary>
+    /// The gate checks logprobs and may ask for them (<c>quality.logprobs.request</c>, with a weight above 0): see
+    /// <c>RequestForwarder.AsksLogprobs</c> for which calls do.
+    /// </summary>
+    public bool RequestsLogprobs { get; } = gate.Config.Logprobs is { Request: true } && gate.Config.WeightOf(Configuration.QualityCheck.Logprobs) > 0;
+
     public AnswerFormat Format { get; } = format;
 
     /// <summary>Scores a whole JSON answer.</summary>

@@ -4,11 +4,12 @@ namespace Switchyard.Gateway.Forwarding;
 
 /// <summary>
 /// An answer the quality gate held back: its bytes as the client would get them (a JSON body, or a whole SSE stream for
-/// <c>streaming: buffer</c>), its usage and its verdict, until the request decides which answer the client gets.
+/// <c>streaming: buffer</c>; less the logprobs the gateway asked for, see <see cref="ClientBody"/>), its usage and its
+/// verdict, until the request decides which answer the client gets.
 /// </summary>
 internal sealed class HeldAnswer(byte[] body, bool stream, Usage? usage, QualityVerdict verdict, string deployment, string tier)
 {
-    /// <summary>The bytes to send (owned: not pooled).</summary>
+    /// <summary>The answer's bytes as held (owned: not pooled); the client gets <see cref="ClientBody"/>.</summary>
     public byte[] Body { get; } = body;
 
     /// <summary>Whether <see cref="Body"/> is an event stream.</summary>
@@ -29,6 +30,15 @@ internal sealed class HeldAnswer(byte[] body, bool stream, Usage? usage, Quality
 
     /// <summary>The tier it came from (set when the attempt is recorded).</summary>
     public string Tier { get; set; } = tier;
+
+    /// <summary>
+    /// The gateway asked for the logprobs in <see cref="Body"/>, for the gate; the client did not, and never sees them
+    /// (set when the attempt is recorded).
+    /// </summary>
+    public bool GatewayLogprobs { get; set; }
+
+    /// <summary>The bytes the client gets: <see cref="Body"/>, with each choice's logprobs null when the gateway asked for them.</summary>
+    public ReadOnlyMemory<byte> ClientBody() => GatewayLogprobs ? Internal.LogprobStripper.Strip(Body, Stream) : Body;
 
     /// <summary>The answer's text, read again from its bytes (only for an escalation record: the common path never needs it).</summary>
     public string Text()

@@ -16,6 +16,21 @@ internal sealed partial class RequestForwarder
     /// <summary>Response header: the answer that escalated (<c>llama-a; score=0.33; failed=refusal</c>).</summary>
     public const string EscalatedFromHeader = "x-switchyard-escalated-from";
 
+    /// <summary>
+    /// Whether the call to <paramref name="deployment"/> asks for logprobs the client did not: only for an answer the gate
+    /// holds and checks logprobs of (<c>quality.logprobs.request</c>), and only of a self-hosted deployment that has not
+    /// rejected them. External APIs are never asked: they may bill for them or refuse them.
+    /// </summary>
+    private static bool AsksLogprobs(GatedRequest? gated, in Api.ParsedRequest parsed, Routing.Deployment deployment)
+        => gated is { RequestsLogprobs: true } && !parsed.ClientLogprobs && !deployment.IsExternal && !deployment.RefusesLogprobs;
+
+    /// <summary>
+    /// COMPAT: a self-hosted server built or started without logprobs support answers 400 (or a framework's 422) naming
+    /// the parameter; the call is then made again without it rather than costing the client its answer.
+    /// </summary>
+    private static bool RejectsLogprobs(Fallback.UpstreamFailure failure)
+        => failure.Kind == Fallback.UpstreamFailureKind.ClientError && failure.Detail.Contains("logprobs", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Sends the held answer the request settled on, with the quality headers; records it as the request's answer.</summary>
     private Task WriteHeldAsync(HttpContext context, HeldAnswer answer, LogFields log, ReadOnlySpan<byte> body, Routing.Route route, string firstTier)
     {
@@ -71,6 +86,7 @@ internal sealed partial class RequestForwarder
 
         log.Finished = true;
         response.StatusCode = StatusCodes.Status200OK;
+        var bytes = answer.ClientBody();
         if (answer.Stream)
         {
             response.ContentType = "text/event-stream";
@@ -80,10 +96,10 @@ internal sealed partial class RequestForwarder
         else
         {
             response.ContentType = "application/json";
-            response.ContentLength = answer.Body.Length;
+            response.ContentLength = bytes.Length;
         }
 
         log.FirstByte = _time.GetTimestamp();
-        return response.Body.WriteAsync(answer.Body, context.RequestAborted).AsTask();
+        return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
     }
 }

@@ -34,6 +34,7 @@ internal sealed partial class RequestForwarder
     {
         var retry = deployment.Config.Retry;
         var hedge = leg?.Index == 1;
+        var askLogprobs = AsksLogprobs(gated, parsed, deployment);
         for (var n = 0; ; n++)
         {
             if (leg is { Lost: true })
@@ -74,7 +75,7 @@ internal sealed partial class RequestForwarder
             {
                 if (!rejected)
                 {
-                    var length = UpstreamBody.Build(body.Span, parsed, deployment.EncodedModel, scratch);
+                    var length = UpstreamBody.Build(body.Span, parsed, deployment.EncodedModel, scratch, askLogprobs ? UpstreamBody.LogprobsValue(endpoint) : default);
                     result = await AttemptAsync(context, endpoint, deployment, parsed, scratch.AsMemory(0, length), requestId, log.Attempts, leg, gated);
                 }
             }
@@ -132,6 +133,7 @@ internal sealed partial class RequestForwarder
             {
                 // A whole answer the quality gate holds: the request decides which answer the client gets.
                 held.Tier = tier.Name;
+                held.GatewayLogprobs = askLogprobs;
                 log.Held = held;
                 log.Record(new AttemptRecord(deployment.Name, tier.Name, held.Verdict.Passed ? "ok" : "below_threshold", result.Status, elapsed, hedge, held.Verdict.Score));
                 return null;
@@ -148,6 +150,21 @@ internal sealed partial class RequestForwarder
                 }
 
                 return null;
+            }
+
+            if (askLogprobs && RejectsLogprobs(failure))
+            {
+                // The gateway's own addition failed the call, not the client's request: the same call again without it,
+                // at once and outside the retry budget (askLogprobs is now off: at most once per deployment and request).
+                askLogprobs = false;
+                if (deployment.RefuseLogprobs())
+                {
+                    GatewayLog.LogprobsRejected(_logger, deployment.Name, failure.Detail);
+                }
+
+                log.Record(new AttemptRecord(deployment.Name, tier.Name, "logprobs_rejected", failure.UpstreamStatus, elapsed, hedge));
+                n--;
+                continue;
             }
 
             log.Record(new AttemptRecord(deployment.Name, tier.Name, FailureKinds.Describe(failure.Kind), failure.UpstreamStatus, elapsed, hedge));

@@ -4,7 +4,7 @@ namespace Switchyard.Gateway.Forwarding;
 
 /// <summary>
 /// Builds the body sent upstream by splicing the client's bytes: the route name is replaced by the deployment's model,
-/// and streams always ask for usage. Everything else is copied as it came.
+/// streams always ask for usage, and a quality gate may ask for logprobs. Everything else is copied as it came.
 /// </summary>
 internal static class UpstreamBody
 {
@@ -12,41 +12,78 @@ internal static class UpstreamBody
 
     private static ReadOnlySpan<byte> IncludeUsageObject => "{\"include_usage\":true}"u8;
 
-    /// <summary>Most bytes the spliced body can need: the body, a longer model name, and the usage option.</summary>
-    public static int MaxLength(int bodyLength, int encodedModelLength) => bodyLength + encodedModelLength + IncludeUsageProperty.Length;
+    private static ReadOnlySpan<byte> LogprobsName => "\"logprobs\":"u8;
 
-    /// <summary>Writes the upstream body into <paramref name="destination"/> and returns its length.</summary>
-    public static int Build(ReadOnlySpan<byte> body, in ParsedRequest request, ReadOnlySpan<byte> encodedModel, Span<byte> destination)
+    /// <summary>The value that asks for logprobs: chat's <c>true</c>, or legacy completions' one alternative per token.</summary>
+    public static ReadOnlySpan<byte> LogprobsValue(EndpointKind endpoint) => endpoint == EndpointKind.Completions ? "1"u8 : "true"u8;
+
+    /// <summary>Most bytes the spliced body can need: the body, a longer model name, the usage option and logprobs.</summary>
+    public static int MaxLength(int bodyLength, int encodedModelLength) => bodyLength + encodedModelLength + IncludeUsageProperty.Length + LogprobsName.Length + "true,"u8.Length;
+
+    /// <summary>
+    /// Writes the upstream body into <paramref name="destination"/> and returns its length. A non-empty
+    /// <paramref name="logprobs"/> (<see cref="LogprobsValue"/>) becomes the <c>logprobs</c> value: inserted, or replacing
+    /// the client's (<c>false</c> or <c>null</c>), never a second member.
+    /// </summary>
+    public static int Build(ReadOnlySpan<byte> body, in ParsedRequest request, ReadOnlySpan<byte> encodedModel, Span<byte> destination, ReadOnlySpan<byte> logprobs = default)
     {
-        // Edits in body order: an insertion after '{' (usage option), the stream_options value, the model value.
+        // Edits in body order: insertions after '{' (usage option, logprobs), then the values replaced, by position.
         var written = 0;
         var position = 0;
         var forceUsage = request.Stream && !request.IncludeUsage;
+        var askLogprobs = !logprobs.IsEmpty && !request.ClientLogprobs;
 
+        Copy(body, ref position, request.ObjectStart, destination, ref written);
         if (forceUsage && request.StreamOptionsLength == 0)
         {
-            Copy(body, ref position, request.ObjectStart, destination, ref written);
-            IncludeUsageProperty.CopyTo(destination[written..]);
-            written += IncludeUsageProperty.Length;
+            Insert(IncludeUsageProperty, destination, ref written);
+        }
+
+        if (askLogprobs && request.LogprobsLength == 0)
+        {
+            Insert(LogprobsName, destination, ref written);
+            Insert(logprobs, destination, ref written);
+            Insert(","u8, destination, ref written);
         }
 
         // COMPAT: a client's stream_options without include_usage is replaced by {"include_usage":true}; its other
         // members (rare: vLLM's continuous_usage_stats) are dropped rather than merged, which would need re-serialising.
-        var replaceOptions = forceUsage && request.StreamOptionsLength > 0;
-        if (replaceOptions && request.StreamOptionsStart < request.ModelStart)
+        var options = forceUsage && request.StreamOptionsLength > 0 ? request.StreamOptionsStart : int.MaxValue;
+        var logprobsAt = askLogprobs && request.LogprobsLength > 0 ? request.LogprobsStart : int.MaxValue;
+        var model = request.ModelStart;
+        while (true)
         {
-            Replace(body, ref position, request.StreamOptionsStart, request.StreamOptionsLength, IncludeUsageObject, destination, ref written);
-        }
+            var next = Math.Min(model, Math.Min(options, logprobsAt));
+            if (next == int.MaxValue)
+            {
+                break;
+            }
 
-        Replace(body, ref position, request.ModelStart, request.ModelLength, encodedModel, destination, ref written);
-
-        if (replaceOptions && request.StreamOptionsStart > request.ModelStart)
-        {
-            Replace(body, ref position, request.StreamOptionsStart, request.StreamOptionsLength, IncludeUsageObject, destination, ref written);
+            if (next == model)
+            {
+                Replace(body, ref position, model, request.ModelLength, encodedModel, destination, ref written);
+                model = int.MaxValue;
+            }
+            else if (next == options)
+            {
+                Replace(body, ref position, options, request.StreamOptionsLength, IncludeUsageObject, destination, ref written);
+                options = int.MaxValue;
+            }
+            else
+            {
+                Replace(body, ref position, logprobsAt, request.LogprobsLength, logprobs, destination, ref written);
+                logprobsAt = int.MaxValue;
+            }
         }
 
         Copy(body, ref position, body.Length, destination, ref written);
         return written;
+    }
+
+    private static void Insert(ReadOnlySpan<byte> bytes, Span<byte> destination, ref int written)
+    {
+        bytes.CopyTo(destination[written..]);
+        written += bytes.Length;
     }
 
     private static void Replace(ReadOnlySpan<byte> body, ref int position, int start, int length, ReadOnlySpan<byte> replacement, Span<byte> destination, ref int written)

@@ -12,6 +12,7 @@ internal sealed class Deployment : IDisposable
 {
     private readonly bool _ownsUpstream;
     private readonly CancellationTokenSource? _checks;
+    private int _refusesLogprobs;
 
     /// <summary>A deployment on its own server.</summary>
     public Deployment(DeploymentConfig config, ProviderConfig provider, TimeProvider time, Action<string, string>? onCircuitChange = null)
@@ -62,8 +63,14 @@ internal sealed class Deployment : IDisposable
 
     public bool IsExternal => Config.Hosting == Hosting.External;
 
+    /// <summary>The server rejected the logprobs a quality gate asked for: it is not asked again while this deployment lives.</summary>
+    public bool RefusesLogprobs => Volatile.Read(ref _refusesLogprobs) != 0;
+
     /// <summary>Requests currently sent to this deployment's server.</summary>
     public int InFlight => Health.InFlight;
+
+    /// <summary>Remembers that the server rejects logprobs; <see langword="true"/> only the first time, to log it once.</summary>
+    public bool RefuseLogprobs() => Interlocked.Exchange(ref _refusesLogprobs, 1) == 0;
 
     public void Dispose()
     {

@@ -26,6 +26,34 @@ public class RequestParserTests
         Assert.Equal("""{"include_usage":true}""", json.Substring(request.StreamOptionsStart, request.StreamOptionsLength));
     }
 
+    [Theory]
+    [InlineData("""{"model":"chat","messages":[{"role":"user","content":"x"}]}""", false, false, null)]
+    [InlineData("""{"model":"chat","messages":[{"role":"user","content":"x"}],"logprobs":false}""", false, false, "false")]
+    [InlineData("""{"model":"chat","messages":[{"role":"user","content":"x"}],"logprobs":null}""", false, false, "null")]
+    [InlineData("""{"model":"chat","messages":[{"role":"user","content":"x"}],"logprobs":true}""", false, true, "true")]
+    [InlineData("""{"model":"chat","logprobs":false,"messages":[{"role":"user","content":"x"}],"logprobs":false}""", false, true, "false")]
+    [InlineData("""{"model":"chat","logprob\u0073":false,"messages":[{"role":"user","content":"x"}]}""", false, true, null)]
+    [InlineData("""{"model":"chat","prompt":"x","logprobs":null}""", true, false, "null")]
+    [InlineData("""{"model":"chat","prompt":"x","logprobs":0}""", true, true, "0")]
+    [InlineData("""{"model":"chat","prompt":"x","logprobs":5}""", true, true, "5")]
+    public void TryParse_Logprobs_RecordsWhereAndWhetherTheClientAsked(string json, bool completions, bool asked, string? value)
+    {
+        var (ok, request, _, _) = Parse(json, completions ? EndpointKind.Completions : EndpointKind.ChatCompletions);
+
+        Assert.True(ok);
+        Assert.Equal(asked, request.ClientLogprobs);
+        Assert.Equal(value, request.LogprobsLength == 0 ? null : json.Substring(request.LogprobsStart, request.LogprobsLength));
+    }
+
+    [Fact]
+    public void TryParse_ChatLogprobsNotABoolean_IsRefused()
+    {
+        var (ok, _, _, error) = Parse("""{"model":"chat","messages":[{"role":"user","content":"x"}],"logprobs":1}""");
+
+        Assert.False(ok);
+        Assert.Equal("logprobs", error.Param);
+    }
+
     [Fact]
     public void TryParse_EscapedModelName_IsUnescaped()
     {

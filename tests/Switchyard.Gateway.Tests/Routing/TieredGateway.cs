@@ -35,9 +35,9 @@ internal sealed class TieredGateway : IAsyncDisposable
     /// <summary>
     /// Starts the providers and a gateway whose <c>deployments:</c> and <c>routes:</c> sections are
     /// <paramref name="deploymentsAndRoutes"/> (YAML, top-level keys); providers <c>internal</c>, <c>external</c> and
-    /// <c>dead</c> (nothing listens) are defined.
+    /// <c>dead</c> (nothing listens) are defined, and <c>other</c> at <paramref name="otherUpstream"/> when given.
     /// </summary>
-    public static async Task<TieredGateway> StartAsync(string deploymentsAndRoutes, SimulatorOptions? simulator = null, int? seed = 7, SimulatorOptions? externalSimulator = null)
+    public static async Task<TieredGateway> StartAsync(string deploymentsAndRoutes, SimulatorOptions? simulator = null, int? seed = 7, SimulatorOptions? externalSimulator = null, Uri? otherUpstream = null)
     {
         var options = (simulator ?? SimulatorOptions.Instant()) with { Port = 0 };
         var inside = await SimulatorHost.StartAsync(options);
@@ -49,6 +49,7 @@ internal sealed class TieredGateway : IAsyncDisposable
               internal: {"{"} kind: openai, base_url: "{new Uri(inside.BaseAddress, "v1")}" {"}"}
               external: {"{"} kind: openai, base_url: "{new Uri(outside.BaseAddress, "v1")}" {"}"}
               dead: {"{"} kind: openai, base_url: "http://127.0.0.1:{TestGateway.ClosedPort()}/v1" {"}"}
+              {(otherUpstream is null ? "" : $"other: {{ kind: openai, base_url: \"{otherUpstream}\" }}")}
             {deploymentsAndRoutes}
             """;
         var result = ConfigLoader.Parse(yaml, "tiered-test.yaml", _ => null);
