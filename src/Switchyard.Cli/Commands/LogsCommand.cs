@@ -222,6 +222,8 @@ internal static class LogsCommand
             json.WriteString("error_message", entry.ErrorMessage);
             json.WriteString("tier", entry.Tier);
             json.WriteString("label", entry.Label);
+            json.WriteString("rule", entry.Rule);
+            WriteNumberOrNull(json, "router_score", entry.RouterScore);
             json.WriteString("confidential", entry.Confidential);
             json.WriteString("fallback_reason", entry.FallbackReason);
             WriteNumberOrNull(json, "quality_score", entry.QualityScore);

@@ -31,8 +31,17 @@ internal sealed partial class RequestForwarder
     private static bool RejectsLogprobs(Fallback.UpstreamFailure failure)
         => failure.Kind == Fallback.UpstreamFailureKind.ClientError && failure.Detail.Contains("logprobs", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Sends the held answer the request settled on, with the quality headers; records it as the request's answer.</summary>
-    private Task WriteHeldAsync(HttpContext context, HeldAnswer answer, LogFields log, ReadOnlySpan<byte> body, Routing.Route route, string firstTier)
+    /// <summary>
+    /// The cheap tier whose answers become outcome samples for the learned router: the plan's first tier, or none when the
+    /// router itself sent the request ahead (the cheap tier never saw it, so its outcome is unknown).
+    /// </summary>
+    private static string? CheapTier(in RoutingDecision decision) => decision.Rule == "router" ? null : decision.Order[0].Name;
+
+    /// <summary>
+    /// Sends the held answer the request settled on, with the quality headers; records it as the request's answer. An
+    /// answer of <paramref name="firstTier"/> may be kept as an outcome sample; <see langword="null"/>: none is.
+    /// </summary>
+    private Task WriteHeldAsync(HttpContext context, HeldAnswer answer, LogFields log, ReadOnlySpan<byte> body, Routing.Route route, string? firstTier)
     {
         var response = context.Response;
         var headers = response.Headers;
@@ -76,7 +85,7 @@ internal sealed partial class RequestForwarder
             // The escalation record needs the prompt; the pooled body is gone by the time the request is recorded.
             log.EscalationRequest = System.Text.Encoding.UTF8.GetString(body);
         }
-        else if (!escalated && quality.RecordEscalations && answer.Tier == firstTier
+        else if (!escalated && quality.RecordEscalations && firstTier is not null && answer.Tier == firstTier
             && (!answer.Verdict.Passed || (quality.SamplePassed > 0 && _random.NextDouble() < quality.SamplePassed)))
         {
             // An outcome of the first tier for the learned router: every poor answer that had nowhere to go, and a sample

@@ -106,6 +106,8 @@ internal sealed partial class RequestForwarder : IDisposable
             }
 
             log.Label = decision.Label;
+            log.Rule = decision.Rule;
+            log.RouterScore = decision.RouterScore;
             log.Confidential = decision.Confidential;
             response.Headers[RuleHeader] = decision.Label is { } label ? decision.Rule + ":" + label : decision.Rule;
             if (decision.Confidential is { } confidential)
@@ -201,7 +203,7 @@ internal sealed partial class RequestForwarder : IDisposable
                         log.Best = HeldAnswer.Better(log.Best, held);
                         if (held.Verdict.Passed || t == decision.Order.Length - 1)
                         {
-                            await WriteHeldAsync(context, log.Best, log, body.AsSpan(0, bodyLength), route, decision.Order[0].Name);
+                            await WriteHeldAsync(context, log.Best, log, body.AsSpan(0, bodyLength), route, CheapTier(decision));
                             return;
                         }
 
@@ -231,7 +233,7 @@ internal sealed partial class RequestForwarder : IDisposable
             if (log.Best is { } best)
             {
                 // The request escalated and no later tier answered: the held answer is better than an error.
-                await WriteHeldAsync(context, best, log, body.AsSpan(0, bodyLength), route, decision.Order[0].Name);
+                await WriteHeldAsync(context, best, log, body.AsSpan(0, bodyLength), route, CheapTier(decision));
                 return;
             }
 
@@ -450,6 +452,8 @@ internal sealed partial class RequestForwarder : IDisposable
             ErrorMessage = log.Error?.Message,
             Tier = log.Tier,
             Label = log.Label,
+            Rule = log.Rule,
+            RouterScore = log.RouterScore,
             Confidential = log.Confidential,
             FallbackReason = log.Status is >= 200 and < 300 ? DescribeFallback(log.Failures) : null,
             AttemptsJson = log.AttemptsJson(),
@@ -511,6 +515,8 @@ internal sealed partial class RequestForwarder : IDisposable
         public string? Deployment;
         public string? Tier;
         public string? Label;
+        public string? Rule;
+        public double? RouterScore;
         public string? Confidential;
         public int Attempts;
         public int Status;

@@ -55,6 +55,15 @@ public sealed record RequestLogEntry
     public string? Label { get; init; }
 
     /// <summary>
+    /// How the tier order was chosen: <c>default</c>, <c>header</c>, <c>metadata</c>, <c>route</c>, <c>classifier</c>, or
+    /// <c>router</c> when the learned router sent the request ahead; <see langword="null"/> before routing decided.
+    /// </summary>
+    public string? Rule { get; init; }
+
+    /// <summary>On a route with a learned router: its predicted probability in [0, 1] that the cheap tiers fail the request.</summary>
+    public double? RouterScore { get; init; }
+
+    /// <summary>
     /// Why the request was confidential (<c>header</c>, <c>route</c>, <c>pii:email,card</c>), or <see langword="null"/>
     /// when it was not. Names kinds of personal data, never the data itself.
     /// </summary>

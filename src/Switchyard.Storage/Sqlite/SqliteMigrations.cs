@@ -113,6 +113,12 @@ internal static class SqliteMigrations
             ALTER TABLE escalations ADD COLUMN cheap_judge_score REAL;
             ALTER TABLE escalations ADD COLUMN final_judge_score REAL;
             """),
+        new(7, "the rule that planned each request, and the learned router's score", """
+            -- How the tier order was chosen (default, header, metadata, route, classifier, router) and, on a route with a
+            -- learned router, its predicted probability that the cheap tiers fail: `logs` shows why a request skipped ahead.
+            ALTER TABLE request_log ADD COLUMN rule TEXT;
+            ALTER TABLE request_log ADD COLUMN router_score REAL;
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -23,7 +23,7 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         SELECT ts_unix_ms, request_id, endpoint, route, deployment, attempts, status, stream,
                latency_ms, ttft_ms, input_tokens, output_tokens, error_type, error_message,
                tier, label, confidential, fallback_reason, attempts_json,
-               quality_score, quality_failed, escalated_from
+               quality_score, quality_failed, escalated_from, rule, router_score
         FROM request_log
         """;
 
@@ -293,5 +293,7 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         QualityScore = reader.IsDBNull(19) ? null : reader.GetDouble(19),
         QualityFailed = reader.IsDBNull(20) ? null : reader.GetString(20),
         EscalatedFrom = reader.IsDBNull(21) ? null : reader.GetString(21),
+        Rule = reader.IsDBNull(22) ? null : reader.GetString(22),
+        RouterScore = reader.IsDBNull(23) ? null : reader.GetDouble(23),
     };
 }

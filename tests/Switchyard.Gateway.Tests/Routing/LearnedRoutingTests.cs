@@ -43,6 +43,37 @@ public sealed class LearnedRoutingTests : IDisposable
         Assert.Equal(1, gateway.External.Stats.ChatCompletionRequests);
     }
 
+    [Fact]
+    public async Task Post_SentAheadByTheRouter_IsLoggedWithItsRuleAndKeepsNoOutcomeSample()
+    {
+        // The cheap tier never saw the request: keeping the frontier's good answer as a "cheap tier passed" sample would
+        // teach the next training run the opposite of what happened.
+        var model = TrainCodeRouter();
+        await using var gateway = await TieredGateway.StartAsync($$"""
+            deployments:
+              llama: { provider: internal, model: llama }
+              gpt: { provider: external, model: gpt, hosting: external }
+            routes:
+              chat:
+                router: { model: "{{model}}" }
+                quality: { sample_passed: 1 }
+                tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ]
+            """);
+
+        using var hard = await gateway.PostAsync(TieredGateway.Chat("chat", "Fix the segfault in this C++ function: int* p = nullptr; *p = compile(x); return p;"));
+        using var easy = await gateway.PostAsync(TieredGateway.Chat("chat", "What is a nice name for a golden retriever puppy?"));
+
+        Assert.Equal("gpt", hard.Header("x-switchyard-deployment"));
+        var entries = await gateway.Log.WaitForEntriesAsync(2, TimeSpan.FromSeconds(10));
+        var ahead = entries.Single(e => e.Deployment == "gpt");
+        Assert.Equal("router", ahead.Rule);
+        Assert.Null(ahead.Sample);
+        var stayed = entries.Single(e => e.Deployment == "llama");
+        Assert.Equal("default", stayed.Rule);
+        Assert.True(ahead.RouterScore > stayed.RouterScore, $"{ahead.RouterScore} > {stayed.RouterScore}");
+        Assert.False(stayed.Sample!.CheapFailed);
+    }
+
     [Theory]
     [InlineData("router: { model: missing.router }", "cannot read the router")]
     [InlineData("router: { model: bad.router }", "is not a router this switchyard can use")]

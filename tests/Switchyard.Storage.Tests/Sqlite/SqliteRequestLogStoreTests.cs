@@ -42,6 +42,8 @@ public sealed class SqliteRequestLogStoreTests(ITestOutputHelper output) : IDisp
             QualityScore = 0.25,
             QualityFailed = "refusal,truncated",
             EscalatedFrom = "llama-a",
+            Rule = "router",
+            RouterScore = 0.8125,
         };
         var sparse = new RequestLogEntry
         {
