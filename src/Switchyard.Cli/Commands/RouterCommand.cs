@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -67,40 +66,19 @@ internal static class RouterCommand
                 return 1;
             }
 
-            var positives = examples.Count(e => e.CheapFailed);
-            if (positives == 0 || positives == examples.Count || examples.Count < 10)
+            if (RouterTrainingRun.Insufficient(examples) is { } insufficient)
             {
-                error.WriteLine($"Not enough to learn from: {examples.Count} examples, {positives} where the cheap tier failed. The router needs both kinds, at least 10 in all:");
-                error.WriteLine("serve traffic on a route with a quality gate (escalations are failures; quality.sample_passed keeps a share of the passes), or import labelled outcomes with `switchyard dataset import`.");
+                error.WriteLine(insufficient);
+                error.WriteLine("Serve traffic on a route with a quality gate (escalations are failures; quality.sample_passed keeps a share of the passes), or import labelled outcomes with `switchyard dataset import`.");
                 return 1;
             }
 
+            var positives = examples.Count(e => e.CheapFailed);
             var options = new RouterTrainingOptions { TargetShare = pr.GetValue(share), Seed = pr.GetValue(seed), Source = Path.GetFullPath(pr.GetValue(db)!), Time = time };
-
-            // Train on 80% and measure on the 20% held out; the threshold is calibrated on the held-out scores too, since a
-            // model sends fewer of its own training prompts ahead than of new ones (it fits them closely).
-            var shuffled = examples.OrderBy(e => Hash(e.Prompt, pr.GetValue(seed))).ToList();
-            var cut = Math.Max(1, shuffled.Count / 5);
-            var heldOut = shuffled[..cut];
-            var trainPart = shuffled[cut..];
-            var clock = Stopwatch.StartNew();
-            EscalationRouter router;
-            string heldOutLine;
-            if (trainPart.Exists(e => e.CheapFailed) && trainPart.Exists(e => !e.CheapFailed) && heldOut.Exists(e => e.CheapFailed) && heldOut.Exists(e => !e.CheapFailed))
-            {
-                var trained = RouterTrainer.Train(trainPart, options);
-                var scores = heldOut.Select(e => trained.Predict(e.Prompt, e.Label)).ToArray();
-                var evaluation = RoutingMetrics.Evaluate([.. heldOut.Select((e, i) => new RoutedItem(scores[i], e.CheapFailed ? 0 : 1, 1))]);
-                router = trained.WithThreshold(RouterTrainer.CalibrateThreshold(scores, options.TargetShare), options.TargetShare);
-                heldOutLine = string.Create(CultureInfo.InvariantCulture, $"on the {heldOut.Count} held out: AUROC {evaluation.Auroc ?? double.NaN:0.000}, threshold calibrated there");
-            }
-            else
-            {
-                router = RouterTrainer.Train(examples, options);
-                heldOutLine = "too few of one kind to hold some out: trained and calibrated on all of them";
-            }
-
-            var seconds = clock.Elapsed.TotalSeconds;
+            var (router, heldOut, heldOutAuroc, seconds) = RouterTrainingRun.Train(examples, options);
+            var heldOutLine = heldOut > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"on the {heldOut} held out: AUROC {heldOutAuroc ?? double.NaN:0.000}, threshold calibrated there")
+                : "too few of one kind to hold some out: trained and calibrated on all of them";
             var path = Path.GetFullPath(pr.GetValue(output)!);
             try
             {
@@ -232,16 +210,5 @@ internal static class RouterCommand
         }
 
         return examples;
-    }
-
-    private static ulong Hash(string text, int seed)
-    {
-        var hash = 14695981039346656037UL ^ (ulong)seed;
-        foreach (var c in text)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        return hash;
     }
 }
