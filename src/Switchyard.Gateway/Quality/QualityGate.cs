@@ -12,7 +12,7 @@ namespace Switchyard.Gateway.Quality;
 /// </summary>
 /// <remarks>
 /// <code>
-/// answer ─► empty? (no letter or digit)  truncated? (not at the client's own max_tokens)  refusal?  json? schema? (when asked for)  expectations?  logprobs? (when present)
+/// answer ─► empty? (no letter or digit, or only a filler word)  truncated? (not at the client's own max_tokens)  refusal?  json? schema? (when asked for)  expectations?  logprobs? (when present)
 ///        ─► score = Σ weight·pass / Σ weight over the checks that apply (1 when none apply)
 ///        ─► a failed empty, json or schema check makes the score 0: such an answer is unusable whatever the weights
 ///        ─► passed = score ≥ threshold
@@ -78,8 +78,11 @@ internal sealed class QualityGate
         var textual = !answer.HasToolCalls;
 
         // empty
-        var empty = textual && !HasLetterOrDigit(text);
-        Score(QualityCheck.Empty, !empty, empty ? (text.IsWhiteSpace() ? "the answer has no text" : "the answer has no letter or digit") : null);
+        var filler = textual && IsFiller(text);
+        var empty = textual && (filler || !HasLetterOrDigit(text));
+        Score(QualityCheck.Empty, !empty, !empty ? null
+            : filler ? $"the answer is only a filler word ('{text.Trim()}')"
+            : text.IsWhiteSpace() ? "the answer has no text" : "the answer has no letter or digit");
         veto |= empty && _weights[(int)QualityCheck.Empty] > 0;
 
         // truncated: only at a limit the client did not set itself
@@ -208,6 +211,29 @@ internal sealed class QualityGate
     }
 
     /// <summary>Whether the text says anything: "..." or "  " does not.</summary>
+    /// <summary>
+    /// Whether the whole answer is one word that says nothing (<c>Okay.</c>, <c>Hmm</c>, <c>N/A</c>, <c>null</c>): what a small
+    /// model or a broken template emits instead of an answer. A short real answer (<c>Yes</c>, <c>42</c>, <c>Paris</c>) is not.
+    /// </summary>
+    private static bool IsFiller(ReadOnlySpan<char> text)
+    {
+        var word = text.Trim().TrimEnd(".!?…");
+        if (word.Length is 0 or > 9)
+        {
+            return false;
+        }
+
+        foreach (var filler in (ReadOnlySpan<string>)["ok", "okay", "hmm", "hm", "um", "uh", "n/a", "na", "none", "null", "nil", "undefined", "nan"])
+        {
+            if (word.Equals(filler, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool HasLetterOrDigit(ReadOnlySpan<char> text)
     {
         foreach (var c in text)

@@ -33,6 +33,33 @@ public sealed class QualityGateTests
         Assert.Equal("empty", verdict.FailedNames);
     }
 
+    [Theory]
+    [InlineData("Okay.")]
+    [InlineData("Hmm.")]
+    [InlineData("N/A")]
+    [InlineData("  ok  ")]
+    [InlineData("None")]
+    [InlineData("null")]
+    public void Evaluate_OnlyAFillerWord_IsEmpty(string content)
+    {
+        var verdict = Evaluate(Default, Completion(content));
+
+        Assert.False(verdict.Passed);
+        Assert.Equal("empty", verdict.FailedNames);
+        Assert.Contains("only a filler word", verdict.Reasons, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Yes.")]
+    [InlineData("42")]
+    [InlineData("Paris")]
+    [InlineData("No")]
+    [InlineData("Okay, here is the plan.")]
+    public void Evaluate_ShortButRealAnswer_IsNotEmpty(string content)
+    {
+        Assert.True(Evaluate(Default, Completion(content)).Passed);
+    }
+
     [Fact]
     public void Evaluate_ToolCallsWithoutText_IsNotEmpty()
     {
