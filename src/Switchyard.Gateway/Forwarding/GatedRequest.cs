@@ -3,10 +3,10 @@ using Switchyard.Gateway.Quality;
 namespace Switchyard.Gateway.Forwarding;
 
 /// <summary>A request on a route with a quality gate: the gate, and what the client asked the answer to be.</summary>
-internal sealed class GatedRequest(QualityGate gate, AnswerFormat format, bool clientLimit = false)
+internal sealed class GatedRequest(QualityGate gate, AnswerFormat format, int? clientMaxTokens = null)
 {
-    /// <summary>The client set <c>max_tokens</c>: an answer cut there is not a poor answer.</summary>
-    public bool ClientLimit { get; } = clientLimit;
+    /// <summary>The client's <c>max_tokens</c> (or <c>max_completion_tokens</c>): an answer cut there is not a poor answer.</summary>
+    public int? ClientMaxTokens { get; } = clientMaxTokens;
 
     public QualityGate Gate { get; } = gate;
 
@@ -18,14 +18,21 @@ internal sealed class GatedRequest(QualityGate gate, AnswerFormat format, bool c
 
     public AnswerFormat Format { get; } = format;
 
-    /// <summary>Scores a whole JSON answer.</summary>
-    public QualityVerdict Evaluate(ReadOnlySpan<byte> json)
+    /// <summary>Scores a whole JSON answer, whose usage the upstream reported as <paramref name="usage"/>.</summary>
+    public QualityVerdict Evaluate(ReadOnlySpan<byte> json, Usage? usage)
     {
         using var answer = new AnswerCollector();
         AnswerReader.ReadCompletion(json, answer);
-        return Gate.Evaluate(answer, Format, ClientLimit);
+        return Gate.Evaluate(answer, Format, AtClientLimit(usage));
     }
 
     /// <summary>Scores an answer collected chunk by chunk from a stream.</summary>
-    public QualityVerdict Evaluate(AnswerCollector answer) => Gate.Evaluate(answer, Format, ClientLimit);
+    public QualityVerdict Evaluate(AnswerCollector answer, Usage? usage) => Gate.Evaluate(answer, Format, AtClientLimit(usage));
+
+    /// <summary>
+    /// Whether a cut answer stopped at the client's own limit: it set one, and the answer used all of it (or the upstream
+    /// did not say how many tokens it wrote). An answer cut short of it hit the server's limit: the truncated check applies.
+    /// </summary>
+    private bool AtClientLimit(Usage? usage)
+        => ClientMaxTokens is { } max && (usage is not { } used || used.CompletionTokens >= max);
 }

@@ -223,7 +223,7 @@ internal sealed partial class RequestForwarder
             if (gated is not null)
             {
                 // The quality gate decides first: the answer is kept, not sent, so the request may still escalate.
-                var verdict = gated.Evaluate(json.Span);
+                var verdict = gated.Evaluate(json.Span, usage);
                 return AttemptResult.Hold(new HeldAnswer(json.ToArray(), stream: false, usage, verdict, deployment, tier: ""));
             }
 

@@ -136,7 +136,7 @@ internal sealed partial class RequestForwarder
     private static async Task<AttemptResult> HoldStreamAsync(PipeWriter output, MemoryStream held, StreamState state, GatedRequest gated)
     {
         await output.CompleteAsync();
-        var verdict = gated.Evaluate(state.Answer!);
+        var verdict = gated.Evaluate(state.Answer!, state.Usage);
         return AttemptResult.Hold(new HeldAnswer(held.ToArray(), stream: true, state.Usage, verdict, state.Deployment, tier: ""));
     }
 

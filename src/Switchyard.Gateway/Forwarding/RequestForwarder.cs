@@ -137,7 +137,7 @@ internal sealed partial class RequestForwarder : IDisposable
             var hedging = hedgeAfter is not null;
             // The quality gate holds whole answers back: non-streaming ones, and streams on routes that buffer them.
             var gated = route.Quality is { } gate && endpoint != EndpointKind.Embeddings && (!parsed.Stream || gate.GatesStreams)
-                ? new GatedRequest(gate, Quality.AnswerFormat.Read(body.AsSpan(0, bodyLength)), clientLimit: parsed.MaxTokens is not null)
+                ? new GatedRequest(gate, Quality.AnswerFormat.Read(body.AsSpan(0, bodyLength)), parsed.MaxTokens)
                 : null;
             ulong[]? triedByTier = hedging ? new ulong[decision.Order.Length] : null;
             for (var t = 0; t < decision.Order.Length && !stop; t++)

@@ -95,6 +95,20 @@ public sealed class QualityGateTests
     }
 
     [Theory]
+    [InlineData(160, 7, false)]   // cut at 7 tokens of the 160 the client allowed: the server's limit, a poor answer
+    [InlineData(7, 7, true)]      // cut exactly at the client's max_tokens: what it asked for
+    [InlineData(null, 7, false)]  // no client limit: any cut is the server's
+    public void Evaluate_LengthCut_FailsUnlessAtTheClientsOwnMaxTokens(int? clientMaxTokens, int completionTokens, bool passes)
+    {
+        var gated = new Switchyard.Gateway.Forwarding.GatedRequest(Default, default, clientMaxTokens);
+
+        var verdict = gated.Evaluate(Encoding.UTF8.GetBytes(Completion("The three reasons are: first, the", "length")), new Switchyard.Gateway.Forwarding.Usage(5, completionTokens));
+
+        Assert.Equal(passes, verdict.Passed);
+        Assert.Equal(passes ? null : "truncated", verdict.FailedNames);
+    }
+
+    [Theory]
     [InlineData("I'm sorry, but I can't help with that.")]
     [InlineData("I’m sorry, but I can’t help with that.")]
     [InlineData("As an AI language model, I cannot provide that information.")]
