@@ -76,7 +76,9 @@ internal static class RouterCommand
             var positives = examples.Count(e => e.CheapFailed);
             var options = new RouterTrainingOptions { TargetShare = pr.GetValue(share), Seed = pr.GetValue(seed), Source = Path.GetFullPath(pr.GetValue(db)!), Time = time };
             var (router, heldOut, heldOutAuroc, seconds) = RouterTrainingRun.Train(examples, options);
-            var heldOutLine = heldOut > 0
+            var heldOutLine = heldOut == examples.Count
+                ? string.Create(CultureInfo.InvariantCulture, $"5-fold cross-validated: AUROC {heldOutAuroc ?? double.NaN:0.000}, threshold calibrated on those scores")
+                : heldOut > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"on the {heldOut} held out: AUROC {heldOutAuroc ?? double.NaN:0.000}, threshold calibrated there")
                 : "too few of one kind to hold some out: trained and calibrated on all of them";
             var path = Path.GetFullPath(pr.GetValue(output)!);

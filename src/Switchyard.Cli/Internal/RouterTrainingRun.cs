@@ -5,14 +5,18 @@ namespace Switchyard.Cli.Internal;
 
 /// <summary>What one training run produced: the router with its calibrated threshold, and how it was measured.</summary>
 /// <param name="Router">The trained router, its threshold calibrated to the target share.</param>
-/// <param name="HeldOut">How many examples were held out to measure it; 0 when there were too few of one kind.</param>
-/// <param name="HeldOutAuroc">Its AUROC on the held-out examples, when some were held out.</param>
+/// <param name="HeldOut">
+/// How many examples it was measured on without having trained on them (all, cross-validated, below
+/// <see cref="RouterTrainingRun.CrossValidateBelow"/>; a fifth above); 0 when there were too few of one kind.
+/// </param>
+/// <param name="HeldOutAuroc">Its AUROC on those examples, when it was measured.</param>
 /// <param name="Seconds">Time spent training and calibrating.</param>
 internal sealed record RouterTrainingResult(EscalationRouter Router, int HeldOut, double? HeldOutAuroc, double Seconds);
 
 /// <summary>
-/// One training run of the learned router, as <c>switchyard router train</c> and the demo's second round both do it: train on
-/// 80% of the examples, measure on the 20% held out, and calibrate the threshold there.
+/// One training run of the learned router, as <c>switchyard router train</c> and the demo's second round both do it: measure
+/// the router and calibrate its threshold on examples it did not learn from (cross-validated for small sets, a held-out fifth
+/// for large ones).
 /// </summary>
 internal static class RouterTrainingRun
 {
@@ -28,16 +32,57 @@ internal static class RouterTrainingRun
             : null;
     }
 
+    /// <summary>
+    /// Below this many examples the router is measured and calibrated by 5-fold cross-validation, then trained on all of
+    /// them: a fifth of a small set is too few scores to place a threshold on (40 examples would leave 8).
+    /// </summary>
+    public const int CrossValidateBelow = 5000;
+
+    private const int Folds = 5;
+
     /// <summary>Trains, measures and calibrates a router on <paramref name="examples"/> (check <see cref="Insufficient"/> first).</summary>
     public static RouterTrainingResult Train(IReadOnlyList<RouterExample> examples, RouterTrainingOptions options)
     {
-        // Train on 80% and measure on the 20% held out; the threshold is calibrated on the held-out scores too, since a model
-        // sends fewer of its own training prompts ahead than of new ones (it fits them closely).
+        // The threshold is calibrated on scores of examples the model did not train on: a model sends fewer of its own
+        // training prompts ahead than of new ones (it fits them closely), so calibrating on those would send too many later.
         var shuffled = examples.OrderBy(e => Hash(e.Prompt, options.Seed)).ToList();
-        var cut = Math.Max(1, shuffled.Count / 5);
+        var clock = Stopwatch.StartNew();
+        if (shuffled.Count < CrossValidateBelow)
+        {
+            // Every example is scored by a model trained on the other four fifths; the router itself learns from all.
+            var scores = new double[shuffled.Count];
+            var measured = true;
+            for (var fold = 0; fold < Folds && measured; fold++)
+            {
+                var train = shuffled.Where((_, i) => i % Folds != fold).ToList();
+                if (!train.Exists(e => e.CheapFailed) || !train.Exists(e => !e.CheapFailed))
+                {
+                    measured = false;
+                    break;
+                }
+
+                var model = RouterTrainer.Train(train, options);
+                for (var i = fold; i < shuffled.Count; i += Folds)
+                {
+                    scores[i] = model.Predict(shuffled[i].Prompt, shuffled[i].Label);
+                }
+            }
+
+            var all = RouterTrainer.Train(shuffled, options);
+            if (!measured)
+            {
+                return new RouterTrainingResult(all, 0, null, clock.Elapsed.TotalSeconds);
+            }
+
+            var evaluation = RoutingMetrics.Evaluate([.. shuffled.Select((e, i) => new RoutedItem(scores[i], e.CheapFailed ? 0 : 1, 1))]);
+            var router = all.WithThreshold(RouterTrainer.CalibrateThreshold(scores, options.TargetShare), options.TargetShare);
+            return new RouterTrainingResult(router, shuffled.Count, evaluation.Auroc, clock.Elapsed.TotalSeconds);
+        }
+
+        // Large sets: train on 80%, measure and calibrate on the 20% held out.
+        var cut = shuffled.Count / 5;
         var heldOut = shuffled[..cut];
         var trainPart = shuffled[cut..];
-        var clock = Stopwatch.StartNew();
         if (trainPart.Exists(e => e.CheapFailed) && trainPart.Exists(e => !e.CheapFailed) && heldOut.Exists(e => e.CheapFailed) && heldOut.Exists(e => !e.CheapFailed))
         {
             var trained = RouterTrainer.Train(trainPart, options);
@@ -47,8 +92,7 @@ internal static class RouterTrainingRun
             return new RouterTrainingResult(router, heldOut.Count, evaluation.Auroc, clock.Elapsed.TotalSeconds);
         }
 
-        var all = RouterTrainer.Train(examples, options);
-        return new RouterTrainingResult(all, 0, null, clock.Elapsed.TotalSeconds);
+        return new RouterTrainingResult(RouterTrainer.Train(shuffled, options), 0, null, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>A seeded FNV-1a hash of the prompt: the same split for the same examples and seed.</summary>
