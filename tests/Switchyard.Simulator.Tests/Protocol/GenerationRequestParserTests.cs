@@ -16,6 +16,15 @@ public sealed class GenerationRequestParserTests
         Assert.Equal(asString.PromptTokens, asParts.PromptTokens);
     }
 
+    [Theory]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"Which symptoms of gout mean a patient should see a doctor?"}]}""")]
+    [InlineData("""{"model":"m","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Which symptoms of gout mean a patient should see a doctor?"}]}""")]
+    [InlineData("""{"model":"m","messages":[{"content":"You are a helpful assistant.","role":"system"},{"content":"Which symptoms of gout mean a patient should see a doctor?","role":"user"}]}""")]
+    public void TryParse_KindOfTheUserMessage_WhateverComesBefore(string body)
+    {
+        Assert.Equal(PromptKind.Medical, Parse(body).Prompts[0].Kind);
+    }
+
     [Fact]
     public void TryParse_Seed_ChangesTheHash_UnknownFieldsAreSkipped()
     {
