@@ -207,7 +207,7 @@ internal static class DatasetCommand
         return command;
     }
 
-    private static void Write(string path, IReadOnlyList<string> lines)
+    internal static void Write(string path, IReadOnlyList<string> lines)
     {
         if (Path.GetDirectoryName(path) is { Length: > 0 } folder)
         {
@@ -223,7 +223,7 @@ internal static class DatasetCommand
     }
 
     /// <summary>Every line of the file checked against the format; the problems, or an empty string.</summary>
-    private static string Check(string path, DatasetFormat format)
+    internal static string Check(string path, DatasetFormat format)
     {
         var number = 0;
         foreach (var line in File.ReadLines(path))

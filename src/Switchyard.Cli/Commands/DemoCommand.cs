@@ -1,8 +1,11 @@
 using System.Collections.Immutable;
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
 using System.Reflection;
 using Spectre.Console;
 using Switchyard.Cli.Demo;
+using Switchyard.Cli.Internal;
 using Switchyard.Gateway;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Simulator;
@@ -25,7 +28,7 @@ internal static class DemoCommand
     public static Command Create()
     {
         var once = new Option<bool>("--once") { Description = "Exit after the workload instead of serving until Ctrl-C." };
-        var requests = new Option<int>("--requests", "-n") { Description = "Requests in the workload.", DefaultValueFactory = _ => 60 };
+        var requests = new Option<int>("--requests", "-n") { Description = "Requests in each round of the workload.", DefaultValueFactory = _ => 80 };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once.", DefaultValueFactory = _ => 8 };
         var port = new Option<int>("--port") { Description = "Gateway port (an ephemeral one is used if it is taken).", DefaultValueFactory = _ => DefaultGatewayPort };
         var db = new Option<string>("--db") { Description = "SQLite file for the request log.", DefaultValueFactory = _ => StorageConfig.DefaultSqlitePath };
@@ -112,46 +115,68 @@ internal static class DemoCommand
             return 1;
         }
 
-        var host = await StartGatewayAsync(loaded.Config!, gatewayPort, cancellationToken);
-        await using (host)
+        var config = loaded.Config!;
+        var external = config.Deployments.Where(d => d.Hosting == Hosting.External).Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        var host = await StartGatewayAsync(config, gatewayPort, cancellationToken);
+        try
         {
             var baseUrl = host.BaseAddress;
             var grid = new Grid().AddColumn().AddColumn();
-            grid.AddRow("simulated self-hosted model", $"{open.BaseAddress}v1  (llama-3.1-8b-instruct, with injected 503s and 429s)");
+            grid.AddRow("simulated self-hosted model", $"{open.BaseAddress}v1  (llama-3.1-8b-instruct: weak at medical questions, with injected 503s and 429s)");
             grid.AddRow("simulated frontier API", $"{frontier.BaseAddress}v1  (gpt-4o)");
             grid.AddRow("gateway", $"{baseUrl}v1  (routes: chat with tiers code, legal, open, frontier; frontier; embeddings)");
             grid.AddRow("request log", Path.GetFullPath(db));
             console.Write(grid);
             console.WriteLine();
 
-            var started = DateTimeOffset.UtcNow;
-            var outcome = await SendWorkloadAsync(console, baseUrl, requestCount, concurrency, cancellationToken);
-            if (host.RequestLog is { } writer)
+            console.MarkupLine("[bold]Round 1[/]: the rules and the quality gate.");
+            var (first, outcome) = await RunRoundAsync(console, host, db, round: 1, requestCount, concurrency, external, cancellationToken);
+            var routerPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(db))!, Path.GetFileNameWithoutExtension(db) + ".router");
+            if (requestCount > 0 && ExportAndTrain(console, db, first, routerPath) is { } router)
             {
-                await writer.FlushAsync(cancellationToken);
-            }
+                // The second gateway serves the same configuration with the router on the chat route, on the same port.
+                var port = host.BaseAddress.Port;
+                await host.DisposeAsync();
+                host = null!;
+                var withRouter = ConfigLoader.Parse(WithRouter(yaml, routerPath), "<built-in demo, with the router>");
+                if (!withRouter.Succeeded)
+                {
+                    foreach (var error in withRouter.Errors)
+                    {
+                        console.MarkupLineInterpolated($"[red]{error}[/]");
+                    }
 
-            await using (var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = db }, TimeProvider.System))
-            {
-                var entries = await store.QueryAsync(new RequestLogQuery { Since = started.AddSeconds(-1), Limit = Math.Max(requestCount * 2, 100) }, cancellationToken);
-                console.Write(DemoSummary.Build(entries));
-                console.Write(DemoSummary.BuildTiers(entries));
-                var external = loaded.Config!.Deployments.Where(d => d.Hosting == Hosting.External).Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
-                console.WriteLine(DemoSummary.DescribeConfidential(entries, external));
-                var records = new SqliteEscalationStore(new SqliteStoreOptions { Path = db }, TimeProvider.System)
-                    .Query(new Storage.Escalations.EscalationQuery { Since = started.AddSeconds(-1), Limit = Math.Max(requestCount * 2, 100) });
-                console.WriteLine(DemoSummary.DescribeEscalations(entries, records));
+                    return 1;
+                }
+
+                host = await StartGatewayAsync(withRouter.Config!, port, cancellationToken);
+                console.WriteLine();
+                console.MarkupLine($"[bold]Round 2[/]: new questions of the same kinds, with [bold]router: {{ model: {Markup.Escape(Path.GetFileName(routerPath))} }}[/] on the chat route.");
+                var (second, secondOutcome) = await RunRoundAsync(console, host, db, round: 2, requestCount, concurrency, external, cancellationToken, summarise: false);
+                console.Write(DemoRound.Compare(first.Figures, second.Figures));
+                console.WriteLine(DemoPrices.Describe());
+                console.WriteLine("The router trades money for time: a request it sends ahead skips a doomed attempt on the open model (its wait and its GPU tokens),");
+                console.WriteLine("but one it sends ahead that the open model would have answered well costs frontier tokens. --frontier-share on `router train` sets the balance.");
+                if (secondOutcome.SentAhead.Count > 0)
+                {
+                    var examples = secondOutcome.SentAhead.Distinct().Take(3).Select(p => $"\"{(p.Length > 60 ? p[..57] + "..." : p)}\"");
+                    console.WriteLine($"The router sent {secondOutcome.SentAhead.Count} requests straight to the frontier, such as {string.Join(", ", examples)}.");
+                }
+
+                outcome = new WorkloadOutcome(outcome.Succeeded + secondOutcome.Succeeded, outcome.Failed + secondOutcome.Failed, secondOutcome.SentAhead);
+                requestCount *= 2;
             }
 
             console.MarkupLineInterpolated($"Sent {requestCount} requests: [green]{outcome.Succeeded} answered[/], [red]{outcome.Failed} failed[/] (the client saw an error).");
             console.WriteLine();
             console.MarkupLine("Try it yourself:");
-            console.WriteLine($"  curl -s {baseUrl}v1/chat/completions -H 'Content-Type: application/json' \\");
+            console.WriteLine($"  curl -s {host.BaseAddress}v1/chat/completions -H 'Content-Type: application/json' \\");
             console.WriteLine("    -d '{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}' -i");
             var self = SelfCommand();
             console.WriteLine($"  {self} logs --db {db}        # the request log");
             console.WriteLine($"  {self} escalations list --db {db}        # the answers the quality gate escalated, and why");
             console.WriteLine($"  {self} dataset export --db {db} -o dataset.jsonl   # those cases as fine-tuning data");
+            console.WriteLine($"  {self} router train --db {db} -o {Path.GetFileNameWithoutExtension(db)}.router   # the router, trained again");
             console.WriteLine($"  {self} demo --write-config switchyard.yaml   # the configuration used here, to edit");
             if (once)
             {
@@ -168,8 +193,97 @@ internal static class DemoCommand
                 // Ctrl-C.
             }
         }
+        finally
+        {
+            if (host is not null)
+            {
+                await host.DisposeAsync();
+            }
+        }
 
         return 0;
+    }
+
+    /// <summary>What a round of the workload did: its figures, and the request log and escalation records behind them.</summary>
+    private sealed record RoundResult(DateTimeOffset Started, DemoRound Figures, IReadOnlyList<Storage.Escalations.EscalationRecord> Records);
+
+    /// <summary>Sends one round of the workload and reads back what the gateway recorded of it.</summary>
+    private static async Task<(RoundResult Result, WorkloadOutcome Outcome)> RunRoundAsync(
+        IAnsiConsole console, GatewayHost host, string db, int round, int requestCount, int concurrency, IReadOnlySet<string> external, CancellationToken cancellationToken, bool summarise = true)
+    {
+        var started = DateTimeOffset.UtcNow.AddMilliseconds(-1);
+        var outcome = await SendWorkloadAsync(console, host.BaseAddress, round, requestCount, concurrency, cancellationToken);
+        if (host.RequestLog is { } writer)
+        {
+            await writer.FlushAsync(cancellationToken);
+        }
+
+        await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = db }, TimeProvider.System);
+        var entries = await store.QueryAsync(new RequestLogQuery { Since = started, Limit = Math.Max(requestCount * 2, 100) }, cancellationToken);
+        var records = new SqliteEscalationStore(new SqliteStoreOptions { Path = db }, TimeProvider.System)
+            .Query(new Storage.Escalations.EscalationQuery { Since = started, Limit = Math.Max(requestCount * 2, 100) });
+        if (summarise)
+        {
+            console.Write(DemoSummary.Build(entries));
+            console.Write(DemoSummary.BuildTiers(entries));
+            console.WriteLine(DemoSummary.DescribeConfidential(entries, external));
+            console.WriteLine(DemoSummary.DescribeEscalations(entries, records));
+        }
+
+        return (new RoundResult(started, DemoRound.Measure(entries, records, external), records), outcome);
+    }
+
+    /// <summary>
+    /// The loop between the rounds: round 1's escalations exported as fine-tuning data, and a router trained on round 1's
+    /// records and outcome samples. <see langword="null"/> (said why) when round 1 gave too little to learn from.
+    /// </summary>
+    private static Gateway.Routing.Learned.EscalationRouter? ExportAndTrain(IAnsiConsole console, string db, RoundResult first, string routerPath)
+    {
+        var datasetPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(db))!, Path.GetFileNameWithoutExtension(db) + "-dataset.jsonl");
+        var export = Gateway.Quality.Datasets.DatasetExporter.Export(first.Records, new Gateway.Quality.Datasets.DatasetOptions { RedactPii = true });
+        DatasetCommand.Write(datasetPath, export.Train);
+        var problems = DatasetCommand.Check(datasetPath, Gateway.Quality.Datasets.DatasetFormat.OpenAI);
+        console.WriteLine($"Fine-tuning data from round 1's escalations, the frontier's answers as the assistant turns: {export.Summary}");
+        console.WriteLine(problems.Length == 0 ? $"Wrote {datasetPath} (OpenAI chat format, personal data redacted; read back and checked)." : $"The dataset does not read back: {problems}");
+
+        var store = new SqliteEscalationStore(new SqliteStoreOptions { Path = db }, TimeProvider.System);
+        var examples = RouterCommand.Examples(store, DemoRound.Route, first.Started);
+        if (RouterTrainingRun.Insufficient(examples) is { } insufficient)
+        {
+            console.WriteLine(insufficient + " Round 2 needs a trained router: run the demo with more --requests.");
+            return null;
+        }
+
+        // Send ahead about as many requests as failed the gate in round 1 (bounded), so round 2 spends as much on the frontier.
+        var failed = examples.Count(e => e.CheapFailed);
+        var share = Math.Clamp((double)failed / examples.Count, 0.05, 0.5);
+        var trained = RouterTrainingRun.Train(examples, new Gateway.Routing.Learned.RouterTrainingOptions { TargetShare = share, Source = Path.GetFullPath(db) });
+        using (var file = File.Create(routerPath))
+        {
+            trained.Router.Save(file);
+        }
+
+        var measured = trained.HeldOutAuroc is { } auroc
+            ? string.Create(CultureInfo.InvariantCulture, $", AUROC {auroc:0.00} cross-validated")
+            : "";
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Router trained on round 1's {examples.Count} outcomes ({failed} where the cheap tiers failed) in {trained.Seconds * 1000:0} ms{measured}; threshold {trained.Router.Threshold:0.000} sends about {share:P0} straight to the frontier. Wrote {routerPath}."));
+        return trained.Router;
+    }
+
+    /// <summary>The demo configuration with the trained router on the chat route.</summary>
+    internal static string WithRouter(string yaml, string routerPath)
+    {
+        const string anchor = "    allow_pinning: true";
+        var at = yaml.IndexOf(anchor, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            throw new InvalidOperationException("The demo configuration has no chat route to put the router on.");
+        }
+
+        var line = "\n    router: { model: " + JsonSerializer.Serialize(routerPath, DemoJsonContext.Default.String) + " }";
+        var end = yaml.IndexOf('\n', at);
+        return yaml.Insert(end < 0 ? yaml.Length : end, line);
     }
 
     /// <summary>How to run this same executable from the current folder: a new user has no `switchyard` on PATH.</summary>
@@ -190,14 +304,17 @@ internal static class DemoCommand
 
     private static SimulatorOptions OpenModel(bool fast)
     {
-        // The self-hosted model fails now and then, so the demo shows requests failing over to the frontier API.
+        // The self-hosted model fails now and then, so the demo shows requests failing over to the frontier API; and it is
+        // poor at medical questions, the hard kind of prompt the router learns to send straight to the frontier.
         var faults = ImmutableDictionary<string, double>.Empty.Add("unavailable", 0.06).Add("rate_limit", 0.03);
         var options = SimulatorOptions.Open();
         return options with
         {
-            Models = [.. options.Models.Select(m => fast
-                ? m with { FaultRates = faults, TimeToFirstToken = TimeSpan.Zero, TokensPerSecond = 0 }
-                : m with { FaultRates = faults })],
+            Models = [.. options.Models.Select(m =>
+            {
+                var model = m with { FaultRates = faults, Skill = m.Skill.SetItem(PromptKinds.Medical, 0.1) };
+                return fast ? model with { TimeToFirstToken = TimeSpan.Zero, TokensPerSecond = 0 } : model;
+            })],
         };
     }
 
@@ -228,10 +345,14 @@ internal static class DemoCommand
         }
     }
 
-    private static async Task<(int Succeeded, int Failed)> SendWorkloadAsync(IAnsiConsole console, Uri baseUrl, int count, int concurrency, CancellationToken cancellationToken)
+    /// <summary>What the client saw of a round: answers, errors, and the prompts the learned router sent ahead.</summary>
+    private sealed record WorkloadOutcome(int Succeeded, int Failed, IReadOnlyList<string> SentAhead);
+
+    private static async Task<WorkloadOutcome> SendWorkloadAsync(IAnsiConsole console, Uri baseUrl, int round, int count, int concurrency, CancellationToken cancellationToken)
     {
         using var client = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(2) };
         int succeeded = 0, failed = 0, next = -1;
+        var sentAhead = new System.Collections.Concurrent.ConcurrentQueue<(int Index, string Prompt)>();
         await console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async context =>
@@ -244,9 +365,13 @@ internal static class DemoCommand
                     {
                         try
                         {
-                            using var request = DemoWorkload.Create(index);
+                            using var request = DemoWorkload.Create(index, round);
                             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
                             Interlocked.Increment(ref response.IsSuccessStatusCode ? ref succeeded : ref failed);
+                            if (response.Headers.TryGetValues("x-switchyard-rule", out var rule) && rule.FirstOrDefault() is { } ruled && (ruled == "router" || ruled.StartsWith("router:", StringComparison.Ordinal)))
+                            {
+                                sentAhead.Enqueue((index, DemoWorkload.Prompt(index, round)));
+                            }
                         }
                         catch (HttpRequestException)
                         {
@@ -258,6 +383,6 @@ internal static class DemoCommand
                 });
                 await Task.WhenAll(workers);
             });
-        return (succeeded, failed);
+        return new WorkloadOutcome(succeeded, failed, [.. sentAhead.OrderBy(s => s.Index).Select(s => s.Prompt)]);
     }
 }

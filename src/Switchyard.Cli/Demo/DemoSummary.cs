@@ -84,7 +84,6 @@ internal static class DemoSummary
         return $"{confidential.Length} confidential requests: {confidential.Length - external} served in-house, {external} sent outside; the frontier API was passed over for {skipped} of them.";
     }
 
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
     /// <summary>One line on the quality gate: how many answers escalated, why, and where the answers came from instead.</summary>
     public static string DescribeEscalations(IReadOnlyList<RequestLogEntry> entries, IReadOnlyList<Storage.Escalations.EscalationRecord> records)
     {
@@ -108,6 +107,7 @@ internal static class DemoSummary
                 + $" (failed: {string.Join(", ", reasons)}; answered instead by: {string.Join(", ", to)}); {records.Count} escalation records kept.";
     }
 
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
     public static string Percentile(double[] sorted, double p)
     {
         if (sorted.Length == 0)

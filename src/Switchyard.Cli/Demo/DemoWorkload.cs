@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 
@@ -5,35 +6,89 @@ namespace Switchyard.Cli.Demo;
 
 /// <summary>
 /// The mixed traffic the demo sends through the gateway: chat (plain, streamed, with tools, in JSON mode) on the
-/// open-model route and the frontier route, legacy completions and embeddings. Built from a seed, so every run of the
-/// demo sends the same requests.
+/// open-model route and the frontier route, legacy completions and embeddings. The same every run. Prompts come from
+/// templates per kind (general, code, legal, medical, math) filled with a subject; round 2 fills the same templates with
+/// subjects round 1 never had, so the router trained on round 1 meets prompts it has not seen, of kinds it has.
 /// </summary>
 internal static class DemoWorkload
 {
-    private static readonly string[] Prompts =
+    private enum Kind
+    {
+        General,
+        Code,
+        Legal,
+        Medical,
+        Math,
+    }
+
+    /// <summary>The kind of prompt at each position of a cycle of the workload.</summary>
+    private static readonly Kind[] Cycle =
     [
-        "Summarise the main causes of the French Revolution in three sentences.",
-        "Write a Python function that returns the n-th Fibonacci number iteratively.",
-        "Explain what an indemnification clause in a software licence agreement does.",
-        "What are common symptoms of iron-deficiency anaemia and how is it diagnosed?",
-        "Translate 'the gateway routes most requests to the open model' into French.",
-        "Fix the bug: for (int i = 0; i <= items.Length; i++) { Console.WriteLine(items[i]); }",
-        "Draft a short, polite email declining a meeting invitation.",
-        "What is 17 multiplied by 23, and how would you check the answer?",
-        "Give three arguments for and against a four-day working week.",
-        "Explain the difference between a mutex and a semaphore with an example.",
-        "What is the usual adult dosage of ibuprofen, and when should a patient see a doctor instead?",
-        "A train leaves at 14:05 and arrives at 17:50; how long is the journey in minutes? Show the working.",
-        "Who is liable when a subcontractor breaches a confidentiality obligation under English law?",
-        "Prove that the square root of 2 is irrational.",
+        Kind.General, Kind.Code, Kind.Legal, Kind.Medical, Kind.General, Kind.Code, Kind.General, Kind.Math,
+        Kind.General, Kind.Code, Kind.Medical, Kind.Math, Kind.Legal, Kind.Math, Kind.Medical, Kind.Medical,
     ];
 
-    /// <summary>The request at position <paramref name="index"/> of the workload.</summary>
-    public static HttpRequestMessage Create(int index)
+    private static readonly (string[] Templates, string[] FirstRound, string[] SecondRound)[] Kinds =
+    [
+        (
+            ["Summarise the main causes of {0} in three sentences.", "Give three arguments for and against {0}.", "Draft a short, polite email about {0}.", "Write a short paragraph on {0} for a newsletter."],
+            ["the French Revolution", "a four-day working week", "the office move next month", "cycling lanes in the city centre", "the printing press"],
+            ["the First World War", "working from home", "the new travel booking process", "high-speed rail", "the invention of the telephone"]),
+        (
+            ["Write a Python function that {0}.", "Fix the bug in this code, which {0} but crashes on empty input.", "Explain, with a code example, a function that {0}.", "Refactor a JavaScript function that {0}."],
+            ["returns the n-th Fibonacci number", "parses a CSV line into fields", "reverses a linked list", "counts the words in a file", "merges two sorted arrays"],
+            ["checks whether a string is a palindrome", "finds the largest number in a list", "removes duplicates from an array", "converts Celsius to Fahrenheit", "splits a sentence into words"]),
+        (
+            ["Explain what {0} in a services contract does.", "Is {0} in a contract enforceable under English law?", "Summarise the liability risks of {0} in a supplier agreement."],
+            ["an indemnification clause", "a limitation of liability clause", "a non-compete clause", "an arbitration clause"],
+            ["a confidentiality clause", "a termination for convenience clause", "a force majeure clause", "a liquidated damages clause"]),
+        (
+            ["What are the early symptoms of {0}, and how is it diagnosed?", "What is the usual adult dose of medication for {0}, and when should a patient see a doctor instead?", "What treatment options does a patient with {0} have?", "Which symptoms of {0} mean a patient should see a doctor urgently?"],
+            ["iron-deficiency anaemia", "high blood pressure", "asthma", "gout", "shingles"],
+            ["type 2 diabetes", "a migraine", "psoriasis", "tonsillitis", "an underactive thyroid"]),
+        (
+            ["What is {0}, and how would you check the answer?", "Calculate {0} and show the working.", "Solve this step by step: {0}."],
+            ["17 multiplied by 23", "the sum of the first 50 odd numbers", "15 percent of 240", "the square root of 1764"],
+            ["48 multiplied by 12", "the sum of the integers from 1 to 100", "35 percent of 180", "the area of a circle of radius 7"]),
+    ];
+
+    /// <summary>The prompt of the request at position <paramref name="index"/> of round <paramref name="round"/> (1 or 2).</summary>
+    public static string Prompt(int index, int round = 1) => Prompt(index, round, out _);
+
+    private static string Prompt(int index, int round, out Kind kind)
     {
-        var prompt = Prompts[index % Prompts.Length];
-        var kind = index % 10;
-        var (path, json) = kind switch
+        kind = Cycle[index % Cycle.Length];
+        // The how-manyth prompt of its kind this is: consecutive ones of a kind take the next template and the next subject
+        // (template and subject counts are coprime, so the pairs repeat only after all of them have been asked).
+        var perCycle = 0;
+        var before = 0;
+        for (var i = 0; i < Cycle.Length; i++)
+        {
+            if (Cycle[i] == kind)
+            {
+                perCycle++;
+                before += i < index % Cycle.Length ? 1 : 0;
+            }
+        }
+
+        var occurrence = (index / Cycle.Length * perCycle) + before;
+        var (templates, first, second) = Kinds[(int)kind];
+        var subjects = round == 1 ? first : second;
+        return string.Format(CultureInfo.InvariantCulture, templates[occurrence % templates.Length], subjects[occurrence % subjects.Length]);
+    }
+
+    /// <summary>The request at position <paramref name="index"/> of round <paramref name="round"/> (1 or 2) of the workload.</summary>
+    public static HttpRequestMessage Create(int index, int round = 1)
+    {
+        var prompt = Prompt(index, round, out var promptKind);
+        var shape = index % 10;
+        if (promptKind == Kind.Medical && shape is 5 or 6)
+        {
+            // Medical questions come from a patient-facing assistant: plain chat, never tool calls or JSON mode.
+            shape = 0;
+        }
+
+        var (path, json) = shape switch
         {
             0 or 1 or 2 => ("v1/chat/completions", Chat("chat", prompt, stream: false)),
             3 or 4 => ("v1/chat/completions", Chat("chat", prompt, stream: true)),
@@ -50,7 +105,7 @@ internal static class DemoWorkload
         if (path == "v1/chat/completions" && index % 5 == 1)
         {
             // Some clients tag their requests; the rest are labelled by the content classifier (when a route has specialists).
-            request.Headers.Add("x-switchyard-tags", prompt.Contains("Python", StringComparison.Ordinal) || prompt.Contains("bug", StringComparison.Ordinal) ? "code" : prompt.Contains("clause", StringComparison.Ordinal) ? "legal" : "general");
+            request.Headers.Add("x-switchyard-tags", promptKind switch { Kind.Code => "code", Kind.Legal => "legal", _ => "general" });
         }
 
         if (index % 20 == 12)

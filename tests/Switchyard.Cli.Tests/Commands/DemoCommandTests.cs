@@ -14,7 +14,7 @@ public sealed class DemoCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public async Task Demo_Once_SendsTheWorkloadPrintsTheSummaryAndRecordsEveryRequest()
+    public async Task Demo_Once_SendsTwoRoundsTrainsTheRouterBetweenThemAndRecordsEveryRequest()
     {
         var db = Path.Combine(_directory, "demo.db");
 
@@ -23,14 +23,24 @@ public sealed class DemoCommandTests : IDisposable
         Assert.True(exit == 0, output);
         Assert.Contains("Requests by deployment", output, StringComparison.Ordinal);
         Assert.Contains("llama-8b", output, StringComparison.Ordinal);
-        Assert.Contains("Sent 40 requests", output, StringComparison.Ordinal);
+        Assert.Contains("Router trained on round 1's", output, StringComparison.Ordinal);
+        Assert.Contains("The loop closed", output, StringComparison.Ordinal);
+        Assert.Contains("sent straight to the frontier by the router", output, StringComparison.Ordinal);
+        Assert.Contains("Sent 80 requests", output, StringComparison.Ordinal);
         Assert.Contains("curl -s http://127.0.0.1:", output, StringComparison.Ordinal);
 
         await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = db }, TimeProvider.System);
         var entries = await store.QueryAsync(new RequestLogQuery { Limit = 1000 }, CancellationToken.None);
-        Assert.Equal(40, entries.Count);
+        Assert.Equal(80, entries.Count);
         Assert.Contains(entries, e => e.Endpoint == "embeddings");
         Assert.Contains(entries, e => e.Stream && e.TimeToFirstTokenMs is not null);
+        Assert.Contains(entries, e => e.EscalatedFrom is not null);
+        // Round 2 ran with the router trained on round 1: it scored every chat request, and sent some straight ahead.
+        Assert.Contains(entries, e => e.Rule == "router" && e.Deployment == "gpt-4o");
+        Assert.True(File.Exists(Path.Combine(_directory, "demo.router")));
+        var dataset = File.ReadAllLines(Path.Combine(_directory, "demo-dataset.jsonl"));
+        Assert.NotEmpty(dataset);
+        Assert.All(dataset, line => Assert.Null(Switchyard.Gateway.Quality.Datasets.DatasetExporter.Validate(line, Switchyard.Gateway.Quality.Datasets.DatasetFormat.OpenAI)));
     }
 
     [Fact]

@@ -1,0 +1,65 @@
+using Switchyard.Cli.Demo;
+using Switchyard.Storage.Escalations;
+using Switchyard.Storage.RequestLog;
+
+namespace Switchyard.Cli.Tests.Commands;
+
+/// <summary>The demo's round figures, against a hand-computed request log.</summary>
+public sealed class DemoRoundTests
+{
+    private static readonly HashSet<string> External = ["gpt-4o"];
+
+    [Fact]
+    public void Measure_CountsTheRoutersChoicesEscalationsAndTheirCost()
+    {
+        var at = DateTimeOffset.UnixEpoch;
+        RequestLogEntry[] entries =
+        [
+            // Sent ahead by the router: 100 in, 200 out on the frontier.
+            new() { Timestamp = at, RequestId = "a", Endpoint = "chat.completions", Route = "chat", Status = 200, Deployment = "gpt-4o", Rule = "router", LatencyMs = 900, InputTokens = 100, OutputTokens = 200 },
+            // Escalated: 250 ms on a poor answer, then the frontier.
+            new()
+            {
+                Timestamp = at, RequestId = "b", Endpoint = "chat.completions", Route = "chat", Status = 200, Deployment = "gpt-4o", Rule = "default",
+                LatencyMs = 1200, InputTokens = 100, OutputTokens = 100, EscalatedFrom = "llama-8b",
+                AttemptsJson = """[{"deployment":"llama-8b","outcome":"below_threshold","ms":250},{"deployment":"gpt-4o","outcome":"ok","ms":950}]""",
+            },
+            // Answered in-house: 1,000 tokens at $0.20 per million.
+            new() { Timestamp = at, RequestId = "c", Endpoint = "chat.completions", Route = "chat", Status = 200, Deployment = "llama-8b", Rule = "default", LatencyMs = 300, InputTokens = 400, OutputTokens = 600 },
+            // Not the chat route, and a failure: neither counts.
+            new() { Timestamp = at, RequestId = "d", Endpoint = "embeddings", Route = "embeddings", Status = 200, Deployment = "llama-embed", LatencyMs = 5 },
+            new() { Timestamp = at, RequestId = "e", Endpoint = "chat.completions", Route = "chat", Status = 502, LatencyMs = 5 },
+        ];
+        EscalationRecord[] records =
+        [
+            new()
+            {
+                RequestId = "b", Timestamp = at, Route = "chat", Endpoint = "chat.completions", Request = "{}", CheapDeployment = "llama-8b",
+                CheapAnswer = "I can't help with that.", CheapInputTokens = 100, CheapOutputTokens = 20, FinalDeployment = "gpt-4o", FinalAnswer = "Sure.",
+            },
+        ];
+
+        var round = DemoRound.Measure(entries, records, External);
+
+        Assert.Equal(3, round.Answered);
+        Assert.Equal(1, round.SentAhead);
+        Assert.Equal(1, round.Escalated);
+        Assert.Equal(0.25, round.PoorAnswerSeconds, 6);
+        Assert.Equal(120, round.PoorAnswerTokens);
+        Assert.Equal(2, round.FrontierAnswered);
+        Assert.Equal([300.0, 900, 1200], round.LatenciesMs);
+        // Frontier: (100 + 100) in at $2.50, (200 + 100) out at $10; in-house: 1,000 answered + 120 thrown away at $0.20.
+        var expected = ((200 * 2.50) + (300 * 10.0) + (1120 * 0.20)) / 1e6;
+        Assert.Equal(expected, round.CostUsd, 12);
+        Assert.Equal(((600 * 2.50) + (900 * 10.0)) / 1e6, round.AllFrontierCostUsd, 12);
+    }
+
+    [Theory]
+    [InlineData(null, 0)]
+    [InlineData("not json", 0)]
+    [InlineData("""[{"outcome":"below_threshold","ms":10.5},{"outcome":"server_error","ms":3},{"outcome":"below_threshold","ms":4}]""", 14.5)]
+    public void PoorAttemptsMs_SumsOnlyTheAnswersTheGateTurnedDown(string? json, double expected)
+    {
+        Assert.Equal(expected, DemoRound.PoorAttemptsMs(json), 6);
+    }
+}
