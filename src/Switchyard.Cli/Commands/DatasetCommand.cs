@@ -157,12 +157,21 @@ internal static class DatasetCommand
     private static Command Import(TimeProvider time)
     {
         var db = EscalationsCommand.DatabaseOption();
-        var file = new Option<string>("--file", "-f") { Description = "JSON lines: {\"prompt\": \"...\", \"label\": \"code\", \"scores\": {\"open\": 0, \"frontier\": 1}} (or \"messages\" instead of \"prompt\").", Required = true };
-        var weak = new Option<string?>("--weak") { Description = "The cheap tier's name in scores (default: the first)." };
-        var strong = new Option<string?>("--strong") { Description = "The frontier tier's name in scores (default: the last)." };
-        var passMark = new Option<double>("--pass-mark") { Description = "The cheap tier failed when its score is below this.", DefaultValueFactory = _ => 0.5 };
+        var file = new Option<string>("--file", "-f")
+        {
+            Description = "The outcomes: JSON lines, a JSON array or CSV; {\"prompt\": \"...\", \"label\": \"code\", \"scores\": {\"open\": 0, \"frontier\": 1}}, "
+                + "or a column per model (RouterBench, RouteLLM), battles (model_a, model_b, winner) or a row per prompt and model (prompt, model, score).",
+            Required = true,
+        };
+        var reading = new OutcomeFileOptions();
+        var passMark = new Option<double>("--pass-mark") { Description = "The cheap tier failed when its score (normalised to 0-1) is below this.", DefaultValueFactory = _ => 0.5 };
         var route = new Option<string?>("--route") { Description = "The route the outcomes belong to (router train --route reads them)." };
-        var command = new Command("import", "Import labelled outcomes (a prompt and a quality per tier) for the learned router.") { db, file, weak, strong, passMark, route };
+        var command = new Command("import", "Import labelled outcomes (a prompt and a quality per tier) for the learned router.") { db, file, passMark, route };
+        foreach (var option in reading.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction((ParseResult pr) =>
         {
             var error = pr.InvocationConfiguration.Error;
@@ -173,10 +182,11 @@ internal static class DatasetCommand
                 return 1;
             }
 
-            var (outcomes, problems) = LabelledOutcomeReader.Read(path, pr.GetValue(weak), pr.GetValue(strong));
-            if (problems.Count > 0)
+            var result = LabelledOutcomeReader.Read(path, reading.Read(pr));
+            var outcomes = result.Outcomes;
+            if (result.Errors.Count > 0)
             {
-                foreach (var problem in problems)
+                foreach (var problem in result.Errors)
                 {
                     error.WriteLine(problem);
                 }
@@ -198,6 +208,7 @@ internal static class DatasetCommand
                 return 1;
             }
 
+            pr.InvocationConfiguration.Output.WriteLine(result.Summary);
             var mark = pr.GetValue(passMark);
             var count = store.AddSamples(LabelledOutcomeReader.AsSamples(outcomes, mark, pr.GetValue(route), time.GetUtcNow()));
             var failed = outcomes.Count(o => o.WeakScore < mark);

@@ -105,12 +105,16 @@ internal static class RouterCommand
 
     private static Command Eval()
     {
-        var data = new Option<string>("--data") { Description = "Labelled outcomes, as switchyard dataset import reads them.", Required = true };
+        var data = new Option<string>("--data") { Description = "Labelled outcomes, in any shape switchyard dataset import reads (JSON lines, a JSON array or CSV).", Required = true };
         var model = new Option<string>("--model") { Description = "The trained router.", DefaultValueFactory = _ => DefaultModelPath };
-        var weak = new Option<string?>("--weak") { Description = "The cheap tier's name in scores (default: the first)." };
-        var strong = new Option<string?>("--strong") { Description = "The frontier tier's name in scores (default: the last)." };
+        var reading = new OutcomeFileOptions();
         var seed = new Option<int>("--seed") { Description = "Seed of the random router.", DefaultValueFactory = _ => 42 };
-        var command = new Command("eval", "Compare the router with a random router and a prompt-length router: PGR, APGR, CPT(50%), CPT(80%), AUROC (RouteLLM's metrics).") { data, model, weak, strong, seed };
+        var command = new Command("eval", "Compare the router with a random router and a prompt-length router: PGR, APGR, CPT(50%), CPT(80%), AUROC (RouteLLM's metrics).") { data, model, seed };
+        foreach (var option in reading.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction((ParseResult pr) =>
         {
             var error = pr.InvocationConfiguration.Error;
@@ -134,12 +138,18 @@ internal static class RouterCommand
                 return 1;
             }
 
-            var (outcomes, problems) = LabelledOutcomeReader.Read(dataPath, pr.GetValue(weak), pr.GetValue(strong));
-            if (problems.Count > 0)
+            var read = LabelledOutcomeReader.Read(dataPath, reading.Read(pr));
+            if (read.Errors.Count > 0)
             {
-                problems.ForEach(error.WriteLine);
+                foreach (var problem in read.Errors)
+                {
+                    error.WriteLine(problem);
+                }
+
                 return 1;
             }
+
+            var outcomes = read.Outcomes;
 
             var random = new Random(pr.GetValue(seed));
             var routers = new (string Name, List<RoutedItem> Items)[]
@@ -150,6 +160,7 @@ internal static class RouterCommand
             };
             var results = routers.Select(r => (r.Name, Evaluation: RoutingMetrics.Evaluate(r.Items))).ToList();
             var console = CliConsole.Create(pr.InvocationConfiguration.Output);
+            console.WriteLine(read.Summary);
             var first = results[0].Evaluation;
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{outcomes.Count} outcomes from {dataPath}: weak tier quality {first.WeakMean:0.000}, strong {first.StrongMean:0.000}."));

@@ -49,16 +49,72 @@ public sealed class RouterCommandTests : IDisposable
         [
             """{"prompt": "fine", "scores": {"open": 1, "frontier": 1}}""",
             """{"prompt": "no scores"}""",
-            """{"prompt": "out of range", "scores": {"open": 2, "frontier": 1}}""",
+            """{"prompt": "not a score", "scores": {"open": "high", "frontier": 1}}""",
         ]);
 
         var (exit, _, error) = await InvokeAsync("dataset", "import", "--db", DatabasePath, "--file", path);
 
         Assert.Equal(1, exit);
         Assert.Contains("bad.jsonl:2: needs \"scores\"", error, StringComparison.Ordinal);
-        Assert.Contains("bad.jsonl:3: scores.open must be a number from 0 to 1", error, StringComparison.Ordinal);
+        Assert.Contains("bad.jsonl:3: scores.open must be a score: a number (0 to 1, 0 to 10 or 0 to 100), true or false", error, StringComparison.Ordinal);
         Assert.Contains("Nothing was imported.", error, StringComparison.Ordinal);
         Assert.False(File.Exists(DatabasePath));
+    }
+
+    [Fact]
+    public async Task ImportTrainEval_RouterBenchShapedCsv_WithWeakAndStrongColumns()
+    {
+        var train = WriteRouterBench("train.csv", 400, seed: 1);
+        var test = WriteRouterBench("test.csv", 200, seed: 2);
+        var model = Path.Combine(_directory, "switchyard.router");
+        string[] pair = ["--weak", "meta/llama-2-70b-chat", "--strong", "gpt-4-1106-preview"];
+
+        var (importExit, imported, importError) = await InvokeAsync(["dataset", "import", "--db", DatabasePath, "--file", train, .. pair]);
+        Assert.True(importExit == 0, importError);
+        Assert.Contains("Read 400 outcomes from train.csv (CSV, a column per model): weak meta/llama-2-70b-chat on 0-1, strong gpt-4-1106-preview on 0-1", imported, StringComparison.Ordinal);
+        Assert.Contains("Imported 400 outcomes", imported, StringComparison.Ordinal);
+
+        var (trainExit, _, trainError) = await InvokeAsync("router", "train", "--db", DatabasePath, "-o", model, "--frontier-share", "0.3");
+        Assert.True(trainExit == 0, trainError);
+
+        var (evalExit, evaluated, evalError) = await InvokeAsync(["router", "eval", "--data", test, "--model", model, .. pair]);
+        Assert.True(evalExit == 0, evalError);
+        Assert.Contains("Read 200 outcomes from test.csv", evaluated, StringComparison.Ordinal);
+        var apgr = Row(evaluated, "trained router");
+        Assert.True(apgr > Row(evaluated, "random"), evaluated);
+        Assert.True(apgr > Row(evaluated, "prompt length"), evaluated);
+    }
+
+    [Fact]
+    public async Task ImportAndEval_FlatFileWithoutWeakAndStrong_ListTheModelColumns()
+    {
+        var path = WriteRouterBench("bench.csv", 10, seed: 3);
+        var model = Path.Combine(_directory, "r.router");
+        File.WriteAllText(model, "");
+
+        var (exit, _, error) = await InvokeAsync("dataset", "import", "--db", DatabasePath, "--file", path);
+        var (evalExit, _, evalError) = await InvokeAsync("router", "eval", "--data", path, "--model", model);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("bench.csv:2: 3 model columns (gpt-4-1106-preview, meta/llama-2-70b-chat, mistralai/mixtral-8x7b-chat): name the two to compare with --weak MODEL --strong MODEL", error, StringComparison.Ordinal);
+        Assert.Contains("Nothing was imported.", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(DatabasePath));
+        // eval checks the router file first; an empty one is not a router.
+        Assert.Equal(1, evalExit);
+        Assert.NotEmpty(evalError);
+    }
+
+    [Fact]
+    public async Task Import_JudgeScoresOutOfTen_AreNormalisedAndTheScaleReported()
+    {
+        var path = Path.Combine(_directory, "judge.jsonl");
+        File.WriteAllLines(path, Enumerable.Range(0, 10).Select(i => $"{{\"prompt\": \"q{i}\", \"mixtral_score\": {i % 2 * 8 + 1}, \"gpt4_score\": 9}}"));
+
+        var (exit, stdout, error) = await InvokeAsync("dataset", "import", "--db", DatabasePath, "--file", path, "--weak", "mixtral", "--strong", "gpt4");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("weak mixtral_score on 0-10, strong gpt4_score on 0-10", stdout, StringComparison.Ordinal);
+        Assert.Contains("the cheap tier failed 5 (50%)", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,6 +152,44 @@ public sealed class RouterCommandTests : IDisposable
         File.WriteAllLines(path, lines);
         return path;
     }
+
+    /// <summary>
+    /// The same kind of outcomes in RouterBench's shape: pandas' index column, the prompt as a Python list literal,
+    /// eval_name, a score column per model with its response and cost columns, and the oracle's pick.
+    /// </summary>
+    private string WriteRouterBench(string name, int count, int seed)
+    {
+        var random = new Random(seed);
+        string[] hard = ["Fix the null pointer exception in this Java method", "Prove that there are infinitely many primes", "Write a recursive descent parser in C++", "Solve the integral of x squared times sine x", "Why doesn't this SQL join return duplicates"];
+        string[] easy = ["Suggest a friendly name for the small grey cat that sleeps all day on our sofa", "What is the capital city of Spain and what is it best known for", "Write a warm birthday message for my grandmother who turns ninety", "Recommend a relaxing film to watch tonight with the whole family", "How long should I boil an egg if I like the yolk a little runny"];
+        string[] models = ["gpt-4-1106-preview", "meta/llama-2-70b-chat", "mistralai/mixtral-8x7b-chat"];
+        var lines = new List<string> { ",sample_id,prompt,eval_name," + string.Join(",", models.Select(m => $"{m},{m}|model_response,{m}|total_cost")) + ",oracle_model_to_route_to" };
+        for (var i = 0; i < count; i++)
+        {
+            var isHard = random.NextDouble() < 0.35;
+            var text = (isHard ? hard : easy)[random.Next(5)] + $" (case {seed}-{i})";
+            var prompt = "['" + text.Replace("'", "\\'", StringComparison.Ordinal) + "']";
+            var llama = isHard ? (random.NextDouble() < 0.85 ? 0 : 1) : (random.NextDouble() < 0.05 ? 0 : 1);
+            var gpt4 = random.NextDouble() < 0.97 ? 1 : 0;
+            var mixtral = random.Next(2);
+            var cells = new List<string> { i.ToString(CultureInfo.InvariantCulture), $"bench.{i}", Csv(prompt), isHard ? "hard-bench" : "easy-bench" };
+            foreach (var score in (int[])[gpt4, llama, mixtral])
+            {
+                cells.Add(score.ToString("0.0", CultureInfo.InvariantCulture));
+                cells.Add(Csv("An answer, with \"quotes\"\nand a second line."));
+                cells.Add("0.0012");
+            }
+
+            cells.Add(llama == 1 ? "meta/llama-2-70b-chat" : "gpt-4-1106-preview");
+            lines.Add(string.Join(",", cells));
+        }
+
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, string.Join("\r\n", lines) + "\r\n");
+        return path;
+    }
+
+    private static string Csv(string field) => "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>The APGR cell of a router's row in the eval table.</summary>
     private static double Row(string output, string router)

@@ -1,61 +1,70 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Switchyard.Gateway.Api;
-using Switchyard.Gateway.Forwarding;
+using Switchyard.Gateway.Quality.Datasets.Internal;
 using Switchyard.Storage.Escalations;
 
 namespace Switchyard.Gateway.Quality.Datasets;
 
 /// <summary>
-/// Reads a file of labelled outcomes (<c>switchyard dataset import</c>, <c>switchyard router eval --data</c>): JSON lines,
-/// each a prompt and a quality score per tier.
+/// Reads a file of labelled outcomes (<c>switchyard dataset import</c>, <c>switchyard router eval --data</c>): prompts and
+/// how well a weak and a strong model answered each, in our own shape or as public routing benchmarks publish them.
 /// </summary>
 /// <remarks>
 /// <code>
-/// {"prompt": "What is 17 x 23?", "scores": {"open": 0, "frontier": 1}}
-/// {"messages": [{"role": "user", "content": "..."}], "label": "code", "scores": {"open": 0.4, "frontier": 0.9}}
+///  file ──format──▶ rows ──────────────▶ shape (of the first row) ──▶ two scores a row ──▶ scale ──▶ outcomes
+///  .csv: CSV        prompt (any alias),   nested: "scores": {...}       --weak/--strong     per column: 0-1,
+///  [ : JSON array   label, typed fields   flat: a column per model       name the two        0-10 or 0-100 by
+///  { : JSON lines                         battles: model_a/b, winner     (or the only two)   its largest score
+///                                         long: prompt, model, score
 /// </code>
-/// <c>prompt</c> (a string) or <c>messages</c> (OpenAI chat messages) is required, <c>label</c> is optional (a tag the router
-/// sees as a feature), <c>scores</c> maps tier names to a quality in [0, 1] (1/0 for right/wrong). The weak tier is the
-/// first key unless named, the strong one the last; the cheap tier failed when its score is below the pass mark. Every
-/// problem is reported with its line; one bad line fails the whole file, so nothing half-read is stored.
+/// Every problem is reported with its file and line and how to fix it; one bad row fails the whole file, so that nothing
+/// half-read is stored. A row whose weak or strong score is missing or null is skipped and counted, not an error: public
+/// benchmarks leave a model's cell empty where it was not run. The shapes, with examples, are in the README next to this file.
 /// </remarks>
-internal static class LabelledOutcomeReader
+internal static partial class LabelledOutcomeReader
 {
-    /// <summary>One line of the file, read.</summary>
+    /// <summary>One outcome: the prompt, its tag, and both scores in [0, 1].</summary>
     public readonly record struct Outcome(string Prompt, string? Label, double WeakScore, double StrongScore);
 
-    /// <summary>Reads every line, or returns the problems (<c>file:line: what</c>), at most 20.</summary>
-    public static (List<Outcome> Outcomes, List<string> Errors) Read(string path, string? weak, string? strong)
+    /// <summary>Reads the whole file, or returns its problems (<c>file:line: what</c>).</summary>
+    public static LabelledOutcomeResult Read(string path, LabelledOutcomeOptions options)
     {
-        var outcomes = new List<Outcome>();
-        var errors = new List<string>();
-        var number = 0;
-        foreach (var line in File.ReadLines(path))
+        var errors = new OutcomeErrors(path);
+        var rows = new List<OutcomeRow>();
+        LabelledOutcomeFormat format;
+        try
         {
-            number++;
-            if (string.IsNullOrWhiteSpace(line))
+            format = options.Format == LabelledOutcomeFormat.Auto ? Sniff(path) : options.Format;
+            switch (format)
             {
-                continue;
-            }
-
-            if (TryRead(line, weak, strong, out var outcome, out var problem))
-            {
-                outcomes.Add(outcome);
-            }
-            else if (errors.Count < 20)
-            {
-                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}:{number}: {problem}"));
+                case LabelledOutcomeFormat.Csv:
+                    ReadCsv(path, rows, errors);
+                    break;
+                case LabelledOutcomeFormat.JsonArray:
+                    ReadJsonArray(path, rows, errors);
+                    break;
+                default:
+                    ReadJsonLines(path, rows, errors);
+                    break;
             }
         }
-
-        if (outcomes.Count == 0 && errors.Count == 0)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            errors.Add($"{path}: the file holds no outcomes (one JSON object a line: {{\"prompt\": \"...\", \"scores\": {{\"open\": 0, \"frontier\": 1}}}}).");
+            errors.AddFile($"could not read the file ({e.Message}).");
+            return Failed(errors);
         }
 
-        return (outcomes, errors);
+        if (rows.Count == 0)
+        {
+            if (errors.Count == 0)
+            {
+                errors.AddFile("the file holds no outcomes (one JSON object a line: {\"prompt\": \"...\", \"scores\": {\"open\": 0, \"frontier\": 1}}, or a CSV with a header row; see the formats in `switchyard dataset import --help`).");
+            }
+
+            return Failed(errors);
+        }
+
+        return Interpret(path, rows, options, format, errors);
     }
 
     /// <summary>The outcomes as samples to store, the cheap tier failing below <paramref name="passMark"/>.</summary>
@@ -72,106 +81,163 @@ internal static class LabelledOutcomeReader
             StrongScore = o.StrongScore,
         });
 
-    private static bool TryRead(string line, string? weak, string? strong, out Outcome outcome, out string? problem)
+    private static LabelledOutcomeResult Failed(OutcomeErrors errors) => new() { Outcomes = [], Errors = errors.ToList(), Summary = "" };
+
+    /// <summary>The format from the extension, else from the first character.</summary>
+    private static LabelledOutcomeFormat Sniff(string path)
     {
-        outcome = default;
-        problem = null;
-        JsonDocument document;
-        try
+        var extension = Path.GetExtension(path);
+        if (extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
         {
-            document = JsonDocument.Parse(line);
-        }
-        catch (JsonException e)
-        {
-            problem = $"not valid JSON ({e.Message})";
-            return false;
+            return LabelledOutcomeFormat.Csv;
         }
 
-        using (document)
+        using var reader = File.OpenText(path);
+        int c;
+        while ((c = reader.Read()) != -1 && char.IsWhiteSpace((char)c))
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+        }
+
+        return c switch
+        {
+            '[' => LabelledOutcomeFormat.JsonArray,
+            '{' => LabelledOutcomeFormat.JsonLines,
+            _ when extension.ToUpperInvariant() is ".JSONL" or ".JSON" or ".NDJSON" => LabelledOutcomeFormat.JsonLines,
+            -1 => LabelledOutcomeFormat.JsonLines,
+            _ => LabelledOutcomeFormat.Csv,
+        };
+    }
+
+    private static void ReadJsonLines(string path, List<OutcomeRow> rows, OutcomeErrors errors)
+    {
+        var number = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
             {
-                problem = "expected a JSON object with prompt (or messages) and scores";
-                return false;
+                continue;
             }
 
-            string prompt;
-            if (root.TryGetProperty("prompt", out var text) && text.ValueKind == JsonValueKind.String)
+            JsonDocument document;
+            try
             {
-                prompt = text.GetString()!;
+                document = JsonDocument.Parse(line);
             }
-            else if (root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
+            catch (JsonException e)
             {
-                // The same text the gateway would read from a live request with these messages.
-                var body = Encoding.UTF8.GetBytes("{\"messages\":" + messages.GetRawText() + "}");
-                prompt = RouterPrompt.Of(body, EndpointKind.ChatCompletions);
-            }
-            else
-            {
-                problem = "needs \"prompt\" (a string) or \"messages\" (a list of chat messages)";
-                return false;
+                errors.Add(number, NotJson(e, line));
+                continue;
             }
 
-            if (prompt.Length == 0)
+            using (document)
             {
-                problem = "the prompt is empty";
-                return false;
+                Add(number, document.RootElement, rows, errors);
             }
-
-            string? label = null;
-            if (root.TryGetProperty("label", out var labelValue))
-            {
-                if (labelValue.ValueKind != JsonValueKind.String)
-                {
-                    problem = "label must be a string (a tag such as \"code\")";
-                    return false;
-                }
-
-                label = labelValue.GetString();
-            }
-
-            if (!root.TryGetProperty("scores", out var scores) || scores.ValueKind != JsonValueKind.Object)
-            {
-                problem = "needs \"scores\": an object of tier names to a quality in [0, 1], e.g. {\"open\": 0, \"frontier\": 1}";
-                return false;
-            }
-
-            var names = scores.EnumerateObject().Select(p => p.Name).ToList();
-            if (names.Count < 2)
-            {
-                problem = "scores needs at least two tiers (the weak and the strong)";
-                return false;
-            }
-
-            var weakName = weak ?? names[0];
-            var strongName = strong ?? names[^1];
-            if (!TryScore(scores, weakName, out var weakScore, out problem) || !TryScore(scores, strongName, out var strongScore, out problem))
-            {
-                return false;
-            }
-
-            outcome = new Outcome(prompt, label, weakScore, strongScore);
-            return true;
         }
     }
 
-    private static bool TryScore(JsonElement scores, string tier, out double score, out string? problem)
+    private static void ReadJsonArray(string path, List<OutcomeRow> rows, OutcomeErrors errors)
     {
-        score = 0;
-        problem = null;
-        if (!scores.TryGetProperty(tier, out var value))
+        var bytes = File.ReadAllBytes(path).AsSpan();
+        if (bytes.StartsWith("\uFEFF"u8))
         {
-            problem = $"scores has no tier '{tier}' (it has {string.Join(", ", scores.EnumerateObject().Select(p => p.Name))}); name the tiers with --weak and --strong";
-            return false;
+            bytes = bytes[3..];
         }
 
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out score) || score is < 0 or > 1 || double.IsNaN(score))
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var line = 1;
+        var counted = 0;
+        try
         {
-            problem = $"scores.{tier} must be a number from 0 to 1, but is {value.GetRawText()}";
-            return false;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                errors.Add(1, "expected a JSON array of objects, [{\"prompt\": \"...\", ...}, ...]; for one object a line use --format jsonl");
+                return;
+            }
+
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                var start = (int)reader.TokenStartIndex;
+                line += bytes[counted..start].Count((byte)'\n');
+                counted = start;
+                using var document = JsonDocument.ParseValue(ref reader);
+                Add(line, document.RootElement, rows, errors);
+            }
+        }
+        catch (JsonException e)
+        {
+            errors.Add((int)(e.LineNumber ?? 0) + 1, $"not valid JSON ({e.Message}); the whole array is unread");
+            rows.Clear();
+        }
+    }
+
+    private static void Add(int line, JsonElement root, List<OutcomeRow> rows, OutcomeErrors errors)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(line, "expected a JSON object with the prompt and the scores, e.g. {\"prompt\": \"...\", \"scores\": {\"open\": 0, \"frontier\": 1}}");
+            return;
         }
 
-        return true;
+        var fields = root.EnumerateObject().Select(p => new OutcomeRowBuilder.Source(p.Name, p.Value, null)).ToList();
+        if (OutcomeRowBuilder.Build(line, fields, out var problem) is { } row)
+        {
+            rows.Add(row);
+        }
+        else
+        {
+            errors.Add(line, problem!);
+        }
+    }
+
+    private static void ReadCsv(string path, List<OutcomeRow> rows, OutcomeErrors errors)
+    {
+        using var text = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        List<string>? header = null;
+        foreach (var record in CsvRecordReader.Read(text))
+        {
+            if (record.Error is { } error)
+            {
+                errors.Add(record.Line, error);
+                continue;
+            }
+
+            if (header is null)
+            {
+                header = [.. record.Fields.Select(f => f.Trim())];
+                if (header.GroupBy(h => h, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1 && g.Key.Length > 0) is { } twice)
+                {
+                    errors.Add(record.Line, $"the header names the column '{twice.Key}' twice; give each column its own name");
+                    return;
+                }
+
+                continue;
+            }
+
+            if (record.Fields.Count != header.Count)
+            {
+                errors.Add(record.Line, $"has {record.Fields.Count} fields but the header has {header.Count}; a field with a comma, a quote or a line break must be in double quotes (\"a, b\"), with its quotes doubled (\"\")");
+                continue;
+            }
+
+            var fields = header.Select((name, i) => new OutcomeRowBuilder.Source(name, default, record.Fields[i])).ToList();
+            if (OutcomeRowBuilder.Build(record.Line, fields, out var problem) is { } row)
+            {
+                rows.Add(row);
+            }
+            else
+            {
+                errors.Add(record.Line, problem!);
+            }
+        }
+    }
+
+    private static string NotJson(JsonException e, string line)
+    {
+        var hint = line.Contains("NaN", StringComparison.Ordinal) || line.Contains("Infinity", StringComparison.Ordinal)
+            ? "; NaN and Infinity are not JSON: write null for a missing score"
+            : line.TrimStart().StartsWith('[') ? "; a file that is one JSON array must start with [ on its first line (or use --format json)" : "";
+        return $"not valid JSON ({e.Message}){hint}";
     }
 }
