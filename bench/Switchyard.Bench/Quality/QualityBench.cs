@@ -56,7 +56,7 @@ internal static class QualityBench
         foreach (var (title, answer, format, caseGate) in cases)
         {
             var gated = new GatedRequest(caseGate, format);
-            var verdict = gated.Evaluate(answer);
+            var verdict = gated.Evaluate(answer, usage: null);
             Measure($"{title} ({(verdict.Passed ? "passes" : "fails: " + verdict.FailedNames)})", answer, gated, rounds, output);
         }
 
@@ -70,7 +70,7 @@ internal static class QualityBench
         var sink = 0.0;
         for (var i = 0; i < WarmupRounds; i++)
         {
-            sink += gated.Evaluate(answer).Score + Baseline(answer);
+            sink += gated.Evaluate(answer, usage: null).Score + Baseline(answer);
         }
 
         var allocated = 0L;
@@ -80,7 +80,7 @@ internal static class QualityBench
             sink += Baseline(answer);
             var middle = Stopwatch.GetTimestamp();
             var before = GC.GetAllocatedBytesForCurrentThread();
-            sink += gated.Evaluate(answer).Score;
+            sink += gated.Evaluate(answer, usage: null).Score;
             allocated += GC.GetAllocatedBytesForCurrentThread() - before;
             var end = Stopwatch.GetTimestamp();
             baseline[i] = middle - start;
