@@ -11,7 +11,7 @@ namespace Switchyard.Bench.Quality;
 /// <summary>
 /// <c>quality</c> mode: what the quality gate costs per answer, every check but the judge. For answers of about 1,000
 /// tokens (prose, a refusal, a JSON object, JSON against a schema, prose with a logprob per token), times reading the
-/// answer and scoring it (<see cref="GatedRequest.Evaluate(ReadOnlySpan{byte})"/>) and, interleaved in the same run, a
+/// answer and scoring it (<see cref="GatedRequest.Evaluate(ReadOnlySpan{byte}, Usage?)"/>) and, interleaved in the same run, a
 /// plain <see cref="Utf8JsonReader"/> pass over the same bytes, the least any look at the answer costs. Prints medians,
 /// p99s, their ratio, and bytes allocated per answer.
 /// </summary>
