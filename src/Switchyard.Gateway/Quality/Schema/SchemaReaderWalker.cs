@@ -98,9 +98,13 @@ internal ref struct SchemaReaderWalker
             return false;
         }
 
-        // A bookmark on the value, for the anyOf alternatives and the $ref target that read it again.
-        var start = node.AnyOf is not null || node.Ref >= 0 ? reader : default;
-        var consumed = token is not (JsonTokenType.StartObject or JsonTokenType.StartArray);
+        // A bookmark on a structured value that more than one of its own keywords, anyOf and $ref read (PERF: the reader
+        // is a large struct; a lone $ref, as in "items": {"$ref": ...}, reads the value in place). A scalar is one token:
+        // the reader stays on it.
+        var structured = token is JsonTokenType.StartObject or JsonTokenType.StartArray;
+        var readsOwn = (token == JsonTokenType.StartObject && node.HasObjectChecks) || (token == JsonTokenType.StartArray && node.HasArrayChecks);
+        var start = structured && (readsOwn ? 1 : 0) + (node.AnyOf is null ? 0 : 1) + (node.Ref < 0 ? 0 : 1) > 1 ? reader : default;
+        var consumed = !structured;
         switch (token)
         {
             case JsonTokenType.String when node.HasStringChecks:
@@ -140,7 +144,8 @@ internal ref struct SchemaReaderWalker
             var matched = false;
             foreach (var alternative in alternatives)
             {
-                var copy = start;
+                // From the value's start: the bookmark once the reader has moved past it, else the reader itself.
+                var copy = structured && consumed ? start : reader;
                 if (Validate(alternative, ref copy))
                 {
                     if (!consumed)
@@ -162,7 +167,7 @@ internal ref struct SchemaReaderWalker
 
         if (node.Ref >= 0)
         {
-            if (consumed)
+            if (structured && consumed)
             {
                 var copy = start;
                 if (!Validate(_slots[node.Ref], ref copy))
@@ -353,9 +358,11 @@ internal ref struct SchemaReaderWalker
                 return false;
             }
 
-            var value = reader;
+            // A bookmark only when more than one subschema reads the value (PERF: as above).
+            var readers = (child is null ? 0 : 1) + System.Numerics.BitOperations.PopCount(matches) + (additional is null ? 0 : 1);
+            var value = readers > 1 ? reader : default;
             var consumed = false;
-            if (child is not null && !ValidateValue(child, ref reader, value, matches != 0 || additional is not null, ref consumed))
+            if (child is not null && !ValidateValue(child, ref reader, in value, matches != 0 || additional is not null, ref consumed))
             {
                 return false;
             }
@@ -363,13 +370,13 @@ internal ref struct SchemaReaderWalker
             for (var rest = matches; rest != 0; rest &= rest - 1)
             {
                 var next = node.PatternPropertyNodes![System.Numerics.BitOperations.TrailingZeroCount(rest)];
-                if (!ValidateValue(next, ref reader, value, (rest & (rest - 1)) != 0 || additional is not null, ref consumed))
+                if (!ValidateValue(next, ref reader, in value, (rest & (rest - 1)) != 0 || additional is not null, ref consumed))
                 {
                     return false;
                 }
             }
 
-            if (additional is not null && !ValidateValue(additional, ref reader, value, false, ref consumed))
+            if (additional is not null && !ValidateValue(additional, ref reader, in value, false, ref consumed))
             {
                 return false;
             }
@@ -396,7 +403,7 @@ internal ref struct SchemaReaderWalker
 
     // Validates the value at 'value' against 'node': on the reader itself when nothing later reads it again and the
     // reader has not moved past it yet, otherwise on a copy.
-    private bool ValidateValue(SchemaNode node, ref Utf8JsonReader reader, Utf8JsonReader value, bool more, ref bool consumed)
+    private bool ValidateValue(SchemaNode node, ref Utf8JsonReader reader, in Utf8JsonReader value, bool more, ref bool consumed)
     {
         if (consumed || more)
         {
