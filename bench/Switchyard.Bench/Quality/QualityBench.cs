@@ -45,6 +45,8 @@ internal static class QualityBench
             ("json_object", Completion(json, null), jsonObject, plain),
             ("json_schema", Completion(json, null), AnswerFormat.Read(schemaBody), plain),
             ("prose + 1,000 logprobs", Completion(prose, 1000), default, gate),
+            // What a client that asked for top_logprobs: 20 gets back (OpenAI's maximum): 20 alternatives per token.
+            ("prose + 1,000 logprobs, 20 top each", Completion(prose, 1000, top: 20), default, gate),
         };
 
         output.WriteLine($"Quality gate per answer: read the answer (AnswerReader) and score it (QualityGate: empty, truncated, refusal, JSON,");
@@ -129,7 +131,7 @@ internal static class QualityBench
         return JsonSerializer.Serialize(new { items });
     }
 
-    private static byte[] Completion(string content, int? logprobs)
+    private static byte[] Completion(string content, int? logprobs, int top = 0)
     {
         var text = new StringBuilder();
         text.Append("""{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":""")
@@ -139,7 +141,13 @@ internal static class QualityBench
             text.Append("\"logprobs\":{\"content\":[");
             for (var i = 0; i < count; i++)
             {
-                text.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"{{\"token\":\" tok\",\"logprob\":{-0.05 - (i % 7 * 0.03):0.000},\"bytes\":[32,116,111,107],\"top_logprobs\":[]}}");
+                text.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"{{\"token\":\" tok\",\"logprob\":{-0.05 - (i % 7 * 0.03):0.000},\"bytes\":[32,116,111,107],\"top_logprobs\":[");
+                for (var k = 0; k < top; k++)
+                {
+                    text.Append(k == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"{{\"token\":\" alt{k}\",\"logprob\":{-1.5 - (k * 0.25):0.000},\"bytes\":[32,97,108,116]}}");
+                }
+
+                text.Append("]}");
             }
 
             text.Append("]},");

@@ -65,6 +65,12 @@ internal sealed class AnswerCollector : IDisposable
         LogprobCount++;
     }
 
+    /// <summary>The logprob totals so far, to go back to with <see cref="ResetLogprobs"/>.</summary>
+    public (int Count, double Sum, double Min) LogprobMark => (LogprobCount, LogprobSum, LogprobMin);
+
+    /// <summary>Drops the logprobs added after <paramref name="mark"/> was taken.</summary>
+    public void ResetLogprobs((int Count, double Sum, double Min) mark) => (LogprobCount, LogprobSum, LogprobMin) = mark;
+
     public void Dispose()
     {
         Return();

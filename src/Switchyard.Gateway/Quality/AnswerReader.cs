@@ -6,7 +6,7 @@ namespace Switchyard.Gateway.Quality;
 /// Reads what the quality gate needs from an OpenAI answer, in one <see cref="Utf8JsonReader"/> pass: a whole chat or
 /// text completion, or one chunk of a stream. Only choice 0 is read (with <c>n</c> above 1, the others are not gated).
 /// </summary>
-internal static class AnswerReader
+internal static partial class AnswerReader
 {
     private const int MaxChars = 1024;
 
@@ -19,6 +19,8 @@ internal static class AnswerReader
     private static void Read(ReadOnlySpan<byte> json, AnswerCollector answer)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
+        // Where the reader's span starts in json: the logprob scan hands the reader on past what it read (see Scan).
+        var offset = 0;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -34,7 +36,7 @@ internal static class AnswerReader
                 {
                     while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
                     {
-                        ReadChoice(ref reader, answer);
+                        ReadChoice(json, ref offset, ref reader, answer);
                     }
                 }
                 else
@@ -50,7 +52,7 @@ internal static class AnswerReader
     }
 
     /// <summary>One choice, the reader on its StartObject; leaves the reader on its EndObject.</summary>
-    private static void ReadChoice(ref Utf8JsonReader reader, AnswerCollector answer)
+    private static void ReadChoice(ReadOnlySpan<byte> json, ref int offset, ref Utf8JsonReader reader, AnswerCollector answer)
     {
         var mark = answer.Length;
         var index = 0;
@@ -100,7 +102,7 @@ internal static class AnswerReader
                 }
                 else
                 {
-                    ReadLogprobs(ref reader, indexSeen ? null : (pending ??= []), answer);
+                    ReadLogprobs(json, ref offset, ref reader, indexSeen ? null : (pending ??= []), answer);
                 }
             }
             else
@@ -177,7 +179,7 @@ internal static class AnswerReader
     }
 
     /// <summary>Chat logprobs (<c>{"content":[{"logprob":..}]}</c>) or text-completion ones (<c>{"token_logprobs":[..]}</c>).</summary>
-    private static void ReadLogprobs(ref Utf8JsonReader reader, List<double>? pending, AnswerCollector answer)
+    private static void ReadLogprobs(ReadOnlySpan<byte> json, ref int offset, ref Utf8JsonReader reader, List<double>? pending, AnswerCollector answer)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -193,6 +195,11 @@ internal static class AnswerReader
                 if (reader.TokenType != JsonTokenType.StartArray)
                 {
                     reader.Skip();
+                    continue;
+                }
+
+                if (TryScanContent(json, ref offset, ref reader, pending, answer))
+                {
                     continue;
                 }
 

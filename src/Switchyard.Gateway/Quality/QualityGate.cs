@@ -168,6 +168,12 @@ internal sealed class QualityGate
         {
             var length = Encoding.UTF8.GetBytes(text, bytes);
             var json = bytes.AsSpan(0, length);
+            if (format.Kind == AnswerFormatKind.JsonSchema && format.Schema is { } known && known.Matches(json))
+            {
+                // PERF: a match proves one JSON value too (nothing after it, not too deep), so the common case is one read.
+                return true;
+            }
+
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
             try
             {

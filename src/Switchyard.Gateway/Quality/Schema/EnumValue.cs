@@ -40,4 +40,21 @@ internal readonly struct EnumValue
         JsonValueKind.Object or JsonValueKind.Array => kind == Kind && JsonElement.DeepEquals(instance, Element),
         _ => kind == Kind,
     };
+
+    /// <summary>Whether the value the reader is on equals this value; the reader does not move.</summary>
+    public bool Matches(ref Utf8JsonReader reader) => (Kind, reader.TokenType) switch
+    {
+        (JsonValueKind.String, JsonTokenType.String) => reader.ValueTextEquals(_utf8),
+        (JsonValueKind.Number, JsonTokenType.Number) => SchemaNumber.From(ref reader).CompareTo(_number) == 0,
+        (JsonValueKind.Object, JsonTokenType.StartObject) or (JsonValueKind.Array, JsonTokenType.StartArray) => DeepEquals(reader),
+        (JsonValueKind.True, JsonTokenType.True) or (JsonValueKind.False, JsonTokenType.False) or (JsonValueKind.Null, JsonTokenType.Null) => true,
+        _ => false,
+    };
+
+    // Structured enum values are rare in structured outputs: parse the one value (from a copy of the reader) to compare.
+    private bool DeepEquals(Utf8JsonReader value)
+    {
+        using var document = JsonDocument.ParseValue(ref value);
+        return JsonElement.DeepEquals(document.RootElement, Element);
+    }
 }

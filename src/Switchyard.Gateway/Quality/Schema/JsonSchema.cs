@@ -15,8 +15,9 @@ namespace Switchyard.Gateway.Quality.Schema;
 /// <code>
 /// schema bytes ──TryCompile──▶ JsonSchema (immutable: slots of SchemaNodes; slot 0 = root, one per $ref target / $defs entry)
 ///                                  │
-/// answer bytes ──Validate──▶ Utf8 check ─▶ JsonDocument.Parse (depth 64) ─▶ SchemaWalker over the slots ─▶ bool + SchemaViolation
-///                                  └── not JSON: a violation with the byte position
+/// answer bytes ──Validate──▶ Utf8 check ─▶ SchemaReaderWalker over the tokens (fast path: proves a match, no document)
+///                                  └── not proven ─▶ JsonDocument.Parse (depth 64) ─▶ SchemaWalker over the slots ─▶ bool + SchemaViolation
+///                                                        └── not JSON: a violation with the byte position
 /// </code>
 /// <para>
 /// Keywords: <c>type</c> (one or several of string, number, integer, boolean, object, array, null), <c>enum</c>,
@@ -100,12 +101,18 @@ internal sealed class JsonSchema
     /// <param name="violation">When it does not match, the first violation; <c>default</c> when it does.</param>
     public bool Validate(ReadOnlySpan<byte> instanceJson, out SchemaViolation violation)
     {
+        if (Matches(instanceJson))
+        {
+            violation = default;
+            return true;
+        }
+
         // JsonDocument reads from memory it does not own; a pooled copy keeps the span API allocation-free.
         var copy = ArrayPool<byte>.Shared.Rent(Math.Max(1, instanceJson.Length));
         try
         {
             instanceJson.CopyTo(copy);
-            return Validate(copy.AsMemory(0, instanceJson.Length), out violation);
+            return ValidateDocument(copy.AsMemory(0, instanceJson.Length), out violation);
         }
         finally
         {
@@ -117,6 +124,18 @@ internal sealed class JsonSchema
     /// <param name="instanceJson">The model's answer text (the message content), as UTF-8.</param>
     /// <param name="violation">When it does not match, the first violation; <c>default</c> when it does.</param>
     public bool Validate(ReadOnlyMemory<byte> instanceJson, out SchemaViolation violation)
+    {
+        if (Matches(instanceJson.Span))
+        {
+            violation = default;
+            return true;
+        }
+
+        return ValidateDocument(instanceJson, out violation);
+    }
+
+    // The slow path, which decides and explains: parse the answer, walk the document.
+    private bool ValidateDocument(ReadOnlyMemory<byte> instanceJson, out SchemaViolation violation)
     {
         var bytes = instanceJson.Span;
         if (!Utf8.IsValid(bytes))
@@ -142,6 +161,15 @@ internal sealed class JsonSchema
             return walker.Run(document.RootElement, out violation);
         }
     }
+
+    /// <summary>
+    /// Whether the UTF-8 JSON answer <paramref name="instanceJson"/> certainly matches: one JSON value that
+    /// <see cref="Validate(ReadOnlySpan{byte}, out SchemaViolation)"/> would pass. <see langword="false"/> means only
+    /// "not proven": validate to learn whether and why not.
+    /// </summary>
+    /// <remarks>PERF: one forward read of the answer, no parsed document, no allocation.</remarks>
+    public bool Matches(ReadOnlySpan<byte> instanceJson) =>
+        Utf8.IsValid(instanceJson) && SchemaReaderWalker.Passes(_slots, StepBudget(instanceJson.Length), instanceJson);
 
     /// <summary>Validates an answer already parsed.</summary>
     /// <param name="instance">The answer.</param>

@@ -59,26 +59,50 @@ internal sealed class PropertyTable
         var raw = JsonMarshal.GetRawUtf8PropertyName(property);
         if (raw.IndexOf((byte)'\\') < 0)
         {
-            if (_hashed)
-            {
-                return _lookup.TryGetValue(raw, out var index) ? index : -1;
-            }
-
-            for (var i = 0; i < _utf8Names.Length; i++)
-            {
-                if (raw.SequenceEqual(_utf8Names[i]))
-                {
-                    return i;
-                }
-            }
-
-            return -1;
+            return FindUnescaped(raw);
         }
 
         // An escaped name (rare in model output): let System.Text.Json unescape while comparing.
         for (var i = 0; i < _utf8Names.Length; i++)
         {
             if (property.NameEquals(_utf8Names[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The index of the property name the reader is on, or -1 when the schema does not name it.</summary>
+    public int Find(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return FindUnescaped(reader.ValueSpan);
+        }
+
+        for (var i = 0; i < _utf8Names.Length; i++)
+        {
+            if (reader.ValueTextEquals(_utf8Names[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private int FindUnescaped(ReadOnlySpan<byte> raw)
+    {
+        if (_hashed)
+        {
+            return _lookup.TryGetValue(raw, out var index) ? index : -1;
+        }
+
+        for (var i = 0; i < _utf8Names.Length; i++)
+        {
+            if (raw.SequenceEqual(_utf8Names[i]))
             {
                 return i;
             }

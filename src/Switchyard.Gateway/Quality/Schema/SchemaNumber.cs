@@ -50,6 +50,23 @@ internal readonly struct SchemaNumber
         return new SchemaNumber(raw.Length > 0 && raw[0] == (byte)'-' ? double.NegativeInfinity : double.PositiveInfinity, text);
     }
 
+    /// <summary>Reads the JSON number the reader is on, as <see cref="From(JsonElement, bool)"/> reads it from a document.</summary>
+    public static SchemaNumber From(ref Utf8JsonReader number)
+    {
+        if (number.TryGetDecimal(out var exact))
+        {
+            return new SchemaNumber(exact, null);
+        }
+
+        if (number.TryGetDouble(out var approximate))
+        {
+            return new SchemaNumber(approximate, null);
+        }
+
+        var raw = number.ValueSpan;
+        return new SchemaNumber(raw.Length > 0 && raw[0] == (byte)'-' ? double.NegativeInfinity : double.PositiveInfinity, null);
+    }
+
     /// <summary>Negative, zero or positive as this number is below, equal to or above <paramref name="other"/>.</summary>
     public int CompareTo(in SchemaNumber other) =>
         _isDecimal && other._isDecimal ? _decimal.CompareTo(other._decimal) : _double.CompareTo(other._double);

@@ -268,7 +268,7 @@ internal ref struct SchemaWalker
         if (node.MinLength > 0 || node.MaxLength < int.MaxValue)
         {
             // JSON Schema counts code points: one per byte that does not continue a UTF-8 sequence.
-            var length = Ascii.IsValid(utf8) ? utf8.Length : utf8.Length - CountContinuationBytes(utf8);
+            var length = CodePoints(utf8);
             if (length < node.MinLength)
             {
                 return Loud ? Fail($"{DescribeValue(instance)} is {length} characters long, shorter than minLength {node.MinLength}") : false;
@@ -293,6 +293,9 @@ internal ref struct SchemaWalker
         return true;
     }
 
+    /// <summary>A string's length as JSON Schema counts it, in code points.</summary>
+    internal static int CodePoints(ReadOnlySpan<byte> utf8) => Ascii.IsValid(utf8) ? utf8.Length : utf8.Length - CountContinuationBytes(utf8);
+
     private static int CountContinuationBytes(ReadOnlySpan<byte> utf8)
     {
         var count = 0;
@@ -307,7 +310,8 @@ internal ref struct SchemaWalker
         return count;
     }
 
-    private static bool IsMatch(Regex pattern, ReadOnlySpan<byte> utf8)
+    /// <summary>Whether the UTF-8 string matches <paramref name="pattern"/> (transcoded on the stack when short).</summary>
+    internal static bool IsMatch(Regex pattern, ReadOnlySpan<byte> utf8)
     {
         char[]? rented = null;
         var chars = utf8.Length <= StackBufferBytes

@@ -478,6 +478,142 @@ public sealed class JsonSchemaTests
         Assert.True(violation.Message.Length < 120, violation.Message);
     }
 
+    /// <summary>
+    /// Cases aimed at the reader walk's own bookkeeping: a value read by several subschemas (anyOf, $ref beside other
+    /// keywords, properties with patternProperties), values it skips, counts it learns only at the end, numbers at the
+    /// edges of decimal and double.
+    /// </summary>
+    public static TheoryData<string, string> ReaderWalkCases => new()
+    {
+        { """{"anyOf":[{"type":"object","properties":{"a":{"type":"string"}}},{"type":"object"}]}""", """{"a":1,"b":[1,{"c":2}]}""" },
+        { """{"anyOf":[{"type":"array","items":{"type":"string"}},{"type":"array","maxItems":2}]}""", "[1,2]" },
+        { """{"anyOf":[{"type":"array","items":{"type":"string"}},{"type":"array","maxItems":2}]}""", "[1,2,3]" },
+        { """{"type":"object","properties":{"a":{"type":"integer"}},"anyOf":[{"required":["a"]},{"required":["b"]}]}""", """{"b":{"x":[1]},"a":2}""" },
+        { """{"type":"object","properties":{"a":{"type":"integer"}},"anyOf":[{"required":["a"]},{"required":["b"]}]}""", """{"c":1}""" },
+        { """{"$defs":{"o":{"type":"object","required":["k"]}},"type":"object","properties":{"k":{"type":"string"}},"$ref":"#/$defs/o"}""", """{"k":"v","z":[{}]}""" },
+        { """{"$defs":{"o":{"type":"object","required":["k"]}},"type":"object","properties":{"k":{"type":"string"}},"$ref":"#/$defs/o"}""", """{"z":1}""" },
+        { """{"$defs":{"s":{"maxLength":2}},"anyOf":[{"type":"number"},{"type":"string"}],"$ref":"#/$defs/s"}""", "\"abc\"" },
+        { """{"type":"object","properties":{"x-a":{"type":"string","minLength":1}},"patternProperties":{"^x-":{"maxLength":3},"a$":{"pattern":"^[a-z]+$"}},"additionalProperties":false}""", """{"x-a":"abc"}""" },
+        { """{"type":"object","properties":{"x-a":{"type":"string","minLength":1}},"patternProperties":{"^x-":{"maxLength":3},"a$":{"pattern":"^[a-z]+$"}},"additionalProperties":false}""", """{"x-a":"ab1"}""" },
+        { """{"type":"object","patternProperties":{"^x-":{"type":"array"}},"additionalProperties":{"type":"object","properties":{"n":{"const":1}}}}""", """{"x-1":[[]],"y":{"n":1.0},"\u0078-2":[]}""" },
+        { """{"type":"object","patternProperties":{"^x-":{"type":"array"}},"additionalProperties":{"type":"object","properties":{"n":{"const":1}}}}""", """{"\u0078-2":{}}""" },
+        { """{"type":"object","properties":{"a":{"type":"integer"}}}""", """{"\u0061":1,"a":2}""" },
+        { """{"type":"object","properties":{"a":{}},"required":["b"]}""", """{"a":{"deep":[[[{"x":null}]]]},"b":false}""" },
+        { """{"type":"array","minItems":2,"maxItems":3}""", "[[1,[2]],{\"a\":[]},3]" },
+        { """{"type":"array","minItems":2,"maxItems":3}""", "[[1,[2]]]" },
+        { """{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0}}}""", "[[0,1],[],[2.0,1e3]]" },
+        { """{"type":"array","items":{"type":"array","items":{"type":"integer","minimum":0}}}""", "[[0,1],[-1]]" },
+        { """{"enum":[{"a":[1,{"b":null}]},[1,2],"x"]}""", """{"a":[1.0,{"b":null}]}""" },
+        { """{"enum":[{"a":[1,{"b":null}]},[1,2],"x"]}""", "[2,1]" },
+        { """{"const":[1,"a"]}""", "[1,\"a\"]" },
+        { """{"enum":["a\"b","\u00e9"]}""", "\"a\\\"b\"" },
+        { """{"type":"number","maximum":1e300}""", "1e301" },
+        { """{"type":"number","minimum":-1e400}""", "-1e500" },
+        { """{"type":"number","multipleOf":0.01}""", "79228162514264337593543950335" },
+        { """{"type":"number","multipleOf":0.01}""", "1.005" },
+        { """{"type":"integer","maximum":9007199254740993}""", "9007199254740993" },
+        { """{"type":"string","minLength":300}""", "\"" + string.Concat(Enumerable.Repeat("\\u00e9", 300)) + "\"" },
+        { """{"type":"string","pattern":"^a*$"}""", "\"" + string.Concat(Enumerable.Repeat("a\\u0061", 200)) + "\"" },
+        { """{"type":"string","format":"date"}""", "\"2024\\u002d01-02\"" },
+        { """{"type":"object"}""", """{"a":1} """ },
+        { """{"type":"object"}""", """{"a":1} {}""" },
+        { """{"type":"object"}""", """{"a":1""" },
+        { """{}""", "" },
+        { """{"items":{"type":"integer"}}""", "\"not an array\"" },
+        { LinkedList, """{"linked_list":{"next":null,"value":1}}""" },
+        { LinkedList, """{"linked_list":{"value":1,"next":{"value":2,"next":{"value":3}}}}""" },
+        { UiTree, """{"label":"root","children":[{"children":[],"type":"button","label":"ok"}],"type":"div"}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ValidCases))]
+    [MemberData(nameof(ReaderWalkCases))]
+    public void Matches_AnyAnswer_AgreesWithTheDocumentWalk(string schemaJson, string answer)
+    {
+        var schema = Compile(schemaJson);
+        var bytes = Encoding.UTF8.GetBytes(answer);
+
+        var byDocument = ValidateByDocument(schema, bytes);
+
+        Assert.Equal(byDocument, schema.Matches(bytes));
+        Assert.Equal(byDocument, schema.Validate(bytes, out _));
+    }
+
+    [Theory]
+    [MemberData(nameof(InvalidCases))]
+    public void Matches_MismatchedAnswer_IsNotProven(string schemaJson, string answer, string path, string message)
+    {
+        _ = (path, message);
+        var schema = Compile(schemaJson);
+
+        Assert.False(schema.Matches(Encoding.UTF8.GetBytes(answer)));
+    }
+
+    [Fact]
+    public void Matches_AnyOfExplosion_StopsAtTheStepBudget()
+    {
+        // 2^40 visits without the budget; the reader walk spends the same budget as the document walk.
+        var defs = new StringBuilder();
+        for (var i = 0; i < 40; i++)
+        {
+            defs.Append(i == 0 ? "" : ",").Append($$"""
+                "d{{i}}":{"anyOf":[{"$ref":"#/$defs/d{{i + 1}}"},{"$ref":"#/$defs/d{{i + 1}}"}]}
+                """);
+        }
+
+        defs.Append(""","d40":{"type":"string"}""");
+        var schema = Compile($$"""{"$defs":{{{defs}}},"$ref":"#/$defs/d0"}""");
+
+        Assert.True(schema.Matches("\"s\""u8));
+        Assert.False(schema.Matches("42"u8));
+    }
+
+    [Fact]
+    public void Matches_FourKilobyteAnswer_AllocatesNothing()
+    {
+        var schema = Compile("""
+            {"type":"object","properties":{"items":{"type":"array","items":{"$ref":"#/$defs/item"}}},"required":["items"],
+             "$defs":{"item":{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string","minLength":1},
+               "price":{"type":"number","minimum":0},"tags":{"type":"array","items":{"enum":["new","sale","eco"]}},
+               "ok":{"anyOf":[{"type":"null"},{"type":"boolean"}]}},"required":["id","name","price","tags","ok"],"additionalProperties":false}}}
+            """);
+        var answer = new StringBuilder("""{"items":[""");
+        for (var i = 0; i < 40; i++)
+        {
+            answer.Append(i == 0 ? "" : ",").Append($$"""{"id":{{i}},"name":"item é {{i}}","price":{{i}}.25,"tags":["new","eco"],"ok":true}""");
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(answer.Append("]}").ToString());
+        Assert.True(schema.Matches(bytes));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            schema.Matches(bytes);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    // The document walk alone: what Validate decided before the reader walk was its fast path.
+    private static bool ValidateByDocument(JsonSchema schema, byte[] answer)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(answer))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(answer, new JsonDocumentOptions { MaxDepth = 64 });
+            return schema.Validate(document.RootElement, out _);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     private static JsonSchema Compile(string schemaJson)
     {
         Assert.True(JsonSchema.TryCompile(Encoding.UTF8.GetBytes(schemaJson), out var schema, out var error), error);
