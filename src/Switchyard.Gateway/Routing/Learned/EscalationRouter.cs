@@ -16,7 +16,7 @@ namespace Switchyard.Gateway.Routing.Learned;
 /// Logistic regression over binary hashed features, fitted by <see cref="RouterTrainer"/>. The file format (all
 /// little-endian) is:
 /// <code>
-/// "SYRT" · int32 version (1) · int32 bits · float64 bias · float64 threshold · float64 target share
+/// "SYRT" · int32 version (2; version 1 hashed features another way and is refused) · int32 bits · float64 bias · float64 threshold · float64 target share
 /// · int64 trained-at UTC ticks · int16 offset minutes · int32 examples · int32 positives · float64 training AUROC
 /// · int32 source byte count · UTF-8 source · int32 weight count (2^bits) · float32 × weight count
 /// </code>
@@ -30,7 +30,7 @@ internal sealed class EscalationRouter
     public const int MaxBits = 24;
 
     /// <summary>The file format version <see cref="Save"/> writes and the newest <see cref="Load"/> reads.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     private const int MaxSourceBytes = 64 * 1024;
     private static ReadOnlySpan<byte> Magic => "SYRT"u8;
@@ -183,6 +183,12 @@ internal sealed class EscalationRouter
         {
             throw new RouterFileException(
                 $"The router file has format version {version}, newer than the {FormatVersion} this build reads. Upgrade Switchyard or retrain the router with this version.");
+        }
+
+        if (version == 1)
+        {
+            throw new RouterFileException(
+                "The router file has format version 1, written by an earlier Switchyard that hashed prompt features another way: its weights would score every prompt wrong. Retrain it with `switchyard router train` (the escalation records and outcome samples it learned from are still in the database).");
         }
 
         if (version < 1)

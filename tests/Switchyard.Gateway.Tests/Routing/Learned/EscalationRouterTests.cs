@@ -75,6 +75,19 @@ public sealed class EscalationRouterTests
         Assert.Contains($"version {EscalationRouter.FormatVersion + 1}, newer", error.Message);
     }
 
+    [Fact]
+    public void Load_Version1_AsksForARetrain()
+    {
+        // Version 1 files hashed their features differently: loaded, they would score every prompt wrong without a sign.
+        var bytes = Saved(MakeRouter());
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), 1);
+
+        var error = LoadFails(bytes);
+
+        Assert.Contains("format version 1", error.Message);
+        Assert.Contains("switchyard router train", error.Message);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(3)]
