@@ -41,6 +41,12 @@ public sealed record DeploymentConfig
 
     /// <summary>Active health checks (<c>health_check</c>), or <see langword="null"/> for none.</summary>
     public HealthCheckConfig? HealthCheck { get; init; }
+
+    /// <summary>
+    /// What its tokens cost (<c>pricing</c>); <see langword="null"/>: the catalog's list price for an external model,
+    /// otherwise not costed.
+    /// </summary>
+    public PricingConfig? Pricing { get; init; }
 }
 
 /// <summary>Where a deployment runs.</summary>

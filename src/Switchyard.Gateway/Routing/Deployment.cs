@@ -24,6 +24,7 @@ internal sealed class Deployment : IDisposable
         EncodedModel = JsonSerializer.SerializeToUtf8Bytes(config.Model, GatewayJsonContext.Default.String);
         Upstream = new OpenAIUpstream(provider, config);
         Health = new DeploymentHealth(config, time, onCircuitChange);
+        Price = Economics.DeploymentPrice.For(config);
         _ownsUpstream = true;
         if (config.HealthCheck is { } check)
         {
@@ -42,7 +43,12 @@ internal sealed class Deployment : IDisposable
         Upstream = baseDeployment.Upstream;
         Health = baseDeployment.Health;
         Base = baseDeployment;
+        // An adapter runs on its base's GPUs: without a price of its own, its tokens cost what the base's do.
+        Price = Economics.DeploymentPrice.For(config) ?? (config.Pricing is { None: true } ? null : baseDeployment.Price);
     }
+
+    /// <summary>What its tokens cost, or <see langword="null"/> when it is not costed.</summary>
+    public Economics.DeploymentPrice? Price { get; }
 
     public string Name { get; }
 

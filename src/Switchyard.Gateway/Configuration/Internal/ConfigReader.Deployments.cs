@@ -7,7 +7,7 @@ namespace Switchyard.Gateway.Configuration.Internal;
 internal sealed partial class ConfigReader
 {
     private static readonly string[] DeploymentKeys =
-        ["provider", "model", "base", "context_window", "hosting", "region", "max_concurrency", "timeouts", "retry", "circuit_breaker", "health_check"];
+        ["provider", "model", "base", "context_window", "hosting", "region", "max_concurrency", "timeouts", "retry", "circuit_breaker", "health_check", "pricing"];
 
     private static readonly string[] TimeoutKeys = ["connect", "first_token", "total", "stall"];
     private static readonly string[] RetryKeys = ["attempts", "backoff", "max_backoff"];
@@ -89,6 +89,7 @@ internal sealed partial class ConfigReader
             ok &= region is not null;
         }
 
+        var pricing = ReadPricing(section, hosting, ref ok);
         var timeouts = ReadTimeouts(section);
         var retry = ReadRetry(section);
         var breaker = ReadCircuitBreaker(section);
@@ -114,6 +115,7 @@ internal sealed partial class ConfigReader
                 Retry = retry,
                 CircuitBreaker = breaker,
                 HealthCheck = health,
+                Pricing = pricing,
             }
             : null;
     }

@@ -1,0 +1,135 @@
+using Switchyard.Gateway.Configuration;
+using Switchyard.Gateway.Economics;
+
+namespace Switchyard.Gateway.Tests.Economics;
+
+/// <summary><c>deployments.NAME.pricing</c>: read, priced, and every mistake reported with its line.</summary>
+public sealed class PricingConfigTests
+{
+    private static ConfigLoadResult Parse(string llamaPricing, string gptPricing = "", string extra = "") => ConfigLoader.Parse($$"""
+        providers:
+          vllm: { kind: openai, base_url: http://localhost:8000/v1 }
+          openai: { kind: openai, base_url: https://api.openai.com/v1 }
+        deployments:
+          llama:
+            provider: vllm
+            model: llama
+            {{llamaPricing}}
+          gpt:
+            provider: openai
+            model: gpt-4o-2024-08-06
+            hosting: external
+            {{gptPricing}}
+          {{extra}}
+        routes:
+          chat: { deployments: [llama, gpt] }
+        """, "switchyard.yaml", _ => null);
+
+    private static PriceBook Prices(string llamaPricing, string gptPricing = "", string extra = "")
+    {
+        var result = Parse(llamaPricing, gptPricing, extra);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        return new PriceBook(result.Config!);
+    }
+
+    [Fact]
+    public void Hardware_IsSpreadOverTheTokensServed()
+    {
+        // $2.50 an hour × 2 GPUs = $5/h; 2,500 tokens/s × 0.5 × 3,600 = 4.5M tokens/h; $5 / 4.5M × 1M = $1.1111 per million.
+        var prices = Prices("pricing: { gpu_hour: 2.50, gpus: 2, tokens_per_second: 2500, utilisation: 0.5 }");
+
+        var llama = prices.Find("llama")!;
+        Assert.Equal(5.0 / 4.5, llama.Input, 9);
+        Assert.Equal(llama.Input, llama.Output);
+        Assert.Contains("2 GPU × $2.5 an hour over 2500 tokens/s at 50% utilisation = $1.1111 per million tokens", llama.Source, StringComparison.Ordinal);
+        Assert.Equal(1000 * (5.0 / 4.5) / 1e6, llama.Cost(400, 600), 12);
+    }
+
+    [Fact]
+    public void Monthly_IsSpreadOverTheHoursOfAMonth()
+    {
+        // $1,461 a month / 730.5 h = $2/h; 1,000 tokens/s × 3,600 = 3.6M tokens/h; $2 / 3.6 = $0.5556 per million.
+        var llama = Prices("pricing: { monthly: 1461, tokens_per_second: 1000 }").Find("llama")!;
+
+        Assert.Equal(2.0 / 3.6, llama.Input, 9);
+    }
+
+    [Fact]
+    public void External_WithoutPricing_TakesTheCatalogsListPrice()
+    {
+        var gpt = Prices("").Find("gpt")!;
+
+        Assert.Equal(2.50, gpt.Input);
+        Assert.Equal(10.00, gpt.Output);
+        Assert.Equal(1.25, gpt.CachedInput);
+        Assert.StartsWith("catalog: gpt-4o list price", gpt.Source, StringComparison.Ordinal);
+        // 1,000 in of which 400 cached, 500 out of which 200 reasoning (billed as output).
+        Assert.Equal(((600 * 2.50) + (400 * 1.25) + (500 * 10.00)) / 1e6, gpt.Cost(1000, 500, 400, 200), 12);
+    }
+
+    [Fact]
+    public void Configured_OverridesTheCatalog_AndSelfHostedWithoutPricingIsNotCosted()
+    {
+        var prices = Prices("", "pricing: { input: 1.25, output: 5, cached_input: 0.5, reasoning: 6 }");
+
+        var gpt = prices.Find("gpt")!;
+        Assert.Equal("configured", gpt.Source);
+        Assert.Equal(((500 * 1.25) + (500 * 0.5) + (100 * 5.0) + (100 * 6.0)) / 1e6, gpt.Cost(1000, 200, 500, 100), 12);
+        Assert.Null(prices.Find("llama"));
+        Assert.Equal(["llama"], prices.Unpriced);
+    }
+
+    [Fact]
+    public void Adapter_CostsWhatItsBaseDoes_AndNoneIsNotCosted()
+    {
+        var prices = Prices(
+            "pricing: { gpu_hour: 3.6, tokens_per_second: 1000 }",
+            "pricing: none",
+            "legal: { base: llama, model: llama-legal-lora }");
+
+        Assert.Equal(1.0, prices.Find("legal")!.Input, 9);
+        Assert.Null(prices.Find("gpt"));
+        Assert.Empty(prices.Unpriced);
+    }
+
+    [Theory]
+    [InlineData("openai/GPT-4o-2024-08-06", "gpt-4o")]
+    [InlineData("claude-sonnet-4-20250514", "claude-sonnet-4")]
+    [InlineData("gpt-4o-mini", "gpt-4o-mini")]
+    [InlineData("claude-3-5-haiku-latest", "claude-3-5-haiku")]
+    public void Catalog_NormalisesProviderPrefixesAndSnapshotDates(string model, string expected)
+    {
+        Assert.Equal(expected, PriceCatalog.Normalise(model));
+        Assert.True(PriceCatalog.TryFind(model, out var entry));
+        Assert.Equal(expected, entry.Model);
+    }
+
+    [Theory]
+    [InlineData("pricing: { input: 2.5 }", "needs both input and output prices")]
+    [InlineData("pricing: { input: 2.5, output: 10, gpu_hour: 2 }", "mixes prices per token")]
+    [InlineData("pricing: { gpu_hour: 2 }", "needs tokens_per_second")]
+    [InlineData("pricing: { tokens_per_second: 2000 }", "needs the hardware's cost")]
+    [InlineData("pricing: { gpu_hour: 2, monthly: 1000, tokens_per_second: 100 }", "has both gpu_hour and monthly")]
+    [InlineData("pricing: { gpu_hour: -1, tokens_per_second: 100 }", "must be between 0 and")]
+    [InlineData("pricing: { gpu_hour: 2, tokens_per_second: 100, utilisation: 1.5 }", "at most 1")]
+    [InlineData("pricing: { input: 2.5, output: 10, currency: eur }", "currency")]
+    [InlineData("pricing: cheap", "expected a mapping or 'none'")]
+    public void Mistakes_AreReportedWithTheirLine(string pricing, string message)
+    {
+        var result = Parse(pricing);
+
+        Assert.False(result.Succeeded);
+        var errors = string.Join("\n", result.Errors);
+        Assert.Contains("switchyard.yaml:8:", errors, StringComparison.Ordinal);
+        Assert.Contains("deployments.llama.pricing", errors, StringComparison.Ordinal);
+        Assert.Contains(message, errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HardwareCost_OnAnExternalDeployment_IsRefused()
+    {
+        var result = Parse("", "pricing: { gpu_hour: 2, tokens_per_second: 100 }");
+
+        Assert.Contains("the deployment is hosting: external", string.Join("\n", result.Errors), StringComparison.Ordinal);
+    }
+}
