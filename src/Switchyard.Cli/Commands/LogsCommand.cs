@@ -229,6 +229,9 @@ internal static class LogsCommand
             WriteNumberOrNull(json, "quality_score", entry.QualityScore);
             json.WriteString("quality_failed", entry.QualityFailed);
             json.WriteString("escalated_from", entry.EscalatedFrom);
+            WriteNumberOrNull(json, "cost_usd", entry.CostUsd);
+            WriteNumberOrNull(json, "extra_cost_usd", entry.ExtraCostUsd);
+            WriteNumberOrNull(json, "baseline_cost_usd", entry.BaselineCostUsd);
             if (entry.AttemptsJson is { } attempts && IsJson(attempts))
             {
                 // Written by the gateway as a JSON array: embedded as JSON, not as a string to parse twice.

@@ -56,7 +56,7 @@ internal sealed partial class RequestForwarder
                 return await RelayStreamAsync(context, response, deployment, parsed, requestId, deadline, attemptStart, leg, gated);
             }
 
-            return await RelayJsonAsync(context, response, deployment.Name, leg, gated, cancellationToken);
+            return await RelayJsonAsync(context, response, deployment.Name, deployment.Price, leg, gated, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
         {
@@ -164,7 +164,7 @@ internal sealed partial class RequestForwarder
     }
 
     /// <summary>Buffers a non-streaming answer, checks it is one JSON document, reads its usage, then answers.</summary>
-    private async Task<AttemptResult> RelayJsonAsync(HttpContext context, HttpResponseMessage response, string deployment, HedgeLeg? leg, GatedRequest? gated, CancellationToken cancellationToken)
+    private async Task<AttemptResult> RelayJsonAsync(HttpContext context, HttpResponseMessage response, string deployment, Economics.DeploymentPrice? price, HedgeLeg? leg, GatedRequest? gated, CancellationToken cancellationToken)
     {
         var content = response.Content;
         var stream = await content.ReadAsStreamAsync(cancellationToken);
@@ -230,6 +230,11 @@ internal sealed partial class RequestForwarder
             var clientResponse = context.Response;
             clientResponse.StatusCode = StatusCodes.Status200OK;
             clientResponse.ContentType = "application/json";
+            if (price is not null && usage is { } used)
+            {
+                clientResponse.Headers[CostHeader] = FormatCost(price.Cost(used.PromptTokens, used.CompletionTokens, used.CachedTokens, used.ReasoningTokens));
+            }
+
             clientResponse.ContentLength = length;
             var firstByte = _time.GetTimestamp();
             await clientResponse.Body.WriteAsync(json, context.RequestAborted);

@@ -79,6 +79,12 @@ internal sealed partial class RequestForwarder
         log.Quality = answer.Verdict;
         log.Escalated = escalated;
         log.Sent = answer;
+        if (log.Costs() is { Answer: { } spent } costs)
+        {
+            // Everything this request cost: the answer, and any poor answers and check calls before it.
+            headers[CostHeader] = FormatCost(spent + (costs.Extra ?? 0));
+        }
+
         var quality = route.Quality!.Config;
         if (escalated && quality.RecordEscalations)
         {

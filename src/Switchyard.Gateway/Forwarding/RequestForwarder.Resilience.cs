@@ -135,7 +135,7 @@ internal sealed partial class RequestForwarder
                 held.Tier = tier.Name;
                 held.GatewayLogprobs = askLogprobs;
                 log.Held = held;
-                log.Record(new AttemptRecord(deployment.Name, tier.Name, held.Verdict.Passed ? "ok" : "below_threshold", result.Status, elapsed, hedge, held.Verdict.Score));
+                log.Record(new AttemptRecord(deployment.Name, tier.Name, held.Verdict.Passed ? "ok" : "below_threshold", result.Status, elapsed, hedge, held.Verdict.Score) { Held = held.Usage });
                 return null;
             }
 

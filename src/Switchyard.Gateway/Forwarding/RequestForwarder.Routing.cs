@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Primitives;
@@ -29,6 +30,12 @@ internal sealed partial class RequestForwarder
 
     /// <summary>Response header: the learned router's estimate that the cheap tiers fail, against its threshold.</summary>
     public const string RouterHeader = "x-switchyard-router";
+
+    /// <summary>What the request cost in US dollars, at the price book's prices (answers whose usage is known before they are sent).</summary>
+    public const string CostHeader = "x-switchyard-cost";
+
+    /// <summary>A cost in dollars as the header writes it: a plain decimal, at most 8 places (<c>0.00123</c>).</summary>
+    internal static string FormatCost(double dollars) => dollars.ToString("0.########", CultureInfo.InvariantCulture);
 
     /// <summary>Response header: why the answer did not come from the first deployment planned.</summary>
     public const string FallbackReasonHeader = "x-switchyard-fallback-reason";

@@ -94,6 +94,9 @@ internal sealed partial class RequestForwarder : IDisposable
             }
 
             log.Route = route.Name;
+            log.Table = table;
+            // The counterfactual: what the answer would have cost from the route's last tier (its frontier).
+            log.Baseline = route.Tiers[^1].Members[0].Price;
             log.Stream = parsed.Stream;
             response.Headers["x-switchyard-route"] = route.Name;
 
@@ -429,6 +432,7 @@ internal sealed partial class RequestForwarder : IDisposable
             return;
         }
 
+        var costs = log.Costs();
         var entry = new RequestLogEntry
         {
             Timestamp = _time.GetUtcNow() - _time.GetElapsedTime(start),
@@ -454,6 +458,9 @@ internal sealed partial class RequestForwarder : IDisposable
             Label = log.Label,
             Rule = log.Rule,
             RouterScore = log.RouterScore,
+            CostUsd = costs.Answer,
+            ExtraCostUsd = costs.Extra,
+            BaselineCostUsd = costs.Baseline,
             Confidential = log.Confidential,
             FallbackReason = log.Status is >= 200 and < 300 ? DescribeFallback(log.Failures) : null,
             AttemptsJson = log.AttemptsJson(),
@@ -519,6 +526,12 @@ internal sealed partial class RequestForwarder : IDisposable
         public double? RouterScore;
         public string? Confidential;
         public int Attempts;
+
+        /// <summary>The routes and deployments this request was served from: the prices of every attempt.</summary>
+        public RouteTable? Table;
+
+        /// <summary>The price of the route's last tier, for the counterfactual cost.</summary>
+        public Economics.DeploymentPrice? Baseline;
         public int Status;
         public bool Stream;
         public long FirstByte;
@@ -618,6 +631,60 @@ internal sealed partial class RequestForwarder : IDisposable
         }
 
         /// <summary>
+        /// What the request cost, in dollars: the answer the client got (<c>Answer</c>), what else was spent on it
+        /// (<c>Extra</c>: poor answers the quality gate turned down, judge and agreement calls), and what the answer
+        /// would have cost from the route's last tier (<c>Baseline</c>). Each is <see langword="null"/> when unknown: no
+        /// usage, or a deployment without a price. Nothing is counted twice: the answer is one of the held attempts.
+        /// </summary>
+        public (double? Answer, double? Extra, double? Baseline) Costs()
+        {
+            double? answer = null;
+            double? baseline = null;
+            if (Usage is { } usage && Status is >= 200 and < 300)
+            {
+                answer = Table?.Find(Deployment ?? "")?.Price?.Cost(usage.PromptTokens, usage.CompletionTokens, usage.CachedTokens, usage.ReasoningTokens);
+                baseline = Baseline?.Cost(usage.PromptTokens, usage.CompletionTokens);
+            }
+
+            if (_attempts is null || Table is null)
+            {
+                return (answer, answer is null ? null : 0, baseline);
+            }
+
+            // Held answers (the gate kept their usage) and calls made for a check; the one sent is the answer above.
+            var held = 0.0;
+            var side = 0.0;
+            var any = false;
+            foreach (var attempt in _attempts)
+            {
+                if (Table.Find(attempt.Deployment)?.Price is not { } price)
+                {
+                    continue;
+                }
+
+                if (attempt.Held is { } used)
+                {
+                    held += price.Cost(used.PromptTokens, used.CompletionTokens, used.CachedTokens, used.ReasoningTokens);
+                    any = true;
+                }
+                else if (attempt.InputTokens is not null || attempt.OutputTokens is not null)
+                {
+                    side += price.Cost(attempt.InputTokens ?? 0, attempt.OutputTokens ?? 0);
+                    any = true;
+                }
+            }
+
+            if (!any)
+            {
+                return (answer, answer is null ? null : 0, baseline);
+            }
+
+            // Rounding can leave a hair below zero when the answer was the only held one.
+            var extra = Math.Max(0, held - (answer ?? 0)) + side;
+            return (answer, extra, baseline);
+        }
+
+        /// <summary>
         /// Every attempt and skip as JSON, or <see langword="null"/> for the common case of one call that answered (the
         /// row's deployment, tier and status say all of it): building the array for every request cost measurable
         /// throughput (bench/results/latest.md).
@@ -659,12 +726,12 @@ internal sealed partial class RequestForwarder : IDisposable
                         writer.WriteNumber("quality"u8, Math.Round(quality, 3));
                     }
 
-                    if (attempt.InputTokens is { } input)
+                    if ((attempt.Held?.PromptTokens ?? attempt.InputTokens) is { } input)
                     {
                         writer.WriteNumber("input_tokens"u8, input);
                     }
 
-                    if (attempt.OutputTokens is { } output)
+                    if ((attempt.Held?.CompletionTokens ?? attempt.OutputTokens) is { } output)
                     {
                         writer.WriteNumber("output_tokens"u8, output);
                     }
@@ -689,5 +756,8 @@ internal sealed partial class RequestForwarder : IDisposable
         public int? InputTokens { get; init; }
 
         public int? OutputTokens { get; init; }
+
+        /// <summary>The usage of an answer the quality gate held (whether or not the client got it).</summary>
+        public Usage? Held { get; init; }
     }
 }

@@ -88,6 +88,18 @@ public sealed record RequestLogEntry
     /// <summary>The deployment whose poor answer escalated the request to a later tier, or <see langword="null"/>.</summary>
     public string? EscalatedFrom { get; init; }
 
+    /// <summary>What the answer the client got cost, in US dollars, at its deployment's price; <see langword="null"/>: not costed.</summary>
+    public double? CostUsd { get; init; }
+
+    /// <summary>
+    /// What else the request cost, in US dollars: answers the quality gate turned down (an escalated cheap attempt) and
+    /// judge or agreement calls. 0 when nothing else was spent; <see langword="null"/>: not costed.
+    /// </summary>
+    public double? ExtraCostUsd { get; init; }
+
+    /// <summary>What the same answer would have cost from the route's last tier (its frontier), in US dollars.</summary>
+    public double? BaselineCostUsd { get; init; }
+
     /// <summary>The escalation record to store with this row, when the request escalated on a route that records them.</summary>
     public Escalations.EscalationRecord? Escalation { get; init; }
 

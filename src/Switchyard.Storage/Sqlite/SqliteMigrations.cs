@@ -119,6 +119,13 @@ internal static class SqliteMigrations
             ALTER TABLE request_log ADD COLUMN rule TEXT;
             ALTER TABLE request_log ADD COLUMN router_score REAL;
             """),
+        new(8, "what each request cost", """
+            -- US dollars at the deployment's price: the answer the client got, what else was spent on it (answers the
+            -- quality gate turned down, judge and agreement calls), and the answer's cost from the route's last tier.
+            ALTER TABLE request_log ADD COLUMN cost_usd REAL;
+            ALTER TABLE request_log ADD COLUMN extra_cost_usd REAL;
+            ALTER TABLE request_log ADD COLUMN baseline_cost_usd REAL;
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

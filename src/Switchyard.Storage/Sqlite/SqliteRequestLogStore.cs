@@ -23,7 +23,8 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         SELECT ts_unix_ms, request_id, endpoint, route, deployment, attempts, status, stream,
                latency_ms, ttft_ms, input_tokens, output_tokens, error_type, error_message,
                tier, label, confidential, fallback_reason, attempts_json,
-               quality_score, quality_failed, escalated_from, rule, router_score
+               quality_score, quality_failed, escalated_from, rule, router_score,
+               cost_usd, extra_cost_usd, baseline_cost_usd
         FROM request_log
         """;
 
@@ -295,5 +296,8 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         EscalatedFrom = reader.IsDBNull(21) ? null : reader.GetString(21),
         Rule = reader.IsDBNull(22) ? null : reader.GetString(22),
         RouterScore = reader.IsDBNull(23) ? null : reader.GetDouble(23),
+        CostUsd = reader.IsDBNull(24) ? null : reader.GetDouble(24),
+        ExtraCostUsd = reader.IsDBNull(25) ? null : reader.GetDouble(25),
+        BaselineCostUsd = reader.IsDBNull(26) ? null : reader.GetDouble(26),
     };
 }

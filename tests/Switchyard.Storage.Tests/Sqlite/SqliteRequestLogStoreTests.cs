@@ -44,6 +44,9 @@ public sealed class SqliteRequestLogStoreTests(ITestOutputHelper output) : IDisp
             EscalatedFrom = "llama-a",
             Rule = "router",
             RouterScore = 0.8125,
+            CostUsd = 0.0012345,
+            ExtraCostUsd = 0.00004,
+            BaselineCostUsd = 0.0123,
         };
         var sparse = new RequestLogEntry
         {

@@ -45,33 +45,78 @@ internal static class UsageReader
         }
     }
 
-    /// <summary>Reads a <c>usage</c> object; the reader is on its <c>{</c> and ends on its <c>}</c>.</summary>
+    /// <summary>
+    /// Reads a <c>usage</c> object; the reader is on its <c>{</c> and ends on its <c>}</c>. Besides the two counts, the
+    /// cached input tokens and the reasoning tokens in <c>prompt_tokens_details</c> and <c>completion_tokens_details</c>.
+    /// </summary>
     public static Usage ReadUsage(ref Utf8JsonReader reader)
     {
-        int prompt = 0, completion = 0;
+        int prompt = 0, completion = 0, cached = 0, reasoning = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isPrompt = reader.ValueTextEquals("prompt_tokens"u8);
-            var isCompletion = !isPrompt && reader.ValueTextEquals("completion_tokens"u8);
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.Number && (isPrompt || isCompletion))
+            if (reader.ValueTextEquals("prompt_tokens"u8))
             {
-                _ = reader.TryGetInt32(out var value);
-                if (isPrompt)
-                {
-                    prompt = value;
-                }
-                else
-                {
-                    completion = value;
-                }
+                prompt = ReadCount(ref reader);
+            }
+            else if (reader.ValueTextEquals("completion_tokens"u8))
+            {
+                completion = ReadCount(ref reader);
+            }
+            else if (reader.ValueTextEquals("prompt_tokens_details"u8))
+            {
+                cached = ReadDetail(ref reader, "cached_tokens"u8);
+            }
+            else if (reader.ValueTextEquals("completion_tokens_details"u8))
+            {
+                reasoning = ReadDetail(ref reader, "reasoning_tokens"u8);
             }
             else
             {
+                reader.Read();
                 reader.Skip();
             }
         }
 
-        return new Usage(prompt, completion);
+        return new Usage(prompt, completion, cached, reasoning);
+    }
+
+    /// <summary>The number after a property name, or 0 when it is not one (the reader ends on the value).</summary>
+    private static int ReadCount(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value))
+        {
+            return Math.Max(value, 0);
+        }
+
+        reader.Skip();
+        return 0;
+    }
+
+    /// <summary>One count of a details object (null or absent: 0); the reader ends on the object's end.</summary>
+    private static int ReadDetail(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return 0;
+        }
+
+        var count = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                count = ReadCount(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return count;
     }
 }

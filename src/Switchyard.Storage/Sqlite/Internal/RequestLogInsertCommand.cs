@@ -19,8 +19,9 @@ internal sealed class RequestLogInsertCommand : IDisposable
         INSERT INTO request_log (ts_unix_ms, request_id, endpoint, route, deployment, attempts, status, stream,
                                  latency_ms, ttft_ms, input_tokens, output_tokens, error_type, error_message,
                                  tier, label, confidential, fallback_reason, attempts_json,
-                                 quality_score, quality_failed, escalated_from, rule, router_score)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24);
+                                 quality_score, quality_failed, escalated_from, rule, router_score,
+                                 cost_usd, extra_cost_usd, baseline_cost_usd)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27);
         """;
 
     private readonly SqliteConnection _connection;
@@ -63,6 +64,9 @@ internal sealed class RequestLogInsertCommand : IDisposable
         BindText(22, entry.EscalatedFrom);
         BindText(23, entry.Rule);
         BindDouble(24, entry.RouterScore);
+        BindDouble(25, entry.CostUsd);
+        BindDouble(26, entry.ExtraCostUsd);
+        BindDouble(27, entry.BaselineCostUsd);
 
         var rc = raw.sqlite3_step(s);
         raw.sqlite3_reset(s);
