@@ -201,6 +201,85 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         transaction.Commit();
     }
 
+    /// <summary>
+    /// The request log's costs between <paramref name="since"/> (inclusive) and <paramref name="until"/> (exclusive), summed
+    /// by SQLite per group of <paramref name="by"/> (no dimension: one row for everything), ordered by the groups' keys.
+    /// </summary>
+    public IReadOnlyList<CostSummaryRow> SummarizeCosts(IReadOnlyList<CostDimension> by, DateTimeOffset? since, DateTimeOffset? until, string? route = null)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = SqliteConnectionFactory.Open(_options);
+        using var command = connection.CreateCommand();
+        var keys = by.Select(d => d switch
+        {
+            CostDimension.Route => "COALESCE(route, '-')",
+            CostDimension.Tier => "COALESCE(tier, '-')",
+            CostDimension.Deployment => "COALESCE(deployment, '-')",
+            _ => "strftime('%Y-%m-%d', ts_unix_ms / 1000, 'unixepoch')",
+        }).ToArray();
+        var select = keys.Length == 0 ? "" : string.Join(", ", keys.Select((k, i) => $"{k} AS k{i}")) + ", ";
+        var sql = new StringBuilder($"""
+            SELECT {select}COUNT(*),
+                   SUM(CASE WHEN status BETWEEN 200 AND 299 AND cost_usd IS NULL THEN 1 ELSE 0 END),
+                   COALESCE(SUM(CASE WHEN status BETWEEN 200 AND 299 THEN input_tokens END), 0),
+                   COALESCE(SUM(CASE WHEN status BETWEEN 200 AND 299 THEN output_tokens END), 0),
+                   COALESCE(SUM(cost_usd), 0), COALESCE(SUM(extra_cost_usd), 0), COALESCE(SUM(baseline_cost_usd), 0)
+            FROM request_log
+            WHERE 1 = 1
+            """);
+        if (since is { } from)
+        {
+            sql.Append("\n  AND ts_unix_ms >= $since");
+            command.Parameters.AddWithValue("$since", from.ToUnixTimeMilliseconds());
+        }
+
+        if (until is { } to)
+        {
+            sql.Append("\n  AND ts_unix_ms < $until");
+            command.Parameters.AddWithValue("$until", to.ToUnixTimeMilliseconds());
+        }
+
+        if (route is not null)
+        {
+            sql.Append("\n  AND route = $route");
+            command.Parameters.AddWithValue("$route", route);
+        }
+
+        if (keys.Length > 0)
+        {
+            var groups = string.Join(", ", keys.Select((_, i) => $"k{i}"));
+            sql.Append($"\nGROUP BY {groups}\nORDER BY {groups}");
+        }
+
+        command.CommandText = sql.Append(';').ToString();
+        var rows = new List<CostSummaryRow>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var at = keys.Length;
+            if (reader.GetInt64(at) == 0)
+            {
+                // No row at all (the ungrouped query still answers one).
+                continue;
+            }
+
+            rows.Add(new CostSummaryRow
+            {
+                Keys = [.. Enumerable.Range(0, keys.Length).Select(i => reader.IsDBNull(i) ? "-" : reader.GetString(i))],
+                Requests = reader.GetInt64(at),
+                Uncosted = reader.GetInt64(at + 1),
+                InputTokens = reader.GetInt64(at + 2),
+                OutputTokens = reader.GetInt64(at + 3),
+                Cost = reader.GetDouble(at + 4),
+                ExtraCost = reader.GetDouble(at + 5),
+                BaselineCost = reader.GetDouble(at + 6),
+            });
+        }
+
+        return rows;
+    }
+
     private IReadOnlyList<RequestLogEntry> Query(RequestLogQuery query, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
