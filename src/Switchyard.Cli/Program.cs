@@ -31,6 +31,7 @@ internal static class Program
         root.Subcommands.Add(EscalationsCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(RouterCommand.Create());
+        root.Subcommands.Add(TcoCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }
