@@ -32,6 +32,7 @@ internal static class Program
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(RouterCommand.Create());
         root.Subcommands.Add(CostsCommand.Create());
+        root.Subcommands.Add(TcoCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }
