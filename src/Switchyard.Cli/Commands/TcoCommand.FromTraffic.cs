@@ -70,8 +70,13 @@ internal static partial class TcoCommand
             return 0;
         }
 
-        // PRICE BOOK: every external deployment pays the --api-price* flags; a per-deployment price book replaces this lambda.
-        var projection = TrafficProjector.Project(usage, pricing, _ => pricing, selfHosted, config.Deployments.Any(d => d.Hosting == Hosting.SelfHosted));
+        // The hybrid as served pays each external deployment's own price (configured, or the catalog's list price); the
+        // flags price those the price book does not know, and the all-API line.
+        var book = new Gateway.Economics.PriceBook(config);
+        ApiPricing PriceOf(DeploymentUsage deployment) => book.Find(deployment.Deployment) is { } price && hosting.GetValueOrDefault(deployment.Deployment) == Hosting.External
+            ? new ApiPricing((decimal)price.Input, (decimal)price.Output)
+            : pricing;
+        var projection = TrafficProjector.Project(usage, pricing, PriceOf, selfHosted, config.Deployments.Any(d => d.Hosting == Hosting.SelfHosted));
         WriteUsage(console, path, usage);
         WriteProjection(console, projection, selfHosted);
         return 0;

@@ -116,7 +116,7 @@ public sealed class TcoCommandTests : IDisposable
               openai: { kind: openai, base_url: https://api.openai.com/v1 }
             deployments:
               llama: { provider: vllm, model: llama, hosting: self-hosted }
-              gpt-4o: { provider: openai, model: gpt-4o, hosting: external }
+              gpt-4o: { provider: openai, model: gpt-4o, hosting: external, pricing: { input: 2.5, output: 7.5 } }
             routes:
               chat: { deployments: [llama, gpt-4o] }
             """);
@@ -132,10 +132,11 @@ public sealed class TcoCommandTests : IDisposable
         Assert.Contains("1 request(s) without token counts", output, StringComparison.Ordinal);
         Assert.Contains("5.5M tokens a day (4M of them self-hosted)", output, StringComparison.Ordinal);
         // A day: 4M in × $5/M + 1.5M out × $15/M = $42.50, 30 days $1,275; 5.5M a day on 4.32M-a-day sets: 2 × $60 × 30 = $3,600;
-        // hybrid: gpt-4o's $12.50 a day × 30 = $375 plus llama's one set, $1,800: $2,175.
+        // hybrid: gpt-4o at its own price-book price, half the flags': $6.25 a day × 30 = $187.50, plus llama's one set,
+        // $1,800: $1,987.50.
         Assert.Matches(@"All API\s.*\$1,275", output);
         Assert.Matches(@"All self-hosted\s.*\s2\s.*\$3,600", output);
-        Assert.Matches(@"Hybrid as served\s.*\$375\s.*\$1\.8k\s.*\s1\s.*\$2,175", output);
+        Assert.Matches(@"Hybrid as served\s.*\$188\s.*\$1\.8k\s.*\s1\s.*\$1,987\.50", output);
         Assert.Contains("Cheapest: All API.", output, StringComparison.Ordinal);
     }
 
