@@ -217,7 +217,9 @@ internal static class CostsCommand
         output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
     }
 
-    private static string Money(double dollars) => Math.Abs(dollars) >= 1
+    private static string Money(double dollars) => Math.Abs(dollars) < 0.00005
+        ? "$0.0000"
+        : Math.Abs(dollars) >= 1
         ? dollars.ToString("$#,0.00;-$#,0.00", CultureInfo.InvariantCulture)
         : dollars.ToString("$0.0000;-$0.0000", CultureInfo.InvariantCulture);
 

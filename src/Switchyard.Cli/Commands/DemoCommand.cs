@@ -131,6 +131,7 @@ internal static class DemoCommand
 
             console.MarkupLine("[bold]Round 1[/]: the rules and the quality gate.");
             var (first, outcome) = await RunRoundAsync(console, host, db, round: 1, requestCount, concurrency, external, cancellationToken);
+            var everything = new List<RequestLogEntry>(first.Entries);
             var routerPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(db))!, Path.GetFileNameWithoutExtension(db) + ".router");
             if (requestCount > 0 && ExportAndTrain(console, db, first, routerPath) is { } router)
             {
@@ -153,8 +154,14 @@ internal static class DemoCommand
                 console.WriteLine();
                 console.MarkupLine($"[bold]Round 2[/]: new questions of the same kinds, with [bold]router: {{ model: {Markup.Escape(Path.GetFileName(routerPath))} }}[/] on the chat route.");
                 var (second, secondOutcome) = await RunRoundAsync(console, host, db, round: 2, requestCount, concurrency, external, cancellationToken, summarise: false);
+                everything.AddRange(second.Entries);
                 console.Write(DemoRound.Compare(first.Figures, second.Figures));
-                console.WriteLine(DemoPrices.Describe());
+                console.WriteLine("Prices (deployments.NAME.pricing in the configuration, or the built-in catalog):");
+                foreach (var line in DemoMoney.Prices(config))
+                {
+                    console.WriteLine(line);
+                }
+
                 console.WriteLine("The router trades money for time: a request it sends ahead skips a doomed attempt on the open model (its wait and its GPU tokens),");
                 console.WriteLine("but one it sends ahead that the open model would have answered well costs frontier tokens. --frontier-share on `router train` sets the balance.");
                 if (secondOutcome.SentAhead.Count > 0)
@@ -168,6 +175,11 @@ internal static class DemoCommand
             }
 
             console.MarkupLineInterpolated($"Sent {requestCount} requests: [green]{outcome.Succeeded} answered[/], [red]{outcome.Failed} failed[/] (the client saw an error).");
+            foreach (var line in DemoMoney.Describe(everything, config, $"{SelfCommand()} costs --db {db}"))
+            {
+                console.WriteLine(line);
+            }
+
             console.WriteLine();
             console.MarkupLine("Try it yourself:");
             console.WriteLine($"  curl -s {host.BaseAddress}v1/chat/completions -H 'Content-Type: application/json' \\");
@@ -177,6 +189,7 @@ internal static class DemoCommand
             console.WriteLine($"  {self} escalations list --db {db}        # the answers the quality gate escalated, and why");
             console.WriteLine($"  {self} dataset export --db {db} -o dataset.jsonl   # those cases as fine-tuning data");
             console.WriteLine($"  {self} router train --db {db} -o {Path.GetFileNameWithoutExtension(db)}.router   # the router, trained again");
+            console.WriteLine($"  {self} costs --db {db} --by route,tier        # what it cost, against all-frontier");
             console.WriteLine($"  {self} demo --write-config switchyard.yaml   # the configuration used here, to edit");
             if (once)
             {
@@ -205,7 +218,7 @@ internal static class DemoCommand
     }
 
     /// <summary>What a round of the workload did: its figures, and the request log and escalation records behind them.</summary>
-    private sealed record RoundResult(DateTimeOffset Started, DemoRound Figures, IReadOnlyList<Storage.Escalations.EscalationRecord> Records);
+    private sealed record RoundResult(DateTimeOffset Started, DemoRound Figures, IReadOnlyList<RequestLogEntry> Entries, IReadOnlyList<Storage.Escalations.EscalationRecord> Records);
 
     /// <summary>Sends one round of the workload and reads back what the gateway recorded of it.</summary>
     private static async Task<(RoundResult Result, WorkloadOutcome Outcome)> RunRoundAsync(
@@ -230,7 +243,7 @@ internal static class DemoCommand
             console.WriteLine(DemoSummary.DescribeEscalations(entries, records));
         }
 
-        return (new RoundResult(started, DemoRound.Measure(entries, records, external), records), outcome);
+        return (new RoundResult(started, DemoRound.Measure(entries, records, external), entries, records), outcome);
     }
 
     /// <summary>

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
+using Switchyard.Gateway.Configuration;
+using Switchyard.Gateway.Economics;
+using Switchyard.Gateway.Economics.Tco;
 using Switchyard.Storage.Escalations;
 using Switchyard.Storage.RequestLog;
 
@@ -18,7 +21,7 @@ namespace Switchyard.Cli.Demo;
 /// <param name="FrontierAnswered">Requests the frontier API answered.</param>
 /// <param name="LatenciesMs">Every answered request's latency, sorted.</param>
 /// <param name="FrontierLatenciesMs">The latency of every request the frontier answered, sorted.</param>
-/// <param name="CostUsd">What the round cost at <see cref="DemoPrices"/>.</param>
+/// <param name="CostUsd">What the round cost at the configuration's prices (the request log's cost and extra cost).</param>
 /// <param name="AllFrontierCostUsd">What the same answers would have cost had the frontier API written them all.</param>
 internal sealed record DemoRound(
     int Answered,
@@ -43,8 +46,8 @@ internal sealed record DemoRound(
         var poorMs = answered.Sum(e => PoorAttemptsMs(e.AttemptsJson));
         var poorTokens = escalations.Sum(r => (long)(r.CheapInputTokens ?? 0) + (r.CheapOutputTokens ?? 0));
         var frontier = answered.Where(e => e.Deployment is { } d && external.Contains(d)).ToArray();
-        var cost = answered.Sum(e => DemoPrices.Cost(e.Deployment, external, e.InputTokens, e.OutputTokens))
-            + escalations.Sum(r => DemoPrices.Cost(r.CheapDeployment, external, r.CheapInputTokens, r.CheapOutputTokens));
+        // The gateway costed every request from its usage at the price book's prices: the answer and what was thrown away.
+        var cost = answered.Sum(e => (e.CostUsd ?? 0) + (e.ExtraCostUsd ?? 0));
         return new DemoRound(
             answered.Length,
             answered.Count(e => e.Rule == "router"),
@@ -55,7 +58,7 @@ internal sealed record DemoRound(
             [.. answered.Select(e => e.LatencyMs).Order()],
             [.. frontier.Select(e => e.LatencyMs).Order()],
             cost,
-            answered.Sum(e => DemoPrices.FrontierCost(e.InputTokens, e.OutputTokens)));
+            answered.Sum(e => e.BaselineCostUsd ?? 0));
     }
 
     /// <summary>Round 1 against round 2, a row per figure.</summary>
@@ -73,7 +76,7 @@ internal sealed record DemoRound(
         Row(table, "answered by the frontier API", Share(first.FrontierAnswered, first.Answered), Share(second.FrontierAnswered, second.Answered));
         Row(table, "latency p50 / p95 ms, all answers", Latency(first.LatenciesMs), Latency(second.LatenciesMs));
         Row(table, "latency p50 / p95 ms, frontier answers", Latency(first.FrontierLatenciesMs), Latency(second.FrontierLatenciesMs));
-        Row(table, "cost at the demo's assumed prices", Dollars(first.CostUsd), Dollars(second.CostUsd));
+        Row(table, "cost, at the price book's prices", Dollars(first.CostUsd), Dollars(second.CostUsd));
         Row(table, "cost had the frontier answered everything", Dollars(first.AllFrontierCostUsd), Dollars(second.AllFrontierCostUsd));
         return table;
     }
@@ -122,39 +125,59 @@ internal sealed record DemoRound(
         : DemoSummary.Percentile(sorted, 0.50) + " / " + DemoSummary.Percentile(sorted, 0.95);
 }
 
-/// <summary>
-/// The prices the demo assumes to show what the router saves: list prices of the frontier model, and a self-hosted cost
-/// per token (a GPU's hourly price over the tokens it serves). Assumptions for the demo only, printed with its figures.
-/// </summary>
-internal static class DemoPrices
+/// <summary>The demo's closing lines on money: the prices, what was spent, the all-frontier counterfactual, and the break-even.</summary>
+internal static class DemoMoney
 {
-    /// <summary>US dollars per million input tokens of the frontier API (gpt-4o's list price).</summary>
-    public const double ExternalInputPerMillion = 2.50;
-
-    /// <summary>US dollars per million output tokens of the frontier API (gpt-4o's list price).</summary>
-    public const double ExternalOutputPerMillion = 10.00;
-
-    /// <summary>US dollars per million tokens, in or out, served by the self-hosted models.</summary>
-    public const double SelfHostedPerMillion = 0.20;
-
-    /// <summary>One line saying what was assumed.</summary>
-    public static string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"Assumed prices: frontier API ${ExternalInputPerMillion:0.00} in / ${ExternalOutputPerMillion:0.00} out per million tokens; self-hosted ${SelfHostedPerMillion:0.00} per million tokens.");
-
-    /// <summary>What the tokens cost on <paramref name="deployment"/>.</summary>
-    public static double Cost(string? deployment, IReadOnlySet<string> external, int? input, int? output)
+    /// <summary>The price of each deployment the chat route used, and where it comes from.</summary>
+    public static IEnumerable<string> Prices(GatewayConfig config)
     {
-        if (deployment is null)
+        var book = new PriceBook(config);
+        foreach (var name in (string[])["llama-8b", "qwen-coder", "gpt-4o"])
         {
-            return 0;
+            if (book.Find(name) is { } price)
+            {
+                // A hardware price says its own figure ("... = $0.463 per million tokens"); a list price needs it spelled out.
+                yield return price.Source.Contains("per million", StringComparison.Ordinal)
+                    ? $"  {name}: {price.Source}"
+                    : string.Create(CultureInfo.InvariantCulture, $"  {name}: ${price.Input:0.00} in / ${price.Output:0.00} out per million tokens ({price.Source})");
+            }
         }
-
-        return external.Contains(deployment)
-            ? FrontierCost(input, output)
-            : ((input ?? 0) + (output ?? 0)) * SelfHostedPerMillion / 1e6;
     }
 
-    /// <summary>What the tokens cost on the frontier API.</summary>
-    public static double FrontierCost(int? input, int? output)
-        => ((input ?? 0) * ExternalInputPerMillion + (output ?? 0) * ExternalOutputPerMillion) / 1e6;
+    /// <summary>
+    /// Spent, would-have-spent on the frontier and saved over every request of the demo, and the daily volume at which the
+    /// open model's GPU costs no more than sending the same tokens to the frontier API (at the demo's own input share).
+    /// </summary>
+    public static IEnumerable<string> Describe(IReadOnlyList<RequestLogEntry> entries, GatewayConfig config, string costsCommand)
+    {
+        var answered = entries.Where(e => e.Status is >= 200 and < 300).ToArray();
+        var spent = answered.Sum(e => (e.CostUsd ?? 0) + (e.ExtraCostUsd ?? 0));
+        var baseline = answered.Sum(e => e.BaselineCostUsd ?? 0);
+        var saved = baseline - spent;
+        yield return string.Create(CultureInfo.InvariantCulture,
+            $"Money: {answered.Length} answers cost ${spent:0.0000}; all of them from each route's last tier would have cost ${baseline:0.0000}: saved ${saved:0.0000} ({(baseline > 0 ? saved / baseline : 0):P0}). `{costsCommand}` breaks it down.");
+
+        var input = answered.Sum(e => (long)(e.InputTokens ?? 0));
+        var output = answered.Sum(e => (long)(e.OutputTokens ?? 0));
+        var book = new PriceBook(config);
+        var open = config.Deployments.FirstOrDefault(d => d.Name == "llama-8b")?.Pricing;
+        if (book.Find("gpt-4o") is not { } frontier || open is not { GpuHour: { } gpuHour, TokensPerSecond: { } rate } || input + output == 0)
+        {
+            yield break;
+        }
+
+        var share = (decimal)input / (input + output);
+        var inputs = new TcoInputs
+        {
+            Api = new ApiPricing((decimal)frontier.Input, (decimal)frontier.Output),
+            SelfHosted = SelfHostedCost.Gpus((decimal)gpuHour, open.Gpus, 24, (decimal)rate, (decimal)open.Utilisation),
+            InputShare = share,
+        };
+        if (TcoCalculator.BreakEvenTokensPerDay(inputs) is { } breakEven)
+        {
+            var perDay = (decimal)gpuHour * open.Gpus * 24;
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"Break-even for this traffic ({share:P0} input tokens): llama-8b's GPU costs ${perDay:0.00} a day whatever it serves, as much as gpt-4o charges for {TcoFormat.Count(breakEven)} tokens a day; above that, self-hosting is cheaper (switchyard tco --from-traffic projects a month).");
+        }
+    }
 }

@@ -27,6 +27,8 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains("The loop closed", output, StringComparison.Ordinal);
         Assert.Contains("sent straight to the frontier by the router", output, StringComparison.Ordinal);
         Assert.Contains("Sent 80 requests", output, StringComparison.Ordinal);
+        Assert.Contains("Money: ", output, StringComparison.Ordinal);
+        Assert.Contains("Break-even for this traffic", output, StringComparison.Ordinal);
         Assert.Contains("curl -s http://127.0.0.1:", output, StringComparison.Ordinal);
 
         await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = db }, TimeProvider.System);
@@ -35,6 +37,9 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains(entries, e => e.Endpoint == "embeddings");
         Assert.Contains(entries, e => e.Stream && e.TimeToFirstTokenMs is not null);
         Assert.Contains(entries, e => e.EscalatedFrom is not null);
+        // Every answer is costed from the demo configuration's price book: self-hosted GPUs and gpt-4o's list price.
+        Assert.All(entries.Where(e => e.Status == 200), e => Assert.NotNull(e.CostUsd));
+        Assert.Contains(entries, e => e.Deployment == "gpt-4o" && e.CostUsd > 0);
         // Round 2 ran with the router trained on round 1: it scored every chat request, and sent some straight ahead.
         Assert.Contains(entries, e => e.Rule == "router" && e.Deployment == "gpt-4o");
         Assert.True(File.Exists(Path.Combine(_directory, "demo.router")));

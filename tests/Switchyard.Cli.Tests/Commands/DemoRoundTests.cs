@@ -10,25 +10,25 @@ public sealed class DemoRoundTests
     private static readonly HashSet<string> External = ["gpt-4o"];
 
     [Fact]
-    public void Measure_CountsTheRoutersChoicesEscalationsAndTheirCost()
+    public void Measure_CountsTheRoutersChoicesEscalationsAndTheLogsCosts()
     {
         var at = DateTimeOffset.UnixEpoch;
         RequestLogEntry[] entries =
         [
             // Sent ahead by the router: 100 in, 200 out on the frontier.
-            new() { Timestamp = at, RequestId = "a", Endpoint = "chat.completions", Route = "chat", Status = 200, Deployment = "gpt-4o", Rule = "router", LatencyMs = 900, InputTokens = 100, OutputTokens = 200 },
+            new() { Timestamp = at, RequestId = "a", Endpoint = "chat.completions", Route = "chat", Status = 200, Deployment = "gpt-4o", Rule = "router", LatencyMs = 900, InputTokens = 100, OutputTokens = 200, CostUsd = 0.0025, ExtraCostUsd = 0, BaselineCostUsd = 0.0025 },
             // Escalated: 250 ms on a poor answer, then the frontier.
             new()
             {
                 Timestamp = at, RequestId = "b", Endpoint = "chat.completions", Route = "chat", Status = 200, Deployment = "gpt-4o", Rule = "default",
-                LatencyMs = 1200, InputTokens = 100, OutputTokens = 100, EscalatedFrom = "llama-8b",
+                LatencyMs = 1200, InputTokens = 100, OutputTokens = 100, EscalatedFrom = "llama-8b", CostUsd = 0.00125, ExtraCostUsd = 0.0001, BaselineCostUsd = 0.00125,
                 AttemptsJson = """[{"deployment":"llama-8b","outcome":"below_threshold","ms":250},{"deployment":"gpt-4o","outcome":"ok","ms":950}]""",
             },
             // Answered in-house: 1,000 tokens at $0.20 per million.
-            new() { Timestamp = at, RequestId = "c", Endpoint = "chat.completions", Route = "chat", Status = 200, Deployment = "llama-8b", Rule = "default", LatencyMs = 300, InputTokens = 400, OutputTokens = 600 },
+            new() { Timestamp = at, RequestId = "c", Endpoint = "chat.completions", Route = "chat", Status = 200, Deployment = "llama-8b", Rule = "default", LatencyMs = 300, InputTokens = 400, OutputTokens = 600, CostUsd = 0.0002, ExtraCostUsd = 0, BaselineCostUsd = 0.007 },
             // Not the chat route, and a failure: neither counts.
             new() { Timestamp = at, RequestId = "d", Endpoint = "embeddings", Route = "embeddings", Status = 200, Deployment = "llama-embed", LatencyMs = 5 },
-            new() { Timestamp = at, RequestId = "e", Endpoint = "chat.completions", Route = "chat", Status = 502, LatencyMs = 5 },
+            new() { Timestamp = at, RequestId = "e", Endpoint = "chat.completions", Route = "chat", Status = 502, LatencyMs = 5, ExtraCostUsd = 0.5 },
         ];
         EscalationRecord[] records =
         [
@@ -48,10 +48,9 @@ public sealed class DemoRoundTests
         Assert.Equal(120, round.PoorAnswerTokens);
         Assert.Equal(2, round.FrontierAnswered);
         Assert.Equal([300.0, 900, 1200], round.LatenciesMs);
-        // Frontier: (100 + 100) in at $2.50, (200 + 100) out at $10; in-house: 1,000 answered + 120 thrown away at $0.20.
-        var expected = ((200 * 2.50) + (300 * 10.0) + (1120 * 0.20)) / 1e6;
-        Assert.Equal(expected, round.CostUsd, 12);
-        Assert.Equal(((600 * 2.50) + (900 * 10.0)) / 1e6, round.AllFrontierCostUsd, 12);
+        // The request log's own costs: the answers' and the extras of those answered; the failure's extra is not a round's answer.
+        Assert.Equal(0.0025 + 0.00125 + 0.0001 + 0.0002, round.CostUsd, 12);
+        Assert.Equal(0.0025 + 0.00125 + 0.007, round.AllFrontierCostUsd, 12);
     }
 
     [Theory]
