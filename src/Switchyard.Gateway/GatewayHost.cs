@@ -115,6 +115,15 @@ public sealed class GatewayHost : IAsyncDisposable
         {
             Random = options.RandomSeed is { } seed ? new LockedRandom(seed) : Random.Shared,
         };
+        if (store is SqliteRequestLogStore sqlite)
+        {
+            // Budgets continue where the last run left them: what this window already spent is in the request log.
+            foreach (var ledger in runtime.Budgets.All)
+            {
+                ledger.Seed(sqlite.SummarizeCosts([], ledger.WindowStart, null, ledger.Config.Route).Sum(r => r.Spent));
+            }
+        }
+
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<RequestForwarder>();

@@ -31,4 +31,7 @@ public sealed record GatewayConfig
 
     /// <summary>The file this snapshot was read from, or <see langword="null"/> for a built-in configuration.</summary>
     public string? SourcePath { get; init; }
+
+    /// <summary>Spending limits (<c>budgets:</c>), in file order.</summary>
+    public ImmutableArray<BudgetConfig> Budgets { get; init; } = [];
 }

@@ -131,6 +131,15 @@ internal sealed partial class RequestForwarder : IDisposable
                     : string.Create(CultureInfo.InvariantCulture, $"{routerScore:0.###} < {learned.Threshold:0.###}");
             }
 
+            if (_runtime.Budgets.For(route.Name) is { Length: > 0 } budgets
+                && await ReserveBudgetsAsync(context, budgets, route, parsed, endpoint, log) is { } refusal)
+            {
+                log.Status = refusal.Status;
+                log.Error = refusal;
+                await ApiErrorWriter.WriteAsync(context, refusal);
+                return;
+            }
+
             scratch = ArrayPool<byte>.Shared.Rent(UpstreamBody.MaxLength(bodyLength, route.MaxEncodedModelLength));
             var neededTokens = NeededTokens(body.AsSpan(0, bodyLength), endpoint, parsed, route);
             var minWindow = 0;
@@ -325,6 +334,7 @@ internal sealed partial class RequestForwarder : IDisposable
             }
 
             Record(requestId, start, log);
+            SettleBudgets(log);
             _runtime.Release(snapshot);
         }
     }
@@ -532,6 +542,12 @@ internal sealed partial class RequestForwarder : IDisposable
 
         /// <summary>The price of the route's last tier, for the counterfactual cost.</summary>
         public Economics.DeploymentPrice? Baseline;
+
+        /// <summary>The budgets this request reserved its worst case in, to settle with what it really cost.</summary>
+        public Economics.Budgets.BudgetLedger[]? Budgets;
+
+        /// <summary>The worst case reserved in each of <see cref="Budgets"/>, in dollars.</summary>
+        public double BudgetEstimate;
         public int Status;
         public bool Stream;
         public long FirstByte;

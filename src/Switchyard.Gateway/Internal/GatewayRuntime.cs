@@ -26,7 +26,11 @@ internal sealed class GatewayRuntime : IDisposable
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         RequestLog = requestLog;
         _current = new RuntimeSnapshot(config, new RouteTable(config, time, null, OnDeploymentChange), BuildModelsJson(config, time.GetUtcNow()));
+        Budgets.Configure(config, time.GetUtcNow());
     }
+
+    /// <summary>The budgets' ledgers, kept across reloads.</summary>
+    public Economics.Budgets.BudgetBook Budgets { get; } = new();
 
     /// <summary>The snapshot new requests get.</summary>
     public RuntimeSnapshot Current => _current;
@@ -98,6 +102,7 @@ internal sealed class GatewayRuntime : IDisposable
                 Generation = old.Generation + 1,
             };
             old.Successor = next;
+            Budgets.Configure(effective, _time.GetUtcNow());
             _current = next;
             // The swap's own reference: once it is dropped, the last request to finish retires the old snapshot.
             Release(old);

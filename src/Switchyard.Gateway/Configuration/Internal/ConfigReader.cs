@@ -24,7 +24,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
     /// <summary>The key reported for problems with the file as a whole.</summary>
     internal const string FileKey = "(file)";
 
-    private static readonly string[] RootKeys = ["server", "storage", "request_log", "providers", "deployments", "routes", "classifier", "pii"];
+    private static readonly string[] RootKeys = ["server", "storage", "request_log", "providers", "deployments", "routes", "classifier", "pii", "budgets"];
     private static readonly string[] ServerKeys = ["listen", "max_request_body_bytes"];
     private static readonly string[] StorageKeys = ["kind", "path"];
     private static readonly string[] RequestLogKeys = ["enabled", "queue_capacity", "batch_size", "flush_interval"];
@@ -53,6 +53,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
         var deployments = ReadDeployments(top, providerNames, out var deploymentNames);
         var routes = ReadRoutes(top, deploymentNames);
         var (classifier, pii) = (ReadClassifier(top), ReadPii(top));
+        var budgets = ReadBudgets(top, routes.IsDefault ? [] : [.. routes.Select(r => r.Name)]);
 
         if (_errors.Count > errorsBefore)
         {
@@ -69,6 +70,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
             Routes = routes,
             SourcePath = sourcePath,
             Classifier = classifier!, Pii = pii!,
+            Budgets = budgets,
         };
     }
 

@@ -1,0 +1,91 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using Switchyard.Gateway.Configuration;
+using Switchyard.Gateway.Routing;
+
+namespace Switchyard.Gateway.Economics.Budgets;
+
+/// <summary>
+/// Every budget's ledger, kept across configuration reloads: a budget whose name, route and window stay the same keeps
+/// what it has spent (its limit, mode and warning share may change).
+/// </summary>
+internal sealed class BudgetBook
+{
+    /// <summary>Output tokens assumed for a request without <c>max_tokens</c>, in its worst-case estimate.</summary>
+    public const int DefaultOutputTokens = 1024;
+
+    private readonly Lock _lock = new();
+    private FrozenDictionary<string, BudgetLedger[]> _byRoute = FrozenDictionary<string, BudgetLedger[]>.Empty;
+    private BudgetLedger[] _global = [];
+    private Dictionary<string, BudgetLedger> _byName = new(StringComparer.Ordinal);
+
+    /// <summary>Every ledger, in configuration order.</summary>
+    public IReadOnlyList<BudgetLedger> All { get; private set; } = [];
+
+    /// <summary>Takes in the budgets of <paramref name="config"/>.</summary>
+    public void Configure(GatewayConfig config, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            var next = new Dictionary<string, BudgetLedger>(StringComparer.Ordinal);
+            var all = new List<BudgetLedger>();
+            foreach (var budget in config.Budgets)
+            {
+                var ledger = _byName.TryGetValue(budget.Name, out var old) && old.Config.Route == budget.Route && old.Config.Period == budget.Period
+                    ? old
+                    : new BudgetLedger(budget, now);
+                ledger.Config = budget;
+                next[budget.Name] = ledger;
+                all.Add(ledger);
+            }
+
+            _byName = next;
+            All = all;
+            _global = [.. all.Where(l => l.Config.Route is null)];
+            _byRoute = config.Routes.ToFrozenDictionary(
+                r => r.Name,
+                r => (BudgetLedger[])[.. _global, .. all.Where(l => l.Config.Route == r.Name)],
+                StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The ledgers a request on <paramref name="route"/> is charged to (the gateway's and the route's).</summary>
+    public BudgetLedger[] For(string route) => _byRoute.TryGetValue(route, out var ledgers) ? ledgers : _global;
+
+    /// <summary>
+    /// The most a request can cost on <paramref name="route"/>: its prompt and answer at the dearest deployment of each
+    /// tier it may reach (one tier unless the quality gate may escalate).
+    /// </summary>
+    public static double WorstCase(Route route, int promptTokens, int? maxTokens, bool embeddings)
+    {
+        var output = embeddings ? 0 : maxTokens ?? DefaultOutputTokens;
+        var total = 0.0;
+        var worst = 0.0;
+        foreach (var tier in route.Tiers)
+        {
+            var dearest = 0.0;
+            foreach (var member in tier.Members)
+            {
+                if (member.Price is { } price)
+                {
+                    dearest = Math.Max(dearest, price.Cost(promptTokens, output));
+                }
+            }
+
+            total += dearest;
+            worst = Math.Max(worst, dearest);
+        }
+
+        return route.Quality is null ? worst : total;
+    }
+
+    /// <summary>The <c>x-switchyard-budget-warning</c> text for a ledger past its warning share.</summary>
+    public static string Warning(BudgetLedger ledger) => string.Create(CultureInfo.InvariantCulture,
+        $"{ledger.Config.Name}: {Math.Min(ledger.Used, 9.99):P0} of ${ledger.Config.Limit:0.00} a {Word(ledger.Config.Period)} used; resets {ledger.ResetsAt:yyyy-MM-ddTHH:mm:ssZ}");
+
+    /// <summary>The refusal's message: which budget, how much, and when it resets.</summary>
+    public static string Refusal(BudgetLedger ledger, double estimate) => string.Create(CultureInfo.InvariantCulture,
+        $"Budget '{ledger.Config.Name}' ({(ledger.Config.Route is { } route ? $"route '{route}'" : "the whole gateway")}, ${ledger.Config.Limit:0.00} a {Word(ledger.Config.Period)}) cannot cover this request: ${ledger.Spent:0.0000} spent, and this request could cost up to ${estimate:0.0000}. It resets at {ledger.ResetsAt:yyyy-MM-ddTHH:mm:ssZ}; lower max_tokens, or raise budgets.{ledger.Config.Name}.limit.");
+
+    private static string Word(BudgetPeriod period) => period == BudgetPeriod.Day ? "day" : "month";
+}

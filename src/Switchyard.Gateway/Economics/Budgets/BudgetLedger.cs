@@ -1,0 +1,163 @@
+using Switchyard.Gateway.Configuration;
+
+namespace Switchyard.Gateway.Economics.Budgets;
+
+/// <summary>
+/// One budget's account for its current window: what settled requests spent, and the worst-case estimates of those in
+/// flight. A hard budget admits a request only while spent + in flight + its estimate fits the limit; when only the
+/// requests in flight stand in the way, the newcomer waits for them to settle rather than being refused for money that
+/// may never be spent. So concurrent clients are stopped at the same request a single client would be. Amounts are
+/// nano-dollars in <see langword="long"/>s, under a lock held for a few instructions.
+/// </summary>
+internal sealed class BudgetLedger
+{
+    private const double NanosPerDollar = 1e9;
+
+    private readonly Lock _lock = new();
+    private long _spent;
+    private long _inFlight;
+    private DateTimeOffset _windowEnd;
+    private bool _warned;
+    private TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public BudgetLedger(BudgetConfig config, DateTimeOffset now)
+    {
+        Config = config;
+        (WindowStart, _windowEnd) = Window(config.Period, now);
+    }
+
+    /// <summary>The budget as configured (swapped on a reload that keeps its name, route and period).</summary>
+    public BudgetConfig Config { get; set; }
+
+    /// <summary>When the current window began.</summary>
+    public DateTimeOffset WindowStart { get; private set; }
+
+    /// <summary>When the current window ends and the budget resets.</summary>
+    public DateTimeOffset ResetsAt
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _windowEnd;
+            }
+        }
+    }
+
+    /// <summary>Dollars spent in the current window by settled requests.</summary>
+    public double Spent
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _spent / NanosPerDollar;
+            }
+        }
+    }
+
+    /// <summary>Adds what the request log says was spent in the window before this process started.</summary>
+    public void Seed(double dollars)
+    {
+        lock (_lock)
+        {
+            _spent += ToNanos(dollars);
+        }
+    }
+
+    /// <summary>
+    /// Reserves <paramref name="estimate"/> dollars for a request. <see cref="Admission.Admitted"/>: it fits (or the
+    /// budget is soft); <see cref="Admission.Wait"/>: it fits only once requests in flight settle (wait on
+    /// <paramref name="settled"/> and ask again); <see cref="Admission.Refused"/>: it does not fit.
+    /// </summary>
+    public Admission TryReserve(double estimate, DateTimeOffset now, out Task settled)
+    {
+        var nanos = ToNanos(estimate);
+        lock (_lock)
+        {
+            Roll(now);
+            settled = _settled.Task;
+            var limit = ToNanos(Config.Limit);
+            if (Config.Mode == BudgetMode.Hard && _spent + _inFlight + nanos > limit)
+            {
+                return _inFlight > 0 && _spent + nanos <= limit ? Admission.Wait : Admission.Refused;
+            }
+
+            _inFlight += nanos;
+            return Admission.Admitted;
+        }
+    }
+
+    /// <summary>
+    /// Replaces a reservation of <paramref name="estimate"/> with what the request really cost. Returns whether the
+    /// budget has just passed its warning share (true once a window).
+    /// </summary>
+    public bool Settle(double estimate, double actual, DateTimeOffset now)
+    {
+        TaskCompletionSource settled;
+        bool crossed;
+        lock (_lock)
+        {
+            // A reservation from the previous window was already dropped with it.
+            if (now < _windowEnd)
+            {
+                _inFlight = Math.Max(0, _inFlight - ToNanos(estimate));
+            }
+
+            Roll(now);
+            _spent += ToNanos(actual);
+            crossed = !_warned && _spent >= ToNanos(Config.Limit * Config.WarnAt);
+            _warned |= crossed;
+            settled = _settled;
+            _settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        settled.TrySetResult();
+        return crossed;
+    }
+
+    /// <summary>The share of the limit spent and reserved, for the warning header.</summary>
+    public double Used
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Config.Limit <= 0 ? 1 : (_spent + _inFlight) / NanosPerDollar / Config.Limit;
+            }
+        }
+    }
+
+    /// <summary>The window <paramref name="now"/> falls in.</summary>
+    public static (DateTimeOffset Start, DateTimeOffset End) Window(BudgetPeriod period, DateTimeOffset now)
+    {
+        var utc = now.UtcDateTime;
+        var start = period == BudgetPeriod.Day
+            ? new DateTimeOffset(utc.Year, utc.Month, utc.Day, 0, 0, 0, TimeSpan.Zero)
+            : new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        return (start, period == BudgetPeriod.Day ? start.AddDays(1) : start.AddMonths(1));
+    }
+
+    private void Roll(DateTimeOffset now)
+    {
+        if (now < _windowEnd)
+        {
+            return;
+        }
+
+        (WindowStart, _windowEnd) = Window(Config.Period, now);
+        _spent = 0;
+        _inFlight = 0;
+        _warned = false;
+    }
+
+    private static long ToNanos(double dollars) => (long)Math.Round(Math.Max(0, dollars) * NanosPerDollar);
+}
+
+/// <summary>A budget's answer to a reservation.</summary>
+internal enum Admission
+{
+    Admitted,
+    Wait,
+    Refused,
+}

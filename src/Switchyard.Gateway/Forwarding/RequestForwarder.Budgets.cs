@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Http;
+using Switchyard.Gateway.Api;
+using Switchyard.Gateway.Diagnostics;
+using Switchyard.Gateway.Economics.Budgets;
+using Switchyard.Gateway.Routing;
+
+namespace Switchyard.Gateway.Forwarding;
+
+/// <summary>Budgets: the worst case reserved before any upstream call, what the request really cost settled after.</summary>
+internal sealed partial class RequestForwarder
+{
+    public const string BudgetWarningHeader = "x-switchyard-budget-warning";
+
+    /// <summary>How long a request waits for requests in flight to settle when only they stand between it and the limit.</summary>
+    private static readonly TimeSpan BudgetWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Reserves the request's worst-case cost in every budget it is charged to; <see langword="null"/> when all admit it,
+    /// otherwise the error to send (and nothing stays reserved).
+    /// </summary>
+    private async ValueTask<ApiError?> ReserveBudgetsAsync(HttpContext context, BudgetLedger[] budgets, Route route, ParsedRequest parsed, EndpointKind endpoint, LogFields log)
+    {
+        var estimate = BudgetBook.WorstCase(route, parsed.EstimatedPromptTokens, parsed.MaxTokens, endpoint == EndpointKind.Embeddings);
+        var deadline = _time.GetTimestamp();
+        for (var i = 0; i < budgets.Length; i++)
+        {
+            var ledger = budgets[i];
+            Admission admission;
+            while ((admission = ledger.TryReserve(estimate, _time.GetUtcNow(), out var settled)) == Admission.Wait
+                && _time.GetElapsedTime(deadline) < BudgetWait)
+            {
+                // Only requests in flight stand in the way: their real cost decides whether this one fits.
+                try
+                {
+                    await settled.WaitAsync(BudgetWait - _time.GetElapsedTime(deadline), _time, context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    break;
+                }
+            }
+
+            if (admission != Admission.Admitted)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    budgets[j].Settle(estimate, 0, _time.GetUtcNow());
+                }
+
+                return new ApiError(StatusCodes.Status429TooManyRequests, "insufficient_quota", BudgetBook.Refusal(ledger, estimate), null, "budget_exceeded");
+            }
+        }
+
+        log.Budgets = budgets;
+        log.BudgetEstimate = estimate;
+        foreach (var ledger in budgets)
+        {
+            if (ledger.Used >= ledger.Config.WarnAt)
+            {
+                context.Response.Headers.Append(BudgetWarningHeader, BudgetBook.Warning(ledger));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Replaces the request's reservations with what it cost (the answer and everything spent on the way).</summary>
+    private void SettleBudgets(LogFields log)
+    {
+        if (log.Budgets is not { } budgets)
+        {
+            return;
+        }
+
+        var (answer, extra, _) = log.Costs();
+        var actual = (answer ?? 0) + (extra ?? 0);
+        var now = _time.GetUtcNow();
+        foreach (var ledger in budgets)
+        {
+            if (ledger.Settle(log.BudgetEstimate, actual, now))
+            {
+                GatewayLog.BudgetWarning(_logger, ledger.Config.Name, ledger.Spent, ledger.Config.Limit);
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Text.Json;
+using Switchyard.Gateway.Configuration;
+using Switchyard.Gateway.Economics.Budgets;
+using Switchyard.Gateway.Tests.Routing;
+using Switchyard.Simulator;
+
+namespace Switchyard.Gateway.Tests.Economics;
+
+/// <summary>Budgets: read from the configuration, reserved before the call, settled after, exact under concurrency.</summary>
+public sealed class BudgetTests
+{
+    // Dear tokens ($1,000 per million, in or out) so a handful of requests spend a budget of a few dollars.
+    private const string Deployments = """
+        deployments:
+          llama: { provider: internal, model: strong, pricing: { input: 1000, output: 1000 } }
+          gpt: { provider: external, model: strong, hosting: external, pricing: { input: 1000, output: 1000 } }
+
+        """;
+
+    private static readonly SimulatorOptions Models = new()
+    {
+        Models =
+        [
+            new SimulatedModel
+            {
+                Name = "strong",
+                TimeToFirstToken = TimeSpan.Zero,
+                TokensPerSecond = double.PositiveInfinity,
+                Skill = ImmutableDictionary.CreateRange(PromptKinds.All.Select(k => KeyValuePair.Create(k, 1.0))),
+                ContextWindow = 128_000,
+            },
+        ],
+    };
+
+    [Fact]
+    public void Config_Budgets_AreRead_AndMistakesReportedWithTheirLine()
+    {
+        var good = Parse("""
+            budgets:
+              chat-daily: { route: chat, limit: 50, per: day, mode: hard, warn_at: 0.9 }
+              gateway-monthly: { limit: 1000, per: month, mode: soft }
+            """);
+        Assert.True(good.Succeeded, string.Join("\n", good.Errors));
+        var budgets = good.Config!.Budgets;
+        Assert.Equal(new BudgetConfig { Name = "chat-daily", Route = "chat", Limit = 50, Period = BudgetPeriod.Day, Mode = BudgetMode.Hard, WarnAt = 0.9 }, budgets[0]);
+        Assert.Equal(new BudgetConfig { Name = "gateway-monthly", Limit = 1000, Period = BudgetPeriod.Month, Mode = BudgetMode.Soft }, budgets[1]);
+
+        var bad = string.Join("\n", Parse("""
+            budgets:
+              a: { route: chta, limit: 5 }
+              b: { per: week, limit: 5 }
+              c: { route: chat }
+            """).Errors);
+        Assert.Contains("switchyard.yaml:9:", bad, StringComparison.Ordinal);
+        Assert.Contains("there is no route 'chta'", bad, StringComparison.Ordinal);
+        Assert.Contains("budgets.b.per", bad, StringComparison.Ordinal);
+        Assert.Contains("budgets.c.limit: is required", bad, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ledger_ReservesSettlesWaitsAndResetsWithItsWindow()
+    {
+        var now = new DateTimeOffset(2026, 12, 2, 23, 0, 0, TimeSpan.Zero);
+        var ledger = new BudgetLedger(new BudgetConfig { Name = "b", Limit = 1.0, WarnAt = 0.5 }, now);
+
+        Assert.Equal(Admission.Admitted, ledger.TryReserve(0.6, now, out _));
+        // Only the one in flight stands in the way: wait for it.
+        Assert.Equal(Admission.Wait, ledger.TryReserve(0.6, now, out var settled));
+        Assert.False(settled.IsCompleted);
+        Assert.False(ledger.Settle(0.6, 0.3, now)); // 30%: below the 50% warning share
+        Assert.True(settled.IsCompleted);
+        Assert.Equal(Admission.Admitted, ledger.TryReserve(0.6, now, out _));
+        Assert.True(ledger.Settle(0.6, 0.6, now)); // 90%: crossed it
+        Assert.Equal(Admission.Admitted, ledger.TryReserve(0.05, now, out _));
+        Assert.False(ledger.Settle(0.05, 0, now)); // warned once a window
+
+        Assert.Equal(0.9, ledger.Spent, 9);
+        Assert.Equal(Admission.Refused, ledger.TryReserve(0.2, now, out _));
+        Assert.Equal(new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero), ledger.ResetsAt);
+
+        // Midnight UTC: a new day, nothing spent.
+        Assert.Equal(Admission.Admitted, ledger.TryReserve(0.2, now.AddHours(1), out _));
+        Assert.Equal(0, ledger.Spent);
+    }
+
+    [Fact]
+    public void Ledger_Soft_NeverRefuses()
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        var ledger = new BudgetLedger(new BudgetConfig { Name = "b", Limit = 0.1, Mode = BudgetMode.Soft }, now);
+
+        ledger.Settle(0, 5, now);
+
+        Assert.Equal(Admission.Admitted, ledger.TryReserve(1, now, out _));
+    }
+
+    [Fact]
+    public async Task Post_HardBudget_StopsFiftyParallelClientsAtTheRequestOneClientStopsAt()
+    {
+        var one = await RunAsync(clients: 1, perClient: 60);
+        var fifty = await RunAsync(clients: 50, perClient: 4);
+
+        Assert.InRange(one.Admitted, 5, 59);
+        Assert.Equal(one.Admitted, fifty.Admitted);
+        Assert.True(fifty.Spent <= 2.0, $"spent {fifty.Spent}");
+        Assert.Equal(one.Spent, fifty.Spent, 9);
+        Assert.Equal(200 - fifty.Admitted, fifty.Refused);
+    }
+
+    [Fact]
+    public async Task Post_BudgetSpent_IsRefusedBeforeAnyUpstreamCallWithWhichBudgetAndWhen()
+    {
+        await using var gateway = await TieredGateway.StartAsync(Deployments + """
+            routes:
+              chat: { deployments: [llama] }
+            budgets:
+              tiny: { route: chat, limit: 0.000001 }
+            """, Models);
+
+        using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Hello"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("insufficient_quota", error.GetProperty("type").GetString());
+        Assert.Equal("budget_exceeded", error.GetProperty("code").GetString());
+        Assert.Contains("Budget 'tiny' (route 'chat', $0.00 a day) cannot cover this request", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("It resets at ", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, gateway.Internal.Stats.Requests);
+    }
+
+    [Fact]
+    public async Task Post_SoftBudgetPastItsShare_AnswersWithAWarning()
+    {
+        await using var gateway = await TieredGateway.StartAsync(Deployments + """
+            routes:
+              chat: { deployments: [llama] }
+            budgets:
+              watch: { limit: 0.01, mode: soft, warn_at: 0.5 }
+            """, Models);
+
+        using var first = await gateway.PostAsync(TieredGateway.Chat("chat", "Hello", "\"max_tokens\":20"));
+        using var second = await gateway.PostAsync(TieredGateway.Chat("chat", "Hello", "\"max_tokens\":20"));
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.StartsWith("watch: ", second.Header("x-switchyard-budget-warning"), StringComparison.Ordinal);
+        Assert.Contains("of $0.01 a day used; resets ", second.Header("x-switchyard-budget-warning"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_BudgetSpentBeforeARestart_StaysSpent()
+    {
+        // What this window already spent is in the request log: a restart must not hand the budget out again.
+        var directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var db = Path.Combine(directory, "switchyard.db");
+            await using (var store = new Storage.Sqlite.SqliteRequestLogStore(new Storage.Sqlite.SqliteStoreOptions { Path = db }, TimeProvider.System))
+            {
+                await store.InitializeAsync(CancellationToken.None);
+                await store.WriteBatchAsync(
+                [
+                    new Storage.RequestLog.RequestLogEntry { Timestamp = DateTimeOffset.UtcNow, RequestId = "before", Endpoint = "chat.completions", Route = "chat", Status = 200, CostUsd = 4.5, ExtraCostUsd = 0.5 },
+                ], CancellationToken.None);
+            }
+
+            await using var simulator = await SimulatorHost.StartAsync(Models with { Port = 0 });
+            var config = ConfigLoader.Parse($$"""
+                server: { listen: "http://127.0.0.1:0" }
+                storage: { kind: sqlite, path: "{{db}}" }
+                providers:
+                  internal: { kind: openai, base_url: "{{new Uri(simulator.BaseAddress, "v1")}}" }
+                  external: { kind: openai, base_url: "{{new Uri(simulator.BaseAddress, "v1")}}" }
+                {{Deployments}}
+                routes:
+                  chat: { deployments: [llama] }
+                budgets:
+                  five-dollars: { route: chat, limit: 5 }
+                """, "restart.yaml", _ => null);
+            Assert.True(config.Succeeded, string.Join("\n", config.Errors));
+            await using var gateway = await GatewayHost.StartAsync(config.Config!, new GatewayHostOptions());
+            using var client = new HttpClient { BaseAddress = new Uri(gateway.BaseAddress, "v1/") };
+
+            using var response = await client.PostAsync("chat/completions", new StringContent(TieredGateway.Chat("chat", "Hello"), System.Text.Encoding.UTF8, "application/json"));
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+            Assert.Contains("$5.0000 spent", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private async Task<(int Admitted, int Refused, double Spent)> RunAsync(int clients, int perClient)
+    {
+        // 20 ms an answer: the fifty clients' requests overlap, so many are in flight as the budget runs out.
+        var slow = Models with { Models = [Models.Models[0] with { TimeToFirstToken = TimeSpan.FromMilliseconds(20) }] };
+        await using var gateway = await TieredGateway.StartAsync(Deployments + """
+            routes:
+              chat: { deployments: [llama] }
+            budgets:
+              two-dollars: { route: chat, limit: 2 }
+            """, slow);
+        int admitted = 0, refused = 0;
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            for (var i = 0; i < perClient; i++)
+            {
+                // The same request every time: the same cost, so one client and fifty must stop at the same count. Its
+                // worst case (max_tokens 400) is far above what it costs, so admitting on reservations alone would stop early.
+                using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Name three rivers in France.", "\"max_tokens\":400"));
+                Interlocked.Increment(ref response.StatusCode == HttpStatusCode.OK ? ref admitted : ref refused);
+            }
+        }));
+
+        var entries = await gateway.LogEntriesAsync();
+        return (admitted, refused, entries.Sum(e => e.CostUsd ?? 0));
+    }
+
+    private static ConfigLoadResult Parse(string budgets) => ConfigLoader.Parse($"""
+        providers:
+          vllm: {"{"} kind: openai, base_url: http://localhost:8000/v1 {"}"}
+        deployments:
+          llama: {"{"} provider: vllm, model: llama {"}"}
+        routes:
+          chat: {"{"} deployments: [llama] {"}"}
+        {budgets}
+        """, "switchyard.yaml", _ => null);
+}
