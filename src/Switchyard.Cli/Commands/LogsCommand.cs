@@ -232,6 +232,7 @@ internal static class LogsCommand
             WriteNumberOrNull(json, "cost_usd", entry.CostUsd);
             WriteNumberOrNull(json, "extra_cost_usd", entry.ExtraCostUsd);
             WriteNumberOrNull(json, "baseline_cost_usd", entry.BaselineCostUsd);
+            json.WriteBoolean("usage_estimated", entry.UsageEstimated);
             if (entry.AttemptsJson is { } attempts && IsJson(attempts))
             {
                 // Written by the gateway as a JSON array: embedded as JSON, not as a string to parse twice.

@@ -56,7 +56,7 @@ internal sealed partial class RequestForwarder
                 return await RelayStreamAsync(context, response, deployment, parsed, requestId, deadline, attemptStart, leg, gated);
             }
 
-            return await RelayJsonAsync(context, response, deployment.Name, deployment.Price, leg, gated, cancellationToken);
+            return await RelayJsonAsync(context, response, deployment.Name, deployment.Price, parsed.EstimatedPromptTokens, leg, gated, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
         {
@@ -164,7 +164,7 @@ internal sealed partial class RequestForwarder
     }
 
     /// <summary>Buffers a non-streaming answer, checks it is one JSON document, reads its usage, then answers.</summary>
-    private async Task<AttemptResult> RelayJsonAsync(HttpContext context, HttpResponseMessage response, string deployment, Economics.DeploymentPrice? price, HedgeLeg? leg, GatedRequest? gated, CancellationToken cancellationToken)
+    private async Task<AttemptResult> RelayJsonAsync(HttpContext context, HttpResponseMessage response, string deployment, Economics.DeploymentPrice? price, int promptEstimate, HedgeLeg? leg, GatedRequest? gated, CancellationToken cancellationToken)
     {
         var content = response.Content;
         var stream = await content.ReadAsStreamAsync(cancellationToken);
@@ -208,6 +208,12 @@ internal sealed partial class RequestForwarder
                 return AttemptResult.Failed(new UpstreamFailure(UpstreamFailureKind.BrokenResponse, deployment, $"the answer ({length:N0} bytes) is not one complete JSON document"));
             }
 
+            if (usage is null && !isError)
+            {
+                // COMPAT: some servers (older TGI, llama.cpp builds) report no usage: the request is costed on an estimate.
+                usage = Usage.Estimate(promptEstimate, json.Span);
+            }
+
             if (isError)
             {
                 // COMPAT: some OpenAI-compatible servers answer 200 with {"error": ...}; that is a failure, not an answer.
@@ -233,6 +239,10 @@ internal sealed partial class RequestForwarder
             if (price is not null && usage is { } used)
             {
                 clientResponse.Headers[CostHeader] = FormatCost(price.Cost(used.PromptTokens, used.CompletionTokens, used.CachedTokens, used.ReasoningTokens));
+                if (used.Estimated)
+                {
+                    clientResponse.Headers[CostEstimatedHeader] = "true";
+                }
             }
 
             clientResponse.ContentLength = length;

@@ -83,6 +83,10 @@ internal sealed partial class RequestForwarder
         {
             // Everything this request cost: the answer, and any poor answers and check calls before it.
             headers[CostHeader] = FormatCost(spent + (costs.Extra ?? 0));
+            if (log.Usage?.Estimated == true)
+            {
+                headers[CostEstimatedHeader] = "true";
+            }
         }
 
         var quality = route.Quality!.Config;

@@ -34,6 +34,9 @@ internal sealed partial class RequestForwarder
     /// <summary>What the request cost in US dollars, at the price book's prices (answers whose usage is known before they are sent).</summary>
     public const string CostHeader = "x-switchyard-cost";
 
+    /// <summary>Present (<c>true</c>) when the upstream reported no usage and the cost is the gateway's estimate.</summary>
+    public const string CostEstimatedHeader = "x-switchyard-cost-estimated";
+
     /// <summary>A cost in dollars as the header writes it: a plain decimal, at most 8 places (<c>0.00123</c>).</summary>
     internal static string FormatCost(double dollars) => dollars.ToString("0.########", CultureInfo.InvariantCulture);
 

@@ -65,6 +65,7 @@ internal sealed partial class RequestForwarder
 
                 if (outcome == StreamOutcome.Done)
                 {
+                    state.Usage ??= EstimateStreamUsage(state, parsed.EstimatedPromptTokens);
                     return held is null ? AttemptResult.Success(state.Usage, state.FirstByte) : await HoldStreamAsync(output, held, state, gated!);
                 }
 
@@ -82,6 +83,7 @@ internal sealed partial class RequestForwarder
                         GatewayLog.MissingDoneAdded(_logger, requestId, deployment.Name);
                         output.Write(DoneEvent);
                         await output.FlushAsync(context.RequestAborted);
+                        state.Usage ??= EstimateStreamUsage(state, parsed.EstimatedPromptTokens);
                         return held is null ? AttemptResult.Success(state.Usage, state.FirstByte) : await HoldStreamAsync(output, held, state, gated!);
                     }
 
@@ -131,6 +133,15 @@ internal sealed partial class RequestForwarder
             state.Answer?.Dispose();
         }
     }
+
+    /// <summary>
+    /// Counts for a stream whose upstream sent no usage chunk (asked for it, but some servers ignore
+    /// <c>stream_options</c>): the prompt as the parser estimated it, the answer a token per 4 characters of its text
+    /// when the gate read it, otherwise a token per content event (servers stream about one each; the role and finish
+    /// events are not counted).
+    /// </summary>
+    private static Usage EstimateStreamUsage(StreamState state, int promptTokens)
+        => new(promptTokens, state.Answer is { } answer ? (answer.Text.Length + 3) / 4 : Math.Max(0, state.Events - 2), Estimated: true);
 
     /// <summary>A whole buffered stream, checked: held for the request to decide on.</summary>
     private static async Task<AttemptResult> HoldStreamAsync(PipeWriter output, MemoryStream held, StreamState state, GatedRequest gated)

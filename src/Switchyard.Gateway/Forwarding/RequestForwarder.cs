@@ -468,6 +468,7 @@ internal sealed partial class RequestForwarder : IDisposable
             Label = log.Label,
             Rule = log.Rule,
             RouterScore = log.RouterScore,
+            UsageEstimated = log.Usage?.Estimated == true,
             CostUsd = costs.Answer,
             ExtraCostUsd = costs.Extra,
             BaselineCostUsd = costs.Baseline,

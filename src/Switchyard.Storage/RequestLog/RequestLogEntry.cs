@@ -100,6 +100,12 @@ public sealed record RequestLogEntry
     /// <summary>What the same answer would have cost from the route's last tier (its frontier), in US dollars.</summary>
     public double? BaselineCostUsd { get; init; }
 
+    /// <summary>
+    /// The upstream reported no usage: <see cref="InputTokens"/>, <see cref="OutputTokens"/> and so the costs are the
+    /// gateway's estimate (a token per 4 characters of text).
+    /// </summary>
+    public bool UsageEstimated { get; init; }
+
     /// <summary>The escalation record to store with this row, when the request escalated on a route that records them.</summary>
     public Escalations.EscalationRecord? Escalation { get; init; }
 

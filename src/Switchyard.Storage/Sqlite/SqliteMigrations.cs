@@ -126,6 +126,10 @@ internal static class SqliteMigrations
             ALTER TABLE request_log ADD COLUMN extra_cost_usd REAL;
             ALTER TABLE request_log ADD COLUMN baseline_cost_usd REAL;
             """),
+        new(9, "whether a request's tokens and cost were estimated", """
+            -- 1 when the upstream reported no usage and the gateway estimated the tokens (and so the cost).
+            ALTER TABLE request_log ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

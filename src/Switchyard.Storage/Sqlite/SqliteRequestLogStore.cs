@@ -24,7 +24,7 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
                latency_ms, ttft_ms, input_tokens, output_tokens, error_type, error_message,
                tier, label, confidential, fallback_reason, attempts_json,
                quality_score, quality_failed, escalated_from, rule, router_score,
-               cost_usd, extra_cost_usd, baseline_cost_usd
+               cost_usd, extra_cost_usd, baseline_cost_usd, usage_estimated
         FROM request_log
         """;
 
@@ -378,5 +378,6 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         CostUsd = reader.IsDBNull(24) ? null : reader.GetDouble(24),
         ExtraCostUsd = reader.IsDBNull(25) ? null : reader.GetDouble(25),
         BaselineCostUsd = reader.IsDBNull(26) ? null : reader.GetDouble(26),
+        UsageEstimated = reader.GetInt64(27) != 0,
     };
 }

@@ -47,6 +47,7 @@ public sealed class SqliteRequestLogStoreTests(ITestOutputHelper output) : IDisp
             CostUsd = 0.0012345,
             ExtraCostUsd = 0.00004,
             BaselineCostUsd = 0.0123,
+            UsageEstimated = true,
         };
         var sparse = new RequestLogEntry
         {

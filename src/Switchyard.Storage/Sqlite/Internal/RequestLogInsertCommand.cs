@@ -20,8 +20,8 @@ internal sealed class RequestLogInsertCommand : IDisposable
                                  latency_ms, ttft_ms, input_tokens, output_tokens, error_type, error_message,
                                  tier, label, confidential, fallback_reason, attempts_json,
                                  quality_score, quality_failed, escalated_from, rule, router_score,
-                                 cost_usd, extra_cost_usd, baseline_cost_usd)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27);
+                                 cost_usd, extra_cost_usd, baseline_cost_usd, usage_estimated)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28);
         """;
 
     private readonly SqliteConnection _connection;
@@ -67,6 +67,7 @@ internal sealed class RequestLogInsertCommand : IDisposable
         BindDouble(25, entry.CostUsd);
         BindDouble(26, entry.ExtraCostUsd);
         BindDouble(27, entry.BaselineCostUsd);
+        raw.sqlite3_bind_int64(s, 28, entry.UsageEstimated ? 1 : 0);
 
         var rc = raw.sqlite3_step(s);
         raw.sqlite3_reset(s);
