@@ -49,6 +49,12 @@ public sealed record RouteConfig
     /// <summary>The learned router (<c>router</c>): requests the cheap tiers would likely fail skip ahead. <see langword="null"/>: off.</summary>
     public LearnedRouterConfig? Router { get; init; }
 
+    /// <summary>
+    /// What the route's answers are compared with (<c>baseline</c>): a deployment, or a model of the price catalog, whose
+    /// price gives each request's counterfactual cost. <see langword="null"/>: the first deployment of the last tier.
+    /// </summary>
+    public string? Baseline { get; init; }
+
     /// <summary>The tiers in file order, the shorthand expanded.</summary>
     public ImmutableArray<TierConfig> EffectiveTiers()
     {

@@ -95,8 +95,8 @@ internal sealed partial class RequestForwarder : IDisposable
 
             log.Route = route.Name;
             log.Table = table;
-            // The counterfactual: what the answer would have cost from the route's last tier (its frontier).
-            log.Baseline = route.Tiers[^1].Members[0].Price;
+            // The counterfactual: what the answer would have cost from the route's baseline (by default its last tier).
+            log.Baseline = route.BaselinePrice;
             log.Stream = parsed.Stream;
             response.Headers["x-switchyard-route"] = route.Name;
 

@@ -48,6 +48,12 @@ internal sealed class Route
     /// <summary>The route's learned router, or <see langword="null"/>.</summary>
     public LearnedRoute? Learned { get; }
 
+    /// <summary>
+    /// The price each answer is compared with: the configured <c>baseline</c> (a deployment's price, or a catalog model's
+    /// list price), otherwise the last tier's first deployment's. <see langword="null"/>: no counterfactual.
+    /// </summary>
+    public Economics.DeploymentPrice? BaselinePrice { get; init; }
+
     /// <summary>The route's quality gate, or <see langword="null"/> when its answers are not checked.</summary>
     public Quality.QualityGate? Quality { get; }
 

@@ -42,13 +42,35 @@ internal sealed class RouteTable : IDisposable
 
         Deployments = [.. config.Deployments.Select(d => byName[d.Name])];
         _routes = config.Routes
-            .Select(r => new Route(r, [.. r.EffectiveTiers().Select(t => new Tier(t, [.. t.Members.Select(m => byName[m.Deployment])]))]))
+            .Select(r =>
+            {
+                ImmutableArray<Tier> tiers = [.. r.EffectiveTiers().Select(t => new Tier(t, [.. t.Members.Select(m => byName[m.Deployment])]))];
+                return new Route(r, tiers) { BaselinePrice = BaselinePrice(r, tiers, byName) };
+            })
             .ToFrozenDictionary(r => r.Name, StringComparer.Ordinal);
         _lookup = _routes.GetAlternateLookup<ReadOnlySpan<char>>();
         RouteNames = [.. config.Routes.Select(r => r.Name)];
         Classifier = Content.PromptClassifier.Create(config.Classifier);
         ClassifierScanChars = config.Classifier.ScanChars;
         Pii = config.Pii.Enabled ? Content.PiiDetector.Create(config.Pii) : null;
+    }
+
+    /// <summary>The price a route's answers are compared with: its <c>baseline</c>, or its last tier's first deployment.</summary>
+    private static Economics.DeploymentPrice? BaselinePrice(RouteConfig route, ImmutableArray<Tier> tiers, Dictionary<string, Deployment> byName)
+    {
+        if (route.Baseline is not { } baseline)
+        {
+            return tiers[^1].Members[0].Price;
+        }
+
+        if (byName.TryGetValue(baseline, out var deployment))
+        {
+            return deployment.Price;
+        }
+
+        return Economics.PriceCatalog.TryFind(baseline, out var entry)
+            ? new Economics.DeploymentPrice(entry.Input, entry.Output, entry.CachedInput, entry.Output, $"catalog: {entry.Model} list price, {Economics.PriceCatalog.CheckedOn}")
+            : null;
     }
 
     /// <summary>The content classifier (<c>classifier:</c>).</summary>

@@ -83,6 +83,36 @@ public sealed class RequestCostTests
         Assert.Null(response.Header("x-switchyard-cost"));
     }
 
+    [Theory]
+    [InlineData("baseline: gpt", 10.0, 40.0)]           // a deployment of the configuration
+    [InlineData("baseline: claude-opus-4", 15.0, 75.0)] // a model of the price catalog, not deployed here
+    public async Task Post_ConfiguredBaseline_PricesTheCounterfactual(string baseline, double input, double output)
+    {
+        await using var gateway = await TieredGateway.StartAsync(Deployments + "\nroutes:\n  chat: { " + baseline + ", deployments: [llama] }", Models, externalSimulator: Models);
+
+        using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "What is a good name for a cat?"));
+
+        var entry = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10)));
+        Assert.Equal(((entry.InputTokens!.Value * input) + (entry.OutputTokens!.Value * output)) / 1e6, entry.BaselineCostUsd!.Value, 12);
+    }
+
+    [Fact]
+    public void Config_UnknownBaseline_IsReportedWithItsLine()
+    {
+        var result = Switchyard.Gateway.Configuration.ConfigLoader.Parse("""
+            providers:
+              vllm: { kind: openai, base_url: http://localhost:8000/v1 }
+            deployments:
+              llama: { provider: vllm, model: llama }
+            routes:
+              chat: { baseline: gpt-9-ultra, deployments: [llama] }
+            """, "switchyard.yaml", _ => null);
+
+        var errors = string.Join("\n", result.Errors);
+        Assert.Contains("switchyard.yaml:6:", errors, StringComparison.Ordinal);
+        Assert.Contains("'gpt-9-ultra' is neither a deployment nor a model the price catalog knows", errors, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Post_UnpricedDeployment_IsNotCosted()
     {

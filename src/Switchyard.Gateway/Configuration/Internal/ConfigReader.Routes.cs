@@ -11,7 +11,7 @@ namespace Switchyard.Gateway.Configuration.Internal;
 /// </summary>
 internal sealed partial class ConfigReader
 {
-    private static readonly string[] RouteKeys = ["deployments", "tiers", "tags", "classify", "allow_pinning", "confidential", "detect_pii", "hedge_after", "quality", "router"];
+    private static readonly string[] RouteKeys = ["deployments", "tiers", "tags", "classify", "allow_pinning", "confidential", "detect_pii", "hedge_after", "quality", "router", "baseline"];
     private static readonly string[] TierKeys = ["name", "balance", "deployments", "when"];
     private static readonly string[] TierMemberKeys = ["deployment", "weight"];
 
@@ -132,6 +132,21 @@ internal sealed partial class ConfigReader
             }
         }
 
+        string? baseline = null;
+        if (Value(section, "baseline") is { } baselineNode)
+        {
+            baseline = Scalar(baselineNode, Join(path, "baseline"), "a deployment or a model of the price catalog");
+            if (baseline is not null && !deploymentNames.Contains(baseline) && !Economics.PriceCatalog.TryFind(baseline, out _))
+            {
+                Error(baselineNode, Join(path, "baseline"), $"'{Truncate(baseline)}' is neither a deployment nor a model the price catalog knows. Name a deployment ({NameSuggester.List(deploymentNames)}) or a catalog model such as gpt-4o.");
+                ok = false;
+            }
+            else
+            {
+                ok &= baseline is not null;
+            }
+        }
+
         var quality = ReadQuality(section, deploymentNames, ref ok);
         var router = ReadLearnedRouter(section, tiers.IsDefaultOrEmpty ? [.. shorthand.Select((_, i) => (i + 1).ToString(CultureInfo.InvariantCulture))] : [.. tiers.Select(t => t.Name)], ref ok);
         return ok
@@ -148,6 +163,7 @@ internal sealed partial class ConfigReader
                 HedgeAfter = hedgeAfter,
                 Quality = quality,
                 Router = router,
+                Baseline = baseline,
             }
             : null;
     }
