@@ -31,6 +31,7 @@ internal static class CostsCommand
         var route = new Option<string?>("--route") { Description = "Only requests for this route." };
         var by = new Option<string>("--by") { Description = "Group by route, tier, deployment and/or day, comma-separated (e.g. route,day); none: one total.", DefaultValueFactory = _ => "route,tier,deployment" };
         var format = new Option<string>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => "table" };
+        var config = new Option<string?>("--config", "-c") { Description = "The gateway's configuration: with it, the table also shows each self-hosted deployment's price at the throughput it really served (default: switchyard.yaml when there is one)." };
         format.AcceptOnlyFromAmong("table", "csv", "json");
         by.Validators.Add(result =>
         {
@@ -39,7 +40,7 @@ internal static class CostsCommand
                 result.AddError(problem);
             }
         });
-        var command = new Command("costs", "What the traffic cost, what it would have cost from the frontier tier, and the savings.") { db, since, until, route, by, format };
+        var command = new Command("costs", "What the traffic cost, what it would have cost from the frontier tier, and the savings.") { db, since, until, route, by, format, config };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var error = pr.InvocationConfiguration.Error;
@@ -83,7 +84,23 @@ internal static class CostsCommand
                     WriteJson(output, names, rows);
                     break;
                 default:
-                    WriteTable(CliConsole.Create(output), names, rows, from, to);
+                    var console = CliConsole.Create(output);
+                    WriteTable(console, names, rows, from, to);
+                    var configPath = pr.GetValue(config) ?? (File.Exists(CliOptions.DefaultConfigPath) ? CliOptions.DefaultConfigPath : null);
+                    if (configPath is not null)
+                    {
+                        var loaded = Gateway.Configuration.ConfigLoader.Load(configPath);
+                        if (!loaded.Succeeded)
+                        {
+                            loaded.Errors.ToList().ForEach(e => error.WriteLine(e.ToString()));
+                            return 1;
+                        }
+
+                        await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = path }, time);
+                        var served = store.SummarizeCosts([CostDimension.Deployment], from, to, pr.GetValue(route));
+                        WriteMeasured(console, loaded.Config!, served, from, to ?? time.GetUtcNow());
+                    }
+
                     break;
             }
 
@@ -155,6 +172,52 @@ internal static class CostsCommand
         console.Write(table);
         console.WriteLine("answers: what the answers cost; extra: answers the quality gate turned down and judge or agreement calls;");
         console.WriteLine("all-frontier: the same answers from each route's last tier; saved: all-frontier minus spent. Uncosted: deployments without a price.");
+    }
+
+    /// <summary>
+    /// Each self-hosted deployment with a hardware price, at its configured capacity and at the throughput it really
+    /// served over the window: its hardware cost for the window's hours over the tokens it served.
+    /// </summary>
+    private static void WriteMeasured(IAnsiConsole console, Gateway.Configuration.GatewayConfig config, IReadOnlyList<CostSummaryRow> served, DateTimeOffset from, DateTimeOffset to)
+    {
+        var hours = Math.Max((to - from).TotalHours, 1.0 / 60);
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]Self-hosted: the price at configured capacity and at the throughput served[/]");
+        foreach (var column in (string[])["deployment", "hardware", "configured capacity", "price at capacity", "tokens served", "served tokens/s", "price at served throughput"])
+        {
+            table.AddColumn(column == "deployment" || column == "hardware" ? new TableColumn(column) : new TableColumn(column).RightAligned());
+        }
+
+        var any = false;
+        foreach (var deployment in config.Deployments)
+        {
+            if (deployment.Pricing is not { TokensPerSecond: { } rate } hardware || Gateway.Economics.DeploymentPrice.For(deployment) is not { } price)
+            {
+                continue;
+            }
+
+            any = true;
+            var hourly = hardware.Monthly is { } monthly ? monthly / Gateway.Economics.DeploymentPrice.HoursPerMonth : hardware.GpuHour!.Value * hardware.Gpus;
+            var row = served.FirstOrDefault(r => r.Keys[0] == deployment.Name);
+            var tokens = row is null ? 0 : row.InputTokens + row.OutputTokens;
+            var measured = tokens > 0 ? hourly * hours / tokens * 1e6 : double.NaN;
+            table.AddRow(
+                Markup.Escape(deployment.Name),
+                Markup.Escape(hardware.Monthly is { } m ? string.Create(CultureInfo.InvariantCulture, $"${m:0.##} a month") : string.Create(CultureInfo.InvariantCulture, $"{hardware.Gpus} × ${hardware.GpuHour:0.###}/h")),
+                string.Create(CultureInfo.InvariantCulture, $"{rate:0.#} tokens/s at {hardware.Utilisation * 100:0.#}%"),
+                string.Create(CultureInfo.InvariantCulture, $"${price.Input:0.####}/M"),
+                tokens.ToString("N0", CultureInfo.InvariantCulture),
+                (tokens / (hours * 3600)).ToString("0.###", CultureInfo.InvariantCulture),
+                double.IsNaN(measured) ? "-" : string.Create(CultureInfo.InvariantCulture, $"${measured:#,0.####}/M"));
+        }
+
+        if (!any)
+        {
+            return;
+        }
+
+        console.Write(table);
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"A GPU costs the same busy or idle: over these {hours:0.#} hours its cost spread over the tokens it really served is the price at served throughput; the request log's costs use the price at capacity."));
     }
 
     private static CostSummaryRow Total(IReadOnlyList<CostSummaryRow> rows, int keys) => new()

@@ -69,6 +69,30 @@ public sealed class CostsCommandTests : IDisposable
         Assert.Equal(["gpt-4o", "llama", "mystery"], lines[1..].Select(l => l.Split(',')[0]));
     }
 
+    [Fact]
+    public async Task Costs_WithTheConfiguration_ShowsTheSelfHostedPriceAtTheThroughputServed()
+    {
+        await WriteLogAsync();
+        var config = Path.Combine(_directory, "switchyard.yaml");
+        File.WriteAllText(config, """
+            providers:
+              vllm: { kind: openai, base_url: http://localhost:8000/v1 }
+            deployments:
+              llama: { provider: vllm, model: llama, pricing: { gpu_hour: 2.5, tokens_per_second: 2500, utilisation: 0.6 } }
+            routes:
+              chat: { deployments: [llama] }
+            """);
+
+        var (exit, output, error) = await InvokeAsync("costs", "--db", DatabasePath, "--since", "7d", "--config", config);
+
+        Assert.True(exit == 0, error);
+        // At capacity: $2.50 / (2,500 × 0.6 × 3,600) × 10^6 = $0.463 per million. Served: 3,700 tokens in 168 hours, so the
+        // GPU's $420 for the week over them: $113,513.5135 per million.
+        Assert.Contains("$0.463/M", output, StringComparison.Ordinal);
+        Assert.Contains("3,700", output, StringComparison.Ordinal);
+        Assert.Contains("$113,513.5135/M", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--by", "team", "--by 'team' is not a dimension")]
     [InlineData("--by", "route,route", "names 'route' twice")]
