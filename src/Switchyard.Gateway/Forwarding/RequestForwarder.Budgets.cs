@@ -21,37 +21,45 @@ internal sealed partial class RequestForwarder
     private async ValueTask<ApiError?> ReserveBudgetsAsync(HttpContext context, BudgetLedger[] budgets, Route route, ParsedRequest parsed, EndpointKind endpoint, LogFields log)
     {
         var estimate = BudgetBook.WorstCase(route, parsed.EstimatedPromptTokens, parsed.MaxTokens, endpoint == EndpointKind.Embeddings);
-        var deadline = _time.GetTimestamp();
-        for (var i = 0; i < budgets.Length; i++)
+        var started = _time.GetTimestamp();
+        var reserved = 0;
+        var windows = new DateTimeOffset[budgets.Length];
+        try
         {
-            var ledger = budgets[i];
-            Admission admission;
-            while ((admission = ledger.TryReserve(estimate, _time.GetUtcNow(), out var settled)) == Admission.Wait
-                && _time.GetElapsedTime(deadline) < BudgetWait)
+            for (; reserved < budgets.Length; reserved++)
             {
-                // Only requests in flight stand in the way: their real cost decides whether this one fits.
-                try
+                var ledger = budgets[reserved];
+                Admission admission;
+                while ((admission = ledger.TryReserve(estimate, _time.GetUtcNow(), out var settled, out windows[reserved])) == Admission.Wait
+                    && _time.GetElapsedTime(started) < BudgetWait)
                 {
-                    await settled.WaitAsync(BudgetWait - _time.GetElapsedTime(deadline), _time, context.RequestAborted).ConfigureAwait(false);
-                }
-                catch (TimeoutException)
-                {
-                    break;
-                }
-            }
-
-            if (admission != Admission.Admitted)
-            {
-                for (var j = 0; j < i; j++)
-                {
-                    budgets[j].Settle(estimate, 0, _time.GetUtcNow());
+                    // Only requests in flight stand in the way: their real cost decides whether this one fits.
+                    try
+                    {
+                        await settled.WaitAsync(BudgetWait - _time.GetElapsedTime(started), _time, context.RequestAborted).ConfigureAwait(false);
+                    }
+                    catch (TimeoutException)
+                    {
+                        break;
+                    }
                 }
 
-                return new ApiError(StatusCodes.Status429TooManyRequests, "insufficient_quota", BudgetBook.Refusal(ledger, estimate), null, "budget_exceeded");
+                if (admission != Admission.Admitted)
+                {
+                    Release(budgets, windows, reserved, estimate);
+                    return new ApiError(StatusCodes.Status429TooManyRequests, "insufficient_quota", BudgetBook.Refusal(ledger, estimate), null, "budget_exceeded");
+                }
             }
+        }
+        catch
+        {
+            // The client left while waiting: what was reserved for it is given back.
+            Release(budgets, windows, reserved, estimate);
+            throw;
         }
 
         log.Budgets = budgets;
+        log.BudgetWindows = windows;
         log.BudgetEstimate = estimate;
         foreach (var ledger in budgets)
         {
@@ -62,6 +70,15 @@ internal sealed partial class RequestForwarder
         }
 
         return null;
+    }
+
+    /// <summary>Gives back the reservations made in the first <paramref name="count"/> budgets.</summary>
+    private void Release(BudgetLedger[] budgets, DateTimeOffset[] windows, int count, double estimate)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            budgets[i].Settle(estimate, 0, windows[i], _time.GetUtcNow());
+        }
     }
 
     /// <summary>Replaces the request's reservations with what it cost (the answer and everything spent on the way).</summary>
@@ -75,9 +92,10 @@ internal sealed partial class RequestForwarder
         var (answer, extra, _) = log.Costs();
         var actual = (answer ?? 0) + (extra ?? 0);
         var now = _time.GetUtcNow();
-        foreach (var ledger in budgets)
+        for (var i = 0; i < budgets.Length; i++)
         {
-            if (ledger.Settle(log.BudgetEstimate, actual, now))
+            var ledger = budgets[i];
+            if (ledger.Settle(log.BudgetEstimate, actual, log.BudgetWindows![i], now))
             {
                 GatewayLog.BudgetWarning(_logger, ledger.Config.Name, ledger.Spent, ledger.Config.Limit);
             }

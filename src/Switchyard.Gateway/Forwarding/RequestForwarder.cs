@@ -549,6 +549,9 @@ internal sealed partial class RequestForwarder : IDisposable
 
         /// <summary>The worst case reserved in each of <see cref="Budgets"/>, in dollars.</summary>
         public double BudgetEstimate;
+
+        /// <summary>The window each reservation of <see cref="Budgets"/> was made in.</summary>
+        public DateTimeOffset[]? BudgetWindows;
         public int Status;
         public bool Stream;
         public long FirstByte;

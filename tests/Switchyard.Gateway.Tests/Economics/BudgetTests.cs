@@ -86,6 +86,24 @@ public sealed class BudgetTests
     }
 
     [Fact]
+    public void Ledger_ReservationFromTheDayBefore_DoesNotFreeTodaysReservations()
+    {
+        var evening = new DateTimeOffset(2026, 12, 2, 23, 59, 0, TimeSpan.Zero);
+        var ledger = new BudgetLedger(new BudgetConfig { Name = "b", Limit = 1.0 }, evening);
+        Assert.Equal(Admission.Admitted, ledger.TryReserve(0.5, evening, out _, out var yesterday));
+        Assert.Equal(Admission.Admitted, ledger.TryReserve(0.5, evening.AddMinutes(2), out _, out var today));
+        Assert.NotEqual(yesterday, today);
+
+        // Yesterday's request settles after midnight: its cost counts today, its reservation was dropped with yesterday.
+        ledger.Settle(0.5, 0.4, yesterday, evening.AddMinutes(3));
+
+        Assert.Equal(Admission.Wait, ledger.TryReserve(0.2, evening.AddMinutes(3), out _));
+        ledger.Settle(0.5, 0.1, today, evening.AddMinutes(4));
+        Assert.Equal(0.5, ledger.Spent, 9);
+        Assert.Equal(Admission.Admitted, ledger.TryReserve(0.2, evening.AddMinutes(4), out _));
+    }
+
+    [Fact]
     public void Ledger_Soft_NeverRefuses()
     {
         var now = DateTimeOffset.UnixEpoch;

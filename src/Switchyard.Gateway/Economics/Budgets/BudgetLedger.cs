@@ -70,13 +70,20 @@ internal sealed class BudgetLedger
     /// budget is soft); <see cref="Admission.Wait"/>: it fits only once requests in flight settle (wait on
     /// <paramref name="settled"/> and ask again); <see cref="Admission.Refused"/>: it does not fit.
     /// </summary>
-    public Admission TryReserve(double estimate, DateTimeOffset now, out Task settled)
+    public Admission TryReserve(double estimate, DateTimeOffset now, out Task settled) => TryReserve(estimate, now, out settled, out _);
+
+    /// <summary>
+    /// As <see cref="TryReserve(double, DateTimeOffset, out Task)"/>, and says in <paramref name="window"/> which window
+    /// the reservation was made in, to settle it against.
+    /// </summary>
+    public Admission TryReserve(double estimate, DateTimeOffset now, out Task settled, out DateTimeOffset window)
     {
         var nanos = ToNanos(estimate);
         lock (_lock)
         {
             Roll(now);
             settled = _settled.Task;
+            window = WindowStart;
             var limit = ToNanos(Config.Limit);
             if (Config.Mode == BudgetMode.Hard && _spent + _inFlight + nanos > limit)
             {
@@ -92,19 +99,24 @@ internal sealed class BudgetLedger
     /// Replaces a reservation of <paramref name="estimate"/> with what the request really cost. Returns whether the
     /// budget has just passed its warning share (true once a window).
     /// </summary>
-    public bool Settle(double estimate, double actual, DateTimeOffset now)
+    public bool Settle(double estimate, double actual, DateTimeOffset now) => Settle(estimate, actual, WindowStart, now);
+
+    /// <summary>
+    /// As <see cref="Settle(double, double, DateTimeOffset)"/> for a reservation made in <paramref name="window"/>: one
+    /// from a window since rolled over was dropped with it, so only the real cost is added.
+    /// </summary>
+    public bool Settle(double estimate, double actual, DateTimeOffset window, DateTimeOffset now)
     {
         TaskCompletionSource settled;
         bool crossed;
         lock (_lock)
         {
-            // A reservation from the previous window was already dropped with it.
-            if (now < _windowEnd)
+            Roll(now);
+            if (window == WindowStart)
             {
                 _inFlight = Math.Max(0, _inFlight - ToNanos(estimate));
             }
 
-            Roll(now);
             _spent += ToNanos(actual);
             crossed = !_warned && _spent >= ToNanos(Config.Limit * Config.WarnAt);
             _warned |= crossed;
