@@ -104,6 +104,26 @@ public sealed class BudgetTests
     }
 
     [Fact]
+    public void Book_Reload_KeepsWhatABudgetSpentUnlessItsScopeOrWindowChanged()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var book = new BudgetBook();
+        book.Configure(Parse("budgets:\n  b: { route: chat, limit: 10 }\n  c: { limit: 10 }").Config!, now);
+        book.For("chat")[1].Settle(0, 4, now);
+        book.For("chat")[0].Settle(0, 1, now);
+
+        book.Configure(Parse("budgets:\n  b: { route: chat, limit: 20, mode: soft }\n  c: { limit: 10, per: month }").Config!, now);
+
+        var kept = book.All.Single(l => l.Config.Name == "b");
+        Assert.Equal(4, kept.Spent, 9);
+        Assert.Equal(20, kept.Config.Limit);
+        Assert.Equal(BudgetMode.Soft, kept.Config.Mode);
+        Assert.Equal(0, book.All.Single(l => l.Config.Name == "c").Spent); // a new window: a new account
+        Assert.Equal(["c", "b"], book.For("chat").Select(l => l.Config.Name));
+        Assert.Equal(["c"], book.For("unknown-route").Select(l => l.Config.Name));
+    }
+
+    [Fact]
     public void Ledger_Soft_NeverRefuses()
     {
         var now = DateTimeOffset.UnixEpoch;
