@@ -33,6 +33,7 @@ internal static class Program
         root.Subcommands.Add(RouterCommand.Create());
         root.Subcommands.Add(CostsCommand.Create());
         root.Subcommands.Add(TcoCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -129,6 +129,27 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<RequestForwarder>();
 
         var app = builder.Build();
+        // Keys are read only when a configuration requires them (a reload may turn them on), so a gateway without keys
+        // never opens a key store.
+        var storagePath = config.Storage.Path;
+        var authenticator = new Lazy<Auth.KeyAuthenticator>(() => new Auth.KeyAuthenticator(options.KeyStore ?? new Storage.Sqlite.SqliteKeyStore(new SqliteStoreOptions { Path = storagePath }, time), time));
+        app.Use(async (context, next) =>
+        {
+            if (runtime.Config.Auth.Keys == AuthMode.Required && context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
+            {
+                var (key, error) = authenticator.Value.Authenticate(context.Request);
+                if (error is { } refused)
+                {
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
+                    await Api.ApiErrorWriter.WriteAsync(context, refused);
+                    return;
+                }
+
+                context.Items[Auth.KeyAuthenticator.ItemKey] = key;
+            }
+
+            await next(context);
+        });
         app.MapOpenAIEndpoints();
         app.MapHealthEndpoints();
         await app.StartAsync(cancellationToken);

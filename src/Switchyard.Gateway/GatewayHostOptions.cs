@@ -35,4 +35,7 @@ public sealed record GatewayHostOptions
     /// The host owns and disposes it either way.
     /// </summary>
     public IRequestLogStore? RequestLogStore { get; init; }
+
+    /// <summary>The store virtual keys are read from when the configuration requires keys; default: the storage file's.</summary>
+    public Storage.Sqlite.SqliteKeyStore? KeyStore { get; init; }
 }

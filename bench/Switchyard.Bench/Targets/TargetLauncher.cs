@@ -75,6 +75,7 @@ internal sealed class TargetLauncher(BenchOptions options, string serveExecutabl
             server: { listen: http://127.0.0.1:{{port}} }
             storage: { kind: sqlite, path: {{Path.Combine(dir, "bench.db")}} }
             request_log: { enabled: true }
+            auth: { keys: off }
             providers:
               sim: { kind: openai, base_url: {{UpstreamBase}} }
             {{routes}}

@@ -19,7 +19,7 @@ namespace Switchyard.Cli.Commands;
 internal static class CostsCommand
 {
     private static readonly (string Word, CostDimension Dimension)[] Dimensions =
-        [("route", CostDimension.Route), ("tier", CostDimension.Tier), ("deployment", CostDimension.Deployment), ("day", CostDimension.Day)];
+        [("route", CostDimension.Route), ("tier", CostDimension.Tier), ("deployment", CostDimension.Deployment), ("day", CostDimension.Day), ("team", CostDimension.Team), ("key", CostDimension.Key)];
 
     public static Command Create() => Create(TimeProvider.System);
 
@@ -29,7 +29,7 @@ internal static class CostsCommand
         var since = CliOptions.Time("--since", "Only requests at or after this time (default: 30 days back)", time);
         var until = CliOptions.Time("--until", "Only requests before this time", time);
         var route = new Option<string?>("--route") { Description = "Only requests for this route." };
-        var by = new Option<string>("--by") { Description = "Group by route, tier, deployment and/or day, comma-separated (e.g. route,day); none: one total.", DefaultValueFactory = _ => "route,tier,deployment" };
+        var by = new Option<string>("--by") { Description = "Group by route, tier, deployment, day, team and/or key, comma-separated (e.g. team,day); none: one total.", DefaultValueFactory = _ => "route,tier,deployment" };
         var format = new Option<string>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => "table" };
         var config = new Option<string?>("--config", "-c") { Description = "The gateway's configuration: with it, the table also shows each self-hosted deployment's price at the throughput it really served (default: switchyard.yaml when there is one)." };
         format.AcceptOnlyFromAmong("table", "csv", "json");
@@ -124,7 +124,7 @@ internal static class CostsCommand
             var match = Array.FindIndex(Dimensions, d => d.Word.Equals(word, StringComparison.OrdinalIgnoreCase));
             if (match < 0)
             {
-                return ([], $"--by '{word}' is not a dimension: use route, tier, deployment or day (comma-separated), or none.");
+                return ([], $"--by '{word}' is not a dimension: use route, tier, deployment, day, team or key (comma-separated), or none.");
             }
 
             if (dimensions.Contains(Dimensions[match].Dimension))

@@ -127,6 +127,7 @@ internal static class DemoCommand
             grid.AddRow("gateway", $"{baseUrl}v1  (routes: chat with tiers code, legal, open, frontier; frontier; embeddings)");
             grid.AddRow("request log", Path.GetFullPath(db));
             console.Write(grid);
+            console.MarkupLine("[yellow]No keys: the demo serves every request without one (auth: { keys: off }). A real deployment uses auth: { keys: required } and switchyard keys create.[/]");
             console.WriteLine();
 
             console.MarkupLine("[bold]Round 1[/]: the rules and the quality gate.");

@@ -29,6 +29,20 @@ internal static class ServeCommand
                 return 2;
             }
 
+            if (!loaded.Config!.Auth.Explicit)
+            {
+                // serve requires keys unless the configuration says otherwise: it must say which, never default to open.
+                await error.WriteLineAsync($"{path}: auth: switchyard serve needs to know whether requests need keys; the gateway did not start.");
+                await error.WriteLineAsync("  Add `auth: { keys: required }` and create keys with `switchyard keys create --team TEAM`,");
+                await error.WriteLineAsync("  or `auth: { keys: off }` to serve without keys (anyone who reaches the port may use and spend).");
+                return 2;
+            }
+
+            if (loaded.Config.Auth.Keys == AuthMode.Off)
+            {
+                await error.WriteLineAsync("WARNING: auth.keys is off: every request is served without a key. Anyone who reaches the port may use every route and spend its budget.");
+            }
+
             GatewayHost host;
             try
             {

@@ -32,6 +32,9 @@ public sealed record GatewayConfig
     /// <summary>The file this snapshot was read from, or <see langword="null"/> for a built-in configuration.</summary>
     public string? SourcePath { get; init; }
 
+    /// <summary>Who may call the gateway (<c>auth:</c>); without the section, no key is needed.</summary>
+    public AuthConfig Auth { get; init; } = new();
+
     /// <summary>Spending limits (<c>budgets:</c>), in file order.</summary>
     public ImmutableArray<BudgetConfig> Budgets { get; init; } = [];
 }

@@ -108,10 +108,14 @@ internal sealed partial class RequestForwarder
             }
         }
 
-        // Confidentiality: the route, the client's header, or (below) the personal-data detector.
+        // Confidentiality: the route, the key, the client's header, or (below) the personal-data detector.
         if (route.Config.Confidential)
         {
             decision.Confidential = "route";
+        }
+        else if (context.Items.TryGetValue(Auth.KeyAuthenticator.ItemKey, out var item) && item is Storage.Keys.ApiKeyRecord { Confidential: true })
+        {
+            decision.Confidential = "key";
         }
         else if (headers[ConfidentialHeader] is { Count: > 0 } flag)
         {

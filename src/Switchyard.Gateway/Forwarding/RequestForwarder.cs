@@ -95,6 +95,21 @@ internal sealed partial class RequestForwarder : IDisposable
 
             log.Route = route.Name;
             log.Table = table;
+            if (context.Items.TryGetValue(Auth.KeyAuthenticator.ItemKey, out var item) && item is Storage.Keys.ApiKeyRecord key)
+            {
+                log.KeyId = key.Id;
+                log.Team = key.Team;
+                if (key.Routes.Count > 0 && !key.Routes.Contains(route.Name, StringComparer.Ordinal))
+                {
+                    var forbidden = new ApiError(StatusCodes.Status403Forbidden, ApiError.InvalidRequest,
+                        $"The key {key.Id} (team {key.Team}) may not use route '{route.Name}'; it may use: {string.Join(", ", key.Routes)}.", "model", "route_not_allowed");
+                    log.Status = forbidden.Status;
+                    log.Error = forbidden;
+                    await ApiErrorWriter.WriteAsync(context, forbidden);
+                    return;
+                }
+            }
+
             // The counterfactual: what the answer would have cost from the route's baseline (by default its last tier).
             log.Baseline = route.BaselinePrice;
             log.Stream = parsed.Stream;
@@ -469,6 +484,8 @@ internal sealed partial class RequestForwarder : IDisposable
             Rule = log.Rule,
             RouterScore = log.RouterScore,
             UsageEstimated = log.Usage?.Estimated == true,
+            KeyId = log.KeyId,
+            Team = log.Team,
             CostUsd = costs.Answer,
             ExtraCostUsd = costs.Extra,
             BaselineCostUsd = costs.Baseline,
@@ -536,6 +553,8 @@ internal sealed partial class RequestForwarder : IDisposable
         public string? Rule;
         public double? RouterScore;
         public string? Confidential;
+        public string? KeyId;
+        public string? Team;
         public int Attempts;
 
         /// <summary>The routes and deployments this request was served from: the prices of every attempt.</summary>

@@ -14,6 +14,12 @@ public enum CostDimension
 
     /// <summary>The UTC day.</summary>
     Day,
+
+    /// <summary>The team of the request's key.</summary>
+    Team,
+
+    /// <summary>The request's key (its public id).</summary>
+    Key,
 }
 
 /// <summary>One group of the request log's costs, in US dollars.</summary>

@@ -88,6 +88,12 @@ public sealed record RequestLogEntry
     /// <summary>The deployment whose poor answer escalated the request to a later tier, or <see langword="null"/>.</summary>
     public string? EscalatedFrom { get; init; }
 
+    /// <summary>The public id of the key the request came with (<c>sy_...</c>, never the key), or <see langword="null"/> without keys.</summary>
+    public string? KeyId { get; init; }
+
+    /// <summary>The team of that key.</summary>
+    public string? Team { get; init; }
+
     /// <summary>What the answer the client got cost, in US dollars, at its deployment's price; <see langword="null"/>: not costed.</summary>
     public double? CostUsd { get; init; }
 

@@ -130,6 +130,25 @@ internal static class SqliteMigrations
             -- 1 when the upstream reported no usage and the gateway estimated the tokens (and so the cost).
             ALTER TABLE request_log ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0;
             """),
+        new(10, "virtual keys, and the key and team of each request", """
+            -- Keys: the public id and the SHA-256 of the whole key, never the key.
+            CREATE TABLE api_keys (
+                id               TEXT PRIMARY KEY,
+                hash             BLOB NOT NULL,
+                team             TEXT NOT NULL,
+                name             TEXT,
+                routes           TEXT NOT NULL DEFAULT '',
+                rpm              INTEGER,
+                tpm              INTEGER,
+                confidential     INTEGER NOT NULL DEFAULT 0,
+                created_unix_ms  INTEGER NOT NULL,
+                expires_unix_ms  INTEGER,
+                revoked_unix_ms  INTEGER
+            );
+            CREATE INDEX ix_api_keys_team ON api_keys (team);
+            ALTER TABLE request_log ADD COLUMN key_id TEXT;
+            ALTER TABLE request_log ADD COLUMN team TEXT;
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -24,7 +24,7 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
                latency_ms, ttft_ms, input_tokens, output_tokens, error_type, error_message,
                tier, label, confidential, fallback_reason, attempts_json,
                quality_score, quality_failed, escalated_from, rule, router_score,
-               cost_usd, extra_cost_usd, baseline_cost_usd, usage_estimated
+               cost_usd, extra_cost_usd, baseline_cost_usd, usage_estimated, key_id, team
         FROM request_log
         """;
 
@@ -205,7 +205,7 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
     /// The request log's costs between <paramref name="since"/> (inclusive) and <paramref name="until"/> (exclusive), summed
     /// by SQLite per group of <paramref name="by"/> (no dimension: one row for everything), ordered by the groups' keys.
     /// </summary>
-    public IReadOnlyList<CostSummaryRow> SummarizeCosts(IReadOnlyList<CostDimension> by, DateTimeOffset? since, DateTimeOffset? until, string? route = null)
+    public IReadOnlyList<CostSummaryRow> SummarizeCosts(IReadOnlyList<CostDimension> by, DateTimeOffset? since, DateTimeOffset? until, string? route = null, string? team = null)
     {
         ArgumentNullException.ThrowIfNull(by);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -216,6 +216,8 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
             CostDimension.Route => "COALESCE(route, '-')",
             CostDimension.Tier => "COALESCE(tier, '-')",
             CostDimension.Deployment => "COALESCE(deployment, '-')",
+            CostDimension.Team => "COALESCE(team, '-')",
+            CostDimension.Key => "COALESCE(key_id, '-')",
             _ => "strftime('%Y-%m-%d', ts_unix_ms / 1000, 'unixepoch')",
         }).ToArray();
         var select = keys.Length == 0 ? "" : string.Join(", ", keys.Select((k, i) => $"{k} AS k{i}")) + ", ";
@@ -244,6 +246,12 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         {
             sql.Append("\n  AND route = $route");
             command.Parameters.AddWithValue("$route", route);
+        }
+
+        if (team is not null)
+        {
+            sql.Append("\n  AND team = $team");
+            command.Parameters.AddWithValue("$team", team);
         }
 
         if (keys.Length > 0)
@@ -379,5 +387,7 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         ExtraCostUsd = reader.IsDBNull(25) ? null : reader.GetDouble(25),
         BaselineCostUsd = reader.IsDBNull(26) ? null : reader.GetDouble(26),
         UsageEstimated = reader.GetInt64(27) != 0,
+        KeyId = reader.IsDBNull(28) ? null : reader.GetString(28),
+        Team = reader.IsDBNull(29) ? null : reader.GetString(29),
     };
 }

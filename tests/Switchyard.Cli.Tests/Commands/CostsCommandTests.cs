@@ -94,7 +94,7 @@ public sealed class CostsCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--by", "team", "--by 'team' is not a dimension")]
+    [InlineData("--by", "teams", "--by 'teams' is not a dimension")]
     [InlineData("--by", "route,route", "names 'route' twice")]
     [InlineData("--format", "xml", "xml")]
     public async Task Costs_BadOptions_SayWhatIsWrong(string option, string value, string message)

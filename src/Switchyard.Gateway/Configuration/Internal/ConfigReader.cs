@@ -24,7 +24,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
     /// <summary>The key reported for problems with the file as a whole.</summary>
     internal const string FileKey = "(file)";
 
-    private static readonly string[] RootKeys = ["server", "storage", "request_log", "providers", "deployments", "routes", "classifier", "pii", "budgets"];
+    private static readonly string[] RootKeys = ["server", "storage", "request_log", "providers", "deployments", "routes", "classifier", "pii", "budgets", "auth"];
     private static readonly string[] ServerKeys = ["listen", "max_request_body_bytes"];
     private static readonly string[] StorageKeys = ["kind", "path"];
     private static readonly string[] RequestLogKeys = ["enabled", "queue_capacity", "batch_size", "flush_interval"];
@@ -54,6 +54,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
         var routes = ReadRoutes(top, deploymentNames);
         var (classifier, pii) = (ReadClassifier(top), ReadPii(top));
         var budgets = ReadBudgets(top, routes.IsDefault ? [] : [.. routes.Select(r => r.Name)]);
+        var auth = ReadAuth(top);
 
         if (_errors.Count > errorsBefore)
         {
@@ -71,7 +72,34 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
             SourcePath = sourcePath,
             Classifier = classifier!, Pii = pii!,
             Budgets = budgets,
+            Auth = auth ?? new AuthConfig(),
         };
+    }
+
+    private static readonly string[] AuthKeys = ["keys"];
+    private static readonly (string Word, AuthMode Value)[] AuthModes = [("required", AuthMode.Required), ("off", AuthMode.Off)];
+
+    private AuthConfig? ReadAuth(Section top)
+    {
+        if (Value(top, "auth") is not { } node || IsNull(node))
+        {
+            return null;
+        }
+
+        var owner = top.Entries.TryGetValue("auth", out var entry) ? entry.Key.Start : top.Owner;
+        if (ReadSection(Value(top, "auth"), "auth", owner, AuthKeys, "auth: { keys: required }") is not { } section)
+        {
+            return null;
+        }
+
+        var mode = AuthMode.Off;
+        if (Value(section, "keys") is null)
+        {
+            Error(owner, "auth.keys", "is required: keys: required (every request needs a key from `switchyard keys create`) or keys: off (no keys).");
+            return null;
+        }
+
+        return TryReadChoice(section, "keys", AuthModes, ref mode) ? new AuthConfig { Keys = mode, Explicit = true } : null;
     }
 
     private ServerConfig? ReadServer(Section top)

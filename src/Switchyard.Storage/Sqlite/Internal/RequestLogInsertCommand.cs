@@ -20,8 +20,8 @@ internal sealed class RequestLogInsertCommand : IDisposable
                                  latency_ms, ttft_ms, input_tokens, output_tokens, error_type, error_message,
                                  tier, label, confidential, fallback_reason, attempts_json,
                                  quality_score, quality_failed, escalated_from, rule, router_score,
-                                 cost_usd, extra_cost_usd, baseline_cost_usd, usage_estimated)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28);
+                                 cost_usd, extra_cost_usd, baseline_cost_usd, usage_estimated, key_id, team)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30);
         """;
 
     private readonly SqliteConnection _connection;
@@ -68,6 +68,8 @@ internal sealed class RequestLogInsertCommand : IDisposable
         BindDouble(26, entry.ExtraCostUsd);
         BindDouble(27, entry.BaselineCostUsd);
         raw.sqlite3_bind_int64(s, 28, entry.UsageEstimated ? 1 : 0);
+        BindText(29, entry.KeyId);
+        BindText(30, entry.Team);
 
         var rc = raw.sqlite3_step(s);
         raw.sqlite3_reset(s);

@@ -1,0 +1,210 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Spectre.Console;
+using Switchyard.Cli.Internal;
+using Switchyard.Gateway.Auth;
+using Switchyard.Storage.Keys;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary>
+/// <c>switchyard keys create | list | revoke</c>: virtual keys in the gateway's database. A key is printed once, when it is
+/// created; only its id and hash are stored.
+/// </summary>
+internal static class KeysCommand
+{
+    public static Command Create() => Create(TimeProvider.System);
+
+    internal static Command Create(TimeProvider time) => new("keys", "Create, list and revoke the virtual keys clients send (auth: { keys: required }).")
+    {
+        CreateKey(time),
+        List(time),
+        Revoke(time),
+    };
+
+    private static Command CreateKey(TimeProvider time)
+    {
+        var db = EscalationsCommand.DatabaseOption();
+        var team = new Option<string>("--team") { Description = "The team the key belongs to.", Required = true };
+        var name = new Option<string?>("--name") { Description = "What the key is for (shown in lists)." };
+        var routes = new Option<string?>("--routes") { Description = "The routes it may use, comma-separated (default: every route)." };
+        var rpm = new Option<int?>("--rpm") { Description = "Requests per minute it may send." };
+        var tpm = new Option<int?>("--tpm") { Description = "Tokens per minute it may use." };
+        var expires = new Option<string?>("--expires") { Description = "When it stops working: a duration from now (30d, 12h) or an ISO-8601 time." };
+        var confidential = new Option<bool>("--confidential") { Description = "Every request of the key is confidential: served in-house only." };
+        var command = new Command("create", "Create a key and print it once.") { db, team, name, routes, rpm, tpm, expires, confidential };
+        foreach (var limit in (Option<int?>[])[rpm, tpm])
+        {
+            limit.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int?>() is < 1)
+                {
+                    r.AddError($"{r.Option.Name} must be at least 1.");
+                }
+            });
+        }
+
+        team.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is { } value && (value.Length is 0 or > 100 || value.Any(c => char.IsControl(c) || c == ',')))
+            {
+                r.AddError("--team must be 1 to 100 characters, without commas or control characters.");
+            }
+        });
+        command.SetAction((ParseResult pr) =>
+        {
+            var error = pr.InvocationConfiguration.Error;
+            var output = pr.InvocationConfiguration.Output;
+            DateTimeOffset? until = null;
+            if (pr.GetValue(expires) is { } text)
+            {
+                if (!TryParseExpiry(text, time.GetUtcNow(), out var at))
+                {
+                    error.WriteLine($"--expires '{text}' is neither a duration from now (30d, 12h) nor an ISO-8601 time (2027-01-01T00:00:00Z) in the future.");
+                    return 1;
+                }
+
+                until = at;
+            }
+
+            if (Open(pr.GetValue(db)!, time, error) is not { } store)
+            {
+                return 1;
+            }
+
+            var (key, id, hash) = ApiKeys.Generate();
+            var record = new ApiKeyRecord
+            {
+                Id = id,
+                Hash = hash,
+                Team = pr.GetValue(team)!,
+                Name = pr.GetValue(name),
+                Routes = pr.GetValue(routes)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+                RequestsPerMinute = pr.GetValue(rpm),
+                TokensPerMinute = pr.GetValue(tpm),
+                Confidential = pr.GetValue(confidential),
+                Created = time.GetUtcNow(),
+                Expires = until,
+            };
+            if (!store.Add(record))
+            {
+                error.WriteLine("A key with the same id exists (a one in 10^15 draw): run the command again.");
+                return 1;
+            }
+
+            output.WriteLine(key);
+            error.WriteLine($"Created {id} for team {record.Team}{(record.Routes.Count > 0 ? " (routes: " + string.Join(", ", record.Routes) + ")" : "")}{(until is { } u ? $", expiring {u:yyyy-MM-ddTHH:mm:ssZ}" : "")}.");
+            error.WriteLine("This is the only time the key is shown: only its hash is stored. Clients send it as Authorization: Bearer <key>.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command List(TimeProvider time)
+    {
+        var db = EscalationsCommand.DatabaseOption();
+        var team = new Option<string?>("--team") { Description = "Only this team's keys." };
+        var command = new Command("list", "List the keys (ids, never the keys), newest first.") { db, team };
+        command.SetAction((ParseResult pr) =>
+        {
+            if (Open(pr.GetValue(db)!, time, pr.InvocationConfiguration.Error) is not { } store)
+            {
+                return 1;
+            }
+
+            var now = time.GetUtcNow();
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var column in (string[])["id", "team", "name", "routes", "rpm", "tpm", "confidential", "created", "state"])
+            {
+                table.AddColumn(column);
+            }
+
+            foreach (var key in store.List(pr.GetValue(team)))
+            {
+                var state = key.Revoked is { } revoked ? $"revoked {revoked:yyyy-MM-dd HH:mm}"
+                    : !key.IsActive(now) ? $"expired {key.Expires:yyyy-MM-dd HH:mm}"
+                    : key.Expires is { } expires ? $"active until {expires:yyyy-MM-dd HH:mm}" : "active";
+                table.AddRow(
+                    key.Id,
+                    Markup.Escape(key.Team),
+                    Markup.Escape(key.Name ?? "-"),
+                    Markup.Escape(key.Routes.Count == 0 ? "all" : string.Join(", ", key.Routes)),
+                    key.RequestsPerMinute?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                    key.TokensPerMinute?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                    key.Confidential ? "yes" : "no",
+                    key.Created.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                    state);
+            }
+
+            CliConsole.Create(pr.InvocationConfiguration.Output).Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Revoke(TimeProvider time)
+    {
+        var db = EscalationsCommand.DatabaseOption();
+        var id = new Argument<string>("id") { Description = "The key's id (sy_ and 10 characters, as keys list shows it)." };
+        var command = new Command("revoke", "Revoke a key: every gateway on the database refuses it within a second.") { db, id };
+        command.SetAction((ParseResult pr) =>
+        {
+            var error = pr.InvocationConfiguration.Error;
+            if (Open(pr.GetValue(db)!, time, error) is not { } store)
+            {
+                return 1;
+            }
+
+            var keyId = pr.GetValue(id)!;
+            if (keyId.Length > 13 && ApiKeys.TryParse(keyId, out var parsed))
+            {
+                // A whole key pasted instead of its id: use the id, and never print the key back.
+                keyId = parsed;
+            }
+
+            if (!store.Revoke(keyId, time.GetUtcNow()))
+            {
+                error.WriteLine(store.Find(keyId) is { Revoked: { } when } ? $"{keyId} was already revoked at {when:yyyy-MM-ddTHH:mm:ssZ}." : $"There is no key {Markup.Escape(keyId.Length > 20 ? keyId[..20] + "..." : keyId)} (switchyard keys list shows the ids).");
+                return 1;
+            }
+
+            pr.InvocationConfiguration.Output.WriteLine($"Revoked {keyId}.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static SqliteKeyStore? Open(string path, TimeProvider time, TextWriter error)
+    {
+        var full = Path.GetFullPath(path);
+        try
+        {
+            return new SqliteKeyStore(new SqliteStoreOptions { Path = full }, time);
+        }
+        catch (Exception e) when (e is SqliteException or SqliteSchemaException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"Could not open {full}: {e.Message}");
+            return null;
+        }
+    }
+
+    private static bool TryParseExpiry(string text, DateTimeOffset now, out DateTimeOffset at)
+    {
+        // Durations count forward here: LogsCommand's parser counts back from now.
+        if (LogsCommand.TryParseSince(text, now, out var back) && back < now && !text.Contains('T', StringComparison.Ordinal) && !text.Contains('-', StringComparison.Ordinal))
+        {
+            at = now + (now - back);
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at) && at > now)
+        {
+            return true;
+        }
+
+        at = default;
+        return false;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using Switchyard.Gateway.Api;
+using Switchyard.Storage.Keys;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Gateway.Auth;
+
+/// <summary>
+/// Checks the virtual key of a <c>/v1</c> request: one key, as <c>Authorization: Bearer</c> or <c>x-api-key</c>, of the
+/// exact shape, whose hash matches (in constant time) an active key in the store. Keys are cached by id for
+/// <see cref="CacheFor"/>, so a revocation or expiry takes effect on every instance within that time. Errors never
+/// repeat the key or any header value.
+/// </summary>
+internal sealed class KeyAuthenticator(SqliteKeyStore store, TimeProvider time)
+{
+    /// <summary>How long a key read from the store is trusted before it is read again.</summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
+
+    /// <summary>Where the authenticated key is kept on the request for the forwarder.</summary>
+    public const string ItemKey = "switchyard.key";
+
+    private readonly ConcurrentDictionary<string, (ApiKeyRecord? Key, long ReadAt)> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>The request's key, or the error to answer with.</summary>
+    public (ApiKeyRecord? Key, ApiError? Error) Authenticate(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization;
+        var apiKey = request.Headers["x-api-key"];
+        if (authorization.Count > 1 || apiKey.Count > 1)
+        {
+            return (null, Unauthorized("The request has more than one Authorization or x-api-key header. Send the key once.", "invalid_api_key"));
+        }
+
+        ReadOnlySpan<char> presented = default;
+        if (authorization.Count == 1)
+        {
+            var value = authorization[0].AsSpan().Trim();
+            if (value.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+            {
+                value = "Bearer ";
+            }
+
+            if (!value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                return (null, Unauthorized("The Authorization header must use the Bearer scheme: Authorization: Bearer sy_...", "invalid_api_key"));
+            }
+
+            presented = value[7..].Trim();
+        }
+
+        if (apiKey.Count == 1)
+        {
+            var other = apiKey[0].AsSpan().Trim();
+            if (!presented.IsEmpty && !presented.SequenceEqual(other))
+            {
+                return (null, Unauthorized("The Authorization and x-api-key headers carry different keys. Send one key.", "invalid_api_key"));
+            }
+
+            presented = other;
+        }
+
+        if (presented.IsEmpty)
+        {
+            return (null, Unauthorized("You didn't provide an API key. Send a Switchyard key (switchyard keys create) as Authorization: Bearer sy_..., or as x-api-key.", "missing_api_key"));
+        }
+
+        if (!ApiKeys.TryParse(presented, out var id) || Find(id) is not { } key || !ApiKeys.Matches(presented, key.Hash))
+        {
+            return (null, Unauthorized("Incorrect API key provided. Use a key from `switchyard keys create`; it starts with sy_.", "invalid_api_key"));
+        }
+
+        var now = time.GetUtcNow();
+        if (key.Revoked is not null)
+        {
+            return (null, Unauthorized($"The key {key.Id} was revoked. Ask your team's admin for a new one.", "invalid_api_key"));
+        }
+
+        if (!key.IsActive(now))
+        {
+            return (null, Unauthorized($"The key {key.Id} expired at {key.Expires:yyyy-MM-ddTHH:mm:ssZ}. Ask your team's admin for a new one.", "invalid_api_key"));
+        }
+
+        return (key, null);
+    }
+
+    private ApiKeyRecord? Find(string id)
+    {
+        var now = time.GetTimestamp();
+        if (_cache.TryGetValue(id, out var cached) && time.GetElapsedTime(cached.ReadAt, now) < CacheFor)
+        {
+            return cached.Key;
+        }
+
+        var key = store.Find(id);
+        // Unknown ids are remembered too (briefly): a client hammering with a wrong key costs one read a second.
+        if (_cache.Count > 100_000)
+        {
+            _cache.Clear();
+        }
+
+        _cache[id] = (key, now);
+        return key;
+    }
+
+    private static ApiError Unauthorized(string message, string code) => new(StatusCodes.Status401Unauthorized, ApiError.InvalidRequest, message, null, code);
+}

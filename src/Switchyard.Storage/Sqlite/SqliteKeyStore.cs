@@ -1,0 +1,105 @@
+using Microsoft.Data.Sqlite;
+using Switchyard.Storage.Keys;
+using Switchyard.Storage.Sqlite.Internal;
+
+namespace Switchyard.Storage.Sqlite;
+
+/// <summary>
+/// Virtual keys in the gateway's SQLite file (the <c>api_keys</c> table): created and revoked by the CLI (and the admin
+/// API), looked up by id by the gateway. Only ids and hashes are stored.
+/// </summary>
+public sealed class SqliteKeyStore
+{
+    private const string Columns = "id, hash, team, name, routes, rpm, tpm, confidential, created_unix_ms, expires_unix_ms, revoked_unix_ms";
+
+    private readonly SqliteStoreOptions _options;
+
+    /// <summary>Opens the file's keys, bringing its schema up to date first (never dropping data).</summary>
+    /// <exception cref="SqliteSchemaException">The file was written by a newer switchyard.</exception>
+    public SqliteKeyStore(SqliteStoreOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        using var connection = SqliteConnectionFactory.Open(options);
+        SqliteMigrations.Apply(connection, Path.GetFullPath(options.Path), time);
+    }
+
+    /// <summary>Stores a new key; false when its id is taken (draw another).</summary>
+    public bool Add(ApiKeyRecord key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        using var connection = SqliteConnectionFactory.Open(_options);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT OR IGNORE INTO api_keys ({Columns}) VALUES ($id, $hash, $team, $name, $routes, $rpm, $tpm, $confidential, $created, $expires, $revoked);";
+        command.Parameters.AddWithValue("$id", key.Id);
+        command.Parameters.AddWithValue("$hash", key.Hash);
+        command.Parameters.AddWithValue("$team", key.Team);
+        command.Parameters.AddWithValue("$name", (object?)key.Name ?? DBNull.Value);
+        command.Parameters.AddWithValue("$routes", string.Join(',', key.Routes));
+        command.Parameters.AddWithValue("$rpm", (object?)key.RequestsPerMinute ?? DBNull.Value);
+        command.Parameters.AddWithValue("$tpm", (object?)key.TokensPerMinute ?? DBNull.Value);
+        command.Parameters.AddWithValue("$confidential", key.Confidential ? 1 : 0);
+        command.Parameters.AddWithValue("$created", key.Created.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$expires", (object?)key.Expires?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$revoked", (object?)key.Revoked?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>The key with this id, or <see langword="null"/>.</summary>
+    public ApiKeyRecord? Find(string id)
+    {
+        using var connection = SqliteConnectionFactory.Open(_options);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM api_keys WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
+    /// <summary>Every key (of one team, when given), newest first.</summary>
+    public IReadOnlyList<ApiKeyRecord> List(string? team = null)
+    {
+        using var connection = SqliteConnectionFactory.Open(_options);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM api_keys{(team is null ? "" : " WHERE team = $team")} ORDER BY created_unix_ms DESC, id;";
+        if (team is not null)
+        {
+            command.Parameters.AddWithValue("$team", team);
+        }
+
+        var keys = new List<ApiKeyRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            keys.Add(Read(reader));
+        }
+
+        return keys;
+    }
+
+    /// <summary>Revokes a key at <paramref name="at"/>; false when there is no such key or it was already revoked.</summary>
+    public bool Revoke(string id, DateTimeOffset at)
+    {
+        using var connection = SqliteConnectionFactory.Open(_options);
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE api_keys SET revoked_unix_ms = $at WHERE id = $id AND revoked_unix_ms IS NULL;";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    private static ApiKeyRecord Read(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Hash = (byte[])reader.GetValue(1),
+        Team = reader.GetString(2),
+        Name = reader.IsDBNull(3) ? null : reader.GetString(3),
+        Routes = reader.GetString(4).Split(',', StringSplitOptions.RemoveEmptyEntries),
+        RequestsPerMinute = reader.IsDBNull(5) ? null : reader.GetInt32(5),
+        TokensPerMinute = reader.IsDBNull(6) ? null : reader.GetInt32(6),
+        Confidential = reader.GetInt64(7) != 0,
+        Created = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+        Expires = reader.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
+        Revoked = reader.IsDBNull(10) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+    };
+}

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using Switchyard.Cli.Commands;
+using Switchyard.Gateway.Auth;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Cli.Tests.Commands;
+
+/// <summary><c>switchyard keys</c>, and <c>serve</c> refusing a configuration that does not say whether keys are needed.</summary>
+public sealed class KeysCommandTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
+
+    public KeysCommandTests() => Directory.CreateDirectory(_directory);
+
+    private string DatabasePath => Path.Combine(_directory, "switchyard.db");
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task CreateListRevoke_ShowTheKeyOnceAndOnlyItsIdAfter()
+    {
+        var (exit, output, error) = await InvokeAsync("keys", "create", "--db", DatabasePath, "--team", "search", "--name", "ci bot", "--routes", "chat, legal", "--rpm", "60", "--expires", "30d");
+
+        Assert.True(exit == 0, error);
+        var key = output.Trim();
+        Assert.True(ApiKeys.TryParse(key, out var id), key);
+        Assert.Contains($"Created {id} for team search (routes: chat, legal), expiring ", error, StringComparison.Ordinal);
+        Assert.Contains("only time the key is shown", error, StringComparison.Ordinal);
+        var stored = new SqliteKeyStore(new SqliteStoreOptions { Path = DatabasePath }, TimeProvider.System).Find(id)!;
+        Assert.Equal(ApiKeys.Hash(key), stored.Hash);
+        Assert.Equal(["chat", "legal"], stored.Routes);
+        Assert.Equal(60, stored.RequestsPerMinute);
+        Assert.InRange(stored.Expires!.Value, DateTimeOffset.UtcNow.AddDays(29), DateTimeOffset.UtcNow.AddDays(31));
+
+        var (_, listed, _) = await InvokeAsync("keys", "list", "--db", DatabasePath);
+        Assert.Contains(id, listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, listed, StringComparison.Ordinal);
+        Assert.Contains("active until", listed, StringComparison.Ordinal);
+
+        // The whole key pasted instead of the id: it revokes, and the key is not printed back.
+        var (revoked, revokedOutput, _) = await InvokeAsync("keys", "revoke", "--db", DatabasePath, key);
+        Assert.Equal(0, revoked);
+        Assert.Equal($"Revoked {id}.", revokedOutput.Trim());
+        var (again, _, againError) = await InvokeAsync("keys", "revoke", "--db", DatabasePath, id);
+        Assert.Equal(1, again);
+        Assert.Contains("was already revoked", againError, StringComparison.Ordinal);
+        var (_, after, _) = await InvokeAsync("keys", "list", "--db", DatabasePath);
+        Assert.Contains("revoked", after, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--expires", "yesterday", "--expires 'yesterday' is neither")]
+    [InlineData("--expires", "2020-01-01T00:00:00Z", "in the future")]
+    [InlineData("--rpm", "0", "--rpm must be at least 1")]
+    public async Task Create_BadOptions_SayWhatIsWrong(string option, string value, string message)
+    {
+        var (exit, _, error) = await InvokeAsync("keys", "create", "--db", DatabasePath, "--team", "t", option, value);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoke_UnknownKey_SaysHowToFindIds()
+    {
+        var (exit, _, error) = await InvokeAsync("keys", "revoke", "--db", DatabasePath, "sy_aaaaaaaaaa");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("There is no key sy_aaaaaaaaaa (switchyard keys list shows the ids)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_ConfigurationSilentOnKeys_DoesNotStart()
+    {
+        var config = Path.Combine(_directory, "switchyard.yaml");
+        File.WriteAllText(config, """
+            providers:
+              vllm: { kind: openai, base_url: http://127.0.0.1:9/v1 }
+            deployments:
+              llama: { provider: vllm, model: llama }
+            routes:
+              chat: { deployments: [llama] }
+            """);
+
+        var (exit, _, error) = await InvokeAsync("serve", "--config", config);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("auth: switchyard serve needs to know whether requests need keys", error, StringComparison.Ordinal);
+        Assert.Contains("auth: { keys: required }", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> InvokeAsync(params string[] args)
+    {
+        var root = new RootCommand();
+        root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        var output = new StringWriter(CultureInfo.InvariantCulture);
+        var error = new StringWriter(CultureInfo.InvariantCulture);
+        var exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+}

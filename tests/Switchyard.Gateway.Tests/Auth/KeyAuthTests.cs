@@ -1,0 +1,262 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Switchyard.Gateway.Auth;
+using Switchyard.Gateway.Configuration;
+using Switchyard.Simulator;
+using Switchyard.Gateway.Tests.Functional;
+using Switchyard.Storage.Keys;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Gateway.Tests.Auth;
+
+/// <summary>Virtual keys, written as an attacker would try them: every /v1 request needs an active key of the right shape.</summary>
+public sealed class KeyAuthTests : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
+    private SimulatorHost _simulator = null!;
+    private GatewayHost _gateway = null!;
+    private SqliteKeyStore _keys = null!;
+    private MemoryRequestLogStore _log = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        _keys = new SqliteKeyStore(new SqliteStoreOptions { Path = Path.Combine(_directory, "keys.db") }, TimeProvider.System);
+        _simulator = await SimulatorHost.StartAsync(SimulatorOptions.Instant() with { Port = 0 });
+        var config = ConfigLoader.Parse($$"""
+            server: { listen: "http://127.0.0.1:0" }
+            request_log: { flush_interval: 20ms }
+            auth: { keys: required }
+            providers:
+              sim: { kind: openai, base_url: "{{new Uri(_simulator.BaseAddress, "v1")}}" }
+            deployments:
+              llama: { provider: sim, model: llama }
+              gpt: { provider: sim, model: gpt, hosting: external }
+            routes:
+              chat: { deployments: [llama] }
+              legal: { deployments: [llama] }
+              frontier: { deployments: [gpt] }
+            """, "auth.yaml", _ => null);
+        Assert.True(config.Succeeded, string.Join("\n", config.Errors));
+        _log = new MemoryRequestLogStore();
+        _gateway = await GatewayHost.StartAsync(config.Config!, new GatewayHostOptions { KeyStore = _keys, RequestLogStore = _log });
+        _client = new HttpClient { BaseAddress = new Uri(_gateway.BaseAddress, "v1/") };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _gateway.DisposeAsync();
+        await _simulator.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("auth: { keys: required }", AuthMode.Required, true, null)]
+    [InlineData("auth: { keys: off }", AuthMode.Off, true, null)]
+    [InlineData("", AuthMode.Off, false, null)]
+    [InlineData("auth: { keys: maybe }", AuthMode.Off, false, "auth.keys")]
+    [InlineData("auth: {}", AuthMode.Off, false, "auth.keys: is required")]
+    [InlineData("auth: { keys: off, users: [a] }", AuthMode.Off, false, "users")]
+    public void Config_Auth_IsReadAndMistakesReportedWithTheirLine(string auth, AuthMode mode, bool explicitly, string? error)
+    {
+        var result = ConfigLoader.Parse($$"""
+            providers:
+              vllm: { kind: openai, base_url: http://localhost:8000/v1 }
+            deployments:
+              llama: { provider: vllm, model: llama }
+            routes:
+              chat: { deployments: [llama] }
+            {{auth}}
+            """, "switchyard.yaml", _ => null);
+
+        if (error is null)
+        {
+            Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+            Assert.Equal(mode, result.Config!.Auth.Keys);
+            Assert.Equal(explicitly, result.Config.Auth.Explicit);
+        }
+        else
+        {
+            var errors = string.Join("\n", result.Errors);
+            Assert.Contains("switchyard.yaml:7:", errors, StringComparison.Ordinal);
+            Assert.Contains(error, errors, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Generate_HasThePrefixAndAtLeast128BitsOfSecret_AndParsesBack()
+    {
+        var (key, id, hash) = ApiKeys.Generate();
+
+        Assert.StartsWith("sy_", key, StringComparison.Ordinal);
+        Assert.Equal(ApiKeys.Length, key.Length);
+        Assert.True(ApiKeys.TryParse(key, out var parsed));
+        Assert.Equal(id, parsed);
+        Assert.True(ApiKeys.Matches(key, hash));
+        // 26 characters of 32 symbols: 130 bits.
+        Assert.True(26 * 5 >= 128);
+        Assert.NotEqual(key, ApiKeys.Generate().Key);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("sy_")]
+    [InlineData("sk-proj-abcdef")]
+    [InlineData("SY_abcdefghij_abcdefghijklmnopqrstuvwxyz")]    // upper-case prefix
+    [InlineData("sy_abcdefghij_abcdefghijklmnopqrstuvwxy")]     // one short
+    [InlineData("sy_abcdefghij_abcdefghijklmnopqrstuvwxyz2")]   // one long
+    [InlineData("sy_abcdefghіj_abcdefghijklmnopqrstuvwxyz")]    // Cyrillic і in the id
+    [InlineData("sy_abcdefghij_abcdefghijklmnopqrstuvwxy\u200b")] // zero-width space
+    [InlineData("sy_abcdefghij_abcdefghijklmnopqrstuvwxy1")]    // 1 is not in the alphabet
+    public void TryParse_AnythingButTheExactShape_IsRefused(string text)
+    {
+        Assert.False(ApiKeys.TryParse(text, out _));
+    }
+
+    [Fact]
+    public async Task Post_WithAnActiveKey_IsServedAndLoggedWithItsIdAndTeam()
+    {
+        var key = Create("team-a");
+
+        using var response = await PostAsync("chat", ("Authorization", "Bearer " + key));
+        using var anthropicStyle = await PostAsync("chat", ("x-api-key", key));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, anthropicStyle.StatusCode);
+        var entries = await _log.WaitForEntriesAsync(2, TimeSpan.FromSeconds(10));
+        Assert.All(entries, e => Assert.Equal("team-a", e.Team));
+        Assert.All(entries, e => Assert.Equal(key[..13], e.KeyId));
+    }
+
+    [Theory]
+    [InlineData(null, "missing_api_key")]
+    [InlineData("Bearer", "missing_api_key")]
+    [InlineData("Basic dXNlcjpwYXNz", "invalid_api_key")]
+    [InlineData("Bearer sy_aaaaaaaaaa_aaaaaaaaaaaaaaaaaaaaaaaaaa", "invalid_api_key")]
+    [InlineData("Bearer sk-1234567890", "invalid_api_key")]
+    public async Task Post_WithoutAValidKey_Is401InOpenAIsFormat_AndNeverEchoesTheHeader(string? authorization, string code)
+    {
+        using var response = authorization is null ? await PostAsync("chat") : await PostAsync("chat", ("Authorization", authorization));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        var error = JsonDocument.Parse(body).RootElement.GetProperty("error");
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        if (authorization is { Length: > 7 })
+        {
+            Assert.DoesNotContain(authorization[7..], body, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, _simulator.Stats.Requests);
+    }
+
+    [Fact]
+    public async Task Post_RightIdWrongSecret_IsRefused()
+    {
+        var key = Create("team-a");
+        var forged = key[..14] + new string(key[14..].Select(c => c == 'a' ? 'b' : 'a').ToArray());
+
+        using var response = await PostAsync("chat", ("Authorization", "Bearer " + forged));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.DoesNotContain(forged, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_TwoDifferentKeysOrRepeatedHeaders_AreRefused()
+    {
+        var a = Create("team-a");
+        var b = Create("team-b");
+
+        using var both = await PostAsync("chat", ("Authorization", "Bearer " + a), ("x-api-key", b));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions") { Content = Body("chat") };
+        request.Headers.TryAddWithoutValidation("x-api-key", [a, a]);
+        using var repeated = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, both.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, repeated.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_KeyLimitedToRoutes_CannotUseAnotherTeamsRoute()
+    {
+        var key = Create("team-a", routes: ["chat"]);
+
+        using var own = await PostAsync("chat", ("Authorization", "Bearer " + key));
+        using var other = await PostAsync("legal", ("Authorization", "Bearer " + key));
+
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        var error = JsonDocument.Parse(await other.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("route_not_allowed", error.GetProperty("code").GetString());
+        Assert.Contains("may not use route 'legal'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_ConfidentialKey_IsNeverServedOutside()
+    {
+        var key = Create("team-a", confidential: true);
+
+        using var response = await PostAsync("frontier", ("Authorization", "Bearer " + key));
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, _simulator.Stats.Requests);
+    }
+
+    [Fact]
+    public async Task Post_RevokedOrExpiredKey_IsRefusedWithinASecond()
+    {
+        var key = Create("team-a");
+        var expired = Create("team-a", expires: DateTimeOffset.UtcNow.AddSeconds(-1));
+        using (var before = await PostAsync("chat", ("Authorization", "Bearer " + key)))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        Assert.True(_keys.Revoke(key[..13], DateTimeOffset.UtcNow));
+        await Task.Delay(KeyAuthenticator.CacheFor + TimeSpan.FromMilliseconds(100));
+        using var after = await PostAsync("chat", ("Authorization", "Bearer " + key));
+        using var old = await PostAsync("chat", ("Authorization", "Bearer " + expired));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        Assert.Contains("was revoked", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        Assert.Contains("expired", await old.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_Models_NeedsAKeyToo()
+    {
+        using var anonymous = await _client.GetAsync("models");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "models");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Create("team-a"));
+        using var keyed = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, keyed.StatusCode);
+    }
+
+    private string Create(string team, string[]? routes = null, bool confidential = false, DateTimeOffset? expires = null)
+    {
+        var (key, id, hash) = ApiKeys.Generate();
+        Assert.True(_keys.Add(new ApiKeyRecord { Id = id, Hash = hash, Team = team, Routes = routes ?? [], Confidential = confidential, Created = DateTimeOffset.UtcNow, Expires = expires }));
+        return key;
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string model, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions") { Content = Body(model) };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return await _client.SendAsync(request);
+    }
+
+    private static StringContent Body(string model) => new($$"""{"model":"{{model}}","messages":[{"role":"user","content":"Hello"}]}""", Encoding.UTF8, "application/json");
+}
