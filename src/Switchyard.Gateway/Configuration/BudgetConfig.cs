@@ -10,8 +10,11 @@ public sealed record BudgetConfig
     /// <summary>The budget's name, as errors and headers say it.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The route it limits (<c>route</c>); <see langword="null"/>: every request of the gateway.</summary>
+    /// <summary>The route it limits (<c>route</c>); <see langword="null"/>: every route.</summary>
     public string? Route { get; init; }
+
+    /// <summary>The team whose keys it limits together (<c>team</c>); <see langword="null"/>: every caller.</summary>
+    public string? Team { get; init; }
 
     /// <summary>Dollars the window may spend (<c>limit</c>).</summary>
     public required double Limit { get; init; }

@@ -32,12 +32,14 @@ public sealed class KeyAuthTests : IAsyncLifetime
             providers:
               sim: { kind: openai, base_url: "{{new Uri(_simulator.BaseAddress, "v1")}}" }
             deployments:
-              llama: { provider: sim, model: llama }
+              llama: { provider: sim, model: llama, pricing: { input: 1, output: 1 } }
               gpt: { provider: sim, model: gpt, hosting: external }
             routes:
               chat: { deployments: [llama] }
               legal: { deployments: [llama] }
               frontier: { deployments: [gpt] }
+            budgets:
+              skint: { team: team-poor, limit: 0.000001 }
             """, "auth.yaml", _ => null);
         Assert.True(config.Succeeded, string.Join("\n", config.Errors));
         _log = new MemoryRequestLogStore();
@@ -226,6 +228,18 @@ public sealed class KeyAuthTests : IAsyncLifetime
         Assert.Contains("was revoked", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
         Assert.Contains("expired", await old.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_TeamBudget_LimitsThatTeamsKeysOnly()
+    {
+        using var poor = await PostAsync("chat", ("Authorization", "Bearer " + Create("team-poor")));
+        using var rich = await PostAsync("chat", ("Authorization", "Bearer " + Create("team-a")));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, poor.StatusCode);
+        var message = JsonDocument.Parse(await poor.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString();
+        Assert.Contains("Budget 'skint' (team 'team-poor', ", message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, rich.StatusCode);
     }
 
     [Fact]

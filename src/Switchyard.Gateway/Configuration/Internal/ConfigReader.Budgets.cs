@@ -5,7 +5,7 @@ namespace Switchyard.Gateway.Configuration.Internal;
 /// <summary><c>budgets:</c>: spending limits per day or month, for a route or the whole gateway.</summary>
 internal sealed partial class ConfigReader
 {
-    private static readonly string[] SpendingBudgetKeys = ["route", "limit", "per", "mode", "warn_at"];
+    private static readonly string[] SpendingBudgetKeys = ["route", "team", "limit", "per", "mode", "warn_at"];
     private static readonly (string Word, BudgetPeriod Value)[] BudgetPeriods = [("day", BudgetPeriod.Day), ("month", BudgetPeriod.Month)];
     private static readonly (string Word, BudgetMode Value)[] BudgetModes = [("hard", BudgetMode.Hard), ("soft", BudgetMode.Soft)];
     private const string BudgetExample = "budgets: { chat-daily: { route: chat, limit: 50, per: day, mode: hard, warn_at: 0.8 } }";
@@ -41,6 +41,13 @@ internal sealed partial class ConfigReader
                 ok &= route is not null;
             }
 
+            string? team = null;
+            if (Value(section, "team") is { } teamNode)
+            {
+                team = Scalar(teamNode, Join(path, "team"), "a team name, as keys create --team gives it");
+                ok &= team is not null;
+            }
+
             var limit = -1.0;
             if (Value(section, "limit") is null)
             {
@@ -60,7 +67,7 @@ internal sealed partial class ConfigReader
                 & TryReadRatio(section, "warn_at", ref warnAt);
             if (ok)
             {
-                budgets.Add(new BudgetConfig { Name = entry.Name, Route = route, Limit = limit, Period = period, Mode = mode, WarnAt = warnAt });
+                budgets.Add(new BudgetConfig { Name = entry.Name, Route = route, Team = team, Limit = limit, Period = period, Mode = mode, WarnAt = warnAt });
             }
         }
 

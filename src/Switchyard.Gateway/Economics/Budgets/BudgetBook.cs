@@ -18,6 +18,7 @@ internal sealed class BudgetBook
     private FrozenDictionary<string, BudgetLedger[]> _byRoute = FrozenDictionary<string, BudgetLedger[]>.Empty;
     private BudgetLedger[] _global = [];
     private Dictionary<string, BudgetLedger> _byName = new(StringComparer.Ordinal);
+    private bool _anyTeam;
 
     /// <summary>Every ledger, in configuration order.</summary>
     public IReadOnlyList<BudgetLedger> All { get; private set; } = [];
@@ -31,7 +32,7 @@ internal sealed class BudgetBook
             var all = new List<BudgetLedger>();
             foreach (var budget in config.Budgets)
             {
-                var ledger = _byName.TryGetValue(budget.Name, out var old) && old.Config.Route == budget.Route && old.Config.Period == budget.Period
+                var ledger = _byName.TryGetValue(budget.Name, out var old) && old.Config.Route == budget.Route && old.Config.Team == budget.Team && old.Config.Period == budget.Period
                     ? old
                     : new BudgetLedger(budget, now);
                 ledger.Config = budget;
@@ -41,6 +42,7 @@ internal sealed class BudgetBook
 
             _byName = next;
             All = all;
+            _anyTeam = all.Exists(l => l.Config.Team is not null);
             _global = [.. all.Where(l => l.Config.Route is null)];
             _byRoute = config.Routes.ToFrozenDictionary(
                 r => r.Name,
@@ -49,8 +51,21 @@ internal sealed class BudgetBook
         }
     }
 
-    /// <summary>The ledgers a request on <paramref name="route"/> is charged to (the gateway's and the route's).</summary>
-    public BudgetLedger[] For(string route) => _byRoute.TryGetValue(route, out var ledgers) ? ledgers : _global;
+    /// <summary>
+    /// The ledgers a request on <paramref name="route"/> from <paramref name="team"/> is charged to: the gateway's, the
+    /// route's, the team's (and a team's on that route).
+    /// </summary>
+    public BudgetLedger[] For(string route, string? team = null)
+    {
+        var ledgers = _byRoute.TryGetValue(route, out var found) ? found : _global;
+        if (!_anyTeam)
+        {
+            return ledgers;
+        }
+
+        // Team budgets apply to their team's keys only: the (rare) filtered copy is the price of a budget per team.
+        return Array.FindAll(ledgers, l => l.Config.Team is null || l.Config.Team == team);
+    }
 
     /// <summary>
     /// The most a request can cost on <paramref name="route"/>: its prompt and answer at the dearest deployment of each
@@ -85,7 +100,15 @@ internal sealed class BudgetBook
 
     /// <summary>The refusal's message: which budget, how much, and when it resets.</summary>
     public static string Refusal(BudgetLedger ledger, double estimate) => string.Create(CultureInfo.InvariantCulture,
-        $"Budget '{ledger.Config.Name}' ({(ledger.Config.Route is { } route ? $"route '{route}'" : "the whole gateway")}, ${ledger.Config.Limit:0.00} a {Word(ledger.Config.Period)}) cannot cover this request: ${ledger.Spent:0.0000} spent, and this request could cost up to ${estimate:0.0000}. It resets at {ledger.ResetsAt:yyyy-MM-ddTHH:mm:ssZ}; lower max_tokens, or raise budgets.{ledger.Config.Name}.limit.");
+        $"Budget '{ledger.Config.Name}' ({Scope(ledger.Config)}, ${ledger.Config.Limit:0.00} a {Word(ledger.Config.Period)}) cannot cover this request: ${ledger.Spent:0.0000} spent, and this request could cost up to ${estimate:0.0000}. It resets at {ledger.ResetsAt:yyyy-MM-ddTHH:mm:ssZ}; lower max_tokens, or raise budgets.{ledger.Config.Name}.limit.");
+
+    private static string Scope(BudgetConfig budget) => (budget.Route, budget.Team) switch
+    {
+        (null, null) => "the whole gateway",
+        ({ } route, null) => $"route '{route}'",
+        (null, { } team) => $"team '{team}'",
+        ({ } route, { } team) => $"team '{team}' on route '{route}'",
+    };
 
     private static string Word(BudgetPeriod period) => period == BudgetPeriod.Day ? "day" : "month";
 }
