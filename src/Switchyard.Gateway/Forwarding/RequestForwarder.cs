@@ -108,6 +108,14 @@ internal sealed partial class RequestForwarder : IDisposable
                     await ApiErrorWriter.WriteAsync(context, forbidden);
                     return;
                 }
+
+                if ((key.RequestsPerMinute is not null || key.TokensPerMinute is not null) && LimitRate(context, key, parsed, endpoint, log) is { } limited)
+                {
+                    log.Status = limited.Status;
+                    log.Error = limited;
+                    await ApiErrorWriter.WriteAsync(context, limited);
+                    return;
+                }
             }
 
             // The counterfactual: what the answer would have cost from the route's baseline (by default its last tier).
@@ -350,6 +358,7 @@ internal sealed partial class RequestForwarder : IDisposable
 
             Record(requestId, start, log);
             SettleBudgets(log);
+            SettleRate(log);
             _runtime.Release(snapshot);
         }
     }
@@ -571,6 +580,9 @@ internal sealed partial class RequestForwarder : IDisposable
 
         /// <summary>The window each reservation of <see cref="Budgets"/> was made in.</summary>
         public DateTimeOffset[]? BudgetWindows;
+
+        /// <summary>The key whose per-minute limits counted this request, the window it was counted in, and its token estimate.</summary>
+        public (Storage.Keys.ApiKeyRecord Key, long Window, long Estimate)? RateLimited;
         public int Status;
         public bool Stream;
         public long FirstByte;

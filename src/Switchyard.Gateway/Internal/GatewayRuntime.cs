@@ -27,10 +27,14 @@ internal sealed class GatewayRuntime : IDisposable
         RequestLog = requestLog;
         _current = new RuntimeSnapshot(config, new RouteTable(config, time, null, OnDeploymentChange), BuildModelsJson(config, time.GetUtcNow()));
         Budgets.Configure(config, time.GetUtcNow());
+        RateLimits = new Auth.KeyRateLimiter(time);
     }
 
     /// <summary>The budgets' ledgers, kept across reloads.</summary>
     public Economics.Budgets.BudgetBook Budgets { get; } = new();
+
+    /// <summary>Requests and tokens per minute of each key.</summary>
+    public Auth.KeyRateLimiter RateLimits { get; private init; } = null!;
 
     /// <summary>The snapshot new requests get.</summary>
     public RuntimeSnapshot Current => _current;

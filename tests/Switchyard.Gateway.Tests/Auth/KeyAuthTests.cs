@@ -5,6 +5,7 @@ using Switchyard.Gateway.Auth;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Simulator;
 using Switchyard.Gateway.Tests.Functional;
+using Switchyard.Gateway.Tests.Routing;
 using Switchyard.Storage.Keys;
 using Switchyard.Storage.Sqlite;
 
@@ -243,6 +244,47 @@ public sealed class KeyAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_RequestsPerMinute_HoldUnderAHundredParallelClients()
+    {
+        var key = CreateLimited(rpm: 7, tpm: null);
+        await AwayFromAMinuteBoundaryAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => PostAsync("chat", ("Authorization", "Bearer " + key))));
+
+        Assert.Equal(7, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        var limited = responses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        var error = JsonDocument.Parse(await limited.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("rate_limit_exceeded", error.GetProperty("code").GetString());
+        Assert.Equal("requests", error.GetProperty("type").GetString());
+        Assert.InRange(int.Parse(limited.Headers.RetryAfter!.ToString(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+        Assert.Equal("7", limited.Header("x-ratelimit-limit-requests"));
+        Assert.Equal("0", limited.Header("x-ratelimit-remaining-requests"));
+        var first = responses.First(r => r.StatusCode == HttpStatusCode.OK);
+        Assert.EndsWith("s", first.Header("x-ratelimit-reset-requests"), StringComparison.Ordinal);
+        Assert.All(responses, r => r.Dispose());
+    }
+
+    [Fact]
+    public async Task Post_TokensPerMinute_AreReservedFromTheEstimateAndSettledWithTheUsage()
+    {
+        var key = CreateLimited(rpm: null, tpm: 1000);
+        await AwayFromAMinuteBoundaryAsync();
+
+        // max_tokens 600: the first request reserves about 610 of the 1,000; a second one does not fit its estimate...
+        using var first = await PostAsync("chat", """{"model":"chat","messages":[{"role":"user","content":"Hello"}],"max_tokens":600}""", ("Authorization", "Bearer " + key));
+        using var second = await PostAsync("chat", """{"model":"chat","messages":[{"role":"user","content":"Hello"}],"max_tokens":600}""", ("Authorization", "Bearer " + key));
+
+        // ... until the first settled with what it really used (a short answer): now it does.
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var remaining = long.Parse(second.Header("x-ratelimit-remaining-tokens")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(remaining, 0, 1000 - 600);
+        using var third = await PostAsync("chat", """{"model":"chat","messages":[{"role":"user","content":"Hello"}],"max_tokens":900}""", ("Authorization", "Bearer " + key));
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Equal("tokens", JsonDocument.Parse(await third.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task Get_Models_NeedsAKeyToo()
     {
         using var anonymous = await _client.GetAsync("models");
@@ -261,9 +303,29 @@ public sealed class KeyAuthTests : IAsyncLifetime
         return key;
     }
 
-    private async Task<HttpResponseMessage> PostAsync(string model, params (string Name, string Value)[] headers)
+    private string CreateLimited(int? rpm, int? tpm)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions") { Content = Body(model) };
+        var (key, id, hash) = ApiKeys.Generate();
+        Assert.True(_keys.Add(new ApiKeyRecord { Id = id, Hash = hash, Team = "team-a", RequestsPerMinute = rpm, TokensPerMinute = tpm, Created = DateTimeOffset.UtcNow }));
+        return key;
+    }
+
+    /// <summary>The limits count in clock minutes: a test that straddled one would see two windows.</summary>
+    private static async Task AwayFromAMinuteBoundaryAsync()
+    {
+        var second = DateTimeOffset.UtcNow.Second;
+        if (second >= 50)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(61 - second));
+        }
+    }
+
+    private Task<HttpResponseMessage> PostAsync(string model, params (string Name, string Value)[] headers)
+        => PostAsync(model, null, headers);
+
+    private async Task<HttpResponseMessage> PostAsync(string model, string? json, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions") { Content = json is null ? Body(model) : new StringContent(json, Encoding.UTF8, "application/json") };
         foreach (var (name, value) in headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
