@@ -32,10 +32,11 @@ internal static class KeysCommand
         var routes = new Option<string?>("--routes") { Description = "The routes it may use, comma-separated (default: every route)." };
         var rpm = new Option<int?>("--rpm") { Description = "Requests per minute it may send." };
         var tpm = new Option<int?>("--tpm") { Description = "Tokens per minute it may use." };
+        var concurrency = new Option<int?>("--max-concurrency") { Description = "Requests it may have in flight at once." };
         var expires = new Option<string?>("--expires") { Description = "When it stops working: a duration from now (30d, 12h) or an ISO-8601 time." };
         var confidential = new Option<bool>("--confidential") { Description = "Every request of the key is confidential: served in-house only." };
-        var command = new Command("create", "Create a key and print it once.") { db, team, name, routes, rpm, tpm, expires, confidential };
-        foreach (var limit in (Option<int?>[])[rpm, tpm])
+        var command = new Command("create", "Create a key and print it once.") { db, team, name, routes, rpm, tpm, concurrency, expires, confidential };
+        foreach (var limit in (Option<int?>[])[rpm, tpm, concurrency])
         {
             limit.Validators.Add(r =>
             {
@@ -84,6 +85,7 @@ internal static class KeysCommand
                 Routes = pr.GetValue(routes)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
                 RequestsPerMinute = pr.GetValue(rpm),
                 TokensPerMinute = pr.GetValue(tpm),
+                MaxConcurrency = pr.GetValue(concurrency),
                 Confidential = pr.GetValue(confidential),
                 Created = time.GetUtcNow(),
                 Expires = until,

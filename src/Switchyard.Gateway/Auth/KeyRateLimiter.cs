@@ -4,9 +4,10 @@ using Switchyard.Storage.Keys;
 namespace Switchyard.Gateway.Auth;
 
 /// <summary>
-/// Requests and tokens per minute per key, in fixed one-minute windows (aligned to the clock's minutes). A request takes
-/// one request and reserves its token estimate; after it, the reservation is replaced by the tokens it really used. Under
-/// a lock per key, so no more requests pass in a window than the limit, however many clients race for them.
+/// Requests and tokens per minute, and requests in flight, per key and per team, in fixed one-minute windows (aligned to
+/// the clock's minutes). A request takes one request and reserves its token estimate; after it, the reservation is
+/// replaced by the tokens it really used. Under a lock per key (or team), so no more requests pass in a window than the
+/// limit, however many clients race for them.
 /// </summary>
 internal sealed class KeyRateLimiter(TimeProvider time)
 {
@@ -25,11 +26,18 @@ internal sealed class KeyRateLimiter(TimeProvider time)
 
     /// <summary>Counts a request of <paramref name="key"/> that may use <paramref name="estimatedTokens"/> tokens.</summary>
     public Decision TryAcquire(ApiKeyRecord key, long estimatedTokens)
+        => TryAcquire(key.Id, key.RequestsPerMinute, key.TokensPerMinute, key.MaxConcurrency, estimatedTokens);
+
+    /// <summary>
+    /// Counts a request against the limits of <paramref name="id"/> (a key's id, or <c>team:NAME</c>): requests and tokens
+    /// per minute, and requests in flight at once (<paramref name="maxConcurrency"/>; give it back with <see cref="Settle"/>).
+    /// </summary>
+    public Decision TryAcquire(string id, int? rpm, int? tpm, int? maxConcurrency, long estimatedTokens)
     {
         var now = time.GetUtcNow();
         var start = now.UtcTicks - (now.UtcTicks % Window.Ticks);
         var reset = TimeSpan.FromTicks(start + Window.Ticks - now.UtcTicks);
-        var window = _windows.GetOrAdd(key.Id, _ => new KeyWindow());
+        var window = _windows.GetOrAdd(id, _ => new KeyWindow());
         lock (window)
         {
             if (window.Start != start)
@@ -39,33 +47,43 @@ internal sealed class KeyRateLimiter(TimeProvider time)
                 window.Tokens = 0;
             }
 
-            if (key.RequestsPerMinute is { } rpm && window.Requests >= rpm)
+            if (maxConcurrency is { } cap && window.InFlight >= cap)
             {
-                return new Decision(false, "requests", 0, Remaining(key, window), reset, start);
+                return new Decision(false, "concurrency", rpm - window.Requests, Remaining(tpm, window), TimeSpan.FromSeconds(1), start);
+            }
+
+            if (rpm is { } requests && window.Requests >= requests)
+            {
+                return new Decision(false, "requests", 0, Remaining(tpm, window), reset, start);
             }
 
             // A request whose estimate alone is over the limit may still go alone in an empty window: it could never pass.
-            if (key.TokensPerMinute is { } tpm && window.Tokens + estimatedTokens > tpm && window.Tokens > 0)
+            if (tpm is { } tokens && window.Tokens + estimatedTokens > tokens && window.Tokens > 0)
             {
-                return new Decision(false, "tokens", key.RequestsPerMinute - window.Requests, Remaining(key, window), reset, start);
+                return new Decision(false, "tokens", rpm - window.Requests, Remaining(tpm, window), reset, start);
             }
 
             window.Requests++;
             window.Tokens += estimatedTokens;
-            return new Decision(true, null, key.RequestsPerMinute - window.Requests, Remaining(key, window), reset, start);
+            window.InFlight++;
+            return new Decision(true, null, rpm - window.Requests, Remaining(tpm, window), reset, start);
         }
     }
 
-    /// <summary>Replaces a request's token estimate with the tokens it used (in the window it was counted in).</summary>
-    public void Settle(ApiKeyRecord key, long windowStart, long estimatedTokens, long usedTokens)
+    /// <summary>
+    /// Replaces a request's token estimate with the tokens it used (in the window it was counted in), and gives back its
+    /// place in flight.
+    /// </summary>
+    public void Settle(string id, long windowStart, long estimatedTokens, long usedTokens)
     {
-        if (!_windows.TryGetValue(key.Id, out var window))
+        if (!_windows.TryGetValue(id, out var window))
         {
             return;
         }
 
         lock (window)
         {
+            window.InFlight = Math.Max(0, window.InFlight - 1);
             if (window.Start == windowStart)
             {
                 window.Tokens = Math.Max(0, window.Tokens - estimatedTokens + usedTokens);
@@ -73,12 +91,13 @@ internal sealed class KeyRateLimiter(TimeProvider time)
         }
     }
 
-    private static long? Remaining(ApiKeyRecord key, KeyWindow window) => key.TokensPerMinute is { } tpm ? Math.Max(0, tpm - window.Tokens) : null;
+    private static long? Remaining(int? tpm, KeyWindow window) => tpm is { } limit ? Math.Max(0, limit - window.Tokens) : null;
 
     private sealed class KeyWindow
     {
         public long Start;
         public int Requests;
         public long Tokens;
+        public int InFlight;
     }
 }

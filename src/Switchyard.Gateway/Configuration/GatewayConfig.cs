@@ -35,6 +35,9 @@ public sealed record GatewayConfig
     /// <summary>Who may call the gateway (<c>auth:</c>); without the section, no key is needed.</summary>
     public AuthConfig Auth { get; init; } = new();
 
+    /// <summary>Limits all of a team's keys share (<c>teams:</c>).</summary>
+    public ImmutableArray<TeamConfig> Teams { get; init; } = [];
+
     /// <summary>Spending limits (<c>budgets:</c>), in file order.</summary>
     public ImmutableArray<BudgetConfig> Budgets { get; init; } = [];
 }

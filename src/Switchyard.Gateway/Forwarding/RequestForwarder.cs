@@ -109,7 +109,7 @@ internal sealed partial class RequestForwarder : IDisposable
                     return;
                 }
 
-                if ((key.RequestsPerMinute is not null || key.TokensPerMinute is not null) && LimitRate(context, key, parsed, endpoint, log) is { } limited)
+                if (LimitRate(context, key, snapshot.Config, parsed, endpoint, log) is { } limited)
                 {
                     log.Status = limited.Status;
                     log.Error = limited;
@@ -581,8 +581,8 @@ internal sealed partial class RequestForwarder : IDisposable
         /// <summary>The window each reservation of <see cref="Budgets"/> was made in.</summary>
         public DateTimeOffset[]? BudgetWindows;
 
-        /// <summary>The key whose per-minute limits counted this request, the window it was counted in, and its token estimate.</summary>
-        public (Storage.Keys.ApiKeyRecord Key, long Window, long Estimate)? RateLimited;
+        /// <summary>The limits (a key's id, <c>team:NAME</c>) that counted this request, the window each counted it in, and its token estimate.</summary>
+        public List<(string Id, long Window, long Estimate)>? RateLimited;
         public int Status;
         public bool Stream;
         public long FirstByte;

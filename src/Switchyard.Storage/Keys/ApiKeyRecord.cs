@@ -27,6 +27,9 @@ public sealed record ApiKeyRecord
     /// <summary>Tokens per minute the key may use; <see langword="null"/>: no limit of its own.</summary>
     public int? TokensPerMinute { get; init; }
 
+    /// <summary>Requests of the key in flight at once; <see langword="null"/>: no cap of its own.</summary>
+    public int? MaxConcurrency { get; init; }
+
     /// <summary>Every request of the key is confidential: served in-house only.</summary>
     public bool Confidential { get; init; }
 

@@ -10,7 +10,7 @@ namespace Switchyard.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteKeyStore
 {
-    private const string Columns = "id, hash, team, name, routes, rpm, tpm, confidential, created_unix_ms, expires_unix_ms, revoked_unix_ms";
+    private const string Columns = "id, hash, team, name, routes, rpm, tpm, confidential, created_unix_ms, expires_unix_ms, revoked_unix_ms, max_concurrency";
 
     private readonly SqliteStoreOptions _options;
 
@@ -30,7 +30,7 @@ public sealed class SqliteKeyStore
         ArgumentNullException.ThrowIfNull(key);
         using var connection = SqliteConnectionFactory.Open(_options);
         using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT OR IGNORE INTO api_keys ({Columns}) VALUES ($id, $hash, $team, $name, $routes, $rpm, $tpm, $confidential, $created, $expires, $revoked);";
+        command.CommandText = $"INSERT OR IGNORE INTO api_keys ({Columns}) VALUES ($id, $hash, $team, $name, $routes, $rpm, $tpm, $confidential, $created, $expires, $revoked, $concurrency);";
         command.Parameters.AddWithValue("$id", key.Id);
         command.Parameters.AddWithValue("$hash", key.Hash);
         command.Parameters.AddWithValue("$team", key.Team);
@@ -42,6 +42,7 @@ public sealed class SqliteKeyStore
         command.Parameters.AddWithValue("$created", key.Created.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$expires", (object?)key.Expires?.ToUnixTimeMilliseconds() ?? DBNull.Value);
         command.Parameters.AddWithValue("$revoked", (object?)key.Revoked?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$concurrency", (object?)key.MaxConcurrency ?? DBNull.Value);
         return command.ExecuteNonQuery() == 1;
     }
 
@@ -101,5 +102,6 @@ public sealed class SqliteKeyStore
         Created = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
         Expires = reader.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
         Revoked = reader.IsDBNull(10) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+        MaxConcurrency = reader.IsDBNull(11) ? null : reader.GetInt32(11),
     };
 }

@@ -149,6 +149,9 @@ internal static class SqliteMigrations
             ALTER TABLE request_log ADD COLUMN key_id TEXT;
             ALTER TABLE request_log ADD COLUMN team TEXT;
             """),
+        new(11, "a key's cap on requests in flight", """
+            ALTER TABLE api_keys ADD COLUMN max_concurrency INTEGER;
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

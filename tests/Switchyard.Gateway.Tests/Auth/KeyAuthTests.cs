@@ -41,6 +41,8 @@ public sealed class KeyAuthTests : IAsyncLifetime
               frontier: { deployments: [gpt] }
             budgets:
               skint: { team: team-poor, limit: 0.000001 }
+            teams:
+              team-capped: { rpm: 3 }
             """, "auth.yaml", _ => null);
         Assert.True(config.Succeeded, string.Join("\n", config.Errors));
         _log = new MemoryRequestLogStore();
@@ -282,6 +284,37 @@ public sealed class KeyAuthTests : IAsyncLifetime
         using var third = await PostAsync("chat", """{"model":"chat","messages":[{"role":"user","content":"Hello"}],"max_tokens":900}""", ("Authorization", "Bearer " + key));
         Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
         Assert.Equal("tokens", JsonDocument.Parse(await third.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Post_TeamLimit_IsSharedByAllItsKeys()
+    {
+        string[] keys = [Create("team-capped"), Create("team-capped"), Create("team-capped")];
+        await AwayFromAMinuteBoundaryAsync();
+
+        var responses = await Task.WhenAll(keys.SelectMany(k => Enumerable.Repeat(k, 4)).Select(k => PostAsync("chat", ("Authorization", "Bearer " + k))));
+
+        Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        var limited = responses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains("for team team-capped on requests per min", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.All(responses, r => r.Dispose());
+    }
+
+    [Fact]
+    public void Limiter_MaxConcurrency_CountsRequestsInFlightAndGivesThemBack()
+    {
+        var limiter = new KeyRateLimiter(TimeProvider.System);
+
+        var first = limiter.TryAcquire("k", null, null, 2, 10);
+        var second = limiter.TryAcquire("k", null, null, 2, 10);
+        var third = limiter.TryAcquire("k", null, null, 2, 10);
+        limiter.Settle("k", first.WindowStart, 10, 5);
+        var fourth = limiter.TryAcquire("k", null, null, 2, 10);
+
+        Assert.True(first.Admitted && second.Admitted);
+        Assert.False(third.Admitted);
+        Assert.Equal("concurrency", third.Exceeded);
+        Assert.True(fourth.Admitted);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
     /// <summary>The key reported for problems with the file as a whole.</summary>
     internal const string FileKey = "(file)";
 
-    private static readonly string[] RootKeys = ["server", "storage", "request_log", "providers", "deployments", "routes", "classifier", "pii", "budgets", "auth"];
+    private static readonly string[] RootKeys = ["server", "storage", "request_log", "providers", "deployments", "routes", "classifier", "pii", "budgets", "auth", "teams"];
     private static readonly string[] ServerKeys = ["listen", "max_request_body_bytes"];
     private static readonly string[] StorageKeys = ["kind", "path"];
     private static readonly string[] RequestLogKeys = ["enabled", "queue_capacity", "batch_size", "flush_interval"];
@@ -55,6 +55,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
         var (classifier, pii) = (ReadClassifier(top), ReadPii(top));
         var budgets = ReadBudgets(top, routes.IsDefault ? [] : [.. routes.Select(r => r.Name)]);
         var auth = ReadAuth(top);
+        var teams = ReadTeams(top);
 
         if (_errors.Count > errorsBefore)
         {
@@ -73,6 +74,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
             Classifier = classifier!, Pii = pii!,
             Budgets = budgets,
             Auth = auth ?? new AuthConfig(),
+            Teams = teams,
         };
     }
 
