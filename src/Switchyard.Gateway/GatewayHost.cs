@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -78,12 +79,33 @@ public sealed class GatewayHost : IAsyncDisposable
         // handling it. Safe for the same reason: nothing on the request path blocks.
         var inline = Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1";
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = inline);
+        var certificate = config.Server.Tls is { } tls ? Configuration.Internal.TlsCertificates.Load(tls) : null;
+        if (certificate is not null)
+        {
+            // The slim builder leaves HTTPS out; it is wired in only when a certificate is configured.
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             // The body limit is enforced by the forwarder, which answers 413 in OpenAI's format; Kestrel's own check
             // would answer with an empty page.
             kestrel.Limits.MaxRequestBodySize = null;
+            // Header limits and slow-client protection, stated (these are Kestrel's values, documented in the README): a
+            // client that trickles its headers or body is cut off instead of holding a connection and a request slot.
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.MaxRequestHeaderCount = 100;
+            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(130);
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
+            if (certificate is not null)
+            {
+                // https:// listen URLs terminate TLS here; HTTP/2 is offered by ALPN next to HTTP/1.1.
+                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+                kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http1AndHttp2);
+            }
         });
 
         // The request log writer starts before the web host is built, so it gets a logger factory of its own.

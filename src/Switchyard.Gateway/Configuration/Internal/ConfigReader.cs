@@ -25,7 +25,8 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
     internal const string FileKey = "(file)";
 
     private static readonly string[] RootKeys = ["server", "storage", "request_log", "providers", "deployments", "routes", "classifier", "pii", "budgets", "auth", "teams"];
-    private static readonly string[] ServerKeys = ["listen", "max_request_body_bytes"];
+    private static readonly string[] ServerKeys = ["listen", "max_request_body_bytes", "tls"];
+    private static readonly string[] TlsKeys = ["certificate", "key", "password"];
     private static readonly string[] StorageKeys = ["kind", "path"];
     private static readonly string[] RequestLogKeys = ["enabled", "queue_capacity", "batch_size", "flush_interval"];
 
@@ -121,7 +122,76 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
 
         var maxBody = ServerConfig.DefaultMaxRequestBodyBytes;
         ok &= TryReadSize(section, "max_request_body_bytes", "It is the largest request body accepted; 4MiB is the default.", ref maxBody);
-        return ok ? new ServerConfig { Listen = listen, MaxRequestBodyBytes = maxBody } : null;
+        var tls = ReadTls(section, ref ok);
+        var https = listen.Split(';').Any(u => u.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+        if (ok && https && tls is null)
+        {
+            Error(MarkOf(section, "listen") ?? owner, "server.listen", "listens on https:// but server.tls gives no certificate. Add server.tls: { certificate: server.pfx, password: ${TLS_PASSWORD} }, or listen on http:// behind a proxy that terminates TLS.");
+            ok = false;
+        }
+        else if (ok && !https && tls is not null)
+        {
+            Error(MarkOf(section, "tls"), "server.tls", "gives a certificate, but no server.listen URL is https://. Listen on https://0.0.0.0:8443 (for example), or remove server.tls.");
+            ok = false;
+        }
+
+        return ok ? new ServerConfig { Listen = listen, MaxRequestBodyBytes = maxBody, Tls = tls } : null;
+    }
+
+    /// <summary><c>server.tls</c>: the certificate is loaded now, so a wrong path or password stops the configuration with its line.</summary>
+    private TlsConfig? ReadTls(Section server, ref bool ok)
+    {
+        if (Value(server, "tls") is not { } node || IsNull(node))
+        {
+            return null;
+        }
+
+        const string Example = "tls: { certificate: server.pfx, password: ${TLS_PASSWORD} } or tls: { certificate: cert.pem, key: key.pem }";
+        if (ReadSection(node, "server.tls", server.Entries["tls"].Key.Start, TlsKeys, Example) is not { } section)
+        {
+            ok = false;
+            return null;
+        }
+
+        string? Path(string key)
+        {
+            if (Value(section, key) is not { } valueNode || Scalar(valueNode, Join("server.tls", key), "a file path") is not { } text)
+            {
+                return null;
+            }
+
+            return System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(_file)) ?? ".", text.Trim()));
+        }
+
+        var certificate = Path("certificate");
+        if (certificate is null)
+        {
+            Error(section.Owner, "server.tls.certificate", $"is required: the server certificate file. Write {Example}.");
+            ok = false;
+            return null;
+        }
+
+        var key = Path("key");
+        var password = Value(section, "password") is { } passwordNode ? Scalar(passwordNode, "server.tls.password", "the certificate's password") : null;
+        var tls = new TlsConfig { Certificate = certificate, Key = key, Password = password };
+        try
+        {
+            using var loaded = TlsCertificates.Load(tls);
+            if (!loaded.HasPrivateKey)
+            {
+                Error(MarkOf(section, "certificate"), "server.tls.certificate", $"'{certificate}' has no private key. Give the key file as server.tls.key, or a .pfx that holds it.");
+                ok = false;
+                return null;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            Error(MarkOf(section, "certificate"), "server.tls.certificate", $"cannot load '{certificate}'{(key is null ? "" : $" with key '{key}'")}: {e.Message}. Check the path{(password is null ? "" : " and the password")}.");
+            ok = false;
+            return null;
+        }
+
+        return tls;
     }
 
     /// <summary><c>listen</c>: one URL, several separated by ';', or a list of URLs. Each is what Kestrel accepts: http(s), a host, a port.</summary>
