@@ -22,6 +22,9 @@ internal sealed class KeyAuthenticator(SqliteKeyStore store, TimeProvider time)
 
     private readonly ConcurrentDictionary<string, (ApiKeyRecord? Key, long ReadAt)> _cache = new(StringComparer.Ordinal);
 
+    /// <summary>What an unknown id's key is compared with, so that it costs the same as a wrong secret.</summary>
+    private static readonly byte[] UnknownKeyHash = System.Security.Cryptography.SHA256.HashData("no such key"u8);
+
     /// <summary>The request's key, or the error to answer with.</summary>
     public (ApiKeyRecord? Key, ApiError? Error) Authenticate(HttpRequest request)
     {
@@ -65,7 +68,15 @@ internal sealed class KeyAuthenticator(SqliteKeyStore store, TimeProvider time)
             return (null, Unauthorized("You didn't provide an API key. Send a Switchyard key (switchyard keys create) as Authorization: Bearer sy_..., or as x-api-key.", "missing_api_key"));
         }
 
-        if (!ApiKeys.TryParse(presented, out var id) || Find(id) is not { } key || !ApiKeys.Matches(presented, key.Hash))
+        if (!ApiKeys.TryParse(presented, out var id))
+        {
+            return (null, Unauthorized("Incorrect API key provided. Use a key from `switchyard keys create`; it starts with sy_.", "invalid_api_key"));
+        }
+
+        // The hash is computed and compared whether or not the id exists: an unknown id takes as long as a wrong secret.
+        var found = Find(id);
+        var matches = ApiKeys.Matches(presented, found?.Hash ?? UnknownKeyHash);
+        if (found is not { } key || !matches)
         {
             return (null, Unauthorized("Incorrect API key provided. Use a key from `switchyard keys create`; it starts with sy_.", "invalid_api_key"));
         }

@@ -318,6 +318,39 @@ public sealed class KeyAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Authenticate_UnknownIdAndWrongSecret_TakeTheSameTime()
+    {
+        // A statistical check with a generous bound: were an unknown id refused before any hashing, an attacker could tell
+        // real ids from guesses by timing. Both paths hash and compare; their medians stay within a factor of two.
+        var key = Create("team-a");
+        var authenticator = new KeyAuthenticator(_keys, TimeProvider.System);
+        var wrongSecret = Request(key[..14] + new string('a', 26));
+        var unknownId = Request("sy_zzzzzzzzzz_" + new string('a', 26));
+        Assert.Null(authenticator.Authenticate(wrongSecret).Key);
+        Assert.Null(authenticator.Authenticate(unknownId).Key);
+
+        const int Rounds = 20_000;
+        var known = new long[Rounds];
+        var unknown = new long[Rounds];
+        for (var i = 0; i < Rounds; i++)
+        {
+            // Interleaved, so drift on a shared machine hits both alike.
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            authenticator.Authenticate(wrongSecret);
+            var middle = System.Diagnostics.Stopwatch.GetTimestamp();
+            authenticator.Authenticate(unknownId);
+            var end = System.Diagnostics.Stopwatch.GetTimestamp();
+            known[i] = middle - start;
+            unknown[i] = end - middle;
+        }
+
+        Array.Sort(known);
+        Array.Sort(unknown);
+        var ratio = (double)known[Rounds / 2] / Math.Max(1, unknown[Rounds / 2]);
+        Assert.InRange(ratio, 0.5, 2.0);
+    }
+
+    [Fact]
     public async Task Get_Models_NeedsAKeyToo()
     {
         using var anonymous = await _client.GetAsync("models");
@@ -334,6 +367,13 @@ public sealed class KeyAuthTests : IAsyncLifetime
         var (key, id, hash) = ApiKeys.Generate();
         Assert.True(_keys.Add(new ApiKeyRecord { Id = id, Hash = hash, Team = team, Routes = routes ?? [], Confidential = confidential, Created = DateTimeOffset.UtcNow, Expires = expires }));
         return key;
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpRequest Request(string key)
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Headers.Authorization = "Bearer " + key;
+        return context.Request;
     }
 
     private string CreateLimited(int? rpm, int? tpm)
