@@ -142,7 +142,7 @@ public sealed class GatewayHost : IAsyncDisposable
             // Budgets continue where the last run left them: what this window already spent is in the request log.
             foreach (var ledger in runtime.Budgets.All)
             {
-                ledger.Seed(sqlite.SummarizeCosts([], ledger.WindowStart, null, ledger.Config.Route, ledger.Config.Team).Sum(r => r.Spent));
+                ledger.Seed(sqlite.SummarizeCosts([], ledger.WindowStart, null, ledger.Config.Route, ledger.Config.Team, ledger.Config.Key).Sum(r => r.Spent));
             }
         }
 

@@ -16,6 +16,9 @@ public sealed record BudgetConfig
     /// <summary>The team whose keys it limits together (<c>team</c>); <see langword="null"/>: every caller.</summary>
     public string? Team { get; init; }
 
+    /// <summary>The one key it limits (<c>key</c>, its public id <c>sy_...</c>); <see langword="null"/>: every key.</summary>
+    public string? Key { get; init; }
+
     /// <summary>Dollars the window may spend (<c>limit</c>).</summary>
     public required double Limit { get; init; }
 

@@ -205,7 +205,7 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
     /// The request log's costs between <paramref name="since"/> (inclusive) and <paramref name="until"/> (exclusive), summed
     /// by SQLite per group of <paramref name="by"/> (no dimension: one row for everything), ordered by the groups' keys.
     /// </summary>
-    public IReadOnlyList<CostSummaryRow> SummarizeCosts(IReadOnlyList<CostDimension> by, DateTimeOffset? since, DateTimeOffset? until, string? route = null, string? team = null)
+    public IReadOnlyList<CostSummaryRow> SummarizeCosts(IReadOnlyList<CostDimension> by, DateTimeOffset? since, DateTimeOffset? until, string? route = null, string? team = null, string? key = null)
     {
         ArgumentNullException.ThrowIfNull(by);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -252,6 +252,12 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         {
             sql.Append("\n  AND team = $team");
             command.Parameters.AddWithValue("$team", team);
+        }
+
+        if (key is not null)
+        {
+            sql.Append("\n  AND key_id = $key");
+            command.Parameters.AddWithValue("$key", key);
         }
 
         if (keys.Length > 0)

@@ -20,12 +20,14 @@ public sealed class KeyAuthTests : IAsyncLifetime
     private SqliteKeyStore _keys = null!;
     private MemoryRequestLogStore _log = null!;
     private HttpClient _client = null!;
+    private string _budgetedKey = null!;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
         _keys = new SqliteKeyStore(new SqliteStoreOptions { Path = Path.Combine(_directory, "keys.db") }, TimeProvider.System);
         _simulator = await SimulatorHost.StartAsync(SimulatorOptions.Instant() with { Port = 0 });
+        _budgetedKey = Create("team-a");
         var config = ConfigLoader.Parse($$"""
             server: { listen: "http://127.0.0.1:0" }
             request_log: { flush_interval: 20ms }
@@ -41,6 +43,7 @@ public sealed class KeyAuthTests : IAsyncLifetime
               frontier: { deployments: [gpt] }
             budgets:
               skint: { team: team-poor, limit: 0.000001 }
+              one-key: { key: {{_budgetedKey[..13]}}, limit: 0.000001 }
             teams:
               team-capped: { rpm: 3 }
             """, "auth.yaml", _ => null);
@@ -348,6 +351,19 @@ public sealed class KeyAuthTests : IAsyncLifetime
         Array.Sort(unknown);
         var ratio = (double)known[Rounds / 2] / Math.Max(1, unknown[Rounds / 2]);
         Assert.InRange(ratio, 0.5, 2.0);
+    }
+
+    [Fact]
+    public async Task Post_KeyBudget_LimitsThatKeyOnly()
+    {
+        using var limited = await PostAsync("chat", ("Authorization", "Bearer " + _budgetedKey));
+        using var other = await PostAsync("chat", ("Authorization", "Bearer " + Create("team-a")));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        var message = JsonDocument.Parse(await limited.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString();
+        Assert.Contains($"Budget 'one-key' (key {_budgetedKey[..13]}, ", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_budgetedKey, message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace Switchyard.Gateway.Configuration.Internal;
 /// <summary><c>budgets:</c>: spending limits per day or month, for a route or the whole gateway.</summary>
 internal sealed partial class ConfigReader
 {
-    private static readonly string[] SpendingBudgetKeys = ["route", "team", "limit", "per", "mode", "warn_at"];
+    private static readonly string[] SpendingBudgetKeys = ["route", "team", "key", "limit", "per", "mode", "warn_at"];
     private static readonly (string Word, BudgetPeriod Value)[] BudgetPeriods = [("day", BudgetPeriod.Day), ("month", BudgetPeriod.Month)];
     private static readonly (string Word, BudgetMode Value)[] BudgetModes = [("hard", BudgetMode.Hard), ("soft", BudgetMode.Soft)];
     private const string BudgetExample = "budgets: { chat-daily: { route: chat, limit: 50, per: day, mode: hard, warn_at: 0.8 } }";
@@ -48,6 +48,20 @@ internal sealed partial class ConfigReader
                 ok &= team is not null;
             }
 
+            string? key = null;
+            if (Value(section, "key") is { } keyNode)
+            {
+                key = Scalar(keyNode, Join(path, "key"), "a key's id, as switchyard keys list shows it");
+                if (key is not null && (key.Length != 13 || !key.StartsWith(Auth.ApiKeys.Prefix, StringComparison.Ordinal)))
+                {
+                    // Never the whole key in a configuration file: its id is enough, and it is not a secret.
+                    Error(keyNode, Join(path, "key"), "expected a key's id: sy_ and 10 characters, as `switchyard keys list` shows it (never the whole key).");
+                    ok = false;
+                }
+
+                ok &= key is not null;
+            }
+
             var limit = -1.0;
             if (Value(section, "limit") is null)
             {
@@ -67,7 +81,7 @@ internal sealed partial class ConfigReader
                 & TryReadRatio(section, "warn_at", ref warnAt);
             if (ok)
             {
-                budgets.Add(new BudgetConfig { Name = entry.Name, Route = route, Team = team, Limit = limit, Period = period, Mode = mode, WarnAt = warnAt });
+                budgets.Add(new BudgetConfig { Name = entry.Name, Route = route, Team = team, Key = key, Limit = limit, Period = period, Mode = mode, WarnAt = warnAt });
             }
         }
 

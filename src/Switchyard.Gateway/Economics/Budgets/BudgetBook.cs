@@ -32,7 +32,7 @@ internal sealed class BudgetBook
             var all = new List<BudgetLedger>();
             foreach (var budget in config.Budgets)
             {
-                var ledger = _byName.TryGetValue(budget.Name, out var old) && old.Config.Route == budget.Route && old.Config.Team == budget.Team && old.Config.Period == budget.Period
+                var ledger = _byName.TryGetValue(budget.Name, out var old) && old.Config.Route == budget.Route && old.Config.Team == budget.Team && old.Config.Key == budget.Key && old.Config.Period == budget.Period
                     ? old
                     : new BudgetLedger(budget, now);
                 ledger.Config = budget;
@@ -42,7 +42,7 @@ internal sealed class BudgetBook
 
             _byName = next;
             All = all;
-            _anyTeam = all.Exists(l => l.Config.Team is not null);
+            _anyTeam = all.Exists(l => l.Config.Team is not null || l.Config.Key is not null);
             _global = [.. all.Where(l => l.Config.Route is null)];
             _byRoute = config.Routes.ToFrozenDictionary(
                 r => r.Name,
@@ -55,7 +55,7 @@ internal sealed class BudgetBook
     /// The ledgers a request on <paramref name="route"/> from <paramref name="team"/> is charged to: the gateway's, the
     /// route's, the team's (and a team's on that route).
     /// </summary>
-    public BudgetLedger[] For(string route, string? team = null)
+    public BudgetLedger[] For(string route, string? team = null, string? key = null)
     {
         var ledgers = _byRoute.TryGetValue(route, out var found) ? found : _global;
         if (!_anyTeam)
@@ -64,7 +64,7 @@ internal sealed class BudgetBook
         }
 
         // Team budgets apply to their team's keys only: the (rare) filtered copy is the price of a budget per team.
-        return Array.FindAll(ledgers, l => l.Config.Team is null || l.Config.Team == team);
+        return Array.FindAll(ledgers, l => (l.Config.Team is null || l.Config.Team == team) && (l.Config.Key is null || l.Config.Key == key));
     }
 
     /// <summary>
@@ -102,7 +102,9 @@ internal sealed class BudgetBook
     public static string Refusal(BudgetLedger ledger, double estimate) => string.Create(CultureInfo.InvariantCulture,
         $"Budget '{ledger.Config.Name}' ({Scope(ledger.Config)}, ${ledger.Config.Limit:0.00} a {Word(ledger.Config.Period)}) cannot cover this request: ${ledger.Spent:0.0000} spent, and this request could cost up to ${estimate:0.0000}. It resets at {ledger.ResetsAt:yyyy-MM-ddTHH:mm:ssZ}; lower max_tokens, or raise budgets.{ledger.Config.Name}.limit.");
 
-    private static string Scope(BudgetConfig budget) => (budget.Route, budget.Team) switch
+    private static string Scope(BudgetConfig budget) => budget.Key is { } key
+        ? $"key {key}" + (budget.Route is { } keyRoute ? $" on route '{keyRoute}'" : "")
+        : (budget.Route, budget.Team) switch
     {
         (null, null) => "the whole gateway",
         ({ } route, null) => $"route '{route}'",
