@@ -154,7 +154,8 @@ public sealed class GatewayHost : IAsyncDisposable
         // Keys are read only when a configuration requires them (a reload may turn them on), so a gateway without keys
         // never opens a key store.
         var storagePath = config.Storage.Path;
-        var authenticator = new Lazy<Auth.KeyAuthenticator>(() => new Auth.KeyAuthenticator(options.KeyStore ?? new Storage.Sqlite.SqliteKeyStore(new SqliteStoreOptions { Path = storagePath }, time), time));
+        var keyStore = new Lazy<Storage.Sqlite.SqliteKeyStore>(() => options.KeyStore ?? new Storage.Sqlite.SqliteKeyStore(new SqliteStoreOptions { Path = storagePath }, time));
+        var authenticator = new Lazy<Auth.KeyAuthenticator>(() => new Auth.KeyAuthenticator(keyStore.Value, time));
         app.Use(async (context, next) =>
         {
             if (runtime.Config.Auth.Keys == AuthMode.Required && context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
@@ -173,6 +174,7 @@ public sealed class GatewayHost : IAsyncDisposable
             await next(context);
         });
         app.MapOpenAIEndpoints();
+        Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => store as SqliteRequestLogStore, time);
         app.MapHealthEndpoints();
         await app.StartAsync(cancellationToken);
 

@@ -35,7 +35,9 @@ internal static class KeysCommand
         var concurrency = new Option<int?>("--max-concurrency") { Description = "Requests it may have in flight at once." };
         var expires = new Option<string?>("--expires") { Description = "When it stops working: a duration from now (30d, 12h) or an ISO-8601 time." };
         var confidential = new Option<bool>("--confidential") { Description = "Every request of the key is confidential: served in-house only." };
-        var command = new Command("create", "Create a key and print it once.") { db, team, name, routes, rpm, tpm, concurrency, expires, confidential };
+        var role = new Option<string?>("--role") { Description = "Its role on the admin API: admin, operator, auditor, legal or security (default: a client key)." };
+        role.AcceptOnlyFromAmong("admin", "operator", "auditor", "legal", "security");
+        var command = new Command("create", "Create a key and print it once.") { db, team, name, routes, rpm, tpm, concurrency, expires, confidential, role };
         foreach (var limit in (Option<int?>[])[rpm, tpm, concurrency])
         {
             limit.Validators.Add(r =>
@@ -86,6 +88,7 @@ internal static class KeysCommand
                 RequestsPerMinute = pr.GetValue(rpm),
                 TokensPerMinute = pr.GetValue(tpm),
                 MaxConcurrency = pr.GetValue(concurrency),
+                Role = pr.GetValue(role),
                 Confidential = pr.GetValue(confidential),
                 Created = time.GetUtcNow(),
                 Expires = until,
@@ -97,6 +100,7 @@ internal static class KeysCommand
             }
 
             output.WriteLine(key);
+            store.Audit(time.GetUtcNow(), "cli:" + Environment.UserName, "key.create", id, $"team={record.Team}; role={record.Role ?? "client"}; routes={string.Join(',', record.Routes)}");
             error.WriteLine($"Created {id} for team {record.Team}{(record.Routes.Count > 0 ? " (routes: " + string.Join(", ", record.Routes) + ")" : "")}{(until is { } u ? $", expiring {u:yyyy-MM-ddTHH:mm:ssZ}" : "")}.");
             error.WriteLine("This is the only time the key is shown: only its hash is stored. Clients send it as Authorization: Bearer <key>.");
             return 0;
@@ -172,6 +176,7 @@ internal static class KeysCommand
                 return 1;
             }
 
+            store.Audit(time.GetUtcNow(), "cli:" + Environment.UserName, "key.revoke", keyId, null);
             pr.InvocationConfiguration.Output.WriteLine($"Revoked {keyId}.");
             return 0;
         });

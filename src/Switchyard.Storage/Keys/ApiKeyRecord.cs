@@ -33,6 +33,9 @@ public sealed record ApiKeyRecord
     /// <summary>Every request of the key is confidential: served in-house only.</summary>
     public bool Confidential { get; init; }
 
+    /// <summary>Its role on the admin API (<c>admin</c>, <c>operator</c>, <c>auditor</c>, <c>legal</c>, <c>security</c>), or <see langword="null"/> for a client key.</summary>
+    public string? Role { get; init; }
+
     /// <summary>When it was created.</summary>
     public required DateTimeOffset Created { get; init; }
 

@@ -152,6 +152,21 @@ internal static class SqliteMigrations
         new(11, "a key's cap on requests in flight", """
             ALTER TABLE api_keys ADD COLUMN max_concurrency INTEGER;
             """),
+        new(12, "roles on keys, and the admin audit trail", """
+            -- A key's role on the admin API: admin, operator, auditor, legal or security; NULL for a client key.
+            ALTER TABLE api_keys ADD COLUMN role TEXT;
+            -- Append-only: every admin action, each row hashing the one before it, so an edit or a deletion shows.
+            CREATE TABLE admin_audit (
+                seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+                ts_unix_ms INTEGER NOT NULL,
+                actor      TEXT NOT NULL,
+                action     TEXT NOT NULL,
+                target     TEXT,
+                detail     TEXT,
+                prev_hash  BLOB NOT NULL,
+                hash       BLOB NOT NULL
+            );
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -1,0 +1,339 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Switchyard.Gateway.Api;
+using Switchyard.Gateway.Auth;
+using Switchyard.Gateway.Internal;
+using Switchyard.Storage.Keys;
+using Switchyard.Storage.RequestLog;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Gateway.Admin;
+
+/// <summary>
+/// The admin API under <c>/admin</c> (JSON; described at <c>/admin/openapi.json</c>): keys, the request log, costs and
+/// routes. Every call needs a key, whatever <c>auth.keys</c> says: a key with a role, or the bootstrap admin key from
+/// <c>SWITCHYARD_ADMIN_KEY</c>. Roles: <c>admin</c> reads and writes everything; <c>operator</c> and <c>auditor</c>
+/// read everything; a client key reads its own team's log and costs only. Every write goes to the audit trail.
+/// </summary>
+internal static class AdminEndpoints
+{
+    public const string BootstrapVariable = "SWITCHYARD_ADMIN_KEY";
+
+    private static readonly string[] Roles = ["admin", "operator", "auditor", "legal", "security"];
+
+    private static readonly JsonWriterOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Who is calling: the key's id (or <c>bootstrap</c>), its role and team.</summary>
+    private readonly record struct Caller(string Actor, string? Role, string? Team)
+    {
+        public bool CanRead => Role is "admin" or "operator" or "auditor";
+
+        public bool CanWrite => Role == "admin";
+    }
+
+    public static void MapAdminEndpoints(this IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<SqliteKeyStore> keys, Func<SqliteRequestLogStore?> log, TimeProvider time)
+    {
+        var bootstrap = Environment.GetEnvironmentVariable(BootstrapVariable) is { Length: >= 32 } secret ? SHA256.HashData(Encoding.UTF8.GetBytes(secret)) : null;
+
+        endpoints.MapGet("/admin/openapi.json", () => Results.Text(OpenApi.Document, "application/json"));
+
+        endpoints.MapGet("/admin/keys", (HttpContext context) => Run(context, keys, bootstrap, time, (caller, store) =>
+        {
+            var team = caller.CanRead ? context.Request.Query["team"].FirstOrDefault() : caller.Team;
+            if (!caller.CanRead && caller.Team is null)
+            {
+                return Forbidden("Only admin, operator and auditor keys list every team's keys.");
+            }
+
+            return Write(writer =>
+            {
+                writer.WriteStartArray();
+                foreach (var key in store.List(team))
+                {
+                    WriteKey(writer, key, time.GetUtcNow());
+                }
+
+                writer.WriteEndArray();
+            });
+        }));
+
+        endpoints.MapPost("/admin/keys", async (HttpContext context) =>
+        {
+            JsonDocument? body = null;
+            try
+            {
+                body = await JsonDocument.ParseAsync(context.Request.Body);
+            }
+            catch (JsonException e)
+            {
+                return Error(StatusCodes.Status400BadRequest, $"The body is not JSON: {e.Message} Send {{\"team\": \"search\", \"routes\": [\"chat\"]}}.", "invalid_json");
+            }
+
+            using (body)
+            {
+                var root = body.RootElement;
+                return Run(context, keys, bootstrap, time, (caller, store) =>
+                {
+                    if (!caller.CanWrite)
+                    {
+                        return Forbidden("Only admin keys create keys.");
+                    }
+
+                    if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("team", out var teamValue) || teamValue.ValueKind != JsonValueKind.String || teamValue.GetString() is not { Length: > 0 and <= 100 } team)
+                    {
+                        return Error(StatusCodes.Status400BadRequest, "team is required: a string of 1 to 100 characters.", "invalid_value");
+                    }
+
+                    string? role = null;
+                    if (root.TryGetProperty("role", out var roleValue) && roleValue.ValueKind != JsonValueKind.Null)
+                    {
+                        role = roleValue.ValueKind == JsonValueKind.String ? roleValue.GetString() : null;
+                        if (role is null || !Roles.Contains(role))
+                        {
+                            return Error(StatusCodes.Status400BadRequest, $"role must be one of {string.Join(", ", Roles)}, or absent for a client key.", "invalid_value");
+                        }
+                    }
+
+                    var routes = root.TryGetProperty("routes", out var routeValues) && routeValues.ValueKind == JsonValueKind.Array
+                        ? [.. routeValues.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!)]
+                        : Array.Empty<string>();
+                    var (secret, id, hash) = ApiKeys.Generate();
+                    var record = new ApiKeyRecord
+                    {
+                        Id = id,
+                        Hash = hash,
+                        Team = team,
+                        Name = root.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
+                        Routes = routes,
+                        RequestsPerMinute = Positive(root, "rpm"),
+                        TokensPerMinute = Positive(root, "tpm"),
+                        MaxConcurrency = Positive(root, "max_concurrency"),
+                        Confidential = root.TryGetProperty("confidential", out var confidential) && confidential.ValueKind == JsonValueKind.True,
+                        Role = role,
+                        Created = time.GetUtcNow(),
+                    };
+                    if (!store.Add(record))
+                    {
+                        return Error(StatusCodes.Status409Conflict, "A key with the same id exists (a one in 10^15 draw): send the request again.", "conflict");
+                    }
+
+                    store.Audit(time.GetUtcNow(), caller.Actor, "key.create", id, $"team={team}; role={role ?? "client"}; routes={string.Join(',', routes)}");
+                    return Write(writer =>
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("key", secret);
+                        writer.WriteString("note", "This is the only time the key is shown: only its hash is stored.");
+                        writer.WritePropertyName("record");
+                        WriteKey(writer, record, time.GetUtcNow());
+                        writer.WriteEndObject();
+                    }, StatusCodes.Status201Created);
+                });
+            }
+        });
+
+        endpoints.MapDelete("/admin/keys/{id}", (HttpContext context, string id) => Run(context, keys, bootstrap, time, (caller, store) =>
+        {
+            if (!caller.CanWrite)
+            {
+                return Forbidden("Only admin keys revoke keys.");
+            }
+
+            if (!store.Revoke(id, time.GetUtcNow()))
+            {
+                return Error(StatusCodes.Status404NotFound, $"There is no active key {(ApiKeys.TryParse(id, out var parsed) ? parsed : id.Length <= 13 ? id : id[..13] + "...")}.", "not_found");
+            }
+
+            store.Audit(time.GetUtcNow(), caller.Actor, "key.revoke", id, null);
+            return Results.NoContent();
+        }));
+
+        endpoints.MapGet("/admin/routes", (HttpContext context) => Run(context, keys, bootstrap, time, (_, _) => Write(writer =>
+        {
+            writer.WriteStartArray();
+            foreach (var route in runtime.Config.Routes)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", route.Name);
+                writer.WriteStartArray("tiers");
+                foreach (var tier in route.EffectiveTiers())
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("name", tier.Name);
+                    writer.WriteStartArray("deployments");
+                    foreach (var member in tier.Members)
+                    {
+                        writer.WriteStringValue(member.Deployment);
+                    }
+
+                    writer.WriteEndArray();
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        })));
+
+        endpoints.MapGet("/admin/logs", (HttpContext context) => Run(context, keys, bootstrap, time, (caller, _) =>
+        {
+            if (log() is not { } store)
+            {
+                return Error(StatusCodes.Status404NotFound, "The request log is off (request_log.enabled: false).", "not_found");
+            }
+
+            var limit = int.TryParse(context.Request.Query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 1000) : 100;
+            var team = caller.CanRead ? context.Request.Query["team"].FirstOrDefault() : caller.Team ?? "\u0000";
+            // Team-scoped reads filter after the query: the log's index is by time, and a team's rows are a subset of it.
+            var entries = store.QueryAsync(new RequestLogQuery { Route = context.Request.Query["route"].FirstOrDefault(), Limit = team is null ? limit : 10 * limit }, context.RequestAborted).GetAwaiter().GetResult()
+                .Where(e => team is null || e.Team == team).Take(limit);
+            return Write(writer =>
+            {
+                writer.WriteStartArray();
+                foreach (var entry in entries)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("timestamp", entry.Timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+                    writer.WriteString("request_id", entry.RequestId);
+                    writer.WriteString("route", entry.Route);
+                    writer.WriteString("deployment", entry.Deployment);
+                    writer.WriteNumber("status", entry.Status);
+                    writer.WriteNumber("latency_ms", entry.LatencyMs);
+                    writer.WriteString("key_id", entry.KeyId);
+                    writer.WriteString("team", entry.Team);
+                    if (entry.CostUsd is { } cost)
+                    {
+                        writer.WriteNumber("cost_usd", cost);
+                    }
+
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            });
+        }));
+
+        endpoints.MapGet("/admin/costs", (HttpContext context) => Run(context, keys, bootstrap, time, (caller, _) =>
+        {
+            if (log() is not { } store)
+            {
+                return Error(StatusCodes.Status404NotFound, "The request log is off (request_log.enabled: false).", "not_found");
+            }
+
+            var team = caller.CanRead ? context.Request.Query["team"].FirstOrDefault() : caller.Team ?? "\u0000";
+            var days = int.TryParse(context.Request.Query["days"], NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? Math.Clamp(d, 1, 366) : 30;
+            var rows = store.SummarizeCosts([CostDimension.Team, CostDimension.Route], time.GetUtcNow().AddDays(-days), null, null, team);
+            return Write(writer =>
+            {
+                writer.WriteStartArray();
+                foreach (var row in rows)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("team", row.Keys[0]);
+                    writer.WriteString("route", row.Keys[1]);
+                    writer.WriteNumber("requests", row.Requests);
+                    writer.WriteNumber("spent_usd", row.Spent);
+                    writer.WriteNumber("baseline_cost_usd", row.BaselineCost);
+                    writer.WriteNumber("saved_usd", row.Saved);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            });
+        }));
+    }
+
+    /// <summary>Authenticates the caller (any key with a role, a client key for team reads, or the bootstrap key) and runs the action.</summary>
+    private static IResult Run(HttpContext context, Func<SqliteKeyStore> keys, byte[]? bootstrap, TimeProvider time, Func<Caller, SqliteKeyStore, IResult> action)
+    {
+        var store = keys();
+        var presented = Presented(context.Request);
+        if (presented is null)
+        {
+            return Error(StatusCodes.Status401Unauthorized, "The admin API needs a key: Authorization: Bearer <key> (a key with a role, or SWITCHYARD_ADMIN_KEY).", "missing_api_key");
+        }
+
+        Caller caller;
+        if (bootstrap is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), bootstrap))
+        {
+            caller = new Caller("bootstrap", "admin", null);
+        }
+        else if (ApiKeys.TryParse(presented, out var id) && store.Find(id) is { } key && ApiKeys.Matches(presented, key.Hash) && key.IsActive(time.GetUtcNow()))
+        {
+            caller = new Caller(key.Id, key.Role, key.Team);
+        }
+        else
+        {
+            return Error(StatusCodes.Status401Unauthorized, "Incorrect, revoked or expired key.", "invalid_api_key");
+        }
+
+        return action(caller, store);
+    }
+
+    private static string? Presented(HttpRequest request)
+    {
+        if (request.Headers.Authorization is { Count: 1 } authorization && authorization[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return value[7..].Trim();
+        }
+
+        return request.Headers["x-api-key"] is { Count: 1 } apiKey ? apiKey[0]?.Trim() : null;
+    }
+
+    private static int? Positive(JsonElement root, string name)
+        => root.TryGetProperty(name, out var value) && value.TryGetInt32(out var number) && number > 0 ? number : null;
+
+    private static void WriteKey(Utf8JsonWriter writer, ApiKeyRecord key, DateTimeOffset now)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", key.Id);
+        writer.WriteString("team", key.Team);
+        writer.WriteString("name", key.Name);
+        writer.WriteString("role", key.Role);
+        writer.WriteStartArray("routes");
+        foreach (var route in key.Routes)
+        {
+            writer.WriteStringValue(route);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteBoolean("active", key.IsActive(now));
+        writer.WriteString("created", key.Created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        writer.WriteEndObject();
+    }
+
+    private static IResult Write(Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, Json))
+        {
+            write(writer);
+        }
+
+        var bytes = buffer.ToArray();
+        return status == StatusCodes.Status200OK
+            ? Results.Bytes(bytes, "application/json")
+            : Results.Text(Encoding.UTF8.GetString(bytes), "application/json", Encoding.UTF8, status);
+    }
+
+    private static IResult Forbidden(string message) => Error(StatusCodes.Status403Forbidden, message, "permission_denied");
+
+    private static IResult Error(int status, string message, string code) => Write(writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteStartObject("error");
+        writer.WriteString("message", message);
+        writer.WriteString("type", status == StatusCodes.Status401Unauthorized || status == StatusCodes.Status403Forbidden ? "permission_error" : ApiError.InvalidRequest);
+        writer.WriteNull("param");
+        writer.WriteString("code", code);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }, status);
+}
