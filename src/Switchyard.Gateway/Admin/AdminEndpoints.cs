@@ -153,6 +153,64 @@ internal static class AdminEndpoints
             return Results.NoContent();
         }));
 
+        endpoints.MapGet("/admin/audit", (HttpContext context) => Run(context, keys, bootstrap, time, (caller, store) =>
+        {
+            if (!caller.CanRead)
+            {
+                return Forbidden("Only admin, operator and auditor keys read the audit trail.");
+            }
+
+            return Write(writer =>
+            {
+                writer.WriteStartArray();
+                foreach (var entry in store.AuditTrail())
+                {
+                    writer.WriteStartObject();
+                    writer.WriteNumber("seq", entry.Seq);
+                    writer.WriteString("at", entry.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+                    writer.WriteString("actor", entry.Actor);
+                    writer.WriteString("action", entry.Action);
+                    writer.WriteString("target", entry.Target);
+                    writer.WriteString("detail", entry.Detail);
+                    writer.WriteBoolean("intact", entry.Intact);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            });
+        }));
+
+        endpoints.MapGet("/admin/teams", (HttpContext context) => Run(context, keys, bootstrap, time, (caller, store) =>
+        {
+            var all = store.List();
+            var names = runtime.Config.Teams.Select(t => t.Name).Concat(all.Select(k => k.Team)).Distinct(StringComparer.Ordinal)
+                .Where(t => caller.CanRead || t == caller.Team).Order(StringComparer.Ordinal);
+            return Write(writer =>
+            {
+                writer.WriteStartArray();
+                foreach (var name in names)
+                {
+                    var limits = runtime.Config.Teams.FirstOrDefault(t => t.Name == name);
+                    writer.WriteStartObject();
+                    writer.WriteString("name", name);
+                    writer.WriteNumber("active_keys", all.Count(k => k.Team == name && k.IsActive(time.GetUtcNow())));
+                    WriteNumberOrNull(writer, "rpm", limits?.RequestsPerMinute);
+                    WriteNumberOrNull(writer, "tpm", limits?.TokensPerMinute);
+                    WriteNumberOrNull(writer, "max_concurrency", limits?.MaxConcurrency);
+                    writer.WriteStartArray("budgets");
+                    foreach (var budget in runtime.Config.Budgets.Where(b => b.Team == name))
+                    {
+                        writer.WriteStringValue(budget.Name);
+                    }
+
+                    writer.WriteEndArray();
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            });
+        }));
+
         endpoints.MapGet("/admin/routes", (HttpContext context) => Run(context, keys, bootstrap, time, (_, _) => Write(writer =>
         {
             writer.WriteStartArray();
@@ -285,6 +343,18 @@ internal static class AdminEndpoints
         }
 
         return request.Headers["x-api-key"] is { Count: 1 } apiKey ? apiKey[0]?.Trim() : null;
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter writer, string name, int? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
     }
 
     private static int? Positive(JsonElement root, string name)

@@ -38,6 +38,12 @@ internal static class OpenApi
             "/admin/costs": {
               "get": { "summary": "Spend, all-frontier counterfactual and savings by team and route; a client key sees its team's.", "parameters": [{ "name": "days", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 366 } }, { "name": "team", "in": "query", "schema": { "type": "string" } }], "responses": { "200": { "description": "Rows.", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/CostRow" } } } } }, "401": { "$ref": "#/components/responses/Unauthorized" } } }
             },
+            "/admin/audit": {
+              "get": { "summary": "The audit trail, oldest first, each entry with whether its hash still chains (admin, operator, auditor).", "responses": { "200": { "description": "Entries.", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object", "properties": { "seq": { "type": "integer" }, "at": { "type": "string", "format": "date-time" }, "actor": { "type": "string" }, "action": { "type": "string" }, "target": { "type": ["string", "null"] }, "detail": { "type": ["string", "null"] }, "intact": { "type": "boolean" } } } } } } }, "401": { "$ref": "#/components/responses/Unauthorized" }, "403": { "$ref": "#/components/responses/Forbidden" } } }
+            },
+            "/admin/teams": {
+              "get": { "summary": "Teams (from the configuration and the keys), their limits, budgets and active keys; a client key sees its own.", "responses": { "200": { "description": "Teams.", "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object", "properties": { "name": { "type": "string" }, "active_keys": { "type": "integer" }, "rpm": { "type": ["integer", "null"] }, "tpm": { "type": ["integer", "null"] }, "max_concurrency": { "type": ["integer", "null"] }, "budgets": { "type": "array", "items": { "type": "string" } } } } } } } }, "401": { "$ref": "#/components/responses/Unauthorized" } } }
+            },
             "/admin/routes": {
               "get": { "summary": "The routes and their tiers (read-only).", "responses": { "200": { "description": "Routes.", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/Route" } } } } }, "401": { "$ref": "#/components/responses/Unauthorized" } } }
             },

@@ -74,6 +74,12 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
         var trail = _keys.AuditTrail();
         Assert.Equal(["key.create", "key.revoke"], trail.Select(e => e.Action));
+        using var audit = await SendAsync(HttpMethod.Get, "admin/audit", Create("audit", "auditor"));
+        Assert.Equal(2, JsonDocument.Parse(await audit.Content.ReadAsStringAsync()).RootElement.GetArrayLength());
+        using var auditByClient = await SendAsync(HttpMethod.Get, "admin/audit", Create("search", null));
+        Assert.Equal(HttpStatusCode.Forbidden, auditByClient.StatusCode);
+        using var teams = await SendAsync(HttpMethod.Get, "admin/teams", admin);
+        Assert.Contains("\"name\":\"search\"", await teams.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.All(trail, e => Assert.True(e.Intact));
         Assert.All(trail, e => Assert.Equal(admin[..13], e.Actor));
     }
@@ -182,7 +188,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("3.1.0", document.GetProperty("openapi").GetString());
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToArray();
-        Assert.Equal(["/admin/keys", "/admin/keys/{id}", "/admin/logs", "/admin/costs", "/admin/routes", "/admin/openapi.json"], paths);
+        Assert.Equal(["/admin/keys", "/admin/keys/{id}", "/admin/logs", "/admin/costs", "/admin/audit", "/admin/teams", "/admin/routes", "/admin/openapi.json"], paths);
     }
 
     private string Create(string team, string? role)
