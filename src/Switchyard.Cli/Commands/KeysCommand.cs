@@ -35,9 +35,11 @@ internal static class KeysCommand
         var concurrency = new Option<int?>("--max-concurrency") { Description = "Requests it may have in flight at once." };
         var expires = new Option<string?>("--expires") { Description = "When it stops working: a duration from now (30d, 12h) or an ISO-8601 time." };
         var confidential = new Option<bool>("--confidential") { Description = "Every request of the key is confidential: served in-house only." };
+        var tags = new Option<string?>("--tags") { Description = "Tags its requests carry when they bring none (choosing tiers), comma-separated, e.g. code." };
+        var metadata = new Option<string[]>("--metadata") { Description = "A fact about the key, NAME=VALUE (repeatable): owner, ticket, cost centre.", AllowMultipleArgumentsPerToken = false };
         var role = new Option<string?>("--role") { Description = "Its role on the admin API: admin, operator, auditor, legal or security (default: a client key)." };
         role.AcceptOnlyFromAmong("admin", "operator", "auditor", "legal", "security");
-        var command = new Command("create", "Create a key and print it once.") { db, team, name, routes, rpm, tpm, concurrency, expires, confidential, role };
+        var command = new Command("create", "Create a key and print it once.") { db, team, name, routes, rpm, tpm, concurrency, expires, confidential, role, tags, metadata };
         foreach (var limit in (Option<int?>[])[rpm, tpm, concurrency])
         {
             limit.Validators.Add(r =>
@@ -72,6 +74,19 @@ internal static class KeysCommand
                 until = at;
             }
 
+            var facts = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in pr.GetValue(metadata) ?? [])
+            {
+                var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0)
+                {
+                    error.WriteLine($"--metadata '{pair}' is not NAME=VALUE, e.g. --metadata owner=search-team.");
+                    return 1;
+                }
+
+                facts[pair[..equals].Trim()] = pair[(equals + 1)..].Trim();
+            }
+
             if (Open(pr.GetValue(db)!, time, error) is not { } store)
             {
                 return 1;
@@ -89,6 +104,8 @@ internal static class KeysCommand
                 TokensPerMinute = pr.GetValue(tpm),
                 MaxConcurrency = pr.GetValue(concurrency),
                 Role = pr.GetValue(role),
+                Tags = pr.GetValue(tags)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+                Metadata = facts,
                 Confidential = pr.GetValue(confidential),
                 Created = time.GetUtcNow(),
                 Expires = until,

@@ -145,7 +145,7 @@ internal sealed partial class RequestForwarder
             return true;
         }
 
-        // Tags that select a tier: the header's, then the body's metadata.tags, then the route's own.
+        // Tags that select a tier: the header's, then the body's metadata.tags, then the key's defaults, then the route's own.
         if (headers[TagsHeader] is { Count: > 0 } tagHeader && FirstSelecting(route, tagHeader.ToString()) is { } fromHeader)
         {
             decision.Label = fromHeader;
@@ -155,6 +155,12 @@ internal sealed partial class RequestForwarder
         {
             decision.Label = fromMetadata;
             decision.Rule = "metadata";
+        }
+        else if (context.Items.TryGetValue(Auth.KeyAuthenticator.ItemKey, out var keyItem) && keyItem is Storage.Keys.ApiKeyRecord { Tags.Count: > 0 } tagged
+            && FirstSelecting(route, string.Join(',', tagged.Tags)) is { } fromKey)
+        {
+            decision.Label = fromKey;
+            decision.Rule = "key";
         }
         else
         {

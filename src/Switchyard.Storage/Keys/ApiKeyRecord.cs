@@ -27,6 +27,12 @@ public sealed record ApiKeyRecord
     /// <summary>Tokens per minute the key may use; <see langword="null"/>: no limit of its own.</summary>
     public int? TokensPerMinute { get; init; }
 
+    /// <summary>Tags its requests carry when they bring none of their own (header or <c>metadata.tags</c>): they choose tiers.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Free-form facts about the key (owner, ticket, cost centre), never used for decisions.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Requests of the key in flight at once; <see langword="null"/>: no cap of its own.</summary>
     public int? MaxConcurrency { get; init; }
 

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Switchyard.Storage.Internal;
 using Switchyard.Storage.Keys;
 using Switchyard.Storage.Sqlite.Internal;
 
@@ -10,7 +11,7 @@ namespace Switchyard.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteKeyStore
 {
-    private const string Columns = "id, hash, team, name, routes, rpm, tpm, confidential, created_unix_ms, expires_unix_ms, revoked_unix_ms, max_concurrency, role";
+    private const string Columns = "id, hash, team, name, routes, rpm, tpm, confidential, created_unix_ms, expires_unix_ms, revoked_unix_ms, max_concurrency, role, tags, metadata";
 
     private readonly SqliteStoreOptions _options;
 
@@ -30,7 +31,7 @@ public sealed class SqliteKeyStore
         ArgumentNullException.ThrowIfNull(key);
         using var connection = SqliteConnectionFactory.Open(_options);
         using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT OR IGNORE INTO api_keys ({Columns}) VALUES ($id, $hash, $team, $name, $routes, $rpm, $tpm, $confidential, $created, $expires, $revoked, $concurrency, $role);";
+        command.CommandText = $"INSERT OR IGNORE INTO api_keys ({Columns}) VALUES ($id, $hash, $team, $name, $routes, $rpm, $tpm, $confidential, $created, $expires, $revoked, $concurrency, $role, $tags, $metadata);";
         command.Parameters.AddWithValue("$id", key.Id);
         command.Parameters.AddWithValue("$hash", key.Hash);
         command.Parameters.AddWithValue("$team", key.Team);
@@ -44,6 +45,8 @@ public sealed class SqliteKeyStore
         command.Parameters.AddWithValue("$revoked", (object?)key.Revoked?.ToUnixTimeMilliseconds() ?? DBNull.Value);
         command.Parameters.AddWithValue("$concurrency", (object?)key.MaxConcurrency ?? DBNull.Value);
         command.Parameters.AddWithValue("$role", (object?)key.Role ?? DBNull.Value);
+        command.Parameters.AddWithValue("$tags", string.Join(',', key.Tags));
+        command.Parameters.AddWithValue("$metadata", System.Text.Json.JsonSerializer.Serialize(key.Metadata.ToDictionary(), StorageJsonContext.Default.DictionaryStringString));
         return command.ExecuteNonQuery() == 1;
     }
 
@@ -165,5 +168,7 @@ public sealed class SqliteKeyStore
         Revoked = reader.IsDBNull(10) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
         MaxConcurrency = reader.IsDBNull(11) ? null : reader.GetInt32(11),
         Role = reader.IsDBNull(12) ? null : reader.GetString(12),
+        Tags = reader.IsDBNull(13) ? [] : reader.GetString(13).Split(',', StringSplitOptions.RemoveEmptyEntries),
+        Metadata = reader.IsDBNull(14) ? new Dictionary<string, string>() : System.Text.Json.JsonSerializer.Deserialize(reader.GetString(14), StorageJsonContext.Default.DictionaryStringString) ?? [],
     };
 }

@@ -167,6 +167,11 @@ internal static class SqliteMigrations
                 hash       BLOB NOT NULL
             );
             """),
+        new(13, "a key's default tags and metadata", """
+            ALTER TABLE api_keys ADD COLUMN tags TEXT;
+            -- A JSON object of strings: owner, ticket, cost centre.
+            ALTER TABLE api_keys ADD COLUMN metadata TEXT;
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -20,7 +20,7 @@ public sealed class KeysCommandTests : IDisposable
     [Fact]
     public async Task CreateListRevoke_ShowTheKeyOnceAndOnlyItsIdAfter()
     {
-        var (exit, output, error) = await InvokeAsync("keys", "create", "--db", DatabasePath, "--team", "search", "--name", "ci bot", "--routes", "chat, legal", "--rpm", "60", "--expires", "30d");
+        var (exit, output, error) = await InvokeAsync("keys", "create", "--db", DatabasePath, "--team", "search", "--name", "ci bot", "--routes", "chat, legal", "--rpm", "60", "--expires", "30d", "--tags", "code", "--metadata", "owner=search-team", "--metadata", "ticket=OPS-42");
 
         Assert.True(exit == 0, error);
         var key = output.Trim();
@@ -31,6 +31,8 @@ public sealed class KeysCommandTests : IDisposable
         Assert.Equal(ApiKeys.Hash(key), stored.Hash);
         Assert.Equal(["chat", "legal"], stored.Routes);
         Assert.Equal(60, stored.RequestsPerMinute);
+        Assert.Equal(["code"], stored.Tags);
+        Assert.Equal("OPS-42", stored.Metadata["ticket"]);
         Assert.InRange(stored.Expires!.Value, DateTimeOffset.UtcNow.AddDays(29), DateTimeOffset.UtcNow.AddDays(31));
 
         var (_, listed, _) = await InvokeAsync("keys", "list", "--db", DatabasePath);

@@ -37,8 +37,10 @@ public sealed class KeyAuthTests : IAsyncLifetime
             deployments:
               llama: { provider: sim, model: llama, pricing: { input: 1, output: 1 } }
               gpt: { provider: sim, model: gpt, hosting: external }
+              coder: { provider: sim, model: coder }
             routes:
               chat: { deployments: [llama] }
+              tiered: { tiers: [ { name: code, when: [code], deployments: [coder] }, { name: open, deployments: [llama] } ] }
               legal: { deployments: [llama] }
               frontier: { deployments: [gpt] }
             budgets:
@@ -364,6 +366,22 @@ public sealed class KeyAuthTests : IAsyncLifetime
         Assert.Contains($"Budget 'one-key' (key {_budgetedKey[..13]}, ", message, StringComparison.Ordinal);
         Assert.DoesNotContain(_budgetedKey, message, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_KeyWithDefaultTags_ChoosesTheirTier_UnlessTheRequestBringsItsOwn()
+    {
+        var (key, id, hash) = ApiKeys.Generate();
+        Assert.True(_keys.Add(new ApiKeyRecord { Id = id, Hash = hash, Team = "team-a", Tags = ["code"], Metadata = new Dictionary<string, string> { ["owner"] = "ci" }, Created = DateTimeOffset.UtcNow }));
+        var plain = Create("team-a");
+
+        using var tagged = await PostAsync("tiered", ("Authorization", "Bearer " + key));
+        using var untagged = await PostAsync("tiered", ("Authorization", "Bearer " + plain));
+
+        Assert.Equal("coder", tagged.Header("x-switchyard-deployment"));
+        Assert.Equal("key:code", tagged.Header("x-switchyard-rule"));
+        Assert.Equal("llama", untagged.Header("x-switchyard-deployment"));
+        Assert.Equal("ci", _keys.Find(id)!.Metadata["owner"]);
     }
 
     [Fact]
