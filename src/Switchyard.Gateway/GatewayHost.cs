@@ -139,6 +139,7 @@ public sealed class GatewayHost : IAsyncDisposable
         };
         if (store is SqliteRequestLogStore sqlite)
         {
+            runtime.Budgets.Seeder = (budget, since) => sqlite.SummarizeCosts([], since, null, budget.Route, budget.Team, budget.Key).Sum(r => r.Spent);
             // Budgets continue where the last run left them: what this window already spent is in the request log.
             foreach (var ledger in runtime.Budgets.All)
             {

@@ -35,11 +35,12 @@ internal static class KeysCommand
         var concurrency = new Option<int?>("--max-concurrency") { Description = "Requests it may have in flight at once." };
         var expires = new Option<string?>("--expires") { Description = "When it stops working: a duration from now (30d, 12h) or an ISO-8601 time." };
         var confidential = new Option<bool>("--confidential") { Description = "Every request of the key is confidential: served in-house only." };
+        var budget = new Option<string?>("--budget") { Description = "A hard budget of the key's own, in dollars per day or month: 50/day, 1000/month (default /day)." };
         var tags = new Option<string?>("--tags") { Description = "Tags its requests carry when they bring none (choosing tiers), comma-separated, e.g. code." };
         var metadata = new Option<string[]>("--metadata") { Description = "A fact about the key, NAME=VALUE (repeatable): owner, ticket, cost centre.", AllowMultipleArgumentsPerToken = false };
         var role = new Option<string?>("--role") { Description = "Its role on the admin API: admin, operator, auditor, legal or security (default: a client key)." };
         role.AcceptOnlyFromAmong("admin", "operator", "auditor", "legal", "security");
-        var command = new Command("create", "Create a key and print it once.") { db, team, name, routes, rpm, tpm, concurrency, expires, confidential, role, tags, metadata };
+        var command = new Command("create", "Create a key and print it once.") { db, team, name, routes, rpm, tpm, concurrency, expires, confidential, role, tags, metadata, budget };
         foreach (var limit in (Option<int?>[])[rpm, tpm, concurrency])
         {
             limit.Validators.Add(r =>
@@ -74,6 +75,21 @@ internal static class KeysCommand
                 until = at;
             }
 
+            double? budgetUsd = null;
+            string? budgetPeriod = null;
+            if (pr.GetValue(budget) is { } budgetText)
+            {
+                var parts = budgetText.Split('/', 2, StringSplitOptions.TrimEntries);
+                budgetPeriod = parts.Length == 2 ? parts[1].ToLowerInvariant() : "day";
+                if (!double.TryParse(parts[0].TrimStart('$'), NumberStyles.Float, CultureInfo.InvariantCulture, out var dollars) || !double.IsFinite(dollars) || dollars <= 0 || budgetPeriod is not ("day" or "month"))
+                {
+                    error.WriteLine($"--budget '{budgetText}' is not DOLLARS/day or DOLLARS/month, e.g. --budget 50/day.");
+                    return 1;
+                }
+
+                budgetUsd = dollars;
+            }
+
             var facts = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var pair in pr.GetValue(metadata) ?? [])
             {
@@ -106,6 +122,8 @@ internal static class KeysCommand
                 Role = pr.GetValue(role),
                 Tags = pr.GetValue(tags)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
                 Metadata = facts,
+                BudgetUsd = budgetUsd,
+                BudgetPeriod = budgetPeriod,
                 Confidential = pr.GetValue(confidential),
                 Created = time.GetUtcNow(),
                 Expires = until,

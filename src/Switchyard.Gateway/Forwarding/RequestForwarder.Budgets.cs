@@ -14,6 +14,19 @@ internal sealed partial class RequestForwarder
     /// <summary>How long a request waits for requests in flight to settle when only they stand between it and the limit.</summary>
     private static readonly TimeSpan BudgetWait = TimeSpan.FromSeconds(30);
 
+    /// <summary>The budgets a request is charged to: the configuration's for its route, team and key, and its key's own.</summary>
+    private BudgetLedger[] Budgets(HttpContext context, Route route, LogFields log)
+    {
+        var configured = _runtime.Budgets.For(route.Name, log.Team, log.KeyId);
+        if (context.Items.TryGetValue(Auth.KeyAuthenticator.ItemKey, out var item) && item is Storage.Keys.ApiKeyRecord { BudgetUsd: { } limit } key)
+        {
+            var period = key.BudgetPeriod == "month" ? Configuration.BudgetPeriod.Month : Configuration.BudgetPeriod.Day;
+            return [.. configured, _runtime.Budgets.ForKey(key.Id, limit, period, _time.GetUtcNow())];
+        }
+
+        return configured;
+    }
+
     /// <summary>
     /// Reserves the request's worst-case cost in every budget it is charged to; <see langword="null"/> when all admit it,
     /// otherwise the error to send (and nothing stays reserved).

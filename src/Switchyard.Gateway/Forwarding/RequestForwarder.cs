@@ -154,7 +154,7 @@ internal sealed partial class RequestForwarder : IDisposable
                     : string.Create(CultureInfo.InvariantCulture, $"{routerScore:0.###} < {learned.Threshold:0.###}");
             }
 
-            if (_runtime.Budgets.For(route.Name, log.Team, log.KeyId) is { Length: > 0 } budgets
+            if (Budgets(context, route, log) is { Length: > 0 } budgets
                 && await ReserveBudgetsAsync(context, budgets, route, parsed, endpoint, log) is { } refusal)
             {
                 log.Status = refusal.Status;

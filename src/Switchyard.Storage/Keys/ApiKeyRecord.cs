@@ -33,6 +33,12 @@ public sealed record ApiKeyRecord
     /// <summary>Free-form facts about the key (owner, ticket, cost centre), never used for decisions.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Dollars the key may spend per <see cref="BudgetPeriod"/> (a hard budget of its own), or <see langword="null"/>.</summary>
+    public double? BudgetUsd { get; init; }
+
+    /// <summary>The window of <see cref="BudgetUsd"/>: <c>day</c> or <c>month</c>.</summary>
+    public string? BudgetPeriod { get; init; }
+
     /// <summary>Requests of the key in flight at once; <see langword="null"/>: no cap of its own.</summary>
     public int? MaxConcurrency { get; init; }
 

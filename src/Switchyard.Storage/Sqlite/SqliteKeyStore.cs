@@ -11,7 +11,7 @@ namespace Switchyard.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteKeyStore
 {
-    private const string Columns = "id, hash, team, name, routes, rpm, tpm, confidential, created_unix_ms, expires_unix_ms, revoked_unix_ms, max_concurrency, role, tags, metadata";
+    private const string Columns = "id, hash, team, name, routes, rpm, tpm, confidential, created_unix_ms, expires_unix_ms, revoked_unix_ms, max_concurrency, role, tags, metadata, budget_usd, budget_period";
 
     private readonly SqliteStoreOptions _options;
 
@@ -31,7 +31,7 @@ public sealed class SqliteKeyStore
         ArgumentNullException.ThrowIfNull(key);
         using var connection = SqliteConnectionFactory.Open(_options);
         using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT OR IGNORE INTO api_keys ({Columns}) VALUES ($id, $hash, $team, $name, $routes, $rpm, $tpm, $confidential, $created, $expires, $revoked, $concurrency, $role, $tags, $metadata);";
+        command.CommandText = $"INSERT OR IGNORE INTO api_keys ({Columns}) VALUES ($id, $hash, $team, $name, $routes, $rpm, $tpm, $confidential, $created, $expires, $revoked, $concurrency, $role, $tags, $metadata, $budget, $budgetPeriod);";
         command.Parameters.AddWithValue("$id", key.Id);
         command.Parameters.AddWithValue("$hash", key.Hash);
         command.Parameters.AddWithValue("$team", key.Team);
@@ -46,6 +46,8 @@ public sealed class SqliteKeyStore
         command.Parameters.AddWithValue("$concurrency", (object?)key.MaxConcurrency ?? DBNull.Value);
         command.Parameters.AddWithValue("$role", (object?)key.Role ?? DBNull.Value);
         command.Parameters.AddWithValue("$tags", string.Join(',', key.Tags));
+        command.Parameters.AddWithValue("$budget", (object?)key.BudgetUsd ?? DBNull.Value);
+        command.Parameters.AddWithValue("$budgetPeriod", (object?)key.BudgetPeriod ?? DBNull.Value);
         command.Parameters.AddWithValue("$metadata", System.Text.Json.JsonSerializer.Serialize(key.Metadata.ToDictionary(), StorageJsonContext.Default.DictionaryStringString));
         return command.ExecuteNonQuery() == 1;
     }
@@ -170,5 +172,7 @@ public sealed class SqliteKeyStore
         Role = reader.IsDBNull(12) ? null : reader.GetString(12),
         Tags = reader.IsDBNull(13) ? [] : reader.GetString(13).Split(',', StringSplitOptions.RemoveEmptyEntries),
         Metadata = reader.IsDBNull(14) ? new Dictionary<string, string>() : System.Text.Json.JsonSerializer.Deserialize(reader.GetString(14), StorageJsonContext.Default.DictionaryStringString) ?? [],
+        BudgetUsd = reader.IsDBNull(15) ? null : reader.GetDouble(15),
+        BudgetPeriod = reader.IsDBNull(16) ? null : reader.GetString(16),
     };
 }

@@ -172,6 +172,11 @@ internal static class SqliteMigrations
             -- A JSON object of strings: owner, ticket, cost centre.
             ALTER TABLE api_keys ADD COLUMN metadata TEXT;
             """),
+        new(14, "a key's own budget", """
+            -- Dollars per budget_period ('day' or 'month'), a hard budget of the key's own.
+            ALTER TABLE api_keys ADD COLUMN budget_usd REAL;
+            ALTER TABLE api_keys ADD COLUMN budget_period TEXT;
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -20,7 +20,7 @@ public sealed class KeysCommandTests : IDisposable
     [Fact]
     public async Task CreateListRevoke_ShowTheKeyOnceAndOnlyItsIdAfter()
     {
-        var (exit, output, error) = await InvokeAsync("keys", "create", "--db", DatabasePath, "--team", "search", "--name", "ci bot", "--routes", "chat, legal", "--rpm", "60", "--expires", "30d", "--tags", "code", "--metadata", "owner=search-team", "--metadata", "ticket=OPS-42");
+        var (exit, output, error) = await InvokeAsync("keys", "create", "--db", DatabasePath, "--team", "search", "--name", "ci bot", "--routes", "chat, legal", "--rpm", "60", "--expires", "30d", "--tags", "code", "--metadata", "owner=search-team", "--metadata", "ticket=OPS-42", "--budget", "25/month");
 
         Assert.True(exit == 0, error);
         var key = output.Trim();
@@ -32,6 +32,8 @@ public sealed class KeysCommandTests : IDisposable
         Assert.Equal(["chat", "legal"], stored.Routes);
         Assert.Equal(60, stored.RequestsPerMinute);
         Assert.Equal(["code"], stored.Tags);
+        Assert.Equal(25, stored.BudgetUsd);
+        Assert.Equal("month", stored.BudgetPeriod);
         Assert.Equal("OPS-42", stored.Metadata["ticket"]);
         Assert.InRange(stored.Expires!.Value, DateTimeOffset.UtcNow.AddDays(29), DateTimeOffset.UtcNow.AddDays(31));
 
@@ -55,6 +57,8 @@ public sealed class KeysCommandTests : IDisposable
     [InlineData("--expires", "yesterday", "--expires 'yesterday' is neither")]
     [InlineData("--expires", "2020-01-01T00:00:00Z", "in the future")]
     [InlineData("--rpm", "0", "--rpm must be at least 1")]
+    [InlineData("--budget", "50/week", "--budget '50/week' is not DOLLARS/day or DOLLARS/month")]
+    [InlineData("--budget", "free", "--budget 'free' is not")]
     public async Task Create_BadOptions_SayWhatIsWrong(string option, string value, string message)
     {
         var (exit, _, error) = await InvokeAsync("keys", "create", "--db", DatabasePath, "--team", "t", option, value);

@@ -385,6 +385,24 @@ public sealed class KeyAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_KeysOwnBudget_StopsThatKeyWhenSpent()
+    {
+        var (key, id, hash) = ApiKeys.Generate();
+        // $0.0005 a day at $1 per million tokens: enough for a small request (50 answer tokens), not for the worst case of
+        // max_tokens 100,000.
+        Assert.True(_keys.Add(new ApiKeyRecord { Id = id, Hash = hash, Team = "team-a", BudgetUsd = 0.0005, BudgetPeriod = "day", Created = DateTimeOffset.UtcNow }));
+
+        using var small = await PostAsync("chat", """{"model":"chat","messages":[{"role":"user","content":"Hi"}],"max_tokens":50}""", ("Authorization", "Bearer " + key));
+        using var huge = await PostAsync("chat", """{"model":"chat","messages":[{"role":"user","content":"Hi"}],"max_tokens":100000}""", ("Authorization", "Bearer " + key));
+
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, huge.StatusCode);
+        var message = JsonDocument.Parse(await huge.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString();
+        Assert.Contains($"Budget 'key {id}' (key {id}, $0.00 a day)", message, StringComparison.Ordinal);
+        Assert.Contains("ask for a key with a larger --budget", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_Models_NeedsAKeyToo()
     {
         using var anonymous = await _client.GetAsync("models");

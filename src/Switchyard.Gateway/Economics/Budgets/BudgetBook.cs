@@ -20,6 +20,26 @@ internal sealed class BudgetBook
     private Dictionary<string, BudgetLedger> _byName = new(StringComparer.Ordinal);
     private bool _anyTeam;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BudgetLedger> _byKey = new(StringComparer.Ordinal);
+
+    /// <summary>What a budget's window already spent before this process, from the request log (set by the host).</summary>
+    public Func<BudgetConfig, DateTimeOffset, double>? Seeder { get; set; }
+
+    /// <summary>
+    /// The ledger of a key's own budget (<c>keys create --budget</c>), made on the key's first request and started from
+    /// what the request log says it spent in the window.
+    /// </summary>
+    public BudgetLedger ForKey(string keyId, double limit, BudgetPeriod period, DateTimeOffset now) => _byKey.GetOrAdd(keyId, id =>
+    {
+        var ledger = new BudgetLedger(new BudgetConfig { Name = "key " + id, Key = id, Limit = limit, Period = period }, now);
+        if (Seeder is { } seed)
+        {
+            ledger.Seed(seed(ledger.Config, ledger.WindowStart));
+        }
+
+        return ledger;
+    });
+
     /// <summary>Every ledger, in configuration order.</summary>
     public IReadOnlyList<BudgetLedger> All { get; private set; } = [];
 
@@ -100,7 +120,7 @@ internal sealed class BudgetBook
 
     /// <summary>The refusal's message: which budget, how much, and when it resets.</summary>
     public static string Refusal(BudgetLedger ledger, double estimate) => string.Create(CultureInfo.InvariantCulture,
-        $"Budget '{ledger.Config.Name}' ({Scope(ledger.Config)}, ${ledger.Config.Limit:0.00} a {Word(ledger.Config.Period)}) cannot cover this request: ${ledger.Spent:0.0000} spent, and this request could cost up to ${estimate:0.0000}. It resets at {ledger.ResetsAt:yyyy-MM-ddTHH:mm:ssZ}; lower max_tokens, or raise budgets.{ledger.Config.Name}.limit.");
+        $"Budget '{ledger.Config.Name}' ({Scope(ledger.Config)}, ${ledger.Config.Limit:0.00} a {Word(ledger.Config.Period)}) cannot cover this request: ${ledger.Spent:0.0000} spent, and this request could cost up to ${estimate:0.0000}. It resets at {ledger.ResetsAt:yyyy-MM-ddTHH:mm:ssZ}; lower max_tokens, or {(ledger.Config.Name.StartsWith("key ", StringComparison.Ordinal) ? "ask for a key with a larger --budget" : $"raise budgets.{ledger.Config.Name}.limit")}.");
 
     private static string Scope(BudgetConfig budget) => budget.Key is { } key
         ? $"key {key}" + (budget.Route is { } keyRoute ? $" on route '{keyRoute}'" : "")
