@@ -175,7 +175,7 @@ public sealed class GatewayHost : IAsyncDisposable
             await next(context);
         });
         app.MapOpenAIEndpoints();
-        Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => store as SqliteRequestLogStore, time);
+        Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => authenticator.Value, () => store as SqliteRequestLogStore, time);
         app.MapHealthEndpoints();
         await app.StartAsync(cancellationToken);
 

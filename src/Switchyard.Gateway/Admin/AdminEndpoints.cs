@@ -37,13 +37,13 @@ internal static class AdminEndpoints
         public bool CanWrite => Role == "admin";
     }
 
-    public static void MapAdminEndpoints(this IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<SqliteKeyStore> keys, Func<SqliteRequestLogStore?> log, TimeProvider time)
+    public static void MapAdminEndpoints(this IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, Func<SqliteRequestLogStore?> log, TimeProvider time)
     {
         var bootstrap = Environment.GetEnvironmentVariable(BootstrapVariable) is { Length: >= 32 } secret ? SHA256.HashData(Encoding.UTF8.GetBytes(secret)) : null;
 
         endpoints.MapGet("/admin/openapi.json", () => Results.Text(OpenApi.Document, "application/json"));
 
-        endpoints.MapGet("/admin/keys", (HttpContext context) => Run(context, keys, bootstrap, time, (caller, store) =>
+        endpoints.MapGet("/admin/keys", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
         {
             var team = caller.CanRead ? context.Request.Query["team"].FirstOrDefault() : caller.Team;
             if (!caller.CanRead && caller.Team is null)
@@ -78,7 +78,7 @@ internal static class AdminEndpoints
             using (body)
             {
                 var root = body.RootElement;
-                return Run(context, keys, bootstrap, time, (caller, store) =>
+                return Run(context, keys, authenticator, bootstrap, (caller, store) =>
                 {
                     if (!caller.CanWrite)
                     {
@@ -137,7 +137,7 @@ internal static class AdminEndpoints
             }
         });
 
-        endpoints.MapDelete("/admin/keys/{id}", (HttpContext context, string id) => Run(context, keys, bootstrap, time, (caller, store) =>
+        endpoints.MapDelete("/admin/keys/{id}", (HttpContext context, string id) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
         {
             if (!caller.CanWrite)
             {
@@ -153,7 +153,7 @@ internal static class AdminEndpoints
             return Results.NoContent();
         }));
 
-        endpoints.MapGet("/admin/audit", (HttpContext context) => Run(context, keys, bootstrap, time, (caller, store) =>
+        endpoints.MapGet("/admin/audit", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
         {
             if (!caller.CanRead)
             {
@@ -180,7 +180,7 @@ internal static class AdminEndpoints
             });
         }));
 
-        endpoints.MapGet("/admin/teams", (HttpContext context) => Run(context, keys, bootstrap, time, (caller, store) =>
+        endpoints.MapGet("/admin/teams", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
         {
             var all = store.List();
             var names = runtime.Config.Teams.Select(t => t.Name).Concat(all.Select(k => k.Team)).Distinct(StringComparer.Ordinal)
@@ -211,7 +211,7 @@ internal static class AdminEndpoints
             });
         }));
 
-        endpoints.MapGet("/admin/routes", (HttpContext context) => Run(context, keys, bootstrap, time, (_, _) => Write(writer =>
+        endpoints.MapGet("/admin/routes", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (_, _) => Write(writer =>
         {
             writer.WriteStartArray();
             foreach (var route in runtime.Config.Routes)
@@ -240,7 +240,7 @@ internal static class AdminEndpoints
             writer.WriteEndArray();
         })));
 
-        endpoints.MapGet("/admin/logs", (HttpContext context) => Run(context, keys, bootstrap, time, (caller, _) =>
+        endpoints.MapGet("/admin/logs", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
         {
             if (log() is not { } store)
             {
@@ -278,7 +278,7 @@ internal static class AdminEndpoints
             });
         }));
 
-        endpoints.MapGet("/admin/costs", (HttpContext context) => Run(context, keys, bootstrap, time, (caller, _) =>
+        endpoints.MapGet("/admin/costs", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
         {
             if (log() is not { } store)
             {
@@ -308,41 +308,29 @@ internal static class AdminEndpoints
         }));
     }
 
-    /// <summary>Authenticates the caller (any key with a role, a client key for team reads, or the bootstrap key) and runs the action.</summary>
-    private static IResult Run(HttpContext context, Func<SqliteKeyStore> keys, byte[]? bootstrap, TimeProvider time, Func<Caller, SqliteKeyStore, IResult> action)
+    /// <summary>
+    /// Authenticates the caller: the bootstrap admin key, or any key the gateway's own <see cref="KeyAuthenticator"/>
+    /// accepts (its role decides what it may do), and runs the action.
+    /// </summary>
+    private static IResult Run(HttpContext context, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, byte[]? bootstrap, Func<Caller, SqliteKeyStore, IResult> action)
     {
-        var store = keys();
-        var presented = Presented(context.Request);
-        if (presented is null)
-        {
-            return Error(StatusCodes.Status401Unauthorized, "The admin API needs a key: Authorization: Bearer <key> (a key with a role, or SWITCHYARD_ADMIN_KEY).", "missing_api_key");
-        }
-
         Caller caller;
-        if (bootstrap is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), bootstrap))
+        if (bootstrap is not null && context.Request.Headers.Authorization is { Count: 1 } authorization
+            && authorization[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(value[7..].Trim())), bootstrap))
         {
             caller = new Caller("bootstrap", "admin", null);
         }
-        else if (ApiKeys.TryParse(presented, out var id) && store.Find(id) is { } key && ApiKeys.Matches(presented, key.Hash) && key.IsActive(time.GetUtcNow()))
+        else if (authenticator().Authenticate(context.Request) is { Key: { } key })
         {
             caller = new Caller(key.Id, key.Role, key.Team);
         }
         else
         {
-            return Error(StatusCodes.Status401Unauthorized, "Incorrect, revoked or expired key.", "invalid_api_key");
+            return Error(StatusCodes.Status401Unauthorized, "The admin API needs an active key: Authorization: Bearer <key> (a key with a role, or SWITCHYARD_ADMIN_KEY).", "invalid_api_key");
         }
 
-        return action(caller, store);
-    }
-
-    private static string? Presented(HttpRequest request)
-    {
-        if (request.Headers.Authorization is { Count: 1 } authorization && authorization[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return value[7..].Trim();
-        }
-
-        return request.Headers["x-api-key"] is { Count: 1 } apiKey ? apiKey[0]?.Trim() : null;
+        return action(caller, keys());
     }
 
     private static void WriteNumberOrNull(Utf8JsonWriter writer, string name, int? value)
