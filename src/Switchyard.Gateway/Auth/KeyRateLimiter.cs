@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Switchyard.Storage.Keys;
 
 namespace Switchyard.Gateway.Auth;
 
@@ -23,10 +22,6 @@ internal sealed class KeyRateLimiter(TimeProvider time)
     /// <param name="Reset">Time until the window resets.</param>
     /// <param name="WindowStart">The window the request was counted in, to settle it against.</param>
     public readonly record struct Decision(bool Admitted, string? Exceeded, int? RemainingRequests, long? RemainingTokens, TimeSpan Reset, long WindowStart);
-
-    /// <summary>Counts a request of <paramref name="key"/> that may use <paramref name="estimatedTokens"/> tokens.</summary>
-    public Decision TryAcquire(ApiKeyRecord key, long estimatedTokens)
-        => TryAcquire(key.Id, key.RequestsPerMinute, key.TokensPerMinute, key.MaxConcurrency, estimatedTokens);
 
     /// <summary>
     /// Counts a request against the limits of <paramref name="id"/> (a key's id, or <c>team:NAME</c>): requests and tokens

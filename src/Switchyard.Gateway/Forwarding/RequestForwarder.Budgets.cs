@@ -102,7 +102,7 @@ internal sealed partial class RequestForwarder
             return;
         }
 
-        var (answer, extra, _) = log.Costs();
+        var (answer, extra, _) = log.FinalCosts ?? log.Costs();
         var actual = (answer ?? 0) + (extra ?? 0);
         var now = _time.GetUtcNow();
         for (var i = 0; i < budgets.Length; i++)

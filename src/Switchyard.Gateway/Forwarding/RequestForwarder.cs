@@ -467,6 +467,7 @@ internal sealed partial class RequestForwarder : IDisposable
         }
 
         var costs = log.Costs();
+        log.FinalCosts = costs;
         var entry = new RequestLogEntry
         {
             Timestamp = _time.GetUtcNow() - _time.GetElapsedTime(start),
@@ -577,6 +578,9 @@ internal sealed partial class RequestForwarder : IDisposable
 
         /// <summary>The worst case reserved in each of <see cref="Budgets"/>, in dollars.</summary>
         public double BudgetEstimate;
+
+        /// <summary>The costs the request log recorded, for the budgets to settle with (computed once, when recorded).</summary>
+        public (double? Answer, double? Extra, double? Baseline)? FinalCosts;
 
         /// <summary>The window each reservation of <see cref="Budgets"/> was made in.</summary>
         public DateTimeOffset[]? BudgetWindows;

@@ -106,8 +106,10 @@ public sealed class KeyAuthTests : IAsyncLifetime
         Assert.True(ApiKeys.TryParse(key, out var parsed));
         Assert.Equal(id, parsed);
         Assert.True(ApiKeys.Matches(key, hash));
-        // 26 characters of 32 symbols: 130 bits.
-        Assert.True(26 * 5 >= 128);
+        // The secret after "sy_" + id + "_", each character one of 32 symbols: 5 bits each, at least 128 in all.
+        var secret = key[(key.LastIndexOf('_') + 1)..];
+        Assert.All(secret, c => Assert.Contains(c, "abcdefghijklmnopqrstuvwxyz234567"));
+        Assert.True(secret.Length * 5 >= 128, $"{secret.Length * 5} bits");
         Assert.NotEqual(key, ApiKeys.Generate().Key);
     }
 
