@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace Switchyard.Storage.Internal;
 
-/// <summary>Source-generated JSON for the few JSON columns the stores write (a key's metadata).</summary>
+/// <summary>Source-generated JSON for the JSON columns the stores write (a key's metadata, a registry model's record).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(Models.ModelRecord))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

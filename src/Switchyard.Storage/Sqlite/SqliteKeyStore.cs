@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Switchyard.Storage.Audit;
 using Switchyard.Storage.Internal;
 using Switchyard.Storage.Keys;
 using Switchyard.Storage.Sqlite.Internal;
@@ -23,7 +24,11 @@ public sealed class SqliteKeyStore
         _options = options;
         using var connection = SqliteConnectionFactory.Open(options);
         SqliteMigrations.Apply(connection, Path.GetFullPath(options.Path), time);
+        Trail = new SqliteAuditTrail(options);
     }
+
+    /// <summary>The file's audit trail, where key writes go with every other admin action.</summary>
+    public SqliteAuditTrail Trail { get; }
 
     /// <summary>Stores a new key; false when its id is taken (draw another).</summary>
     public bool Add(ApiKeyRecord key)
@@ -95,65 +100,17 @@ public sealed class SqliteKeyStore
         return command.ExecuteNonQuery() == 1;
     }
 
-    /// <summary>
-    /// Appends an admin action to the audit trail: each entry hashes the one before it (SHA-256 over the previous hash and
-    /// the entry's fields), so an edited or deleted entry breaks the chain from there on.
-    /// </summary>
+    /// <summary>Appends an admin action to the file's audit trail (see <see cref="SqliteAuditTrail"/>).</summary>
     public void Audit(DateTimeOffset at, string actor, string action, string? target, string? detail)
     {
         using var connection = SqliteConnectionFactory.Open(_options);
-        using var transaction = connection.BeginTransaction();
-        using var last = connection.CreateCommand();
-        last.Transaction = transaction;
-        last.CommandText = "SELECT hash FROM admin_audit ORDER BY seq DESC LIMIT 1;";
-        var previous = last.ExecuteScalar() as byte[] ?? new byte[32];
-        var hash = AuditHash(previous, at.ToUnixTimeMilliseconds(), actor, action, target, detail);
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO admin_audit (ts_unix_ms, actor, action, target, detail, prev_hash, hash) VALUES ($ts, $actor, $action, $target, $detail, $prev, $hash);";
-        insert.Parameters.AddWithValue("$ts", at.ToUnixTimeMilliseconds());
-        insert.Parameters.AddWithValue("$actor", actor);
-        insert.Parameters.AddWithValue("$action", action);
-        insert.Parameters.AddWithValue("$target", (object?)target ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$detail", (object?)detail ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$prev", previous);
-        insert.Parameters.AddWithValue("$hash", hash);
-        insert.ExecuteNonQuery();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        SqliteAuditTrail.Append(connection, transaction, at, actor, action, target, detail);
         transaction.Commit();
     }
 
     /// <summary>The audit trail, oldest first, with whether each entry's hash still chains: the first broken one names an edit or a deletion.</summary>
-    public IReadOnlyList<(long Seq, DateTimeOffset At, string Actor, string Action, string? Target, string? Detail, bool Intact)> AuditTrail()
-    {
-        using var connection = SqliteConnectionFactory.Open(_options);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, ts_unix_ms, actor, action, target, detail, prev_hash, hash FROM admin_audit ORDER BY seq;";
-        var entries = new List<(long, DateTimeOffset, string, string, string?, string?, bool)>();
-        var expected = new byte[32];
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            var ts = reader.GetInt64(1);
-            var actor = reader.GetString(2);
-            var action = reader.GetString(3);
-            var target = reader.IsDBNull(4) ? null : reader.GetString(4);
-            var detail = reader.IsDBNull(5) ? null : reader.GetString(5);
-            var previous = (byte[])reader.GetValue(6);
-            var hash = (byte[])reader.GetValue(7);
-            var intact = previous.AsSpan().SequenceEqual(expected) && hash.AsSpan().SequenceEqual(AuditHash(previous, ts, actor, action, target, detail));
-            entries.Add((reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(ts), actor, action, target, detail, intact));
-            expected = hash;
-        }
-
-        return entries;
-    }
-
-    private static byte[] AuditHash(byte[] previous, long ts, string actor, string action, string? target, string? detail)
-    {
-        // Fields joined with a separator no field contains (a unit separator), after the previous hash.
-        var text = string.Join('\u001f', ts.ToString(System.Globalization.CultureInfo.InvariantCulture), actor, action, target ?? "", detail ?? "");
-        return System.Security.Cryptography.SHA256.HashData([.. previous, .. System.Text.Encoding.UTF8.GetBytes(text)]);
-    }
+    public IReadOnlyList<AuditEntry> AuditTrail() => Trail.Entries();
 
     private static ApiKeyRecord Read(SqliteDataReader reader) => new()
     {

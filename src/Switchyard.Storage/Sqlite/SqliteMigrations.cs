@@ -177,6 +177,31 @@ internal static class SqliteMigrations
             ALTER TABLE api_keys ADD COLUMN budget_usd REAL;
             ALTER TABLE api_keys ADD COLUMN budget_period TEXT;
             """),
+        new(15, "the model registry", """
+            -- One row per registry model: the record as JSON (files, hashes, licence, scan, sign-offs), its status in a
+            -- column of its own (the gateway reads only id and status, every second), and a revision that every write
+            -- checks and bumps, so two approvers never overwrite each other.
+            CREATE TABLE models (
+                id              TEXT PRIMARY KEY,
+                status          TEXT    NOT NULL,
+                revision        INTEGER NOT NULL,
+                updated_unix_ms INTEGER NOT NULL,
+                record          TEXT    NOT NULL
+            );
+            -- Every change of status: who, when, why. Append-only, like admin_audit (where each is also chained).
+            CREATE TABLE model_decisions (
+                seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+                model_id    TEXT    NOT NULL REFERENCES models (id),
+                ts_unix_ms  INTEGER NOT NULL,
+                actor       TEXT    NOT NULL,
+                role        TEXT    NOT NULL,
+                action      TEXT    NOT NULL,
+                from_status TEXT    NOT NULL,
+                to_status   TEXT    NOT NULL,
+                reason      TEXT    NOT NULL
+            );
+            CREATE INDEX ix_model_decisions_model ON model_decisions (model_id, seq);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>
