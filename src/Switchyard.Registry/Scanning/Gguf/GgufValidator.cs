@@ -25,6 +25,13 @@ internal sealed class GgufValidator
     /// <summary>Longest string value read into memory (chat templates, names); longer ones are skipped, not loaded.</summary>
     public const int MaxReadString = 16 << 20;
 
+    /// <summary>Longest value of the descriptive keys (licence name and link, base models...) that is kept; longer ones are skipped.</summary>
+    public const int MaxDescriptiveString = 64 << 10;
+
+    /// <summary>Most <c>general.base_model.{i}</c> entries kept; keys of higher indices are skipped (bounded memory).</summary>
+    public const int MaxBaseModels = 64;
+
+    private const string BaseModelPrefix = "general.base_model.";
     private const int MaxKeyLength = 65535;
     private const int MaxTensorName = 63; // GGML_MAX_NAME is 64, NUL included
     private const int MaxDims = 4;        // GGML_MAX_DIMS
@@ -37,6 +44,10 @@ internal sealed class GgufValidator
     private string? _architecture;
     private string? _name;
     private string? _license;
+    private readonly Dictionary<string, string> _descriptive = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<int, GgufBaseModel> _baseModels = [];
+    private ulong? _baseModelCount;
+    private uint? _fileType;
     private uint _alignment = DefaultAlignment;
     private bool _bigEndian;
 
@@ -57,7 +68,7 @@ internal sealed class GgufValidator
             stream.Position = 0;
             if (v.Run() is { } parameters)
             {
-                info = new GgufModelInfo(v._architecture, v._name, parameters, v._license);
+                info = v.CreateInfo(parameters);
             }
         }
         catch (GgufFormatException e)
@@ -66,6 +77,33 @@ internal sealed class GgufValidator
         }
         return v._findings;
     }
+
+    private GgufModelInfo CreateInfo(long parameters)
+    {
+        var baseModels = new List<GgufBaseModel>(_baseModels.Count);
+        foreach (var (index, model) in _baseModels)
+        {
+            if (_baseModelCount is null || (ulong)index < _baseModelCount)
+            {
+                baseModels.Add(model);
+            }
+        }
+        return new GgufModelInfo(_architecture, _name, parameters, _license)
+        {
+            LicenseName = Descriptive("general.license.name"),
+            LicenseLink = Descriptive("general.license.link"),
+            BaseModels = baseModels,
+            BaseModelCount = _baseModelCount,
+            BaseName = Descriptive("general.basename"),
+            SizeLabel = Descriptive("general.size_label"),
+            Finetune = Descriptive("general.finetune"),
+            Organization = Descriptive("general.organization"),
+            QuantizedBy = Descriptive("general.quantized_by"),
+            FileType = _fileType,
+        };
+    }
+
+    private string? Descriptive(string key) => _descriptive.GetValueOrDefault(key);
 
     private long? Run()
     {
@@ -182,6 +220,34 @@ internal sealed class GgufValidator
                         break;
                 }
                 return ok;
+            case "general.file_type" when type == 4:
+                _fileType = ReadU32();
+                return ok;
+            case "general.base_model.count" when type is 4 or 10:
+                _baseModelCount = type == 4 ? ReadU32() : ReadU64();
+                return ok;
+            case "general.license.name" or "general.license.link" or "general.basename" or "general.size_label"
+                or "general.finetune" or "general.organization" or "general.quantized_by" when type == 8:
+                if (ReadString(at, keep: true, MaxDescriptiveString) is { } text)
+                {
+                    _descriptive[key] = text;
+                }
+                return ok;
+        }
+        if (type == 8 && ParseBaseModelKey(key) is ({ } index, { } field))
+        {
+            if (ReadString(at, keep: true, MaxDescriptiveString) is { } text)
+            {
+                var model = _baseModels.GetValueOrDefault(index) ?? new GgufBaseModel(null, null, null, null);
+                _baseModels[index] = field switch
+                {
+                    "name" => model with { Name = text },
+                    "organization" => model with { Organization = text },
+                    "version" => model with { Version = text },
+                    _ => model with { RepoUrl = text },
+                };
+            }
+            return ok;
         }
         if (IsChatTemplate(key))
         {
@@ -200,6 +266,24 @@ internal sealed class GgufValidator
         }
         SkipValue(type, at, key, nested: false);
         return ok;
+    }
+
+    /// <summary>The index and field of a kept <c>general.base_model.{i}.{name,organization,version,repo_url}</c> key, or nulls.</summary>
+    private static (int? Index, string? Field) ParseBaseModelKey(string key)
+    {
+        if (!key.StartsWith(BaseModelPrefix, StringComparison.Ordinal))
+        {
+            return (null, null);
+        }
+        var rest = key.AsSpan(BaseModelPrefix.Length);
+        var dot = rest.IndexOf('.');
+        if (dot <= 0 || dot > 3 || !int.TryParse(rest[..dot], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+            || index >= MaxBaseModels)
+        {
+            return (null, null);
+        }
+        var field = rest[(dot + 1)..].ToString();
+        return field is "name" or "organization" or "version" or "repo_url" ? (index, field) : (null, null);
     }
 
     private static bool IsChatTemplate(string key) =>
@@ -367,14 +451,16 @@ internal sealed class GgufValidator
 
     private ulong Align(ulong offset) => offset + ((_alignment - (offset % _alignment)) % _alignment);
 
-    private string? ReadString(long at, bool keep)
+    private string? ReadString(long at, bool keep) => ReadString(at, keep, MaxReadString);
+
+    private string? ReadString(long at, bool keep, int maxKeep)
     {
         var length = ReadU64();
         if (length > MaxStringLength || length > (ulong)Remaining)
         {
             throw new GgufFormatException(at, $"string length {length} is above 1 GiB or past the end of the file");
         }
-        if (!keep || length > MaxReadString)
+        if (!keep || length > (ulong)maxKeep)
         {
             Skip((long)length, at);
             return null;
