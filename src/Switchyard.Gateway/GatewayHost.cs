@@ -29,6 +29,7 @@ public sealed class GatewayHost : IAsyncDisposable
     private readonly ILoggerFactory _writerLoggerFactory;
     private bool _disposed;
     private ConfigWatcher? _watcher;
+    private Governance.RegistryGate? _registry;
 
     private GatewayHost(WebApplication app, GatewayRuntime runtime, RequestLogWriter? requestLog, IRequestLogStore? store, ILoggerFactory writerLoggerFactory, IReadOnlyList<Uri> urls)
     {
@@ -55,6 +56,9 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>Re-reads the configuration file now (as a change to it or SIGHUP does); false when nothing new was swapped in.</summary>
     public bool ReloadConfig() => _watcher?.ReloadNow() ?? false;
 
+    /// <summary>Reads the registry's statuses now (as the gateway does every second): a revoked model leaves routing.</summary>
+    public void RefreshRegistry() => _registry?.Refresh();
+
     /// <summary>The request log writer, when the log is enabled.</summary>
     public RequestLogWriter? RequestLog => _requestLog;
 
@@ -64,6 +68,21 @@ public sealed class GatewayHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(config);
         options ??= new GatewayHostOptions();
         var time = options.TimeProvider;
+
+        // Only approved models are served: checked before anything starts, so a refused configuration leaves nothing running.
+        Storage.Sqlite.SqliteModelStore? models = null;
+        List<string> registryWarnings = [];
+        if (config.Registry.Enforcement != RegistryEnforcement.Off)
+        {
+            models = new Storage.Sqlite.SqliteModelStore(new SqliteStoreOptions { Path = config.Storage.Path }, time);
+            var (errors, warnings) = Governance.RegistryGate.Check(config, models.Statuses());
+            if (errors.Count > 0)
+            {
+                throw new ConfigException([.. errors]);
+            }
+
+            registryWarnings = warnings;
+        }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Switchyard" });
         builder.Logging.ClearProviders();
@@ -183,10 +202,17 @@ public sealed class GatewayHost : IAsyncDisposable
         var urls = addresses.Select(a => new Uri(a.EndsWith('/') ? a : a + "/")).ToArray();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<GatewayHost>();
         GatewayLog.Listening(logger, string.Join(", ", addresses), runtime.Routes.RouteNames.Length, runtime.Routes.Deployments.Length);
+        var registryLogger = loggerFactory.CreateLogger("Switchyard.Registry");
+        foreach (var warning in registryWarnings)
+        {
+            GatewayLog.RegistryWarning(registryLogger, warning);
+        }
+
+        var gate = models is null ? null : new Governance.RegistryGate(models, runtime, time, registryLogger);
         var watcher = options.WatchConfig && config.SourcePath is { } source
-            ? new ConfigWatcher(source, runtime, loggerFactory.CreateLogger("Switchyard.Configuration"))
+            ? new ConfigWatcher(source, runtime, loggerFactory.CreateLogger("Switchyard.Configuration")) { Registry = gate }
             : null;
-        return new GatewayHost(app, runtime, requestLog, store, loggerFactory, urls) { _watcher = watcher };
+        return new GatewayHost(app, runtime, requestLog, store, loggerFactory, urls) { _watcher = watcher, _registry = gate };
     }
 
     private static void AddConsole(ILoggingBuilder logging, GatewayHostOptions options)
@@ -214,6 +240,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
         _disposed = true;
         _watcher?.Dispose();
+        _registry?.Dispose();
         try
         {
             await _app.StopAsync(CancellationToken.None);

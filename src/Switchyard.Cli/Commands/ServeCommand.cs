@@ -48,6 +48,16 @@ internal static class ServeCommand
             {
                 host = await GatewayHost.StartAsync(loaded.Config!, new GatewayHostOptions { Urls = parseResult.GetValue(urls), ConsoleLogging = true }, cancellationToken);
             }
+            catch (ConfigException e)
+            {
+                await error.WriteLineAsync($"{path} has {e.Errors.Length} error(s) against the model registry; the gateway did not start:");
+                foreach (var problem in e.Errors)
+                {
+                    await error.WriteLineAsync("  " + problem);
+                }
+
+                return 2;
+            }
             catch (IOException e)
             {
                 await error.WriteLineAsync($"The gateway could not start: {e.Message}");

@@ -47,6 +47,15 @@ public sealed record DeploymentConfig
     /// otherwise not costed.
     /// </summary>
     public PricingConfig? Pricing { get; init; }
+
+    /// <summary>
+    /// The registry model it serves (<c>registry_model</c>): with <c>registry.enforce: on</c>, a self-hosted deployment
+    /// must name one that is approved.
+    /// </summary>
+    public string? RegistryModel { get; init; }
+
+    /// <summary>The line of the deployment's key in its file (0 when built in code), for errors found after loading.</summary>
+    public int Line { get; init; }
 }
 
 /// <summary>Where a deployment runs.</summary>

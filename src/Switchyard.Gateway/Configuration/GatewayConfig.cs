@@ -38,6 +38,9 @@ public sealed record GatewayConfig
     /// <summary>Limits all of a team's keys share (<c>teams:</c>).</summary>
     public ImmutableArray<TeamConfig> Teams { get; init; } = [];
 
+    /// <summary>The model registry's settings (<c>registry:</c>); enforced when the file does not say.</summary>
+    public RegistryConfig Registry { get; init; } = RegistryConfig.Default;
+
     /// <summary>Spending limits (<c>budgets:</c>), in file order.</summary>
     public ImmutableArray<BudgetConfig> Budgets { get; init; } = [];
 }

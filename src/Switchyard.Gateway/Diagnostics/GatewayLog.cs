@@ -52,4 +52,13 @@ internal static partial class GatewayLog
 
     [LoggerMessage(1100, LogLevel.Information, "Switchyard listening on {Urls}: {Routes} routes, {Deployments} deployments")]
     public static partial void Listening(ILogger logger, string urls, int routes, int deployments);
+
+    [LoggerMessage(1013, LogLevel.Warning, "Deployment {Deployment} is withdrawn from routing: its registry model {Model} is {Status}. Requests in flight finish; new ones go elsewhere.")]
+    public static partial void DeploymentWithdrawn(ILogger logger, string deployment, string model, string status);
+
+    [LoggerMessage(1014, LogLevel.Warning, "The model registry could not be read ({Reason}); the last statuses stay in force.")]
+    public static partial void RegistryUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(1015, LogLevel.Warning, "{Warning}")]
+    public static partial void RegistryWarning(ILogger logger, string warning);
 }

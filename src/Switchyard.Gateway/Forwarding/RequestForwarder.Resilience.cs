@@ -42,6 +42,14 @@ internal sealed partial class RequestForwarder
                 return leg.LostFailure(deployment.Name);
             }
 
+            if (deployment.Withdrawn)
+            {
+                log.Record(new AttemptRecord(deployment.Name, tier.Name, "skipped:withdrawn", 0, 0, hedge));
+                var withdrawn = new UpstreamFailure(UpstreamFailureKind.Unavailable, deployment.Name, $"its registry model '{deployment.Config.RegistryModel}' is no longer approved") { Skipped = true };
+                log.Fail(withdrawn);
+                return withdrawn;
+            }
+
             if (!deployment.Health.TryAcquire())
             {
                 log.Record(new AttemptRecord(deployment.Name, tier.Name, "skipped:saturated", 0, 0, hedge));

@@ -28,6 +28,9 @@ internal sealed class ConfigWatcher : IDisposable
     private readonly Lock _lock = new();
     private string? _lastText;
 
+    /// <summary>The registry gate a reloaded configuration must pass, when the registry is enforced.</summary>
+    public Governance.RegistryGate? Registry { get; init; }
+
     public ConfigWatcher(string path, GatewayRuntime runtime, ILogger logger)
     {
         _path = Path.GetFullPath(path);
@@ -97,7 +100,23 @@ internal sealed class ConfigWatcher : IDisposable
                 return false;
             }
 
-            foreach (var note in _runtime.Reload(config with { SourcePath = _path }))
+            config = config with { SourcePath = _path };
+            if (Registry?.Check(config) is { } registry)
+            {
+                if (registry.Errors.Count > 0)
+                {
+                    GatewayLog.ConfigReloadRejected(_logger, _path, string.Join(Environment.NewLine, registry.Errors));
+                    Reloaded?.Invoke(false);
+                    return false;
+                }
+
+                foreach (var warning in registry.Warnings)
+                {
+                    GatewayLog.RegistryWarning(_logger, warning);
+                }
+            }
+
+            foreach (var note in _runtime.Reload(config))
             {
                 GatewayLog.ConfigReloadNote(_logger, note);
             }

@@ -67,6 +67,18 @@ internal sealed class Deployment : IDisposable
     /// <summary>Slots, circuit, health checks and latency: shared with the base (or the adapters) on the same server.</summary>
     public DeploymentHealth Health { get; }
 
+    /// <summary>
+    /// True while its registry model is not approved (revoked, say): the forwarder skips it. Set by the registry gate
+    /// each second; a plain volatile read on the request path.
+    /// </summary>
+    public bool Withdrawn
+    {
+        get => Volatile.Read(ref _withdrawn);
+        set => Volatile.Write(ref _withdrawn, value);
+    }
+
+    private bool _withdrawn;
+
     public bool IsExternal => Config.Hosting == Hosting.External;
 
     /// <summary>The server rejected the logprobs a quality gate asked for: it is not asked again while this deployment lives.</summary>

@@ -32,6 +32,7 @@ public sealed class AdminApiTests : IAsyncLifetime
             auth: { keys: required }
             providers:
               sim: { kind: openai, base_url: "{{new Uri(_simulator.BaseAddress, "v1")}}" }
+            registry: { enforce: off }
             deployments:
               llama: { provider: sim, model: llama, pricing: { input: 1, output: 1 } }
             routes:
@@ -163,7 +164,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         try
         {
             await using var gateway = await GatewayHost.StartAsync(
-                ConfigLoader.Parse("server: { listen: \"http://127.0.0.1:0\" }\nrequest_log: { enabled: false }\nauth: { keys: required }\nproviders:\n  sim: { kind: openai, base_url: \"http://127.0.0.1:9/v1\" }\ndeployments:\n  llama: { provider: sim, model: llama }\nroutes:\n  chat: { deployments: [llama] }\n", "b.yaml", _ => null).Config!,
+                ConfigLoader.Parse("server: { listen: \"http://127.0.0.1:0\" }\nrequest_log: { enabled: false }\nauth: { keys: required }\nproviders:\n  sim: { kind: openai, base_url: \"http://127.0.0.1:9/v1\" }\nregistry: { enforce: off }\ndeployments:\n  llama: { provider: sim, model: llama }\nroutes:\n  chat: { deployments: [llama] }\n", "b.yaml", _ => null).Config!,
                 new GatewayHostOptions { KeyStore = _keys });
             using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
             using var request = new HttpRequestMessage(HttpMethod.Post, "admin/keys") { Content = new StringContent("""{"team":"first","role":"admin"}""", Encoding.UTF8, "application/json") };

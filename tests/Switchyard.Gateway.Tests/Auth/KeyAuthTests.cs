@@ -34,6 +34,7 @@ public sealed class KeyAuthTests : IAsyncLifetime
             auth: { keys: required }
             providers:
               sim: { kind: openai, base_url: "{{new Uri(_simulator.BaseAddress, "v1")}}" }
+            registry: { enforce: off }
             deployments:
               llama: { provider: sim, model: llama, pricing: { input: 1, output: 1 } }
               gpt: { provider: sim, model: gpt, hosting: external }

@@ -27,6 +27,7 @@ public sealed class TlsTests : IDisposable
             auth: { keys: off }
             providers:
               sim: { kind: openai, base_url: "{{new Uri(simulator.BaseAddress, "v1")}}" }
+            registry: { enforce: off }
             deployments:
               llama: { provider: sim, model: llama }
             routes:
@@ -95,6 +96,7 @@ public sealed class TlsTests : IDisposable
 
         providers:
           vllm: { kind: openai, base_url: http://localhost:8000/v1 }
+        registry: { enforce: off }
         deployments:
           llama: { provider: vllm, model: llama }
         routes:

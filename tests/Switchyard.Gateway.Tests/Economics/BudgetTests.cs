@@ -208,6 +208,7 @@ public sealed class BudgetTests
             var config = ConfigLoader.Parse($$"""
                 server: { listen: "http://127.0.0.1:0" }
                 storage: { kind: sqlite, path: "{{db}}" }
+                registry: { enforce: off }
                 providers:
                   internal: { kind: openai, base_url: "{{new Uri(simulator.BaseAddress, "v1")}}" }
                   external: { kind: openai, base_url: "{{new Uri(simulator.BaseAddress, "v1")}}" }
@@ -261,6 +262,7 @@ public sealed class BudgetTests
     private static ConfigLoadResult Parse(string budgets) => ConfigLoader.Parse($"""
         providers:
           vllm: {"{"} kind: openai, base_url: http://localhost:8000/v1 {"}"}
+        registry: {"{"} enforce: off {"}"}
         deployments:
           llama: {"{"} provider: vllm, model: llama {"}"}
         routes:

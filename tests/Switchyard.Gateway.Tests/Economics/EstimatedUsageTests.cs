@@ -25,6 +25,7 @@ public sealed class EstimatedUsageTests
     {
         await using var upstream = await StartUpstreamAsync();
         await using var gateway = await TieredGateway.StartAsync("""
+            registry: { enforce: off }
             deployments:
               tgi: { provider: other, model: old-tgi, pricing: { input: 1000, output: 1000 } }
             routes:

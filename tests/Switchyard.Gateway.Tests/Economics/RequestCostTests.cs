@@ -13,6 +13,7 @@ public sealed class RequestCostTests
 {
     // $1 per million in, $2 out on the open model; $10 in, $40 out on the frontier: figures easy to check by hand.
     private const string Deployments = """
+        registry: { enforce: off }
         deployments:
           llama: { provider: internal, model: strong, pricing: { input: 1, output: 2 } }
           llama-weak: { provider: internal, model: weak, pricing: { input: 1, output: 2 } }
@@ -117,6 +118,7 @@ public sealed class RequestCostTests
     public async Task Post_UnpricedDeployment_IsNotCosted()
     {
         await using var gateway = await TieredGateway.StartAsync("""
+            registry: { enforce: off }
             deployments:
               llama: { provider: internal, model: strong }
             routes:

@@ -16,6 +16,7 @@ public class RequestLogFailureTests
         await using var simulator = await SimulatorHost.StartAsync(SimulatorOptions.Instant() with { Port = 0 });
         var config = new GatewayConfig
         {
+            Registry = new RegistryConfig { Enforcement = RegistryEnforcement.Off },
             Server = new ServerConfig { Listen = "http://127.0.0.1:0" },
             Storage = new StorageConfig(),
             RequestLog = new RequestLogConfig { FlushInterval = TimeSpan.FromMilliseconds(10) },

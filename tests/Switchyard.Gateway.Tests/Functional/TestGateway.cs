@@ -53,6 +53,7 @@ internal sealed class TestGateway : IAsyncDisposable
             .ToImmutableArray();
         var config = new GatewayConfig
         {
+            Registry = new RegistryConfig { Enforcement = RegistryEnforcement.Off },
             Server = new ServerConfig { Listen = "http://127.0.0.1:0", MaxRequestBodyBytes = maxRequestBodyBytes },
             Storage = new StorageConfig(),
             RequestLog = new RequestLogConfig { FlushInterval = TimeSpan.FromMilliseconds(20) },

@@ -12,6 +12,7 @@ public class UpstreamErrorTests
     {
         var config = new GatewayConfig
         {
+            Registry = new RegistryConfig { Enforcement = RegistryEnforcement.Off },
             Server = new ServerConfig { Listen = "http://127.0.0.1:0" },
             Storage = new StorageConfig(),
             RequestLog = new RequestLogConfig { Enabled = false },

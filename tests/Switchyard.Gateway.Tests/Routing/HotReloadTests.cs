@@ -19,6 +19,7 @@ public sealed class HotReloadTests : IDisposable
         request_log: {"{"} enabled: false {"}"}
         providers:
           sim: {"{"} kind: openai, base_url: "{new Uri(simulator, "v1")}" {"}"}
+        registry: {"{"} enforce: off {"}"}
         deployments:
           a: {"{"} provider: sim, model: model-a {"}"}
           b: {"{"} provider: sim, model: model-b {"}"}

@@ -18,6 +18,7 @@ public sealed class LearnedRoutingTests : IDisposable
     {
         var model = TrainCodeRouter();
         await using var gateway = await TieredGateway.StartAsync($$"""
+            registry: { enforce: off }
             deployments:
               llama: { provider: internal, model: llama }
               gpt: { provider: external, model: gpt, hosting: external }
@@ -50,6 +51,7 @@ public sealed class LearnedRoutingTests : IDisposable
         // teach the next training run the opposite of what happened.
         var model = TrainCodeRouter();
         await using var gateway = await TieredGateway.StartAsync($$"""
+            registry: { enforce: off }
             deployments:
               llama: { provider: internal, model: llama }
               gpt: { provider: external, model: gpt, hosting: external }

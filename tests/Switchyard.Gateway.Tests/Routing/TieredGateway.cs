@@ -45,6 +45,7 @@ internal sealed class TieredGateway : IAsyncDisposable
         var yaml = $"""
             server: {"{"} listen: "http://127.0.0.1:0" {"}"}
             request_log: {"{"} flush_interval: 20ms {"}"}
+            {(deploymentsAndRoutes.Contains("registry:", StringComparison.Ordinal) ? "" : "registry: { enforce: off }")}
             providers:
               internal: {"{"} kind: openai, base_url: "{new Uri(inside.BaseAddress, "v1")}" {"}"}
               external: {"{"} kind: openai, base_url: "{new Uri(outside.BaseAddress, "v1")}" {"}"}

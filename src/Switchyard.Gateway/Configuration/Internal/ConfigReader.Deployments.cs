@@ -7,7 +7,7 @@ namespace Switchyard.Gateway.Configuration.Internal;
 internal sealed partial class ConfigReader
 {
     private static readonly string[] DeploymentKeys =
-        ["provider", "model", "base", "context_window", "hosting", "region", "max_concurrency", "timeouts", "retry", "circuit_breaker", "health_check", "pricing"];
+        ["provider", "model", "base", "context_window", "hosting", "region", "max_concurrency", "timeouts", "retry", "circuit_breaker", "health_check", "pricing", "registry_model"];
 
     private static readonly string[] TimeoutKeys = ["connect", "first_token", "total", "stall"];
     private static readonly string[] RetryKeys = ["attempts", "backoff", "max_backoff"];
@@ -90,6 +90,17 @@ internal sealed partial class ConfigReader
         }
 
         var pricing = ReadPricing(section, hosting, ref ok);
+        string? registryModel = null;
+        if (Value(section, "registry_model") is { } registryNode)
+        {
+            registryModel = Scalar(registryNode, Join(path, "registry_model"), "a model id from `switchyard models list`")?.Trim();
+            if (registryModel is { Length: 0 })
+            {
+                Error(registryNode, Join(path, "registry_model"), "is empty: name the registry model this deployment serves (`switchyard models list` shows them).");
+            }
+
+            ok &= registryModel is { Length: > 0 };
+        }
         var timeouts = ReadTimeouts(section);
         var retry = ReadRetry(section);
         var breaker = ReadCircuitBreaker(section);
@@ -116,6 +127,8 @@ internal sealed partial class ConfigReader
                 CircuitBreaker = breaker,
                 HealthCheck = health,
                 Pricing = pricing,
+                RegistryModel = registryModel,
+                Line = (int)entry.Key.Start.Line,
             }
             : null;
     }

@@ -24,7 +24,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
     /// <summary>The key reported for problems with the file as a whole.</summary>
     internal const string FileKey = "(file)";
 
-    private static readonly string[] RootKeys = ["server", "storage", "request_log", "providers", "deployments", "routes", "classifier", "pii", "budgets", "auth", "teams"];
+    private static readonly string[] RootKeys = ["server", "storage", "request_log", "providers", "deployments", "routes", "classifier", "pii", "budgets", "auth", "teams", "registry"];
     private static readonly string[] ServerKeys = ["listen", "max_request_body_bytes", "tls"];
     private static readonly string[] TlsKeys = ["certificate", "key", "password"];
     private static readonly string[] StorageKeys = ["kind", "path"];
@@ -57,6 +57,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
         var budgets = ReadBudgets(top, routes.IsDefault ? [] : [.. routes.Select(r => r.Name)]);
         var auth = ReadAuth(top);
         var teams = ReadTeams(top);
+        var registry = ReadRegistry(top);
 
         if (_errors.Count > errorsBefore)
         {
@@ -76,6 +77,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
             Budgets = budgets,
             Auth = auth ?? new AuthConfig(),
             Teams = teams,
+            Registry = registry!,
         };
     }
 

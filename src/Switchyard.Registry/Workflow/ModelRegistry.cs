@@ -1,0 +1,358 @@
+using System.Text.RegularExpressions;
+using Switchyard.Registry.Licenses;
+using Switchyard.Registry.Models;
+using Switchyard.Registry.Scanning;
+using Switchyard.Storage.Models;
+using Switchyard.Storage.Sqlite;
+using StoredLicense = Switchyard.Storage.Models.DeclaredLicense;
+using StoredFile = Switchyard.Storage.Models.ModelFile;
+
+namespace Switchyard.Registry.Workflow;
+
+/// <summary>
+/// The model registry's operations, shared by the CLI and the admin API: register a model folder (hash, scan, read its
+/// licences), judge its licence chain against the organisation's profile, and take the workflow's decisions, each with
+/// who, when and why, in the store and the audit trail.
+/// </summary>
+public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationProfile profile, TimeProvider time, LicenseCatalog? catalog = null)
+{
+    private const int MaxSummaryLines = 50;
+
+    /// <summary>The store the registry writes to.</summary>
+    public SqliteModelStore Store { get; } = store;
+
+    /// <summary>The catalog licences are normalised and judged by.</summary>
+    public LicenseCatalog Catalog { get; } = catalog ?? LicenseCatalog.Default;
+
+    /// <summary>The organisation the licences are judged for.</summary>
+    public OrganisationProfile Profile { get; } = profile;
+
+    /// <summary>The scanner's name and version, as recorded with each scan.</summary>
+    public static string ScannerName { get; } = "switchyard-scan " + (typeof(WeightScanner).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+
+    /// <summary>
+    /// Registers the model folder at <paramref name="path"/>: reads its card, config, licence file and GGUF metadata, hashes
+    /// and scans every file, records it as proposed and then scanned, and approves it when
+    /// <see cref="ModelRegistration.AutoApprove"/> is set, the licence is allowed outright and the scan is clean.
+    /// </summary>
+    /// <exception cref="RegistryException">The source is not pinned, the id is taken or invalid.</exception>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="path"/> is not a folder.</exception>
+    public async Task<ModelRecord> AddFromFolderAsync(string path, ModelRegistration registration, WeightScanner scanner, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        var (repository, revision) = ParseSource(registration.Source);
+        var id = registration.Id ?? DefaultId(repository, path);
+        ValidateId(id);
+        if (Store.Find(id) is not null)
+        {
+            throw new RegistryException($"A model with id '{id}' is registered already (`switchyard models show {id}`). Give another with --id.");
+        }
+
+        var folder = await ModelFolderReader.ReadAsync(path, scanner, cancellationToken);
+        var now = time.GetUtcNow();
+        var declared = folder.DeclaredLicenses.Select(d => new StoredLicense(d.Source, d.License, d.LicenseName)).ToList();
+        var problems = new List<string>(folder.Problems);
+        var (licenseId, licenseName) = ChooseLicense(folder, problems);
+        var ggufName = folder.Gguf.Select(g => g.Info.Name).FirstOrDefault(n => !string.IsNullOrWhiteSpace(n));
+        var model = new ModelRecord
+        {
+            Id = id,
+            Name = repository?.Split('/')[^1] ?? ggufName ?? id,
+            Family = folder.Config?.ModelType ?? folder.Gguf.Select(g => g.Info.Architecture).FirstOrDefault(a => a is not null),
+            BaseModels = registration.BaseModels.Count > 0 ? registration.BaseModels : folder.BaseModels,
+            BaseRelation = folder.Card?.BaseModelRelation ?? (folder.BaseModels.Count > 0 && folder.Formats.Contains("gguf") ? "quantized" : null),
+            ParameterCount = folder.ParameterCount,
+            ParameterCountEstimated = folder.ParameterCountEstimated,
+            Architecture = folder.Config?.Architecture ?? folder.Gguf.Select(g => g.Info.Architecture).FirstOrDefault(a => a is not null),
+            Multimodal = folder.Config?.IsMultimodal ?? false,
+            Formats = folder.Formats,
+            SourceRepository = repository is null ? null : "hf://" + repository,
+            SourceRevision = revision ?? registration.Version,
+            Files = [.. folder.Files.Select(f => new StoredFile(f.Path, f.Size, f.Sha256 ?? "", FormatWord(f.Format)))],
+            LicenseId = licenseId,
+            LicenseName = licenseName,
+            LicenseTextSha256 = folder.LicenseFile?.Sha256,
+            DeclaredLicenses = declared,
+            IntendedUse = registration.IntendedUse,
+            Owner = registration.Owner,
+            Status = ModelStatus.Proposed,
+            Problems = problems,
+            Created = now,
+            Updated = now,
+        };
+        if (!Store.Add(model, new ModelDecision(now, registration.Actor, "registrant", "propose", ModelStatus.Proposed, ModelStatus.Proposed, $"registered from {Path.GetFullPath(path)}")))
+        {
+            throw new RegistryException($"A model with id '{id}' was registered at the same time. Give another with --id.");
+        }
+
+        model = Store.Find(id)!;
+        var scan = Summarise(folder.Scan, now);
+        var scanned = model with { Status = ModelStatus.Scanned, Scan = scan, Updated = now };
+        Update(scanned, new ModelDecision(now, ScannerName, "scanner", "scan", ModelStatus.Proposed, ModelWorkflow.Require("scan", model), $"{scan.Verdict}: {folder.Files.Count} files, {scan.Findings} findings"));
+        model = Store.Find(id)!;
+
+        if (registration.AutoApprove && scan.Verdict == "clean" && Check(model).Outcome == LicenseOutcome.Allowed && model.Problems.Count == 0)
+        {
+            var verdict = Check(model);
+            var reason = $"automatic (registry.auto_approve: permissive-clean): licence {model.LicenseId} allowed for the organisation; scan clean";
+            model = model with
+            {
+                Status = ModelWorkflow.Require("approve", model),
+                LicenseSignOff = new SignOff("license-policy", now, string.Join(" ", LicenseExplainer.Explain(verdict).Take(1)), "allowed"),
+                SecuritySignOff = new SignOff("scanner", now, $"clean scan of {model.Files.Count} files", "clean"),
+                Updated = now,
+            };
+            Update(model, new ModelDecision(now, "license-policy", "policy", "approve", ModelStatus.Scanned, ModelStatus.Approved, reason));
+            model = Store.Find(id)!;
+        }
+
+        return model;
+    }
+
+    /// <summary>The model and its bases as the licence policy sees them: the model first, then its base, its base's base.</summary>
+    public IReadOnlyList<LicenseSubject> Chain(ModelRecord model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var chain = new List<LicenseSubject>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var all = Store.List();
+        var next = model;
+        var name = model.BaseModels.Count == 0 ? null : model.BaseModels[0];
+        while (next is not null && seen.Add(next.Id) && chain.Count < 16)
+        {
+            chain.Add(new LicenseSubject(HubName(next), next.LicenseId, next.LicenseName, next.Multimodal, next.Name));
+            if (next.BaseModels.Count == 0)
+            {
+                break;
+            }
+
+            name = next.BaseModels[0];
+            next = all.FirstOrDefault(m => m.Id == name || string.Equals(HubName(m), name, StringComparison.OrdinalIgnoreCase));
+        }
+
+        if (next is null && name is not null)
+        {
+            // A base that is not in the registry: its licence is unknown, so the chain is never allowed outright.
+            chain.Add(new LicenseSubject(name, null, null, model.Multimodal, name));
+        }
+
+        return chain;
+    }
+
+    /// <summary>The licence verdict for the model and its base chain against the organisation's profile (a pure function of the two and the store).</summary>
+    public LicenseVerdict Check(ModelRecord model)
+    {
+        var verdict = LicensePolicy.Evaluate(Chain(model), Profile, Catalog);
+        var disagreements = model.Problems.Where(p => p.StartsWith(DisagreementPrefix, StringComparison.Ordinal)).ToList();
+        if (disagreements.Count == 0)
+        {
+            return verdict;
+        }
+
+        var clauses = verdict.Clauses.Concat(disagreements.Select(d => new LicenseClause(LicenseCodes.LicenseMismatch, HubName(model), model.LicenseId, LicenseOutcome.NeedsReview, d))).ToList();
+        return LicenseVerdict.From(clauses, verdict.Obligations);
+    }
+
+    /// <summary>Legal's sign-off on the licence; approves the model when security has signed too.</summary>
+    /// <exception cref="RegistryException">The policy forbids the licence, a review needs a reason, or the status does not allow it.</exception>
+    public ModelRecord SignLicense(string id, string actor, string role, string reason)
+    {
+        ModelWorkflow.RequireRole("sign the licence of", role, ModelWorkflow.LicenseRoles);
+        var model = Get(id);
+        ModelWorkflow.Require("sign-license", model);
+        var verdict = Check(model);
+        if (verdict.Outcome == LicenseOutcome.Forbidden)
+        {
+            throw new RegistryException($"The licence policy forbids '{id}' for this organisation, so it cannot be signed off:{Environment.NewLine}  "
+                + string.Join(Environment.NewLine + "  ", LicenseExplainer.Explain(verdict))
+                + $"{Environment.NewLine}Reject it (`switchyard models reject {id} --as legal --reason ...`), or correct registry.organisation if the profile is wrong.");
+        }
+
+        if (verdict.Outcome == LicenseOutcome.NeedsReview && string.IsNullOrWhiteSpace(reason))
+        {
+            throw new RegistryException($"The licence of '{id}' needs review ({string.Join(", ", verdict.ClausesWith(LicenseOutcome.NeedsReview).Select(c => c.Code).Distinct())}): give the reason it is acceptable with --reason.");
+        }
+
+        var now = time.GetUtcNow();
+        var word = verdict.Outcome == LicenseOutcome.Allowed ? "allowed" : "needs-review";
+        return SignOff(model with { LicenseSignOff = new SignOff(actor, now, Reason(reason, "licence allowed by the policy"), word), Updated = now }, actor, role, "sign-license", reason);
+    }
+
+    /// <summary>Security's sign-off on the scan; findings need <paramref name="acceptFindings"/> and a reason. Approves when legal has signed too.</summary>
+    /// <exception cref="RegistryException">Findings not accepted, or the status does not allow it.</exception>
+    public ModelRecord SignSecurity(string id, string actor, string role, string reason, bool acceptFindings)
+    {
+        ModelWorkflow.RequireRole("sign the scan of", role, ModelWorkflow.SecurityRoles);
+        var model = Get(id);
+        ModelWorkflow.Require("sign-security", model);
+        var scan = model.Scan ?? throw new RegistryException($"Model '{id}' has no scan to sign off.");
+        if (scan.Verdict != "clean" && (!acceptFindings || string.IsNullOrWhiteSpace(reason)))
+        {
+            throw new RegistryException($"The scan of '{id}' found {scan.Findings} finding(s){(scan.Verdict == "error" ? " or could not read every file" : "")}:{Environment.NewLine}  "
+                + string.Join(Environment.NewLine + "  ", scan.Summary.Take(10))
+                + $"{Environment.NewLine}Reject it, or accept the findings with --accept-findings and say why with --reason.");
+        }
+
+        var now = time.GetUtcNow();
+        var word = scan.Verdict == "clean" ? "clean" : "accepted";
+        return SignOff(model with { SecuritySignOff = new SignOff(actor, now, Reason(reason, "clean scan"), word), Updated = now }, actor, role, "sign-security", reason);
+    }
+
+    /// <summary>Rejects a model under review.</summary>
+    /// <exception cref="RegistryException">No reason, a role that may not, or a status that does not allow it.</exception>
+    public ModelRecord Reject(string id, string actor, string role, string reason) => Decide(id, actor, role, "reject", reason, ModelWorkflow.RejectRoles);
+
+    /// <summary>Marks an approved model as on its way out (still served, with a warning).</summary>
+    /// <exception cref="RegistryException">No reason, a role that may not, or a status that does not allow it.</exception>
+    public ModelRecord Deprecate(string id, string actor, string role, string reason) => Decide(id, actor, role, "deprecate", reason, ModelWorkflow.WithdrawRoles);
+
+    /// <summary>Withdraws a model: every gateway takes it out of routing within a second.</summary>
+    /// <exception cref="RegistryException">No reason, a role that may not, or a status that does not allow it.</exception>
+    public ModelRecord Revoke(string id, string actor, string role, string reason) => Decide(id, actor, role, "revoke", reason, ModelWorkflow.WithdrawRoles);
+
+    /// <summary>The model with this id.</summary>
+    /// <exception cref="RegistryException">There is none.</exception>
+    public ModelRecord Get(string id) => Store.Find(id)
+        ?? throw new RegistryException($"There is no model '{id}' in the registry. `switchyard models list` shows them; `switchyard models add --from-dir PATH` registers one.");
+
+    /// <summary>The hub name of a model (<c>org/name</c>) when it comes from a hub, else its id.</summary>
+    public static string HubName(ModelRecord model) =>
+        model.SourceRepository is { } repo && repo.StartsWith("hf://", StringComparison.Ordinal) ? repo["hf://".Length..] : model.Id;
+
+    private ModelRecord Decide(string id, string actor, string role, string action, string reason, IReadOnlyList<string> roles)
+    {
+        ModelWorkflow.RequireRole(action, role, roles);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new RegistryException($"Say why with --reason: every {action} is recorded with who, when and why.");
+        }
+
+        var model = Get(id);
+        var to = ModelWorkflow.Require(action, model);
+        var now = time.GetUtcNow();
+        Update(model with { Status = to, Updated = now }, new ModelDecision(now, actor, role, action, model.Status, to, reason.Trim()));
+        return Get(id);
+    }
+
+    private ModelRecord SignOff(ModelRecord signed, string actor, string role, string action, string reason)
+    {
+        var now = signed.Updated;
+        if (signed.LicenseSignOff is not null && signed.SecuritySignOff is not null)
+        {
+            var approved = signed with { Status = ModelWorkflow.Require("approve", signed) };
+            Update(approved, new ModelDecision(now, actor, role, "approve", ModelStatus.Scanned, ModelStatus.Approved,
+                $"{action}: {Reason(reason, "signed")}; licence signed by {signed.LicenseSignOff.Actor}, scan signed by {signed.SecuritySignOff.Actor}"));
+        }
+        else
+        {
+            Update(signed, new ModelDecision(now, actor, role, action, ModelStatus.Scanned, ModelStatus.Scanned, Reason(reason, "signed")));
+        }
+
+        return Get(signed.Id);
+    }
+
+    private void Update(ModelRecord model, ModelDecision decision)
+    {
+        if (!Store.Update(model, decision))
+        {
+            throw new RegistryException($"Model '{model.Id}' was changed by somebody else meanwhile; look at it again (`switchyard models show {model.Id}`) and decide again.");
+        }
+    }
+
+    private static string Reason(string reason, string fallback) => string.IsNullOrWhiteSpace(reason) ? fallback : reason.Trim();
+
+    internal const string DisagreementPrefix = "licences disagree: ";
+
+    /// <summary>The card's licence first (it is what the Hub shows), then the GGUF metadata, then the licence file; disagreements are problems.</summary>
+    private (string? Id, string? Name) ChooseLicense(ModelFolder folder, List<string> problems)
+    {
+        var normalised = folder.DeclaredLicenses
+            .Select(d => (d.Source, Id: Catalog.Normalise(d.License, d.LicenseName) ?? (d.LicenseName ?? d.License)?.Trim().ToLowerInvariant(), d))
+            .Where(d => d.Id is not null)
+            .ToList();
+        if (normalised.Select(d => d.Id).Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            problems.Add(DisagreementPrefix + string.Join("; ", normalised.Select(d => $"{d.Source} says {d.d.License}{(d.d.LicenseName is null ? "" : $" ({d.d.LicenseName})")}")));
+        }
+
+        if (normalised.Count == 0)
+        {
+            return (null, null);
+        }
+
+        var chosen = normalised.FirstOrDefault(d => d.Source == folder.Card?.File);
+        if (chosen.Id is null)
+        {
+            chosen = normalised[0];
+        }
+
+        return (chosen.Id, Catalog.Resolve(chosen.d.License, chosen.d.LicenseName)?.Name ?? chosen.d.LicenseName);
+    }
+
+    private static ModelScan Summarise(ScanReport report, DateTimeOffset at)
+    {
+        var lines = new List<string>();
+        foreach (var file in report.Files)
+        {
+            if (file.Error is not null)
+            {
+                lines.Add($"{file.Path}: error: {file.Error}");
+            }
+
+            lines.AddRange(file.Findings.Where(f => f.Severity > FindingSeverity.Info).Select(f => $"{f.File}: {f.Severity.ToString().ToLowerInvariant()}: {f.Reason}"));
+        }
+
+        lines.AddRange(report.Errors.Select(e => "error: " + e));
+        var findings = report.Files.Sum(f => f.Findings.Count(x => x.Severity > FindingSeverity.Info));
+        var verdict = report.ExitCode switch { 0 => "clean", 1 => "findings", _ => "error" };
+        return new ModelScan(ScannerName, at, verdict, findings, [.. lines.Take(MaxSummaryLines)]);
+    }
+
+    private static string FormatWord(FileFormat format) => format switch
+    {
+        FileFormat.Unknown => "other",
+        FileFormat.TensorFlowSavedModel => "saved-model",
+        _ => format.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary><c>hf://org/name@COMMIT</c> → (<c>org/name</c>, commit); a branch or tag is refused, since it can move.</summary>
+    internal static (string? Repository, string? Revision) ParseSource(string? source)
+    {
+        if (string.IsNullOrWhiteSpace(source))
+        {
+            return (null, null);
+        }
+
+        var match = SourcePattern().Match(source.Trim());
+        if (!match.Success)
+        {
+            throw new RegistryException($"--source '{source}' is not a pinned hub reference: write hf://ORG/NAME@COMMIT with the 40-hex commit (branches and tags move, so they are refused), or leave --source out for an internal model.");
+        }
+
+        return (match.Groups["repo"].Value, match.Groups["rev"].Value.ToLowerInvariant());
+    }
+
+    private static string DefaultId(string? repository, string path)
+    {
+        var name = repository?.Split('/')[^1] ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+        var id = IdCleaner().Replace(name.ToLowerInvariant(), "-").Trim('-');
+        return id.Length == 0 ? "model" : id;
+    }
+
+    private static void ValidateId(string id)
+    {
+        if (!IdPattern().IsMatch(id))
+        {
+            throw new RegistryException($"The id '{id}' is not valid: use 1 to 100 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        }
+    }
+
+    [GeneratedRegex(@"^hf://(?<repo>[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*)@(?<rev>[0-9a-fA-F]{40})$")]
+    private static partial Regex SourcePattern();
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]{0,99}$")]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex(@"[^a-z0-9._-]+")]
+    private static partial Regex IdCleaner();
+}
