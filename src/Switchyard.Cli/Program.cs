@@ -34,6 +34,8 @@ internal static class Program
         root.Subcommands.Add(CostsCommand.Create());
         root.Subcommands.Add(TcoCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -295,6 +295,10 @@ public sealed class WeightScanner
             case FileFormat.Unknown when CheckpointFileScanner.IsIndex(path):
                 findings.AddRange(CheckpointFileScanner.ScanIndex(stream, path));
                 break;
+            case FileFormat.Unknown when IsDocumentation(path, stream):
+                findings.Add(new ScanFinding(path, -1, null, null, FindingSeverity.Info,
+                    "documentation text (model card, licence, notice): UTF-8 text without control bytes, nothing a loader executes"));
+                break;
             default:
                 findings.Add(new ScanFinding(path, -1, null, null, FindingSeverity.Medium,
                     "content is not a model format this scanner recognises: not scanned") { RuleId = ScanRules.FileNotScanned });
@@ -317,5 +321,40 @@ public sealed class WeightScanner
         {
             RuleId = ScanRules.FileExtensionMismatch,
         });
+    }
+
+    /// <summary>
+    /// A model folder's documentation: a README, LICENSE, NOTICE or USE_POLICY file, or a .md/.txt file, whose whole
+    /// content (at most 4 MiB) is valid UTF-8 with no control bytes other than tab, CR and LF. Content sniffing has
+    /// already ruled out every model format, so such a file cannot be a disguised pickle or archive.
+    /// </summary>
+    private static bool IsDocumentation(string path, Stream stream)
+    {
+        var name = Path.GetFileName(path).ToUpperInvariant();
+        var documentName = name.EndsWith(".MD", StringComparison.Ordinal) || name.EndsWith(".TXT", StringComparison.Ordinal)
+            || name.StartsWith("LICENSE", StringComparison.Ordinal) || name.StartsWith("LICENCE", StringComparison.Ordinal)
+            || name.StartsWith("NOTICE", StringComparison.Ordinal) || name.StartsWith("USE_POLICY", StringComparison.Ordinal) || name == ".GITATTRIBUTES";
+        if (!documentName || !stream.CanSeek || stream.Length > 4 << 20)
+        {
+            return false;
+        }
+
+        stream.Position = 0;
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return false;
+        }
+
+        foreach (var b in bytes)
+        {
+            if (b < 0x20 && b is not (byte)'\t' and not (byte)'\r' and not (byte)'\n')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

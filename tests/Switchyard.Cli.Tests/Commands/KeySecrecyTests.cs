@@ -42,6 +42,7 @@ public sealed class KeySecrecyTests : IDisposable
             auth: { keys: required }
             providers:
               dead: { kind: openai, base_url: "http://127.0.0.1:{{FreePort()}}/v1" }
+            registry: { enforce: off }
             deployments:
               llama: { provider: dead, model: llama, timeouts: { connect: 1s } }
             routes:

@@ -1,0 +1,359 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Switchyard.Gateway.Configuration;
+using Switchyard.Registry.Bom;
+using Switchyard.Registry.Licenses;
+using Switchyard.Registry.Scanning;
+using Switchyard.Registry.Workflow;
+using Switchyard.Storage.Models;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary>
+/// <c>switchyard models add | list | show | check | approve | reject | deprecate | revoke | bom</c>: the model registry in
+/// the gateway's database. Licences are judged against <c>registry.organisation</c> of the configuration given with
+/// <c>--config</c> (a commercial production profile without one).
+/// </summary>
+internal static class ModelsCommand
+{
+    public static Command Create() => Create(TimeProvider.System);
+
+    internal static Command Create(TimeProvider time) => new("models", "The model registry: register model folders, judge their licences, approve, revoke, export the ML-BOM.")
+    {
+        Add(time), List(time), Show(time), Check(time),
+        Decide(time, "approve", "Sign off a model: --as legal signs its licence, --as security its scan; both together approve it."),
+        Decide(time, "reject", "Reject a model under review (legal or security)."),
+        Decide(time, "deprecate", "Mark an approved model as on its way out: still served, with a warning."),
+        Decide(time, "revoke", "Withdraw a model: every gateway stops routing to it within a second."),
+        Bom(time),
+    };
+
+    private static Option<string?> ConfigOption() => new("--config") { Description = "The gateway configuration whose registry.organisation (and auto_approve) apply; without it, a commercial production profile." };
+
+    private static Command Add(TimeProvider time)
+    {
+        var (db, config) = (EscalationsCommand.DatabaseOption(), ConfigOption());
+        var from = new Option<string>("--from-dir") { Description = "The model folder (Hugging Face layout: config.json, README.md, weights, LICENSE).", Required = true };
+        var id = new Option<string?>("--id") { Description = "The registry id deployments will name (default: from the source or folder name)." };
+        var source = new Option<string?>("--source") { Description = "Where it comes from: hf://ORG/NAME@COMMIT (40-hex commit). Leave out for an internal model." };
+        var version = new Option<string?>("--version") { Description = "An internal model's version." };
+        var owner = new Option<string?>("--owner") { Description = "Who answers for it." };
+        var use = new Option<string?>("--intended-use") { Description = "What it is for, in words." };
+        var baseModel = new Option<string[]>("--base") { Description = "A registry id or hub name it derives from (repeatable), when the folder does not say." };
+        var command = new Command("add", "Register a model folder: hash and scan every file, read its licences, and record it as scanned.") { db, config, from, id, source, version, owner, use, baseModel };
+        command.SetAction(async (pr, ct) =>
+        {
+            var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
+            if (Open(pr.GetValue(db)!, pr.GetValue(config), time, error) is not var (registry, settings))
+            {
+                return 2;
+            }
+
+            try
+            {
+                var model = await registry.AddFromFolderAsync(pr.GetValue(from)!, new ModelRegistration
+                {
+                    Actor = Actor(null),
+                    Id = pr.GetValue(id),
+                    Source = pr.GetValue(source),
+                    Version = pr.GetValue(version),
+                    Owner = pr.GetValue(owner),
+                    IntendedUse = pr.GetValue(use),
+                    BaseModels = pr.GetValue(baseModel) ?? [],
+                    AutoApprove = settings.AutoApprove == RegistryAutoApprove.PermissiveClean,
+                }, new WeightScanner(), ct);
+                output.WriteLine($"Registered {model.Id}: {SqliteModelStore.StatusWord(model.Status)}; {model.Files.Count} files hashed; scan {model.Scan?.Verdict}; licence {model.LicenseId ?? "none found"}.");
+                foreach (var problem in model.Problems)
+                {
+                    output.WriteLine("  ! " + problem);
+                }
+
+                WriteVerdict(output, registry.Check(model));
+                if (model.Status != ModelStatus.Approved)
+                {
+                    output.WriteLine($"Next: `switchyard models approve {model.Id} --as legal --reason ...` and `--as security`.");
+                }
+
+                return model.Scan?.Verdict == "clean" ? 0 : 1;
+            }
+            catch (Exception e) when (e is RegistryException or DirectoryNotFoundException or IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine(e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static Command List(TimeProvider time)
+    {
+        var db = EscalationsCommand.DatabaseOption();
+        var status = new Option<string?>("--status") { Description = "Only models in this status." };
+        status.AcceptOnlyFromAmong("proposed", "scanned", "approved", "rejected", "deprecated", "revoked");
+        var command = new Command("list", "List the registry's models.") { db, status };
+        command.SetAction(pr =>
+        {
+            if (Open(pr.GetValue(db)!, null, time, pr.InvocationConfiguration.Error) is not var (registry, _))
+            {
+                return 2;
+            }
+
+            var output = pr.InvocationConfiguration.Output;
+            var filter = pr.GetValue(status) is { } word ? Enum.Parse<ModelStatus>(word, ignoreCase: true) : (ModelStatus?)null;
+            var models = registry.Store.List(filter);
+            output.WriteLine($"{"ID",-32} {"STATUS",-10} {"LICENCE",-18} {"PARAMS",8} {"FILES",5}  SOURCE");
+            foreach (var m in models)
+            {
+                var parameters = m.ParameterCount is { } p ? (p / 1e9).ToString("0.0", CultureInfo.InvariantCulture) + "B" : "-";
+                output.WriteLine($"{m.Id,-32} {SqliteModelStore.StatusWord(m.Status),-10} {m.LicenseId ?? "-",-18} {parameters,8} {m.Files.Count,5}  {(m.SourceRepository is null ? "internal" : m.SourceRepository + "@" + m.SourceRevision?[..Math.Min(12, m.SourceRevision.Length)])}");
+            }
+
+            output.WriteLine($"{models.Count} model(s).");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Show(TimeProvider time)
+    {
+        var db = EscalationsCommand.DatabaseOption();
+        var id = new Argument<string>("id") { Description = "The model's registry id." };
+        var command = new Command("show", "Show a model: its files and hashes, licences, scan, sign-offs and every decision.") { db, id };
+        command.SetAction(pr =>
+        {
+            var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
+            if (Open(pr.GetValue(db)!, null, time, error) is not var (registry, _))
+            {
+                return 2;
+            }
+
+            try
+            {
+                var m = registry.Get(pr.GetValue(id)!);
+                output.WriteLine($"{m.Id} ({m.Name}): {SqliteModelStore.StatusWord(m.Status)}");
+                output.WriteLine($"  family {m.Family ?? "-"}, architecture {m.Architecture ?? "-"}, parameters {m.ParameterCount?.ToString("N0", CultureInfo.InvariantCulture) ?? "-"}{(m.ParameterCountEstimated ? " (estimated)" : "")}, multimodal {(m.Multimodal ? "yes" : "no")}");
+                output.WriteLine($"  source {m.SourceRepository ?? "internal"}{(m.SourceRevision is null ? "" : "@" + m.SourceRevision)}; owner {m.Owner ?? "-"}; intended use {m.IntendedUse ?? "-"}");
+                output.WriteLine($"  base {(m.BaseModels.Count == 0 ? "-" : string.Join(", ", m.BaseModels))}{(m.BaseRelation is null ? "" : $" ({m.BaseRelation})")}");
+                output.WriteLine($"  licence {m.LicenseId ?? "none"}{(m.LicenseName is null ? "" : $" ({m.LicenseName})")}; text SHA-256 {m.LicenseTextSha256 ?? "-"}");
+                foreach (var d in m.DeclaredLicenses)
+                {
+                    output.WriteLine($"    {d.Source}: {d.License}{(d.LicenseName is null ? "" : $" / {d.LicenseName}")}");
+                }
+
+                output.WriteLine($"  scan {m.Scan?.Verdict ?? "-"} by {m.Scan?.Scanner} ({m.Scan?.Findings} findings)");
+                foreach (var line in m.Scan?.Summary ?? [])
+                {
+                    output.WriteLine("    " + line);
+                }
+
+                output.WriteLine($"  licence sign-off: {SignOffText(m.LicenseSignOff)}; security sign-off: {SignOffText(m.SecuritySignOff)}");
+                output.WriteLine("  files:");
+                foreach (var f in m.Files)
+                {
+                    output.WriteLine($"    {f.Sha256}  {f.Size,14:N0}  {f.Format,-12} {f.Path}");
+                }
+
+                output.WriteLine("  decisions:");
+                foreach (var d in registry.Store.Decisions(m.Id))
+                {
+                    output.WriteLine($"    {d.At:yyyy-MM-ddTHH:mm:ssZ}  {d.Actor} ({d.Role}) {d.Action}: {SqliteModelStore.StatusWord(d.From)} -> {SqliteModelStore.StatusWord(d.To)}: {d.Reason}");
+                }
+
+                return 0;
+            }
+            catch (RegistryException e)
+            {
+                error.WriteLine(e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static Command Check(TimeProvider time)
+    {
+        var (db, config) = (EscalationsCommand.DatabaseOption(), ConfigOption());
+        var id = new Argument<string>("id") { Description = "The model's registry id." };
+        var command = new Command("check", "Explain the licence verdict for a model and its base chain against the organisation's profile. Exit 0 allowed, 1 needs review, 3 forbidden.") { db, config, id };
+        command.SetAction(pr =>
+        {
+            var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
+            if (Open(pr.GetValue(db)!, pr.GetValue(config), time, error) is not var (registry, _))
+            {
+                return 2;
+            }
+
+            try
+            {
+                var model = registry.Get(pr.GetValue(id)!);
+                output.WriteLine($"{model.Id}: chain {string.Join(" <- ", registry.Chain(model).Select(s => $"{s.ModelId} [{s.LicenseId ?? "unknown"}]"))}");
+                var verdict = registry.Check(model);
+                WriteVerdict(output, verdict);
+                return verdict.Outcome switch { LicenseOutcome.Allowed => 0, LicenseOutcome.NeedsReview => 1, _ => 3 };
+            }
+            catch (RegistryException e)
+            {
+                error.WriteLine(e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static Command Decide(TimeProvider time, string action, string description)
+    {
+        var (db, config) = (EscalationsCommand.DatabaseOption(), ConfigOption());
+        var id = new Argument<string>("id") { Description = "The model's registry id." };
+        var role = new Option<string>("--as") { Description = "The role you act in: legal, security or admin.", Required = true };
+        role.AcceptOnlyFromAmong("legal", "security", "admin");
+        var by = new Option<string?>("--by") { Description = "Who you are (default: cli:$USER)." };
+        var reason = new Option<string?>("--reason") { Description = "Why: recorded with the decision and in the audit trail." };
+        var accept = new Option<bool>("--accept-findings") { Description = "Security: accept the scan's findings (say why with --reason)." };
+        var command = new Command(action, description) { db, config, id, role, by, reason };
+        if (action == "approve")
+        {
+            command.Options.Add(accept);
+        }
+
+        command.SetAction(pr =>
+        {
+            var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
+            if (Open(pr.GetValue(db)!, pr.GetValue(config), time, error) is not var (registry, _))
+            {
+                return 2;
+            }
+
+            var (modelId, asRole, actor, why) = (pr.GetValue(id)!, pr.GetValue(role)!, Actor(pr.GetValue(by)), pr.GetValue(reason) ?? "");
+            try
+            {
+                var model = action switch
+                {
+                    "approve" when asRole == "legal" => registry.SignLicense(modelId, actor, asRole, why),
+                    "approve" => registry.SignSecurity(modelId, actor, asRole, why, pr.GetValue(accept)),
+                    "reject" => registry.Reject(modelId, actor, asRole, why),
+                    "deprecate" => registry.Deprecate(modelId, actor, asRole, why),
+                    _ => registry.Revoke(modelId, actor, asRole, why),
+                };
+                output.WriteLine($"{model.Id}: {SqliteModelStore.StatusWord(model.Status)} (licence sign-off: {SignOffText(model.LicenseSignOff)}; security sign-off: {SignOffText(model.SecuritySignOff)}).");
+                return 0;
+            }
+            catch (RegistryException e)
+            {
+                error.WriteLine(e.Message);
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static Command Bom(TimeProvider time)
+    {
+        var (db, config) = (EscalationsCommand.DatabaseOption(), ConfigOption());
+        var output = new Option<string?>("--output", "-o") { Description = "Write the BOM to FILE (default: stdout)." };
+        var command = new Command("bom", "Export a CycloneDX 1.6 ML-BOM (JSON) of the approved (and deprecated) models: files and hashes, licences, base models, scans, approvals.") { db, config, output };
+        command.SetAction(pr =>
+        {
+            var error = pr.InvocationConfiguration.Error;
+            if (Open(pr.GetValue(db)!, pr.GetValue(config), time, error) is not var (registry, _))
+            {
+                return 2;
+            }
+
+            var models = registry.Store.List().Where(m => m.Status is ModelStatus.Approved or ModelStatus.Deprecated).ToList();
+            var ids = models.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+            var bom = models.Select(m => ToBom(registry, m, ids)).ToList();
+            var text = CycloneDxWriter.WriteToString(bom, time.GetUtcNow(), Guid.NewGuid(), typeof(ModelsCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+            if (pr.GetValue(output) is { } file)
+            {
+                File.WriteAllText(file, text);
+                pr.InvocationConfiguration.Output.WriteLine($"Wrote {file}: {bom.Count} model(s).");
+            }
+            else
+            {
+                pr.InvocationConfiguration.Output.Write(text);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static BomModel ToBom(ModelRegistry registry, ModelRecord m, HashSet<string> inBom)
+    {
+        var all = registry.Store.List();
+        var bases = m.BaseModels.Select(b => all.FirstOrDefault(x => x.Id == b || string.Equals(ModelRegistry.HubName(x), b, StringComparison.OrdinalIgnoreCase)) is { } found && inBom.Contains(found.Id) ? found.Id : b).ToList();
+        var hub = m.SourceRepository?.StartsWith("hf://", StringComparison.Ordinal) == true ? m.SourceRepository["hf://".Length..] : null;
+        return new BomModel
+        {
+            Id = m.Id,
+            Name = m.Name,
+            Version = m.SourceRevision,
+            Family = m.Family,
+            Architecture = m.Architecture,
+            ParameterCount = m.ParameterCount,
+            Task = "text-generation",
+            SourceRepository = m.SourceRepository,
+            SourceUrl = hub is null ? null : "https://huggingface.co/" + hub,
+            LicenseId = m.LicenseId,
+            LicenseName = m.LicenseName,
+            LicenseTextSha256 = m.LicenseTextSha256,
+            IntendedUse = m.IntendedUse,
+            Owner = m.Owner,
+            Status = SqliteModelStore.StatusWord(m.Status),
+            BaseModels = bases,
+            BaseModelRelation = m.BaseRelation,
+            Files = [.. m.Files.Where(f => f.Sha256.Length == 64).Select(f => new BomFile(f.Path, f.Size, f.Sha256, f.Format))],
+            Scan = m.Scan is { } s ? new BomScan(s.Scanner.Split(' ')[0], s.Scanner.Split(' ').ElementAtOrDefault(1) ?? "", s.At, s.Verdict, s.Findings, m.SecuritySignOff?.Verdict == "accepted" ? m.SecuritySignOff.Reason : null) : null,
+            Obligations = [.. registry.Check(m).Obligations.Select(o => o.Text)],
+            Approvals = [.. new[] { ("legal", m.LicenseSignOff), ("security", m.SecuritySignOff) }.Where(a => a.Item2 is not null).Select(a => new BomApproval(a.Item1, a.Item2!.Actor, a.Item2.At, a.Item2.Reason))],
+        };
+    }
+
+    private static void WriteVerdict(TextWriter output, LicenseVerdict verdict)
+    {
+        output.WriteLine($"Licence verdict: {LicenseExplainer.Word(verdict.Outcome)}");
+        foreach (var line in LicenseExplainer.Explain(verdict))
+        {
+            output.WriteLine("  " + line);
+        }
+    }
+
+    private static string SignOffText(SignOff? signOff) => signOff is null ? "none" : $"{signOff.Verdict} by {signOff.Actor} at {signOff.At:yyyy-MM-ddTHH:mm:ssZ}: {signOff.Reason}";
+
+    private static string Actor(string? by) => string.IsNullOrWhiteSpace(by) ? "cli:" + Environment.UserName : by.Trim();
+
+    /// <summary>The registry of the database, judged with the configuration's profile; <see langword="null"/> after saying why not.</summary>
+    private static (ModelRegistry Registry, RegistryConfig Settings)? Open(string path, string? configPath, TimeProvider time, TextWriter error)
+    {
+        var settings = RegistryConfig.Default;
+        if (configPath is not null)
+        {
+            var loaded = ConfigLoader.Load(configPath);
+            if (!loaded.Succeeded)
+            {
+                error.WriteLine($"{configPath} has {loaded.Errors.Length} error(s):");
+                foreach (var e in loaded.Errors)
+                {
+                    error.WriteLine("  " + e);
+                }
+
+                return null;
+            }
+
+            settings = loaded.Config!.Registry;
+        }
+
+        var full = Path.GetFullPath(path);
+        try
+        {
+            return (new ModelRegistry(new SqliteModelStore(new SqliteStoreOptions { Path = full }, time), settings.Organisation, time), settings);
+        }
+        catch (Exception e) when (e is SqliteException or SqliteSchemaException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"Could not open {full}: {e.Message}");
+            return null;
+        }
+    }
+}

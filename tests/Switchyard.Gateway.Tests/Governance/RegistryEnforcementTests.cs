@@ -1,0 +1,125 @@
+using System.Net;
+using System.Text;
+using Switchyard.Gateway.Configuration;
+using Switchyard.Simulator;
+using Switchyard.Storage.Models;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Gateway.Tests.Governance;
+
+/// <summary>The gateway serves only approved models: refused at load, withdrawn when revoked, over real sockets with the simulator.</summary>
+public sealed class RegistryEnforcementTests : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
+    private SimulatorHost _simulator = null!;
+    private SqliteModelStore _models = null!;
+    private string _db = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        _db = Path.Combine(_directory, "switchyard.db");
+        _models = new SqliteModelStore(new SqliteStoreOptions { Path = _db }, TimeProvider.System);
+        _simulator = await SimulatorHost.StartAsync(SimulatorOptions.Instant() with { Port = 0 });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _simulator.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private void Register(string id, ModelStatus status)
+    {
+        var now = DateTimeOffset.UtcNow;
+        Assert.True(_models.Add(new ModelRecord { Id = id, Name = id, Status = status, Created = now, Updated = now }, new ModelDecision(now, "test", "registrant", "propose", status, status, "test")));
+    }
+
+    private GatewayConfig Config(string registry, string llamaModel = "registry_model: llama-approved")
+    {
+        var result = ConfigLoader.Parse($$"""
+            server: { listen: "http://127.0.0.1:0" }
+            storage: { kind: sqlite, path: "{{_db}}" }
+            request_log: { enabled: false }
+            {{registry}}
+            providers:
+              sim: { kind: openai, base_url: "{{new Uri(_simulator.BaseAddress, "v1")}}" }
+            deployments:
+              llama: { provider: sim, model: llama, {{llamaModel}} }
+              qwen: { provider: sim, model: qwen, registry_model: qwen-approved }
+              gpt: { provider: sim, model: gpt, hosting: external }
+            routes:
+              chat: { deployments: [llama, qwen] }
+              frontier: { deployments: [gpt] }
+            """, "registry.yaml", _ => null);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        return result.Config!;
+    }
+
+    [Theory]
+    [InlineData(ModelStatus.Scanned, "scanned in the registry, not approved")]
+    [InlineData(ModelStatus.Rejected, "rejected in the registry")]
+    [InlineData(ModelStatus.Revoked, "revoked in the registry")]
+    public async Task Start_DeploymentOfAnUnapprovedModel_IsRefusedWithItsLine(ModelStatus status, string message)
+    {
+        Register("llama-approved", status);
+        Register("qwen-approved", ModelStatus.Approved);
+
+        var error = await Assert.ThrowsAsync<ConfigException>(() => GatewayHost.StartAsync(Config("")));
+
+        var problem = Assert.Single(error.Errors);
+        Assert.Equal(("deployments.llama.registry_model", 8), (problem.Key, problem.Line));
+        Assert.Contains(message, problem.Message);
+    }
+
+    [Fact]
+    public async Task Start_SelfHostedWithoutARegistryModel_IsRefused_UnlessWarnOnly()
+    {
+        Register("qwen-approved", ModelStatus.Approved);
+
+        var error = await Assert.ThrowsAsync<ConfigException>(() => GatewayHost.StartAsync(Config("", llamaModel: "")));
+        Assert.Contains("must name the registry model", Assert.Single(error.Errors).Message);
+        Assert.Contains("not in the registry", Assert.Single((await Assert.ThrowsAsync<ConfigException>(() => GatewayHost.StartAsync(Config("")))).Errors).Message);
+
+        await using var warned = await GatewayHost.StartAsync(Config("registry: { enforce: warn }", llamaModel: ""));
+        using var client = new HttpClient { BaseAddress = new Uri(warned.BaseAddress, "v1/") };
+        Assert.Equal(HttpStatusCode.OK, (await Chat(client, "chat")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Revoke_TakesTheModelOutOfRouting_TheNextDeploymentServes_AndThenNothing()
+    {
+        Register("llama-approved", ModelStatus.Approved);
+        Register("qwen-approved", ModelStatus.Approved);
+        await using var gateway = await GatewayHost.StartAsync(Config(""));
+        using var client = new HttpClient { BaseAddress = new Uri(gateway.BaseAddress, "v1/") };
+        Assert.Equal("llama", (await Chat(client, "chat")).Headers.GetValues("x-switchyard-deployment").Single());
+
+        Revoke("llama-approved");
+        gateway.RefreshRegistry();
+
+        using var second = await Chat(client, "chat");
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("qwen", second.Headers.GetValues("x-switchyard-deployment").Single());
+
+        Revoke("qwen-approved");
+        // Within a second, without being asked: the gate reads the statuses on its own.
+        await Task.Delay(RegistryGateInterval + TimeSpan.FromMilliseconds(500));
+        using var third = await Chat(client, "chat");
+        Assert.False(third.IsSuccessStatusCode);
+        Assert.Contains("no longer approved", await third.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await Chat(client, "frontier")).StatusCode);
+    }
+
+    private static readonly TimeSpan RegistryGateInterval = TimeSpan.FromSeconds(1);
+
+    private void Revoke(string id)
+    {
+        var model = _models.Find(id)!;
+        Assert.True(_models.Update(model with { Status = ModelStatus.Revoked }, new ModelDecision(DateTimeOffset.UtcNow, "test", "security", "revoke", model.Status, ModelStatus.Revoked, "test")));
+    }
+
+    private static Task<HttpResponseMessage> Chat(HttpClient client, string route) =>
+        client.PostAsync("chat/completions", new StringContent($$"""{"model":"{{route}}","messages":[{"role":"user","content":"Hello"}]}""", Encoding.UTF8, "application/json"));
+}

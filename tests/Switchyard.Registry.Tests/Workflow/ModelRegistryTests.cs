@@ -1,0 +1,203 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Switchyard.Registry.Licenses;
+using Switchyard.Registry.Scanning;
+using Switchyard.Registry.Workflow;
+using Switchyard.Storage.Models;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Registry.Tests.Workflow;
+
+/// <summary>The registry's workflow over a real SQLite file: registration, sign-offs, illegal transitions, the audit chain.</summary>
+public sealed class ModelRegistryTests : IDisposable
+{
+    private const string Commit = "0123456789abcdef0123456789abcdef01234567";
+    private readonly string _dir = Directory.CreateTempSubdirectory("switchyard-registry-").FullName;
+    private readonly string _db;
+    private readonly ModelRegistry _registry;
+
+    public ModelRegistryTests()
+    {
+        _db = Path.Combine(_dir, "r.db");
+        _registry = Open(new OrganisationProfile { MonthlyActiveUsers = 50_000, Regions = ["US"] });
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    /// <summary>A model folder: config.json, a card with the given front matter, a safetensors file, optional licence text and extra files.</summary>
+    internal static string Folder(string root, string name, string frontMatter, string? licenseText = null, params (string Name, byte[] Bytes)[] extra)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(root, name)).FullName;
+        File.WriteAllText(Path.Combine(dir, "config.json"), """{"architectures":["LlamaForCausalLM"],"model_type":"llama","hidden_size":64,"num_hidden_layers":2,"vocab_size":100,"intermediate_size":128}""");
+        File.WriteAllText(Path.Combine(dir, "README.md"), $"---\n{frontMatter}\n---\n# {name}\n");
+        var header = Encoding.UTF8.GetBytes("""{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}""");
+        File.WriteAllBytes(Path.Combine(dir, "model.safetensors"), [.. BitConverter.GetBytes((ulong)header.Length), .. header, .. new byte[16]]);
+        if (licenseText is not null)
+        {
+            File.WriteAllText(Path.Combine(dir, "LICENSE"), licenseText);
+        }
+
+        foreach (var (file, bytes) in extra)
+        {
+            File.WriteAllBytes(Path.Combine(dir, file), bytes);
+        }
+
+        return dir;
+    }
+
+    private ModelRegistry Open(OrganisationProfile profile) =>
+        new(new SqliteModelStore(new SqliteStoreOptions { Path = _db }, TimeProvider.System), profile, TimeProvider.System);
+
+    private Task<ModelRecord> Add(string folder, string? id = null, string? source = null, bool auto = false) =>
+        _registry.AddFromFolderAsync(folder, new ModelRegistration { Actor = "cli:alice", Id = id, Source = source, AutoApprove = auto }, new WeightScanner());
+
+    [Fact]
+    public async Task Add_HashesScansAndReadsTheLicence_ThenBothSignOffsApprove_EachDecisionRecorded()
+    {
+        var model = await Add(Folder(_dir, "qwen", "license: apache-2.0", "Apache License\nVersion 2.0, January 2004\n"), source: $"hf://Qwen/Qwen2.5-7B-Instruct@{Commit}");
+
+        Assert.Equal(("qwen2.5-7b-instruct", ModelStatus.Scanned, "clean", "apache-2.0"), (model.Id, model.Status, model.Scan!.Verdict, model.LicenseId));
+        Assert.Equal(("hf://Qwen/Qwen2.5-7B-Instruct", Commit), (model.SourceRepository, model.SourceRevision));
+        Assert.All(model.Files, f => Assert.Matches("^[0-9a-f]{64}$", f.Sha256));
+        Assert.Contains(model.Files, f => f.Path == "model.safetensors" && f.Format == "safetensors");
+        Assert.NotNull(model.LicenseTextSha256);
+        Assert.Equal(LicenseOutcome.Allowed, _registry.Check(model).Outcome);
+
+        Assert.Equal(ModelStatus.Scanned, _registry.SignLicense(model.Id, "cli:lena", "legal", "").Status);
+        var approved = _registry.SignSecurity(model.Id, "cli:sam", "security", "", acceptFindings: false);
+
+        Assert.Equal(ModelStatus.Approved, approved.Status);
+        Assert.Equal(["propose", "scan", "sign-license", "approve"], _registry.Store.Decisions(model.Id).Select(d => d.Action));
+        Assert.Equal("cli:sam", _registry.Store.Decisions(model.Id)[^1].Actor);
+        var audit = _registry.Store.Trail.Verify();
+        Assert.True(audit.Intact, string.Join("\n", audit.Problems));
+        Assert.Equal(4, audit.Entries);
+    }
+
+    [Fact]
+    public async Task SignLicense_ForbiddenByThePolicy_IsRefused_AndRejectIsFinal()
+    {
+        var model = await Add(Folder(_dir, "ministral", "license: other\nlicense_name: mrl"), id: "ministral");
+
+        Assert.Equal(LicenseOutcome.Forbidden, _registry.Check(model).Outcome);
+        var refused = Assert.Throws<RegistryException>(() => _registry.SignLicense("ministral", "cli:lena", "legal", "looks fine"));
+        Assert.Contains("Mistral AI Research License", refused.Message);
+        Assert.Contains("Reject it", refused.Message);
+
+        Assert.Throws<RegistryException>(() => _registry.Reject("ministral", "cli:lena", "legal", " "));
+        Assert.Equal(ModelStatus.Rejected, _registry.Reject("ministral", "cli:lena", "legal", "research-only licence").Status);
+        Assert.Contains("final", Assert.Throws<RegistryException>(() => _registry.SignSecurity("ministral", "cli:sam", "security", "", false)).Message);
+        Assert.Throws<RegistryException>(() => _registry.Revoke("ministral", "cli:lena", "legal", "again"));
+        Assert.Throws<RegistryException>(() => _registry.Reject("ministral", "cli:lena", "legal", "again"));
+    }
+
+    [Fact]
+    public async Task Roles_AreSeparated_AndScanFindingsNeedAnAcceptedReason()
+    {
+        var pickle = new byte[] { 0x80, 0x02, (byte)'c', (byte)'o', (byte)'s', (byte)'\n', (byte)'s', (byte)'y', (byte)'s', (byte)'t', (byte)'e', (byte)'m', (byte)'\n', (byte)'q', 0x00, (byte)'X', 0x02, 0, 0, 0, (byte)'i', (byte)'d', (byte)'\x85', (byte)'R', (byte)'.' };
+        var model = await Add(Folder(_dir, "tainted", "license: mit", null, ("pytorch_model.bin", pickle)), id: "tainted");
+
+        Assert.Equal("findings", model.Scan!.Verdict);
+        Assert.Throws<RegistryException>(() => _registry.SignLicense("tainted", "cli:sam", "security", "ok"));
+        Assert.Throws<RegistryException>(() => _registry.SignSecurity("tainted", "cli:lena", "legal", "ok", true));
+        Assert.Contains("--accept-findings", Assert.Throws<RegistryException>(() => _registry.SignSecurity("tainted", "cli:sam", "security", "", false)).Message);
+        Assert.Throws<RegistryException>(() => _registry.SignSecurity("tainted", "cli:sam", "security", "", true));
+
+        var signed = _registry.SignSecurity("tainted", "cli:sam", "security", "the .bin is never loaded: served from safetensors", true);
+        Assert.Equal("accepted", signed.SecuritySignOff!.Verdict);
+    }
+
+    [Fact]
+    public async Task ApprovedModel_DeprecatesAndRevokes_ButNeverComesBack()
+    {
+        var model = await Add(Folder(_dir, "olmo", "license: apache-2.0"), id: "olmo", auto: true);
+        Assert.Equal(ModelStatus.Approved, model.Status);
+        Assert.Equal("license-policy", model.LicenseSignOff!.Actor);
+
+        Assert.Throws<RegistryException>(() => _registry.Reject("olmo", "cli:lena", "legal", "no"));
+        Assert.Equal(ModelStatus.Deprecated, _registry.Deprecate("olmo", "cli:ops", "admin", "OLMo 3 replaces it").Status);
+        Assert.Equal(ModelStatus.Revoked, _registry.Revoke("olmo", "cli:sec", "security", "CVE in the tokenizer").Status);
+        Assert.Throws<RegistryException>(() => _registry.SignLicense("olmo", "cli:lena", "legal", "again"));
+        Assert.Throws<RegistryException>(() => _registry.Deprecate("olmo", "cli:ops", "admin", "again"));
+    }
+
+    [Fact]
+    public async Task AutoApprove_NeedsAnAllowedLicence_NotACommunityOne()
+    {
+        var model = await Add(Folder(_dir, "llama", "license: llama3.1"), id: "llama", auto: true);
+
+        Assert.Equal(ModelStatus.Scanned, model.Status);
+        Assert.Equal(LicenseOutcome.NeedsReview, _registry.Check(model).Outcome);
+        Assert.Contains("--reason", Assert.Throws<RegistryException>(() => _registry.SignLicense("llama", "cli:lena", "legal", "")).Message);
+    }
+
+    [Fact]
+    public async Task Add_CardAndLicenceFileDisagree_IsAProblemAndNeedsReview()
+    {
+        var model = await Add(Folder(_dir, "mixed", "license: apache-2.0", "MISTRAL AI RESEARCH LICENSE\nMistral AI Research License\n"), id: "mixed");
+
+        Assert.Contains(model.Problems, p => p.StartsWith("licences disagree", StringComparison.Ordinal));
+        Assert.Contains(_registry.Check(model).Clauses, c => c.Code == LicenseCodes.LicenseMismatch);
+        Assert.NotEqual(LicenseOutcome.Allowed, _registry.Check(model).Outcome);
+    }
+
+    [Fact]
+    public async Task Derivative_CarriesItsBasesLicence_AndAnUnregisteredBaseIsNeverAllowed()
+    {
+        await Add(Folder(_dir, "llama", "license: llama3.1"), id: "llama-3.1-8b", source: $"hf://meta-llama/Llama-3.1-8B-Instruct@{Commit}");
+        var adapter = await Add(Folder(_dir, "adapter", "license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B-Instruct\nbase_model_relation: adapter"), id: "support-lora");
+        var orphan = await Add(Folder(_dir, "orphan", "license: apache-2.0\nbase_model: someone/unknown-base"), id: "orphan");
+
+        Assert.Equal(["support-lora", "meta-llama/Llama-3.1-8B-Instruct"], _registry.Chain(adapter).Select(s => s.ModelId));
+        Assert.Contains(_registry.Check(adapter).Obligations, o => o.LicenseId == "llama3.1");
+        Assert.Equal("adapter", adapter.BaseRelation);
+        Assert.NotEqual(LicenseOutcome.Allowed, _registry.Check(orphan).Outcome);
+    }
+
+    [Theory]
+    [InlineData("hf://Qwen/Qwen2.5-7B-Instruct@main")]
+    [InlineData("hf://Qwen/Qwen2.5-7B-Instruct")]
+    [InlineData("https://huggingface.co/Qwen/Qwen2.5-7B-Instruct")]
+    public async Task Add_UnpinnedSource_IsRefused(string source)
+    {
+        var error = await Assert.ThrowsAsync<RegistryException>(() => Add(Folder(_dir, "q", "license: mit"), source: source));
+        Assert.Contains("40-hex commit", error.Message);
+        Assert.Empty(_registry.Store.List());
+    }
+
+    [Fact]
+    public async Task AuditTrail_EditedOrDeletedEntries_AreFoundAndNamed()
+    {
+        var model = await Add(Folder(_dir, "olmo", "license: apache-2.0"), id: "olmo");
+        _registry.SignLicense("olmo", "cli:lena", "legal", "");
+        _registry.SignSecurity("olmo", "cli:sam", "security", "", false);
+        var head = _registry.Store.Trail.Verify().Head;
+        Assert.True(_registry.Store.Trail.Verify(head).Intact);
+
+        Execute("UPDATE admin_audit SET actor = 'cli:mallory' WHERE seq = 3;");
+        var edited = _registry.Store.Trail.Verify();
+        Assert.Contains(edited.Problems, p => p.StartsWith("entry 3 ", StringComparison.Ordinal) && p.Contains("edited"));
+
+        Execute("DELETE FROM admin_audit WHERE seq = 2;");
+        Assert.Contains(_registry.Store.Trail.Verify().Problems, p => p.Contains("entries 2 are missing") || p.Contains("deleted before entry 3"));
+
+        Execute("DELETE FROM admin_audit WHERE seq = 4;");
+        var cut = _registry.Store.Trail.Verify(head);
+        Assert.Contains(cut.Problems, p => p.Contains("newest entries were deleted"));
+        Assert.Contains(cut.Problems, p => p.Contains("is not in the trail"));
+        Assert.Equal(ModelStatus.Approved, _registry.Get(model.Id).Status);
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_db}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
