@@ -35,6 +35,8 @@ internal static class AdminEndpoints
         public bool CanRead => Role is "admin" or "operator" or "auditor";
 
         public bool CanWrite => Role == "admin";
+
+        public bool CanReadRegistry => Role is "admin" or "operator" or "auditor" or "legal" or "security";
     }
 
     public static void MapAdminEndpoints(this IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, Func<SqliteRequestLogStore?> log, TimeProvider time)
@@ -152,6 +154,154 @@ internal static class AdminEndpoints
             store.Audit(time.GetUtcNow(), caller.Actor, "key.revoke", id, null);
             return Results.NoContent();
         }));
+
+        var models = new Lazy<Storage.Sqlite.SqliteModelStore>(() => new Storage.Sqlite.SqliteModelStore(new SqliteStoreOptions { Path = runtime.Config.Storage.Path }, time));
+        Switchyard.Registry.Workflow.ModelRegistry OpenRegistry() => new(models.Value, runtime.Config.Registry.Organisation, time);
+
+        endpoints.MapGet("/admin/models", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
+        {
+            if (!caller.CanReadRegistry)
+            {
+                return Forbidden("Only admin, operator, auditor, legal and security keys read the registry.");
+            }
+
+            return Write(writer =>
+            {
+                writer.WriteStartArray();
+                foreach (var model in models.Value.List())
+                {
+                    WriteModel(writer, model);
+                }
+
+                writer.WriteEndArray();
+            });
+        }));
+
+        endpoints.MapGet("/admin/models/{id}", (HttpContext context, string id) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
+        {
+            if (!caller.CanReadRegistry)
+            {
+                return Forbidden("Only admin, operator, auditor, legal and security keys read the registry.");
+            }
+
+            var registry = OpenRegistry();
+            if (models.Value.Find(id) is not { } model)
+            {
+                return Error(StatusCodes.Status404NotFound, $"There is no model '{(id.Length > 100 ? id[..100] : id)}' in the registry.", "not_found");
+            }
+
+            var verdict = registry.Check(model);
+            return Write(writer =>
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName("model");
+                WriteModel(writer, model, detailed: true);
+                writer.WriteStartObject("license_verdict");
+                writer.WriteString("outcome", Switchyard.Registry.Licenses.LicenseExplainer.Word(verdict.Outcome));
+                writer.WriteStartArray("clauses");
+                foreach (var clause in verdict.Clauses)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("code", clause.Code);
+                    writer.WriteString("model", clause.ModelId);
+                    writer.WriteString("license", clause.LicenseId);
+                    writer.WriteString("outcome", Switchyard.Registry.Licenses.LicenseExplainer.Word(clause.Outcome));
+                    writer.WriteString("reason", clause.Reason);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteStartArray("obligations");
+                foreach (var obligation in verdict.Obligations)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("code", obligation.Code);
+                    writer.WriteString("license", obligation.LicenseId);
+                    writer.WriteString("text", obligation.Text);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteStartArray("explanation");
+                foreach (var line in Switchyard.Registry.Licenses.LicenseExplainer.Explain(verdict))
+                {
+                    writer.WriteStringValue(line);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+                writer.WriteStartArray("decisions");
+                foreach (var decision in models.Value.Decisions(model.Id))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("at", decision.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+                    writer.WriteString("actor", decision.Actor);
+                    writer.WriteString("role", decision.Role);
+                    writer.WriteString("action", decision.Action);
+                    writer.WriteString("from", Storage.Sqlite.SqliteModelStore.StatusWord(decision.From));
+                    writer.WriteString("to", Storage.Sqlite.SqliteModelStore.StatusWord(decision.To));
+                    writer.WriteString("reason", decision.Reason);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            });
+        }));
+
+        endpoints.MapPost("/admin/models/{id}/{action}", async (HttpContext context, string id, string action) =>
+        {
+            string reason = "";
+            var acceptFindings = false;
+            if (context.Request.ContentLength is not 0)
+            {
+                try
+                {
+                    using var body = await JsonDocument.ParseAsync(context.Request.Body);
+                    if (body.RootElement.ValueKind == JsonValueKind.Object)
+                    {
+                        reason = body.RootElement.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "";
+                        acceptFindings = body.RootElement.TryGetProperty("accept_findings", out var a) && a.ValueKind == JsonValueKind.True;
+                    }
+                }
+                catch (JsonException e)
+                {
+                    return Error(StatusCodes.Status400BadRequest, $"The body is not JSON: {e.Message} Send {{\"reason\": \"why\"}}.", "invalid_json");
+                }
+            }
+
+            return Run(context, keys, authenticator, bootstrap, (caller, _) =>
+            {
+                if (action is not ("approve" or "reject" or "deprecate" or "revoke"))
+                {
+                    return Error(StatusCodes.Status404NotFound, "The registry's actions are approve, reject, deprecate and revoke.", "not_found");
+                }
+
+                if (caller.Role is not ("admin" or "legal" or "security"))
+                {
+                    return Forbidden("Only admin, legal and security keys decide on models.");
+                }
+
+                var registry = OpenRegistry();
+                try
+                {
+                    var model = action switch
+                    {
+                        "approve" when caller.Role == "legal" => registry.SignLicense(id, caller.Actor, caller.Role, reason),
+                        "approve" => registry.SignSecurity(id, caller.Actor, caller.Role!, reason, acceptFindings),
+                        "reject" => registry.Reject(id, caller.Actor, caller.Role!, reason),
+                        "deprecate" => registry.Deprecate(id, caller.Actor, caller.Role!, reason),
+                        _ => registry.Revoke(id, caller.Actor, caller.Role!, reason),
+                    };
+                    return Write(writer => WriteModel(writer, model));
+                }
+                catch (Switchyard.Registry.Workflow.RegistryException e)
+                {
+                    var missing = models.Value.Find(id) is null;
+                    return Error(missing ? StatusCodes.Status404NotFound : e.Message.StartsWith("The role", StringComparison.Ordinal) ? StatusCodes.Status403Forbidden : StatusCodes.Status409Conflict, e.Message, missing ? "not_found" : "refused");
+                }
+            });
+        });
 
         endpoints.MapGet("/admin/audit", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
         {
@@ -312,6 +462,61 @@ internal static class AdminEndpoints
     /// Authenticates the caller: the bootstrap admin key, or any key the gateway's own <see cref="KeyAuthenticator"/>
     /// accepts (its role decides what it may do), and runs the action.
     /// </summary>
+    private static void WriteModel(Utf8JsonWriter writer, Storage.Models.ModelRecord model, bool detailed = false)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", model.Id);
+        writer.WriteString("name", model.Name);
+        writer.WriteString("status", Storage.Sqlite.SqliteModelStore.StatusWord(model.Status));
+        writer.WriteString("license", model.LicenseId);
+        writer.WriteString("license_name", model.LicenseName);
+        writer.WriteString("source", model.SourceRepository);
+        writer.WriteString("revision", model.SourceRevision);
+        writer.WriteString("family", model.Family);
+        if (model.ParameterCount is { } parameters)
+        {
+            writer.WriteNumber("parameters", parameters);
+        }
+
+        writer.WriteString("scan", model.Scan?.Verdict);
+        writer.WriteString("license_signed_by", model.LicenseSignOff?.Actor);
+        writer.WriteString("security_signed_by", model.SecuritySignOff?.Actor);
+        writer.WriteNumber("files", model.Files.Count);
+        if (detailed)
+        {
+            writer.WriteString("owner", model.Owner);
+            writer.WriteString("intended_use", model.IntendedUse);
+            writer.WriteStartArray("base_models");
+            foreach (var b in model.BaseModels)
+            {
+                writer.WriteStringValue(b);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("file_hashes");
+            foreach (var f in model.Files)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("path", f.Path);
+                writer.WriteNumber("size", f.Size);
+                writer.WriteString("sha256", f.Sha256);
+                writer.WriteString("format", f.Format);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("problems");
+            foreach (var p in model.Problems.Concat(model.Scan?.Summary ?? []))
+            {
+                writer.WriteStringValue(p);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+    }
+
     private static IResult Run(HttpContext context, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, byte[]? bootstrap, Func<Caller, SqliteKeyStore, IResult> action)
     {
         Caller caller;

@@ -189,7 +189,54 @@ public sealed class AdminApiTests : IAsyncLifetime
         var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("3.1.0", document.GetProperty("openapi").GetString());
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToArray();
-        Assert.Equal(["/admin/keys", "/admin/keys/{id}", "/admin/logs", "/admin/costs", "/admin/audit", "/admin/teams", "/admin/routes", "/admin/openapi.json"], paths);
+        Assert.Equal(["/admin/keys", "/admin/keys/{id}", "/admin/logs", "/admin/costs", "/admin/audit", "/admin/teams", "/admin/routes", "/admin/models", "/admin/models/{id}", "/admin/models/{id}/{action}", "/admin/openapi.json"], paths);
+    }
+
+    [Fact]
+    public async Task Registry_LegalAndSecurityKeysSignOff_OthersCannot_AndEveryDecisionIsAudited()
+    {
+        var models = new SqliteModelStore(new SqliteStoreOptions { Path = Path.Combine(_directory, "switchyard.db") }, TimeProvider.System);
+        var now = DateTimeOffset.UtcNow;
+        Assert.True(models.Add(new Storage.Models.ModelRecord
+        {
+            Id = "olmo", Name = "OLMo-2", LicenseId = "apache-2.0", Status = Storage.Models.ModelStatus.Scanned, Created = now, Updated = now,
+            Scan = new Storage.Models.ModelScan("switchyard-scan", now, "clean", 0, []),
+        }, new Storage.Models.ModelDecision(now, "test", "registrant", "propose", Storage.Models.ModelStatus.Scanned, Storage.Models.ModelStatus.Scanned, "test")));
+        var (legal, security, operatorKey) = (Create("gov", "legal"), Create("gov", "security"), Create("ops", "operator"));
+
+        using (var list = await SendAsync(HttpMethod.Get, "admin/models", operatorKey))
+        {
+            Assert.Equal("scanned", JsonDocument.Parse(await list.Content.ReadAsStringAsync()).RootElement[0].GetProperty("status").GetString());
+        }
+
+        using (var detail = await SendAsync(HttpMethod.Get, "admin/models/olmo", legal))
+        {
+            Assert.Equal("Allowed", JsonDocument.Parse(await detail.Content.ReadAsStringAsync()).RootElement.GetProperty("license_verdict").GetProperty("outcome").GetString());
+        }
+
+        using (var refused = await SendAsync(HttpMethod.Post, "admin/models/olmo/approve", operatorKey, """{"reason":"ok"}"""))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        using (var signed = await SendAsync(HttpMethod.Post, "admin/models/olmo/approve", legal, """{"reason":"Apache-2.0"}"""))
+        {
+            Assert.Equal("scanned", JsonDocument.Parse(await signed.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        }
+
+        using (var approved = await SendAsync(HttpMethod.Post, "admin/models/olmo/approve", security, """{"reason":"clean"}"""))
+        {
+            Assert.Equal("approved", JsonDocument.Parse(await approved.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        }
+
+        using (var illegal = await SendAsync(HttpMethod.Post, "admin/models/olmo/reject", legal, """{"reason":"too late"}"""))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, illegal.StatusCode);
+            Assert.Contains("revoke", await illegal.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(["model.propose", "model.sign-license", "model.approve"], _keys.AuditTrail().Select(e => e.Action));
+        Assert.True(models.Trail.Verify().Intact);
     }
 
     private string Create(string team, string? role)
