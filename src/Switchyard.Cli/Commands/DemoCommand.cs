@@ -116,6 +116,7 @@ internal static class DemoCommand
         }
 
         var config = loaded.Config!;
+        await DemoRegistry.RegisterAsync(console, db, config.Registry.Organisation, cancellationToken);
         var external = config.Deployments.Where(d => d.Hosting == Hosting.External).Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
         var host = await StartGatewayAsync(config, gatewayPort, cancellationToken);
         try

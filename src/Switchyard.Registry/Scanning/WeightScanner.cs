@@ -238,6 +238,16 @@ public sealed class WeightScanner
                 var data = new byte[stream.Length];
                 stream.ReadExactly(data);
                 var analysis = PickleAnalyzer.Analyze(data, path);
+                if (!analysis.Parsed && analysis.Globals.Count == 0 && IsDocumentation(path, stream))
+                {
+                    // A LICENSE that opens "LLAMA 3.1 COMMUNITY ..." sniffs as a protocol-0 pickle ('L' is LONG). It did not
+                    // parse as one and imports nothing, and it is documentation text: nothing a loader executes. A file
+                    // that parses as a pickle keeps its findings whatever its name.
+                    findings.Add(new ScanFinding(path, -1, null, null, FindingSeverity.Info,
+                        "documentation text (model card, licence, notice) that starts like a text pickle but is not one"));
+                    break;
+                }
+
                 findings.AddRange(analysis.Findings);
                 imports.AddRange(analysis.Globals);
                 if (analysis.Parsed && analysis.PickleCount > 0)

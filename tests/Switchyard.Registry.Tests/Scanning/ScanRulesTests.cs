@@ -35,7 +35,7 @@ public sealed class ScanRulesTests : IDisposable
         var safetensors = await ScanAsync("s.safetensors", SafetensorsFile.Build("""{"a":{"dtype":"F16","shape":[2],"data_offsets":[0,8]}}""", 4));
         var gguf = await ScanAsync("g.gguf", new GgufFile { Version = 1 }.Build());
         var mismatch = await ScanAsync("m.safetensors", PickleWriter.TorchStateDict(1));
-        var text = await ScanAsync("notes.txt", "hello"u8.ToArray());
+        var text = await ScanAsync("notes.dat", "hello"u8.ToArray());
 
         Assert.Contains(truncated.Findings, f => f.RuleId == ScanRules.PickleMalformed);
         Assert.Contains(safetensors.Findings, f => f.RuleId == ScanRules.SafetensorsMalformed);

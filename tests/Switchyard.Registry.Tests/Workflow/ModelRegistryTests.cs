@@ -158,6 +158,17 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.NotEqual(LicenseOutcome.Allowed, _registry.Check(orphan).Outcome);
     }
 
+    [Fact]
+    public async Task Add_LlamaLicenceText_IsDocumentationNotAMalformedPickle_ButARealTextPickleStillIsFound()
+    {
+        // "LLAMA 3.1 ..." opens like a protocol-0 pickle ('L' is LONG): the scanner once called Meta's own LICENSE malformed.
+        var clean = await Add(Folder(_dir, "llama", "license: llama3.1", "LLAMA 3.1 COMMUNITY LICENSE AGREEMENT\nLlama 3.1 Version Release Date: July 23, 2024\n"), id: "llama");
+        Assert.Equal("clean", clean.Scan!.Verdict);
+
+        var tainted = await Add(Folder(_dir, "text-pickle", "license: mit", null, ("LICENSE", Encoding.ASCII.GetBytes("cos\nsystem\n(S'id'\ntR."))), id: "text-pickle");
+        Assert.Equal("findings", tainted.Scan!.Verdict);
+    }
+
     [Theory]
     [InlineData("hf://Qwen/Qwen2.5-7B-Instruct@main")]
     [InlineData("hf://Qwen/Qwen2.5-7B-Instruct")]
