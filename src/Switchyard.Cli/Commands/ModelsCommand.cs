@@ -28,7 +28,80 @@ internal static class ModelsCommand
         Decide(time, "deprecate", "Mark an approved model as on its way out: still served, with a warning."),
         Decide(time, "revoke", "Withdraw a model: every gateway stops routing to it within a second."),
         Bom(time),
+        Verify(time),
     };
+
+    private static Command Verify(TimeProvider time)
+    {
+        var db = EscalationsCommand.DatabaseOption();
+        var id = new Argument<string>("id") { Description = "The model's registry id." };
+        var dir = new Option<string>("--dir") { Description = "The folder a model server loads the weights from.", Required = true };
+        var command = new Command("verify", "Check the files a model server loads against the hashes the registry approved: exit 0 all match, 1 changed, missing or unexpected files, 2 an error.") { db, id, dir };
+        command.SetAction(async (pr, ct) =>
+        {
+            var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
+            if (Open(pr.GetValue(db)!, null, time, error) is not var (registry, _))
+            {
+                return 2;
+            }
+
+            ModelRecord model;
+            try
+            {
+                model = registry.Get(pr.GetValue(id)!);
+            }
+            catch (RegistryException e)
+            {
+                error.WriteLine(e.Message);
+                return 2;
+            }
+
+            var root = Path.GetFullPath(pr.GetValue(dir)!);
+            if (!Directory.Exists(root))
+            {
+                error.WriteLine($"No folder at {root}.");
+                return 2;
+            }
+
+            var expected = model.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+            var present = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+                .Where(f => !f.StartsWith(".git/", StringComparison.Ordinal) && !f.StartsWith(".cache/", StringComparison.Ordinal))
+                .ToList();
+            var problems = new List<string>();
+            foreach (var file in present.Order(StringComparer.Ordinal))
+            {
+                if (!expected.TryGetValue(file, out var record))
+                {
+                    problems.Add($"unexpected: {file} is not among the approved files");
+                    continue;
+                }
+
+                await using var stream = File.OpenRead(Path.Combine(root, file));
+                var sha = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, ct));
+                if (sha != record.Sha256)
+                {
+                    problems.Add($"changed: {file} has SHA-256 {sha}, the registry approved {record.Sha256}");
+                }
+            }
+
+            problems.AddRange(expected.Keys.Except(present, StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(f => $"missing: {f}"));
+            if (problems.Count == 0)
+            {
+                output.WriteLine($"{model.Id}: all {expected.Count} files under {root} match the registry ({SqliteModelStore.StatusWord(model.Status)}).");
+                return 0;
+            }
+
+            output.WriteLine($"{model.Id}: {problems.Count} difference(s) between {root} and the registry:");
+            foreach (var problem in problems)
+            {
+                output.WriteLine("  " + problem);
+            }
+
+            return 1;
+        });
+        return command;
+    }
 
     private static Option<string?> ConfigOption() => new("--config") { Description = "The gateway configuration whose registry.organisation (and auto_approve) apply; without it, a commercial production profile." };
 

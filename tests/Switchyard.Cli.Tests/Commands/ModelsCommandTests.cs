@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Switchyard.Cli.Commands;
+
+namespace Switchyard.Cli.Tests.Commands;
+
+/// <summary><c>switchyard models</c> and <c>audit</c> end to end through the CLI: register, check, sign off, verify files, export the BOM, detect tampering.</summary>
+public sealed class ModelsCommandTests : IDisposable
+{
+    private const string Commit = "0123456789abcdef0123456789abcdef01234567";
+    private readonly string _directory = Directory.CreateTempSubdirectory("switchyard-models-cli-").FullName;
+
+    private string Db => Path.Combine(_directory, "switchyard.db");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Models_AddCheckApproveVerifyBom_AndAuditVerifyFindsAnEdit()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_directory, "olmo")).FullName;
+        File.WriteAllText(Path.Combine(folder, "config.json"), """{"architectures":["Olmo2ForCausalLM"],"model_type":"olmo2"}""");
+        File.WriteAllText(Path.Combine(folder, "README.md"), "---\nlicense: apache-2.0\n---\n# OLMo\n");
+        var header = Encoding.UTF8.GetBytes("""{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""");
+        File.WriteAllBytes(Path.Combine(folder, "model.safetensors"), [.. BitConverter.GetBytes((ulong)header.Length), .. header, .. new byte[8]]);
+
+        var (added, addOutput, _) = await InvokeAsync("models", "add", "--db", Db, "--from-dir", folder, "--source", $"hf://allenai/OLMo-2-1124-7B@{Commit}");
+        Assert.Equal(0, added);
+        Assert.Contains("Registered olmo-2-1124-7b: scanned", addOutput);
+        Assert.Equal(0, (await InvokeAsync("models", "check", "--db", Db, "olmo-2-1124-7b")).Exit);
+
+        Assert.Equal(0, (await InvokeAsync("models", "approve", "--db", Db, "olmo-2-1124-7b", "--as", "legal", "--by", "lena")).Exit);
+        var (approved, approveOutput, _) = await InvokeAsync("models", "approve", "--db", Db, "olmo-2-1124-7b", "--as", "security", "--by", "sam");
+        Assert.Equal((0, true), (approved, approveOutput.Contains("olmo-2-1124-7b: approved", StringComparison.Ordinal)));
+        var (refused, _, refusal) = await InvokeAsync("models", "reject", "--db", Db, "olmo-2-1124-7b", "--as", "legal", "--reason", "late");
+        Assert.Equal(1, refused);
+        Assert.Contains("approved", refusal);
+
+        Assert.Equal(0, (await InvokeAsync("models", "verify", "--db", Db, "olmo-2-1124-7b", "--dir", folder)).Exit);
+        File.AppendAllText(Path.Combine(folder, "config.json"), " ");
+        var (changed, changedOutput, _) = await InvokeAsync("models", "verify", "--db", Db, "olmo-2-1124-7b", "--dir", folder);
+        Assert.Equal(1, changed);
+        Assert.Contains("changed: config.json", changedOutput);
+
+        var bomPath = Path.Combine(_directory, "bom.json");
+        Assert.Equal(0, (await InvokeAsync("models", "bom", "--db", Db, "-o", bomPath)).Exit);
+        var component = JsonDocument.Parse(File.ReadAllText(bomPath)).RootElement.GetProperty("components")[0];
+        Assert.Equal(("machine-learning-model", $"pkg:huggingface/allenai/OLMo-2-1124-7B@{Commit}"), (component.GetProperty("type").GetString(), component.GetProperty("purl").GetString()));
+
+        Assert.Equal(0, (await InvokeAsync("audit", "verify", "--db", Db)).Exit);
+        using (var connection = new SqliteConnection($"Data Source={Db}"))
+        {
+            connection.Open();
+            using var edit = connection.CreateCommand();
+            edit.CommandText = "UPDATE admin_audit SET detail = 'role=legal; status=scanned; reason=nothing to see' WHERE seq = 3;";
+            edit.ExecuteNonQuery();
+        }
+
+        var (broken, brokenOutput, _) = await InvokeAsync("audit", "verify", "--db", Db);
+        Assert.Equal(1, broken);
+        Assert.Contains("entry 3 (model.sign-license olmo-2-1124-7b by lena", brokenOutput);
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> InvokeAsync(params string[] args)
+    {
+        var root = new RootCommand();
+        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
+        var output = new StringWriter(CultureInfo.InvariantCulture);
+        var error = new StringWriter(CultureInfo.InvariantCulture);
+        var exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+}
