@@ -334,9 +334,10 @@ internal static class ModelsCommand
                 return 2;
             }
 
-            var models = registry.Store.List().Where(m => m.Status is ModelStatus.Approved or ModelStatus.Deprecated).ToList();
+            var all = registry.Store.List();
+            var models = all.Where(m => m.Status is ModelStatus.Approved or ModelStatus.Deprecated).ToList();
             var ids = models.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
-            var bom = models.Select(m => ToBom(registry, m, ids)).ToList();
+            var bom = models.Select(m => ToBom(registry, m, all, ids)).ToList();
             var text = CycloneDxWriter.WriteToString(bom, time.GetUtcNow(), Guid.NewGuid(), typeof(ModelsCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
             if (pr.GetValue(output) is { } file)
             {
@@ -353,9 +354,8 @@ internal static class ModelsCommand
         return command;
     }
 
-    private static BomModel ToBom(ModelRegistry registry, ModelRecord m, HashSet<string> inBom)
+    private static BomModel ToBom(ModelRegistry registry, ModelRecord m, IReadOnlyList<ModelRecord> all, HashSet<string> inBom)
     {
-        var all = registry.Store.List();
         var bases = m.BaseModels.Select(b => all.FirstOrDefault(x => x.Id == b || string.Equals(ModelRegistry.HubName(x), b, StringComparison.OrdinalIgnoreCase)) is { } found && inBom.Contains(found.Id) ? found.Id : b).ToList();
         var hub = m.SourceRepository?.StartsWith("hf://", StringComparison.Ordinal) == true ? m.SourceRepository["hf://".Length..] : null;
         return new BomModel

@@ -18,12 +18,12 @@ internal static class DemoRegistry
 {
     private const string Commit = "5206a32e0bd3067aef1ce90f5528ade7d866253f";
 
-    private static readonly (string Id, string Repo, string Card, string? License, bool Served)[] Models =
+    private static readonly (string Id, string Repo, string Card, string? License)[] Models =
     [
-        ("llama-3.1-8b-instruct", "meta-llama/Llama-3.1-8B-Instruct", "license: llama3.1\npipeline_tag: text-generation", "LLAMA 3.1 COMMUNITY LICENSE AGREEMENT\nLlama 3.1 Version Release Date: July 23, 2024\n", true),
-        ("llama-8b-legal-lora", "acme/llama-8b-legal-lora", "license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B-Instruct\nbase_model_relation: adapter", null, true),
-        ("qwen2.5-coder-7b-instruct", "Qwen/Qwen2.5-Coder-7B-Instruct", "license: apache-2.0\npipeline_tag: text-generation", "                                 Apache License\n                           Version 2.0, January 2004\n", true),
-        ("ministral-8b-instruct-2410", "mistralai/Ministral-8B-Instruct-2410", "license: other\nlicense_name: mrl\nlicense_link: https://mistral.ai/licenses/MRL-0.1.md", "Mistral AI Research License\n", false),
+        ("llama-3.1-8b-instruct", "meta-llama/Llama-3.1-8B-Instruct", "license: llama3.1\npipeline_tag: text-generation", "LLAMA 3.1 COMMUNITY LICENSE AGREEMENT\nLlama 3.1 Version Release Date: July 23, 2024\n"),
+        ("llama-8b-legal-lora", "acme/llama-8b-legal-lora", "license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B-Instruct\nbase_model_relation: adapter", null),
+        ("qwen2.5-coder-7b-instruct", "Qwen/Qwen2.5-Coder-7B-Instruct", "license: apache-2.0\npipeline_tag: text-generation", "                                 Apache License\n                           Version 2.0, January 2004\n"),
+        ("ministral-8b-instruct-2410", "mistralai/Ministral-8B-Instruct-2410", "license: other\nlicense_name: mrl\nlicense_link: https://mistral.ai/licenses/MRL-0.1.md", "Mistral AI Research License\n"),
     ];
 
     /// <summary>Registers the demo's models in <paramref name="db"/> (once: a second run finds them), and prints the registry.</summary>
@@ -32,7 +32,7 @@ internal static class DemoRegistry
         var registry = new ModelRegistry(new SqliteModelStore(new SqliteStoreOptions { Path = Path.GetFullPath(db) }, TimeProvider.System), profile, TimeProvider.System);
         var root = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(db))!, Path.GetFileNameWithoutExtension(db) + "-models");
         var table = new Table().AddColumns("registry model", "licence", "verdict", "status", "served");
-        foreach (var (id, repo, card, license, served) in Models)
+        foreach (var (id, repo, card, license) in Models)
         {
             var model = registry.Store.Find(id);
             if (model is null)
@@ -52,7 +52,6 @@ internal static class DemoRegistry
 
             var verdict = registry.Check(model);
             table.AddRow(Markup.Escape(id), Markup.Escape(model.LicenseId ?? "-"), Markup.Escape(LicenseExplainer.Word(verdict.Outcome)), SqliteModelStore.StatusWord(model.Status), model.Status == ModelStatus.Approved ? "[green]yes[/]" : "[red]no[/]");
-            _ = served;
         }
 
         console.MarkupLine("[bold]Model registry[/]: only approved models are served (registry.enforce: on). Licences judged for the demo's organisation profile:");

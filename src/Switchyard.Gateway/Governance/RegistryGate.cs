@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Microsoft.Extensions.Logging;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Diagnostics;
@@ -24,7 +23,6 @@ internal sealed class RegistryGate : IDisposable
     private readonly GatewayRuntime _runtime;
     private readonly ILogger _logger;
     private readonly ITimer _timer;
-    private FrozenSet<string> _withdrawn = FrozenSet<string>.Empty;
 
     public RegistryGate(SqliteModelStore store, GatewayRuntime runtime, TimeProvider time, ILogger logger)
     {
@@ -113,17 +111,11 @@ internal sealed class RegistryGate : IDisposable
 
         var snapshot = _runtime.Current;
         var enforced = snapshot.Config.Registry.Enforcement == RegistryEnforcement.On;
-        var withdrawn = new HashSet<string>(StringComparer.Ordinal);
         foreach (var deployment in snapshot.Routes.Deployments)
         {
             var id = deployment.Config.RegistryModel;
             var servable = !enforced || id is null
                 || (statuses.TryGetValue(id, out var status) && status is ModelStatus.Approved or ModelStatus.Deprecated);
-            if (!servable)
-            {
-                withdrawn.Add(deployment.Name);
-            }
-
             if (deployment.Withdrawn != !servable)
             {
                 deployment.Withdrawn = !servable;
@@ -133,12 +125,7 @@ internal sealed class RegistryGate : IDisposable
                 }
             }
         }
-
-        _withdrawn = withdrawn.ToFrozenSet(StringComparer.Ordinal);
     }
-
-    /// <summary>The deployments taken out of routing at the last refresh.</summary>
-    public IReadOnlySet<string> Withdrawn => _withdrawn;
 
     public void Dispose() => _timer.Dispose();
 }

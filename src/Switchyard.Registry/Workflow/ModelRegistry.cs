@@ -91,9 +91,9 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
         Update(scanned, new ModelDecision(now, ScannerName, "scanner", "scan", ModelStatus.Proposed, ModelWorkflow.Require("scan", model), $"{scan.Verdict}: {folder.Files.Count} files, {scan.Findings} findings"));
         model = Store.Find(id)!;
 
-        if (registration.AutoApprove && scan.Verdict == "clean" && Check(model).Outcome == LicenseOutcome.Allowed && model.Problems.Count == 0)
+        var verdict = Check(model);
+        if (registration.AutoApprove && scan.Verdict == "clean" && verdict.Outcome == LicenseOutcome.Allowed && model.Problems.Count == 0)
         {
-            var verdict = Check(model);
             var reason = $"automatic (registry.auto_approve: permissive-clean): licence {model.LicenseId} allowed for the organisation; scan clean";
             model = model with
             {

@@ -38,11 +38,7 @@ public sealed class SqliteModelStore
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = "INSERT OR IGNORE INTO models (id, status, revision, updated_unix_ms, record) VALUES ($id, $status, 1, $updated, $record);";
-        var stored = model with { Revision = 1 };
-        insert.Parameters.AddWithValue("$id", model.Id);
-        insert.Parameters.AddWithValue("$status", StatusWord(model.Status));
-        insert.Parameters.AddWithValue("$updated", model.Updated.ToUnixTimeMilliseconds());
-        insert.Parameters.AddWithValue("$record", JsonSerializer.Serialize(stored, StorageJsonContext.Default.ModelRecord));
+        BindRecord(insert, model with { Revision = 1 });
         if (insert.ExecuteNonQuery() != 1)
         {
             return false;
@@ -66,12 +62,8 @@ public sealed class SqliteModelStore
         using var update = connection.CreateCommand();
         update.Transaction = transaction;
         update.CommandText = "UPDATE models SET status = $status, revision = revision + 1, updated_unix_ms = $updated, record = $record WHERE id = $id AND revision = $revision;";
-        var stored = model with { Revision = model.Revision + 1 };
-        update.Parameters.AddWithValue("$id", model.Id);
         update.Parameters.AddWithValue("$revision", model.Revision);
-        update.Parameters.AddWithValue("$status", StatusWord(model.Status));
-        update.Parameters.AddWithValue("$updated", model.Updated.ToUnixTimeMilliseconds());
-        update.Parameters.AddWithValue("$record", JsonSerializer.Serialize(stored, StorageJsonContext.Default.ModelRecord));
+        BindRecord(update, model with { Revision = model.Revision + 1 });
         if (update.ExecuteNonQuery() != 1)
         {
             return false;
@@ -172,6 +164,14 @@ public sealed class SqliteModelStore
         // SECURITY: a status this build does not know is never one that serves.
         _ => ModelStatus.Rejected,
     };
+
+    private static void BindRecord(SqliteCommand command, ModelRecord stored)
+    {
+        command.Parameters.AddWithValue("$id", stored.Id);
+        command.Parameters.AddWithValue("$status", StatusWord(stored.Status));
+        command.Parameters.AddWithValue("$updated", stored.Updated.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$record", JsonSerializer.Serialize(stored, StorageJsonContext.Default.ModelRecord));
+    }
 
     private static void Record(SqliteConnection connection, SqliteTransaction transaction, string id, ModelDecision decision)
     {
