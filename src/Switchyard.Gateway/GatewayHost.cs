@@ -62,6 +62,23 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The request log writer, when the log is enabled.</summary>
     public RequestLogWriter? RequestLog => _requestLog;
 
+    /// <summary>Requests being handled now (read, routed, upstream or answering, not yet in the request log).</summary>
+    public int RequestsInFlight => _app.Services.GetRequiredService<RequestForwarder>().InFlight;
+
+    /// <summary>
+    /// Waits until no request is being handled, then until the request log has written what was queued: afterwards the
+    /// log holds every request whose answer a client has read. (A client can read a whole answer a moment before its
+    /// entry is queued.)
+    /// </summary>
+    public async Task FlushRequestLogAsync(CancellationToken cancellationToken = default)
+    {
+        await _app.Services.GetRequiredService<RequestForwarder>().WhenIdleAsync().WaitAsync(cancellationToken);
+        if (_requestLog is not null)
+        {
+            await _requestLog.FlushAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Opens the store, binds the listeners and starts serving.</summary>
     public static async Task<GatewayHost> StartAsync(GatewayConfig config, GatewayHostOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -228,10 +228,8 @@ internal static class DemoCommand
     {
         var started = DateTimeOffset.UtcNow.AddMilliseconds(-1);
         var outcome = await SendWorkloadAsync(console, host.BaseAddress, round, requestCount, concurrency, cancellationToken);
-        if (host.RequestLog is { } writer)
-        {
-            await writer.FlushAsync(cancellationToken);
-        }
+        // The last answers may be read by the workload a moment before their entries are queued: wait for those too.
+        await host.FlushRequestLogAsync(cancellationToken);
 
         await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = db }, TimeProvider.System);
         var entries = await store.QueryAsync(new RequestLogQuery { Since = started, Limit = Math.Max(requestCount * 2, 100) }, cancellationToken);

@@ -46,6 +46,12 @@ internal sealed partial class RequestForwarder : IDisposable
     private readonly AttemptDeadlines _deadlines;
     private readonly Random _random;
 
+    // Requests between their start and their request-log entry; WhenIdleAsync waits for none. The waiter is published
+    // before the count is read, and the count is decremented before the waiter is read (both full fences), so a request
+    // ending while a waiter arrives is seen by one side or the other.
+    private int _inFlight;
+    private TaskCompletionSource? _idle;
+
     public RequestForwarder(GatewayRuntime runtime, TimeProvider time, ILogger<RequestForwarder> logger)
     {
         _runtime = runtime;
@@ -53,6 +59,40 @@ internal sealed partial class RequestForwarder : IDisposable
         _time = time;
         _logger = logger;
         _deadlines = new AttemptDeadlines(time);
+    }
+
+    /// <summary>Requests being handled now: read, routed, called upstream or answered but not yet in the request log.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>
+    /// Completes when no request is being handled, so that every request answered so far has its request-log entry
+    /// queued. A client can read a whole answer before its entry is queued: the entry is written after the body.
+    /// </summary>
+    public Task WhenIdleAsync()
+    {
+        var waiter = Volatile.Read(ref _idle);
+        if (waiter is null)
+        {
+            var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiter = Interlocked.CompareExchange(ref _idle, created, null) ?? created;
+        }
+
+        if (Interlocked.CompareExchange(ref _inFlight, 0, 0) == 0)
+        {
+            Interlocked.CompareExchange(ref _idle, null, waiter);
+            waiter.TrySetResult();
+        }
+
+        return waiter.Task;
+    }
+
+    private void Leave()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _idle) is { } waiter)
+        {
+            Interlocked.CompareExchange(ref _idle, null, waiter);
+            waiter.TrySetResult();
+        }
     }
 
     public async Task HandleAsync(HttpContext context, EndpointKind endpoint)
@@ -68,6 +108,7 @@ internal sealed partial class RequestForwarder : IDisposable
         var log = new LogFields { Endpoint = endpoint };
         byte[]? body = null;
         byte[]? scratch = null;
+        Interlocked.Increment(ref _inFlight);
         try
         {
             (body, var bodyLength, var readError) = await ReadBodyAsync(context, snapshot.Config.Server.MaxRequestBodyBytes);
@@ -360,6 +401,7 @@ internal sealed partial class RequestForwarder : IDisposable
             SettleBudgets(log);
             SettleRate(log);
             _runtime.Release(snapshot);
+            Leave();
         }
     }
 

@@ -128,7 +128,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         var b = Create("team-b", null);
         using (await SendAsync(HttpMethod.Post, "v1/chat/completions", a, """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""")) { }
         using (await SendAsync(HttpMethod.Post, "v1/chat/completions", b, """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""")) { }
-        await _gateway.RequestLog!.FlushAsync(CancellationToken.None);
+        await _gateway.FlushRequestLogAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         using var logs = await SendAsync(HttpMethod.Get, "admin/logs?team=team-b", a);
         using var costs = await SendAsync(HttpMethod.Get, "admin/costs?team=team-b", a);

@@ -152,4 +152,23 @@ public class ChatCompletionsTests
         Assert.Equal(1, log.GetProperty("written").GetInt64());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("readyz")).StatusCode);
     }
+
+    [Fact]
+    public async Task FlushRequestLog_WaitsForARequestStillBeingAnswered_ThenHasItsEntry()
+    {
+        await using var gateway = await TestGateway.StartAsync(SimulatorFixtures.Slow, static d => d, [("chat", [("llama", "llama")])]);
+        using var response = await gateway.PostAsync("chat/completions", """{"model":"chat","stream":true,"messages":[{"role":"user","content":"Hello"}]}""", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, gateway.Gateway.RequestsInFlight);
+
+        // The stream is still being relayed: flushing now must not report a log without it.
+        var flush = gateway.Gateway.FlushRequestLogAsync();
+        Assert.False(flush.IsCompleted);
+
+        var events = await Sse.ReadAllAsync(response);
+        Assert.Equal("[DONE]", events[^1]);
+        await flush.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, gateway.Gateway.RequestsInFlight);
+        Assert.Single(gateway.Log.Entries);
+    }
 }

@@ -33,7 +33,7 @@ public class RequestLogFailureTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        await gateway.RequestLog!.FlushAsync(CancellationToken.None);
+        await gateway.FlushRequestLogAsync().WaitAsync(TimeSpan.FromSeconds(30));
         using var health = JsonDocument.Parse(await client.GetStringAsync("healthz"));
         var log = health.RootElement.GetProperty("request_log");
         Assert.Equal("ok", health.RootElement.GetProperty("status").GetString());

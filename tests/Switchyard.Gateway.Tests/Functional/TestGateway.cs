@@ -96,7 +96,7 @@ internal sealed class TestGateway : IAsyncDisposable
     /// <summary>The request log entries, after everything enqueued so far is written.</summary>
     public async Task<IReadOnlyList<RequestLogEntry>> LogEntriesAsync()
     {
-        await Gateway.RequestLog!.FlushAsync(CancellationToken.None);
+        await Gateway.FlushRequestLogAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return Log.Entries;
     }
 

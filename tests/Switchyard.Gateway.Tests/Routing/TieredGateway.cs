@@ -92,7 +92,7 @@ internal sealed class TieredGateway : IAsyncDisposable
 
     public async Task<IReadOnlyList<RequestLogEntry>> LogEntriesAsync()
     {
-        await Gateway.RequestLog!.FlushAsync(CancellationToken.None);
+        await Gateway.FlushRequestLogAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return Log.Entries;
     }
 
