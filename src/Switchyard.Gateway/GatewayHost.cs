@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Gateway.Api;
+using Switchyard.Gateway.Auth;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Diagnostics;
 using Switchyard.Gateway.Forwarding;
@@ -193,23 +194,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var storagePath = config.Storage.Path;
         var keyStore = new Lazy<Storage.Sqlite.SqliteKeyStore>(() => options.KeyStore ?? new Storage.Sqlite.SqliteKeyStore(new SqliteStoreOptions { Path = storagePath }, time));
         var authenticator = new Lazy<Auth.KeyAuthenticator>(() => new Auth.KeyAuthenticator(keyStore.Value, time));
-        app.Use(async (context, next) =>
-        {
-            if (runtime.Config.Auth.Keys == AuthMode.Required && context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
-            {
-                var (key, error) = authenticator.Value.Authenticate(context.Request);
-                if (error is { } refused)
-                {
-                    context.Response.Headers.WWWAuthenticate = "Bearer";
-                    await Api.ApiErrorWriter.WriteAsync(context, refused);
-                    return;
-                }
-
-                context.Items[Auth.KeyAuthenticator.ItemKey] = key;
-            }
-
-            await next(context);
-        });
+        app.UseClientKeys(runtime, () => authenticator.Value);
         app.MapOpenAIEndpoints();
         Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => authenticator.Value, () => store as SqliteRequestLogStore, time);
         app.MapHealthEndpoints();

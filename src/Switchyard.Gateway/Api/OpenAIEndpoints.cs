@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Gateway.Auth;
 using Switchyard.Gateway.Forwarding;
 using Switchyard.Gateway.Internal;
 
@@ -14,18 +15,30 @@ internal static class OpenAIEndpoints
         var forwarder = endpoints.ServiceProvider.GetRequiredService<RequestForwarder>();
         var runtime = endpoints.ServiceProvider.GetRequiredService<GatewayRuntime>();
 
-        endpoints.MapPost("/v1/chat/completions", context => forwarder.HandleAsync(context, EndpointKind.ChatCompletions));
-        endpoints.MapPost("/v1/completions", context => forwarder.HandleAsync(context, EndpointKind.Completions));
-        endpoints.MapPost("/v1/embeddings", context => forwarder.HandleAsync(context, EndpointKind.Embeddings));
-        endpoints.MapGet("/v1/models", context =>
+        // SECURITY: every endpoint of the group needs a client key when keys are required (Auth/ClientAuthentication).
+        var v1 = endpoints.MapGroup("/v1").WithMetadata(ClientKeyRequired.Instance);
+        v1.MapPost("/chat/completions", context => forwarder.HandleAsync(context, EndpointKind.ChatCompletions));
+        v1.MapPost("/completions", context => forwarder.HandleAsync(context, EndpointKind.Completions));
+        v1.MapPost("/embeddings", context => forwarder.HandleAsync(context, EndpointKind.Embeddings));
+        v1.MapGet("/models", context =>
         {
+            if (!ClientAuthentication.TryGetKey(context, runtime.Config, out _, out var unauthenticated))
+            {
+                return ApiErrorWriter.WriteAsync(context, unauthenticated);
+            }
+
             var body = runtime.ModelsJson;
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = body.Length;
             return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
         });
-        endpoints.MapGet("/v1/models/{id}", context =>
+        v1.MapGet("/models/{id}", context =>
         {
+            if (!ClientAuthentication.TryGetKey(context, runtime.Config, out _, out var unauthenticated))
+            {
+                return ApiErrorWriter.WriteAsync(context, unauthenticated);
+            }
+
             var id = (string)context.Request.RouteValues["id"]!;
             if (!runtime.Routes.TryGetRoute(id, out var route))
             {
@@ -41,7 +54,7 @@ internal static class OpenAIEndpoints
         });
 
         // Anything else under /v1 gets OpenAI's error shape rather than an empty page.
-        endpoints.Map("/v1/{**rest}", context =>
+        v1.Map("/{**rest}", context =>
         {
             var path = context.Request.Path.Value ?? string.Empty;
             var known = path is "/v1/chat/completions" or "/v1/completions" or "/v1/embeddings" or "/v1/models" || path.StartsWith("/v1/models/", StringComparison.Ordinal);

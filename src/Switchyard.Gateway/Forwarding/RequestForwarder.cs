@@ -111,6 +111,17 @@ internal sealed partial class RequestForwarder : IDisposable
         Interlocked.Increment(ref _inFlight);
         try
         {
+            // SECURITY: fail closed. With keys required, no request is served without an authenticated key, however it
+            // got here (the middleware normally answers first).
+            if (!Auth.ClientAuthentication.TryGetKey(context, snapshot.Config, out var key, out var unauthenticated))
+            {
+                log.Status = unauthenticated.Status;
+                log.Error = unauthenticated;
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await ApiErrorWriter.WriteAsync(context, unauthenticated);
+                return;
+            }
+
             (body, var bodyLength, var readError) = await ReadBodyAsync(context, snapshot.Config.Server.MaxRequestBodyBytes);
             if (readError is { } tooLarge)
             {
@@ -136,7 +147,7 @@ internal sealed partial class RequestForwarder : IDisposable
 
             log.Route = route.Name;
             log.Table = table;
-            if (context.Items.TryGetValue(Auth.KeyAuthenticator.ItemKey, out var item) && item is Storage.Keys.ApiKeyRecord key)
+            if (key is not null)
             {
                 log.KeyId = key.Id;
                 log.Team = key.Team;

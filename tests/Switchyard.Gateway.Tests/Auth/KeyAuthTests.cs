@@ -417,6 +417,69 @@ public sealed class KeyAuthTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, keyed.StatusCode);
     }
 
+    [Theory]
+    [InlineData("POST", "/V1/chat/completions", """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""")]
+    [InlineData("POST", "/v1/Chat/Completions", """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""")]
+    [InlineData("POST", "/v1/chat/completions", """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""")]
+    [InlineData("POST", "/V1/COMPLETIONS", """{"model":"chat","prompt":"Hi"}""")]
+    [InlineData("POST", "/v1/completions", """{"model":"chat","prompt":"Hi"}""")]
+    [InlineData("POST", "/v1/EMBEDDINGS", """{"model":"chat","input":"Hi"}""")]
+    [InlineData("POST", "/v1/embeddings", """{"model":"chat","input":"Hi"}""")]
+    [InlineData("GET", "/V1/models", null)]
+    [InlineData("GET", "/v1/Models", null)]
+    [InlineData("GET", "/V1/MODELS/chat", null)]
+    public async Task Request_AnyCasingOfAV1Path_NeedsAKey(string method, string path, string? json)
+    {
+        // SECURITY: routing matches paths case-insensitively; authentication must too, or /V1 reaches the upstream free.
+        using var client = new HttpClient { BaseAddress = _gateway.BaseAddress };
+        HttpRequestMessage Request(string? key)
+        {
+            var request = new HttpRequestMessage(new HttpMethod(method), path.TrimStart('/'));
+            if (json is not null)
+            {
+                request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            }
+
+            if (key is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
+            }
+
+            return request;
+        }
+
+        using (var anonymous = await client.SendAsync(Request(null)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Equal("missing_api_key", JsonDocument.Parse(await anonymous.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
+        }
+
+        Assert.Equal(0, _simulator.Stats.Requests);
+        using var keyed = await client.SendAsync(Request(Create("team-a")));
+        Assert.Equal(HttpStatusCode.OK, keyed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Forwarder_KeysRequiredButNoAuthenticatedKey_FailsClosedWith401()
+    {
+        // Whatever lets a request reach the forwarder without the middleware's say-so (a new endpoint, a path the
+        // middleware missed), the forwarder itself refuses it.
+        var runtime = new Gateway.Internal.GatewayRuntime(_gateway.Config, null, TimeProvider.System);
+        using var forwarder = new Gateway.Forwarding.RequestForwarder(runtime, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Gateway.Forwarding.RequestForwarder>.Instance);
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Body = new MemoryStream("""{"model":"chat","messages":[{"role":"user","content":"Hi"}]}"""u8.ToArray());
+        var answer = new MemoryStream();
+        context.Response.Body = answer;
+
+        await forwarder.HandleAsync(context, Gateway.Api.EndpointKind.ChatCompletions);
+
+        Assert.Equal(401, context.Response.StatusCode);
+        Assert.Contains("missing_api_key", Encoding.UTF8.GetString(answer.ToArray()), StringComparison.Ordinal);
+        Assert.Equal(0, _simulator.Stats.Requests);
+        runtime.Dispose();
+    }
+
     private string Create(string team, string[]? routes = null, bool confidential = false, DateTimeOffset? expires = null)
     {
         var (key, id, hash) = ApiKeys.Generate();
