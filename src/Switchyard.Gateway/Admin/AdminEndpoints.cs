@@ -21,7 +21,7 @@ namespace Switchyard.Gateway.Admin;
 /// <c>SWITCHYARD_ADMIN_KEY</c>. Roles: <c>admin</c> reads and writes everything; <c>operator</c> and <c>auditor</c>
 /// read everything; a client key reads its own team's log and costs only. Every write goes to the audit trail.
 /// </summary>
-internal static class AdminEndpoints
+internal static partial class AdminEndpoints
 {
     public const string BootstrapVariable = "SWITCHYARD_ADMIN_KEY";
 
@@ -65,28 +65,24 @@ internal static class AdminEndpoints
             });
         }));
 
-        endpoints.MapPost("/admin/keys", async (HttpContext context) =>
+        // Typed as a Func so that its IResult is written: an HttpContext -> Task lambda would bind as a RequestDelegate.
+        endpoints.MapPost("/admin/keys", (Func<HttpContext, Task<IResult>>)(context => RunAsync(context, keys, authenticator, bootstrap, async (caller, store) =>
         {
-            JsonDocument? body = null;
-            try
+            if (!caller.CanWrite)
             {
-                body = await JsonDocument.ParseAsync(context.Request.Body);
+                return Forbidden("Only admin keys create keys.");
             }
-            catch (JsonException e)
+
+            var (body, invalid) = await ReadJsonAsync(context, "{\"team\": \"search\", \"routes\": [\"chat\"]}");
+            if (invalid is not null)
             {
-                return Error(StatusCodes.Status400BadRequest, $"The body is not JSON: {e.Message} Send {{\"team\": \"search\", \"routes\": [\"chat\"]}}.", "invalid_json");
+                return invalid;
             }
 
             using (body)
             {
-                var root = body.RootElement;
-                return Run(context, keys, authenticator, bootstrap, (caller, store) =>
+                var root = body?.RootElement ?? default;
                 {
-                    if (!caller.CanWrite)
-                    {
-                        return Forbidden("Only admin keys create keys.");
-                    }
-
                     if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("team", out var teamValue) || teamValue.ValueKind != JsonValueKind.String || teamValue.GetString() is not { Length: > 0 and <= 100 } team)
                     {
                         return Error(StatusCodes.Status400BadRequest, "team is required: a string of 1 to 100 characters.", "invalid_value");
@@ -135,9 +131,9 @@ internal static class AdminEndpoints
                         WriteKey(writer, record, time.GetUtcNow());
                         writer.WriteEndObject();
                     }, StatusCodes.Status201Created);
-                });
+                }
             }
-        });
+        })));
 
         endpoints.MapDelete("/admin/keys/{id}", (HttpContext context, string id) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
         {
@@ -249,28 +245,25 @@ internal static class AdminEndpoints
             });
         }));
 
-        endpoints.MapPost("/admin/models/{id}/{action}", async (HttpContext context, string id, string action) =>
+        endpoints.MapPost("/admin/models/{id}/{action}", (HttpContext context, string id, string action) => RunAsync(context, keys, authenticator, bootstrap, async (caller, _) =>
         {
+            var (body, invalid) = await ReadJsonAsync(context, "{\"reason\": \"why\"}");
+            if (invalid is not null)
+            {
+                return invalid;
+            }
+
             string reason = "";
             var acceptFindings = false;
-            if (context.Request.ContentLength is not 0)
+            using (body)
             {
-                try
+                if (body?.RootElement is { ValueKind: JsonValueKind.Object } root)
                 {
-                    using var body = await JsonDocument.ParseAsync(context.Request.Body);
-                    if (body.RootElement.ValueKind == JsonValueKind.Object)
-                    {
-                        reason = body.RootElement.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "";
-                        acceptFindings = body.RootElement.TryGetProperty("accept_findings", out var a) && a.ValueKind == JsonValueKind.True;
-                    }
-                }
-                catch (JsonException e)
-                {
-                    return Error(StatusCodes.Status400BadRequest, $"The body is not JSON: {e.Message} Send {{\"reason\": \"why\"}}.", "invalid_json");
+                    reason = root.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "";
+                    acceptFindings = root.TryGetProperty("accept_findings", out var a) && a.ValueKind == JsonValueKind.True;
                 }
             }
 
-            return Run(context, keys, authenticator, bootstrap, (caller, _) =>
             {
                 if (action is not ("approve" or "reject" or "deprecate" or "revoke"))
                 {
@@ -300,8 +293,8 @@ internal static class AdminEndpoints
                     var missing = models.Value.Find(id) is null;
                     return Error(missing ? StatusCodes.Status404NotFound : e.Message.StartsWith("The role", StringComparison.Ordinal) ? StatusCodes.Status403Forbidden : StatusCodes.Status409Conflict, e.Message, missing ? "not_found" : "refused");
                 }
-            });
-        });
+            }
+        }));
 
         endpoints.MapGet("/admin/audit", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
         {
@@ -458,10 +451,6 @@ internal static class AdminEndpoints
         }));
     }
 
-    /// <summary>
-    /// Authenticates the caller: the bootstrap admin key, or any key the gateway's own <see cref="KeyAuthenticator"/>
-    /// accepts (its role decides what it may do), and runs the action.
-    /// </summary>
     private static void WriteModel(Utf8JsonWriter writer, Storage.Models.ModelRecord model, bool detailed = false)
     {
         writer.WriteStartObject();
@@ -515,27 +504,6 @@ internal static class AdminEndpoints
         }
 
         writer.WriteEndObject();
-    }
-
-    private static IResult Run(HttpContext context, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, byte[]? bootstrap, Func<Caller, SqliteKeyStore, IResult> action)
-    {
-        Caller caller;
-        if (bootstrap is not null && context.Request.Headers.Authorization is { Count: 1 } authorization
-            && authorization[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(value[7..].Trim())), bootstrap))
-        {
-            caller = new Caller("bootstrap", "admin", null);
-        }
-        else if (authenticator().Authenticate(context.Request) is { Key: { } key })
-        {
-            caller = new Caller(key.Id, key.Role, key.Team);
-        }
-        else
-        {
-            return Error(StatusCodes.Status401Unauthorized, "The admin API needs an active key: Authorization: Bearer <key> (a key with a role, or SWITCHYARD_ADMIN_KEY).", "invalid_api_key");
-        }
-
-        return action(caller, keys());
     }
 
     private static void WriteNumberOrNull(Utf8JsonWriter writer, string name, int? value)

@@ -239,6 +239,44 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.True(models.Trail.Verify().Intact);
     }
 
+    [Theory]
+    [InlineData("/admin/keys")]
+    [InlineData("/admin/models/olmo/approve")]
+    public async Task Post_UnauthenticatedBody_IsRefusedBeforeItIsRead(string path)
+    {
+        // 100 MB announced, ten bytes sent: the 401 must come without waiting for (or buffering) the rest.
+        var (status, _, body) = await RawHttp.SendAsync(_gateway.BaseAddress,
+            $"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n{{\"team\":\"x", TimeSpan.FromSeconds(4));
+
+        Assert.Equal(401, status);
+        Assert.Equal("invalid_api_key", JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Post_AdminBodyOverTheCap_Is413InOpenAIsFormat_DeclaredOrStreamed()
+    {
+        var admin = Create("platform", "admin");
+
+        var (status, _, body) = await RawHttp.SendAsync(_gateway.BaseAddress,
+            $"POST /admin/keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {admin}\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n{{", TimeSpan.FromSeconds(4));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "admin/keys")
+        {
+            // No Content-Length: chunked, so the cap is found by reading.
+            Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("{\"team\":\"search\",\"name\":\"" + new string('x', 100_000) + "\"}"))),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + admin);
+        request.Headers.TransferEncodingChunked = true;
+        using var streamed = await _client.SendAsync(request);
+
+        Assert.Equal(413, status);
+        var error = JsonDocument.Parse(body).RootElement.GetProperty("error");
+        Assert.Equal("request_too_large", error.GetProperty("code").GetString());
+        Assert.Contains("65,536", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, streamed.StatusCode);
+        Assert.Equal("request_too_large", JsonDocument.Parse(await streamed.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Empty(_keys.List("search"));
+    }
+
     private string Create(string team, string? role)
     {
         var (key, id, hash) = ApiKeys.Generate();
