@@ -147,6 +147,8 @@ internal static partial class AdminEndpoints
                 return Error(StatusCodes.Status404NotFound, $"There is no active key {(ApiKeys.TryParse(id, out var parsed) ? parsed : id.Length <= 13 ? id : id[..13] + "...")}.", "not_found");
             }
 
+            // At once in this process; other gateways on the database within KeyAuthenticator.CacheFor.
+            authenticator().Forget(id);
             store.Audit(time.GetUtcNow(), caller.Actor, "key.revoke", id, null);
             return Results.NoContent();
         }));

@@ -92,6 +92,12 @@ internal sealed class KeyAuthenticator(SqliteKeyStore store, TimeProvider time)
         return (key, null);
     }
 
+    /// <summary>
+    /// Drops what the cache holds for <paramref name="id"/>: a key revoked (or created) through this process is read
+    /// from the store at its next use. Other processes on the same store see the change within <see cref="CacheFor"/>.
+    /// </summary>
+    public void Forget(string id) => _cache.TryRemove(id, out _);
+
     private ApiKeyRecord? Find(string id)
     {
         var now = time.GetTimestamp();

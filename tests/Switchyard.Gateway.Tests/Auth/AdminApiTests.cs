@@ -86,6 +86,27 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Delete_RevokesTheKeyAtOnce_NotAfterTheCache()
+    {
+        var admin = Create("platform", "admin");
+        var client = Create("search", null);
+        const string Chat = """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""";
+        using (var before = await SendAsync(HttpMethod.Post, "v1/chat/completions", client, Chat))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);   // the key is in the gateway's cache now
+        }
+
+        using var revoked = await SendAsync(HttpMethod.Delete, "admin/keys/" + client[..13], admin);
+        using var after = await SendAsync(HttpMethod.Post, "v1/chat/completions", client, Chat);
+        using var adminAfter = await SendAsync(HttpMethod.Get, "admin/keys", client);
+
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        Assert.Contains("was revoked", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, adminAfter.StatusCode);
+    }
+
+    [Fact]
     public async Task AuditTrail_AnEditedEntry_BreaksTheChainFromThere()
     {
         var admin = Create("platform", "admin");

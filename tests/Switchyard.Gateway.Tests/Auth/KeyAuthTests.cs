@@ -230,15 +230,58 @@ public sealed class KeyAuthTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         }
 
+        // Revoked in the database, as `switchyard keys revoke` in another process does: refused once the cache expires.
+        var revokedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         Assert.True(_keys.Revoke(key[..13], DateTimeOffset.UtcNow));
-        await Task.Delay(KeyAuthenticator.CacheFor + TimeSpan.FromMilliseconds(100));
-        using var after = await PostAsync("chat", ("Authorization", "Bearer " + key));
+        var deadline = KeyAuthenticator.CacheFor + TimeSpan.FromSeconds(2);
+        HttpResponseMessage after;
+        while ((after = await PostAsync("chat", ("Authorization", "Bearer " + key))).StatusCode == HttpStatusCode.OK
+            && System.Diagnostics.Stopwatch.GetElapsedTime(revokedAt) < deadline)
+        {
+            after.Dispose();
+        }
+
+        using var _ = after;
         using var old = await PostAsync("chat", ("Authorization", "Bearer " + expired));
 
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
         Assert.Contains("was revoked", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
         Assert.Contains("expired", await old.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Authenticate_KeyRevokedInTheStore_IsTrustedAtMostCacheForThenRefused()
+    {
+        // The bound is exact: a key read from the store is trusted for CacheFor, and no longer.
+        var clock = new Support.ManualClock(DateTimeOffset.UtcNow);
+        var authenticator = new KeyAuthenticator(_keys, clock);
+        var key = Create("team-a");
+        Assert.NotNull(authenticator.Authenticate(Request(key)).Key);
+
+        Assert.True(_keys.Revoke(key[..13], DateTimeOffset.UtcNow));
+        clock.Advance(KeyAuthenticator.CacheFor - TimeSpan.FromMilliseconds(1));
+        var stale = authenticator.Authenticate(Request(key));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var fresh = authenticator.Authenticate(Request(key));
+
+        Assert.NotNull(stale.Key);
+        Assert.Null(fresh.Key);
+        Assert.Contains("was revoked", fresh.Error!.Value.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Forget_DropsTheCachedKey_SoARevocationInThisProcessIsSeenAtOnce()
+    {
+        var clock = new Support.ManualClock(DateTimeOffset.UtcNow);
+        var authenticator = new KeyAuthenticator(_keys, clock);
+        var key = Create("team-a");
+        Assert.NotNull(authenticator.Authenticate(Request(key)).Key);
+
+        Assert.True(_keys.Revoke(key[..13], DateTimeOffset.UtcNow));
+        authenticator.Forget(key[..13]);
+
+        Assert.Null(authenticator.Authenticate(Request(key)).Key);
     }
 
     [Fact]
