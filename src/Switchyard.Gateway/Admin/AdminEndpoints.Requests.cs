@@ -40,10 +40,10 @@ internal static partial class AdminEndpoints
             && authorization[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
             && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(value[7..].Trim())), bootstrap))
         {
-            return new Caller("bootstrap", "admin", null);
+            return new Caller("bootstrap", "admin", null, null);
         }
 
-        return authenticator().Authenticate(context.Request) is { Key: { } key } ? new Caller(key.Id, key.Role, key.Team) : null;
+        return authenticator().Authenticate(context.Request) is { Key: { } key } ? new Caller(key.Id, key.Role, key.Team, key) : null;
     }
 
     private static IResult Unauthenticated()

@@ -29,8 +29,8 @@ internal static partial class AdminEndpoints
 
     private static readonly JsonWriterOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Who is calling: the key's id (or <c>bootstrap</c>), its role and team.</summary>
-    private readonly record struct Caller(string Actor, string? Role, string? Team)
+    /// <summary>Who is calling: the key's id (or <c>bootstrap</c>), its role and team, and its key (none for bootstrap).</summary>
+    private readonly record struct Caller(string Actor, string? Role, string? Team, ApiKeyRecord? Key)
     {
         public bool CanRead => Role is "admin" or "operator" or "auditor";
 
@@ -342,6 +342,13 @@ internal static partial class AdminEndpoints
                     WriteNumberOrNull(writer, "rpm", limits?.RequestsPerMinute);
                     WriteNumberOrNull(writer, "tpm", limits?.TokensPerMinute);
                     WriteNumberOrNull(writer, "max_concurrency", limits?.MaxConcurrency);
+                    writer.WriteStartArray("routes");
+                    foreach (var route in limits?.Routes ?? [])
+                    {
+                        writer.WriteStringValue(route);
+                    }
+
+                    writer.WriteEndArray();
                     writer.WriteStartArray("budgets");
                     foreach (var budget in runtime.Config.Budgets.Where(b => b.Team == name))
                     {
@@ -356,11 +363,19 @@ internal static partial class AdminEndpoints
             });
         }));
 
-        endpoints.MapGet("/admin/routes", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (_, _) => Write(writer =>
+        endpoints.MapGet("/admin/routes", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) => Write(writer =>
         {
+            var config = runtime.Config;
+            // A client key sees the routes it may use; a role key every route.
+            var team = caller is { Role: null, Key: { } key } ? RouteAccess.TeamOf(key, config) : null;
             writer.WriteStartArray();
-            foreach (var route in runtime.Config.Routes)
+            foreach (var route in config.Routes)
             {
+                if (caller is { Role: null, Key: { } client } && !RouteAccess.Allows(client, team, route.Name))
+                {
+                    continue;
+                }
+
                 writer.WriteStartObject();
                 writer.WriteString("name", route.Name);
                 writer.WriteStartArray("tiers");

@@ -22,30 +22,38 @@ internal static class OpenAIEndpoints
         v1.MapPost("/embeddings", context => forwarder.HandleAsync(context, EndpointKind.Embeddings));
         v1.MapGet("/models", context =>
         {
-            if (!ClientAuthentication.TryGetKey(context, runtime.Config, out _, out var unauthenticated))
+            var snapshot = runtime.Current;
+            if (!ClientAuthentication.TryGetKey(context, snapshot.Config, out var key, out var unauthenticated))
             {
                 return ApiErrorWriter.WriteAsync(context, unauthenticated);
             }
 
-            var body = runtime.ModelsJson;
+            // A key sees the routes it may use, not every team's.
+            var body = key is not null && RouteAccess.IsRestricted(key, RouteAccess.TeamOf(key, snapshot.Config))
+                ? runtime.ModelsJsonFor(RouteAccess.Allowed(key, snapshot.Config))
+                : snapshot.ModelsJson;
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = body.Length;
             return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
         });
         v1.MapGet("/models/{id}", context =>
         {
-            if (!ClientAuthentication.TryGetKey(context, runtime.Config, out _, out var unauthenticated))
+            var snapshot = runtime.Current;
+            if (!ClientAuthentication.TryGetKey(context, snapshot.Config, out var key, out var unauthenticated))
             {
                 return ApiErrorWriter.WriteAsync(context, unauthenticated);
             }
 
             var id = (string)context.Request.RouteValues["id"]!;
-            if (!runtime.Routes.TryGetRoute(id, out var route))
+            var team = key is null ? null : RouteAccess.TeamOf(key, snapshot.Config);
+            if (!snapshot.Routes.TryGetRoute(id, out var route) || (key is not null && !RouteAccess.Allows(key, team, route.Name)))
             {
+                // As OpenAI answers for a model the key may not use: not found, and only the key's own routes named.
+                var available = key is not null && RouteAccess.IsRestricted(key, team) ? string.Join(", ", RouteAccess.Allowed(key, snapshot.Config)) : snapshot.Routes.DescribeRoutes();
                 return ApiErrorWriter.WriteAsync(context, new ApiError(
                     StatusCodes.Status404NotFound,
                     ApiError.InvalidRequest,
-                    $"The model '{id}' does not exist on this gateway. Available models: {runtime.Routes.DescribeRoutes()}.",
+                    $"The model '{id}' does not exist on this gateway{(key is null ? "" : " or your key may not use it")}. Available models: {available}.",
                     "model",
                     "model_not_found"));
             }

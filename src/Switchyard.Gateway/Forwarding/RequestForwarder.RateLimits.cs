@@ -15,9 +15,8 @@ namespace Switchyard.Gateway.Forwarding;
 internal sealed partial class RequestForwarder
 {
     /// <summary>Counts the request against its key's and team's limits; the error when it may not go on.</summary>
-    private ApiError? LimitRate(HttpContext context, ApiKeyRecord key, GatewayConfig config, in ParsedRequest parsed, EndpointKind endpoint, LogFields log)
+    private ApiError? LimitRate(HttpContext context, ApiKeyRecord key, TeamConfig? team, in ParsedRequest parsed, EndpointKind endpoint, LogFields log)
     {
-        var team = config.Teams.FirstOrDefault(t => t.Name == key.Team);
         var keyLimited = key.RequestsPerMinute is not null || key.TokensPerMinute is not null || key.MaxConcurrency is not null;
         var teamLimited = team is not null && (team.RequestsPerMinute is not null || team.TokensPerMinute is not null || team.MaxConcurrency is not null);
         if (!keyLimited && !teamLimited)

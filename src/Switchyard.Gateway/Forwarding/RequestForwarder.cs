@@ -151,17 +151,19 @@ internal sealed partial class RequestForwarder : IDisposable
             {
                 log.KeyId = key.Id;
                 log.Team = key.Team;
-                if (key.Routes.Count > 0 && !key.Routes.Contains(route.Name, StringComparer.Ordinal))
+                var team = Auth.RouteAccess.TeamOf(key, snapshot.Config);
+                if (!Auth.RouteAccess.Allows(key, team, route.Name))
                 {
+                    var allowed = string.Join(", ", Auth.RouteAccess.Allowed(key, snapshot.Config));
                     var forbidden = new ApiError(StatusCodes.Status403Forbidden, ApiError.InvalidRequest,
-                        $"The key {key.Id} (team {key.Team}) may not use route '{route.Name}'; it may use: {string.Join(", ", key.Routes)}.", "model", "route_not_allowed");
+                        $"The key {key.Id} (team {key.Team}) may not use route '{route.Name}'; it may use: {(allowed.Length == 0 ? "no route of this gateway" : allowed)}. Ask your team's admin for access.", "model", "route_not_allowed");
                     log.Status = forbidden.Status;
                     log.Error = forbidden;
                     await ApiErrorWriter.WriteAsync(context, forbidden);
                     return;
                 }
 
-                if (LimitRate(context, key, snapshot.Config, parsed, endpoint, log) is { } limited)
+                if (LimitRate(context, key, team, parsed, endpoint, log) is { } limited)
                 {
                     log.Status = limited.Status;
                     log.Error = limited;
