@@ -60,6 +60,9 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>Reads the registry's statuses now (as the gateway does every second): a revoked model leaves routing.</summary>
     public void RefreshRegistry() => _registry?.Refresh();
 
+    /// <summary>Every endpoint mapped (for tests that hold documents such as the admin API's OpenAPI to what is served).</summary>
+    internal IReadOnlyList<Microsoft.AspNetCore.Http.Endpoint> Endpoints => _app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints;
+
     /// <summary>The request log writer, when the log is enabled.</summary>
     public RequestLogWriter? RequestLog => _requestLog;
 

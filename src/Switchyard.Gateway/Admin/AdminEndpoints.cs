@@ -25,8 +25,6 @@ internal static partial class AdminEndpoints
 {
     public const string BootstrapVariable = "SWITCHYARD_ADMIN_KEY";
 
-    private static readonly string[] Roles = ["admin", "operator", "auditor", "legal", "security"];
-
     private static readonly JsonWriterOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Who is calling: the key's id (or <c>bootstrap</c>), its role and team, and its key (none for bootstrap).</summary>
@@ -45,113 +43,7 @@ internal static partial class AdminEndpoints
 
         endpoints.MapGet("/admin/openapi.json", () => Results.Text(OpenApi.Document, "application/json"));
 
-        endpoints.MapGet("/admin/keys", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
-        {
-            var team = caller.CanRead ? context.Request.Query["team"].FirstOrDefault() : caller.Team;
-            if (!caller.CanRead && caller.Team is null)
-            {
-                return Forbidden("Only admin, operator and auditor keys list every team's keys.");
-            }
-
-            return Write(writer =>
-            {
-                writer.WriteStartArray();
-                foreach (var key in store.List(team))
-                {
-                    WriteKey(writer, key, time.GetUtcNow());
-                }
-
-                writer.WriteEndArray();
-            });
-        }));
-
-        // Typed as a Func so that its IResult is written: an HttpContext -> Task lambda would bind as a RequestDelegate.
-        endpoints.MapPost("/admin/keys", (Func<HttpContext, Task<IResult>>)(context => RunAsync(context, keys, authenticator, bootstrap, async (caller, store) =>
-        {
-            if (!caller.CanWrite)
-            {
-                return Forbidden("Only admin keys create keys.");
-            }
-
-            var (body, invalid) = await ReadJsonAsync(context, "{\"team\": \"search\", \"routes\": [\"chat\"]}");
-            if (invalid is not null)
-            {
-                return invalid;
-            }
-
-            using (body)
-            {
-                var root = body?.RootElement ?? default;
-                {
-                    if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("team", out var teamValue) || teamValue.ValueKind != JsonValueKind.String || teamValue.GetString() is not { Length: > 0 and <= 100 } team)
-                    {
-                        return Error(StatusCodes.Status400BadRequest, "team is required: a string of 1 to 100 characters.", "invalid_value");
-                    }
-
-                    string? role = null;
-                    if (root.TryGetProperty("role", out var roleValue) && roleValue.ValueKind != JsonValueKind.Null)
-                    {
-                        role = roleValue.ValueKind == JsonValueKind.String ? roleValue.GetString() : null;
-                        if (role is null || !Roles.Contains(role))
-                        {
-                            return Error(StatusCodes.Status400BadRequest, $"role must be one of {string.Join(", ", Roles)}, or absent for a client key.", "invalid_value");
-                        }
-                    }
-
-                    var routes = root.TryGetProperty("routes", out var routeValues) && routeValues.ValueKind == JsonValueKind.Array
-                        ? [.. routeValues.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!)]
-                        : Array.Empty<string>();
-                    var (secret, id, hash) = ApiKeys.Generate();
-                    var record = new ApiKeyRecord
-                    {
-                        Id = id,
-                        Hash = hash,
-                        Team = team,
-                        Name = root.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
-                        Routes = routes,
-                        RequestsPerMinute = Positive(root, "rpm"),
-                        TokensPerMinute = Positive(root, "tpm"),
-                        MaxConcurrency = Positive(root, "max_concurrency"),
-                        Confidential = root.TryGetProperty("confidential", out var confidential) && confidential.ValueKind == JsonValueKind.True,
-                        Role = role,
-                        Created = time.GetUtcNow(),
-                    };
-                    if (!store.Add(record))
-                    {
-                        return Error(StatusCodes.Status409Conflict, "A key with the same id exists (a one in 10^15 draw): send the request again.", "conflict");
-                    }
-
-                    store.Audit(time.GetUtcNow(), caller.Actor, "key.create", id, $"team={team}; role={role ?? "client"}; routes={string.Join(',', routes)}");
-                    return Write(writer =>
-                    {
-                        writer.WriteStartObject();
-                        writer.WriteString("key", secret);
-                        writer.WriteString("note", "This is the only time the key is shown: only its hash is stored.");
-                        writer.WritePropertyName("record");
-                        WriteKey(writer, record, time.GetUtcNow());
-                        writer.WriteEndObject();
-                    }, StatusCodes.Status201Created);
-                }
-            }
-        })));
-
-        endpoints.MapDelete("/admin/keys/{id}", (HttpContext context, string id) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
-        {
-            if (!caller.CanWrite)
-            {
-                return Forbidden("Only admin keys revoke keys.");
-            }
-
-            if (!store.Revoke(id, time.GetUtcNow()))
-            {
-                return Error(StatusCodes.Status404NotFound, $"There is no active key {(ApiKeys.TryParse(id, out var parsed) ? parsed : id.Length <= 13 ? id : id[..13] + "...")}.", "not_found");
-            }
-
-            // At once in this process; other gateways on the database within KeyAuthenticator.CacheFor.
-            authenticator().Forget(id);
-            store.Audit(time.GetUtcNow(), caller.Actor, "key.revoke", id, null);
-            return Results.NoContent();
-        }));
+        MapKeyEndpoints(endpoints, runtime, keys, authenticator, bootstrap, time);
 
         var models = new Lazy<Storage.Sqlite.SqliteModelStore>(() => new Storage.Sqlite.SqliteModelStore(new SqliteStoreOptions { Path = runtime.Config.Storage.Path }, time));
         Switchyard.Registry.Workflow.ModelRegistry OpenRegistry() => new(models.Value, runtime.Config.Registry.Organisation, time);
@@ -535,28 +427,6 @@ internal static partial class AdminEndpoints
         }
     }
 
-    private static int? Positive(JsonElement root, string name)
-        => root.TryGetProperty(name, out var value) && value.TryGetInt32(out var number) && number > 0 ? number : null;
-
-    private static void WriteKey(Utf8JsonWriter writer, ApiKeyRecord key, DateTimeOffset now)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("id", key.Id);
-        writer.WriteString("team", key.Team);
-        writer.WriteString("name", key.Name);
-        writer.WriteString("role", key.Role);
-        writer.WriteStartArray("routes");
-        foreach (var route in key.Routes)
-        {
-            writer.WriteStringValue(route);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteBoolean("active", key.IsActive(now));
-        writer.WriteString("created", key.Created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-        writer.WriteEndObject();
-    }
-
     private static IResult Write(Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK)
     {
         using var buffer = new MemoryStream();
@@ -573,13 +443,13 @@ internal static partial class AdminEndpoints
 
     private static IResult Forbidden(string message) => Error(StatusCodes.Status403Forbidden, message, "permission_denied");
 
-    private static IResult Error(int status, string message, string code) => Write(writer =>
+    private static IResult Error(int status, string message, string code, string? param = null) => Write(writer =>
     {
         writer.WriteStartObject();
         writer.WriteStartObject("error");
         writer.WriteString("message", message);
         writer.WriteString("type", status == StatusCodes.Status401Unauthorized || status == StatusCodes.Status403Forbidden ? "permission_error" : ApiError.InvalidRequest);
-        writer.WriteNull("param");
+        writer.WriteString("param", param);
         writer.WriteString("code", code);
         writer.WriteEndObject();
         writer.WriteEndObject();

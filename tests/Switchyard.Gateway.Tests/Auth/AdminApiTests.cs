@@ -107,6 +107,85 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_Keys_TakesEveryTermTheCliTakes_AndGetShowsThemAll()
+    {
+        var admin = Create("platform", "admin");
+
+        using var created = await SendAsync(HttpMethod.Post, "admin/keys", admin, """
+            {"team":"search","name":"ci bot","routes":["chat"],"rpm":60,"tpm":100000,"max_concurrency":8,"expires":"30d",
+             "budget":{"usd":25,"per":"month"},"tags":["code"],"metadata":{"owner":"search","ticket":"OPS-42"},"confidential":true}
+            """);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("record").GetProperty("id").GetString()!;
+        using var got = await SendAsync(HttpMethod.Get, "admin/keys/" + id, admin);
+        using var byString = await SendAsync(HttpMethod.Post, "admin/keys", admin, """{"team":"search","budget":"50/day","expires":"2099-01-01T00:00:00Z"}""");
+
+        var key = JsonDocument.Parse(await got.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(id, key.GetProperty("id").GetString());
+        Assert.Equal("search", key.GetProperty("team").GetString());
+        Assert.Equal("ci bot", key.GetProperty("name").GetString());
+        Assert.Equal(JsonValueKind.Null, key.GetProperty("role").ValueKind);
+        Assert.Equal(["chat"], key.GetProperty("routes").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(["code"], key.GetProperty("tags").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("OPS-42", key.GetProperty("metadata").GetProperty("ticket").GetString());
+        Assert.Equal(60, key.GetProperty("rpm").GetInt32());
+        Assert.Equal(100000, key.GetProperty("tpm").GetInt32());
+        Assert.Equal(8, key.GetProperty("max_concurrency").GetInt32());
+        Assert.Equal(25, key.GetProperty("budget").GetProperty("usd").GetDouble());
+        Assert.Equal("month", key.GetProperty("budget").GetProperty("per").GetString());
+        Assert.True(key.GetProperty("confidential").GetBoolean());
+        Assert.Equal("active", key.GetProperty("state").GetString());
+        Assert.InRange(DateTimeOffset.Parse(key.GetProperty("expires").GetString()!, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddDays(29), DateTimeOffset.UtcNow.AddDays(31));
+        Assert.Equal(JsonValueKind.Null, key.GetProperty("revoked").ValueKind);
+        Assert.False(key.TryGetProperty("hash", out _));
+        var stored = _keys.Find(id)!;
+        Assert.Equal((60, 100000, 8, 25.0, "month", true), (stored.RequestsPerMinute, stored.TokensPerMinute, stored.MaxConcurrency, stored.BudgetUsd, stored.BudgetPeriod, stored.Confidential));
+        Assert.Equal(HttpStatusCode.Created, byString.StatusCode);
+        var second = JsonDocument.Parse(await byString.Content.ReadAsStringAsync()).RootElement.GetProperty("record");
+        Assert.Equal("day", second.GetProperty("budget").GetProperty("per").GetString());
+        Assert.Equal("2099-01-01T00:00:00Z", second.GetProperty("expires").GetString());
+
+        var entry = _keys.AuditTrail()[0];
+        Assert.Equal(("key.create", id), (entry.Action, entry.Target));
+        Assert.Contains("rpm=60; tpm=100000; max_concurrency=8; budget=25/month", entry.Detail, StringComparison.Ordinal);
+
+        using (await SendAsync(HttpMethod.Delete, "admin/keys/" + id, admin)) { }
+        using var afterRevoke = await SendAsync(HttpMethod.Get, "admin/keys/" + id, admin);
+        var revoked = JsonDocument.Parse(await afterRevoke.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("revoked", revoked.GetProperty("state").GetString());
+        Assert.NotEqual(JsonValueKind.Null, revoked.GetProperty("revoked").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("""{"team":"search","rmp":60}""", "rmp", "Unknown field 'rmp'")]
+    [InlineData("""{"routes":["chat"]}""", "team", "team is required")]
+    [InlineData("""{"team":"a,b"}""", "team", "without commas")]
+    [InlineData("""{"team":"search","rpm":0}""", "rpm", "at least 1")]
+    [InlineData("""{"team":"search","tpm":"lots"}""", "tpm", "a whole number")]
+    [InlineData("""{"team":"search","routes":["nope"]}""", "routes", "There is no route 'nope'. Routes: chat")]
+    [InlineData("""{"team":"search","routes":"chat"}""", "routes", "a list")]
+    [InlineData("""{"team":"search","expires":"yesterday"}""", "expires", "is neither a duration")]
+    [InlineData("""{"team":"search","expires":"2020-01-01T00:00:00Z"}""", "expires", "in the future")]
+    [InlineData("""{"team":"search","budget":{"usd":5,"per":"week"}}""", "budget", "per: day or month")]
+    [InlineData("""{"team":"search","budget":-5}""", "budget", "hard budget")]
+    [InlineData("""{"team":"search","budget":{"usd":"5"}}""", "budget", "hard budget")]
+    [InlineData("""{"team":"search","metadata":{"owner":5}}""", "metadata", "string value")]
+    [InlineData("""{"team":"search","confidential":"yes"}""", "confidential", "true")]
+    [InlineData("""{"team":"search","role":"root"}""", "role", "role must be one of admin, operator")]
+    [InlineData("""[1,2]""", "team", "JSON object")]
+    public async Task Post_Keys_AWrongField_Is400NamingItAndHowToWriteIt(string body, string param, string message)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "admin/keys", Create("platform", "admin"), body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Contains(message, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("invalid_value", error.GetProperty("code").GetString());
+        Assert.Single(_keys.List());   // only the admin's own key
+    }
+
+    [Fact]
     public async Task AuditTrail_AnEditedEntry_BreaksTheChainFromThere()
     {
         var admin = Create("platform", "admin");
@@ -203,14 +282,26 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OpenApi_IsServedAndNamesEveryPath()
+    public async Task OpenApi_DescribesExactlyTheEndpointsMapped()
     {
         using var response = await _client.GetAsync("admin/openapi.json");
 
         var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("3.1.0", document.GetProperty("openapi").GetString());
-        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToArray();
-        Assert.Equal(["/admin/keys", "/admin/keys/{id}", "/admin/logs", "/admin/costs", "/admin/audit", "/admin/teams", "/admin/routes", "/admin/models", "/admin/models/{id}", "/admin/models/{id}/{action}", "/admin/openapi.json"], paths);
+        string[] verbs = ["get", "post", "put", "patch", "delete"];
+        var documented = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Where(o => verbs.Contains(o.Name)).Select(o => $"{o.Name.ToUpperInvariant()} {p.Name}"))
+            .Order(StringComparer.Ordinal).ToArray();
+        var mapped = _gateway.Endpoints.OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/admin", StringComparison.Ordinal))
+            .SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()!.HttpMethods.Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(mapped, documented);
+        Assert.Contains("GET /admin/keys/{id}", mapped);
+
+        // The body a new key takes, field for field.
+        var newKey = document.GetProperty("components").GetProperty("schemas").GetProperty("NewKey").GetProperty("properties").EnumerateObject().Select(p => p.Name);
+        Assert.Equal(Admin.AdminEndpoints.NewKeyFields.Order(StringComparer.Ordinal), newKey.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -169,6 +169,10 @@ public sealed class TeamIsolationTests : IAsyncLifetime
         Assert.Equal(["team-a"], (await RowsAsync("admin/teams", a)).Select(r => r.GetProperty("name").GetString()));
         Assert.Equal(["chat", "shared"], (await RowsAsync("admin/routes", a)).Select(r => r.GetProperty("name").GetString()));
 
+        using var readOther = await SendAsync(HttpMethod.Get, "admin/keys/" + b[..13], a);
+        using var readOwn = await SendAsync(HttpMethod.Get, "admin/keys/" + a[..13], a);
+        Assert.Equal(HttpStatusCode.NotFound, readOther.StatusCode);   // as if it did not exist
+        Assert.Equal(HttpStatusCode.OK, readOwn.StatusCode);
         using var revoke = await SendAsync(HttpMethod.Delete, "admin/keys/" + b[..13], a);
         Assert.Equal(HttpStatusCode.Forbidden, revoke.StatusCode);
         Assert.Null(_keys.Find(b[..13])!.Revoked);
