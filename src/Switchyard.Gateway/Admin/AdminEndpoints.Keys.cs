@@ -26,12 +26,12 @@ internal static partial class AdminEndpoints
     {
         endpoints.MapGet("/admin/keys", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
         {
-            if (!caller.CanRead && caller.Team is null)
+            if (!caller.ReadsTeamRows)
             {
-                return Forbidden("Only admin, operator and auditor keys list every team's keys.");
+                return RegistryOnly();
             }
 
-            var team = caller.CanRead ? context.Request.Query["team"].FirstOrDefault() : caller.Team;
+            var team = caller.TeamScope(context.Request.Query["team"].FirstOrDefault());
             var now = time.GetUtcNow();
             return Write(writer =>
             {
@@ -47,8 +47,13 @@ internal static partial class AdminEndpoints
 
         endpoints.MapGet("/admin/keys/{id}", (HttpContext context, string id) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
         {
+            if (!caller.ReadsTeamRows)
+            {
+                return RegistryOnly();
+            }
+
             // SECURITY: another team's key is "not found" to a client key, exactly as a key that does not exist.
-            if (store.Find(id) is not { } key || (!caller.CanRead && key.Team != caller.Team))
+            if (store.Find(id) is not { } key || (!caller.ReadsEverything && key.Team != caller.Team))
             {
                 return NoSuchKey(id);
             }
@@ -59,9 +64,9 @@ internal static partial class AdminEndpoints
         // Typed as a Func so that its IResult is written: an HttpContext -> Task lambda would bind as a RequestDelegate.
         endpoints.MapPost("/admin/keys", (Func<HttpContext, Task<IResult>>)(context => RunAsync(context, keys, authenticator, bootstrap, async (caller, store) =>
         {
-            if (!caller.CanWrite)
+            if (!caller.ManagesKeys(null))
             {
-                return Forbidden("Only admin keys create keys.");
+                return Forbidden("Only admin and operator keys create keys.");
             }
 
             var (body, invalid) = await ReadJsonAsync(context, NewKeyExample);
@@ -78,6 +83,11 @@ internal static partial class AdminEndpoints
                 if (terms is null)
                 {
                     return problem!;
+                }
+
+                if (!caller.ManagesKeys(terms.Role))
+                {
+                    return Forbidden("Only admin keys create keys with a role; operators create client keys (leave role out).");
                 }
 
                 var record = terms with { Id = id, Hash = hash, Created = now };
@@ -101,9 +111,14 @@ internal static partial class AdminEndpoints
 
         endpoints.MapDelete("/admin/keys/{id}", (HttpContext context, string id) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
         {
-            if (!caller.CanWrite)
+            if (!caller.ManagesKeys(null))
             {
-                return Forbidden("Only admin keys revoke keys.");
+                return Forbidden("Only admin and operator keys revoke keys.");
+            }
+
+            if (store.Find(id) is { Role: { } role } && !caller.ManagesKeys(role))
+            {
+                return Forbidden("Only admin keys revoke keys with a role; operators revoke client keys.");
             }
 
             if (!store.Revoke(id, time.GetUtcNow(), caller.Actor))

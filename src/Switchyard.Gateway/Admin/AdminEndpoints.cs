@@ -16,10 +16,10 @@ using Switchyard.Storage.Sqlite;
 namespace Switchyard.Gateway.Admin;
 
 /// <summary>
-/// The admin API under <c>/admin</c> (JSON; described at <c>/admin/openapi.json</c>): keys, the request log, costs and
-/// routes. Every call needs a key, whatever <c>auth.keys</c> says: a key with a role, or the bootstrap admin key from
-/// <c>SWITCHYARD_ADMIN_KEY</c>. Roles: <c>admin</c> reads and writes everything; <c>operator</c> and <c>auditor</c>
-/// read everything; a client key reads its own team's log and costs only. Every write goes to the audit trail.
+/// The admin API under <c>/admin</c> (JSON; described at <c>/admin/openapi.json</c>): keys, teams, routes, the request
+/// log, costs, the registry and the audit trail. Every call needs a key, whatever <c>auth.keys</c> says: a key with a
+/// role, a client key (its own team's rows), or the bootstrap admin key from <c>SWITCHYARD_ADMIN_KEY</c>. What each role
+/// may do is <see cref="Caller"/>'s (decision 14). Every write goes to the audit trail, in the write's transaction.
 /// </summary>
 internal static partial class AdminEndpoints
 {
@@ -27,15 +27,31 @@ internal static partial class AdminEndpoints
 
     private static readonly JsonWriterOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Who is calling: the key's id (or <c>bootstrap</c>), its role and team, and its key (none for bootstrap).</summary>
+    /// <summary>
+    /// Who is calling: the key's id (or <c>bootstrap</c>), its role and team, and its key (none for bootstrap). What each
+    /// role may do (decision 14): admin everything; operator client keys and every read; auditor every read; legal and
+    /// security the registry; a client key its own team's keys, log, costs, team and routes.
+    /// </summary>
     private readonly record struct Caller(string Actor, string? Role, string? Team, ApiKeyRecord? Key)
     {
-        public bool CanRead => Role is "admin" or "operator" or "auditor";
+        /// <summary>Every team's keys, log and costs, and the audit trail.</summary>
+        public bool ReadsEverything => Role is "admin" or "operator" or "auditor";
 
-        public bool CanWrite => Role == "admin";
+        /// <summary>Keys, log, costs, teams and routes: every team's, or (a client key) its own team's.</summary>
+        public bool ReadsTeamRows => ReadsEverything || Role is null;
 
-        public bool CanReadRegistry => Role is "admin" or "operator" or "auditor" or "legal" or "security";
+        /// <summary>The team whose rows it reads: <paramref name="asked"/> (a filter, or every team) or its own.</summary>
+        public string? TeamScope(string? asked) => ReadsEverything ? asked : Team ?? "\u0000";
+
+        public bool ReadsRegistry => Role is not null;
+
+        public bool DecidesOnModels => Role is "admin" or "legal" or "security";
+
+        /// <summary>Creates and revokes client keys (admin, operator), or keys with a role (admin only).</summary>
+        public bool ManagesKeys(string? role) => role is null ? Role is "admin" or "operator" : Role == "admin";
     }
+
+    private static IResult RegistryOnly() => Forbidden("Legal and security keys read and decide on the registry (/admin/models) only.");
 
     public static void MapAdminEndpoints(this IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, Func<SqliteRequestLogStore?> log, TimeProvider time)
     {
@@ -50,9 +66,9 @@ internal static partial class AdminEndpoints
 
         endpoints.MapGet("/admin/models", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
         {
-            if (!caller.CanReadRegistry)
+            if (!caller.ReadsRegistry)
             {
-                return Forbidden("Only admin, operator, auditor, legal and security keys read the registry.");
+                return Forbidden("Only keys with a role (admin, operator, auditor, legal, security) read the registry.");
             }
 
             return Write(writer =>
@@ -69,9 +85,9 @@ internal static partial class AdminEndpoints
 
         endpoints.MapGet("/admin/models/{id}", (HttpContext context, string id) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
         {
-            if (!caller.CanReadRegistry)
+            if (!caller.ReadsRegistry)
             {
-                return Forbidden("Only admin, operator, auditor, legal and security keys read the registry.");
+                return Forbidden("Only keys with a role (admin, operator, auditor, legal, security) read the registry.");
             }
 
             var registry = OpenRegistry();
@@ -164,7 +180,7 @@ internal static partial class AdminEndpoints
                     return Error(StatusCodes.Status404NotFound, "The registry's actions are approve, reject, deprecate and revoke.", "not_found");
                 }
 
-                if (caller.Role is not ("admin" or "legal" or "security"))
+                if (!caller.DecidesOnModels)
                 {
                     return Forbidden("Only admin, legal and security keys decide on models.");
                 }
@@ -192,7 +208,7 @@ internal static partial class AdminEndpoints
 
         endpoints.MapGet("/admin/audit", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
         {
-            if (!caller.CanRead)
+            if (!caller.ReadsEverything)
             {
                 return Forbidden("Only admin, operator and auditor keys read the audit trail.");
             }
@@ -219,9 +235,14 @@ internal static partial class AdminEndpoints
 
         endpoints.MapGet("/admin/teams", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
         {
+            if (!caller.ReadsTeamRows)
+            {
+                return RegistryOnly();
+            }
+
             var all = store.List();
             var names = runtime.Config.Teams.Select(t => t.Name).Concat(all.Select(k => k.Team)).Distinct(StringComparer.Ordinal)
-                .Where(t => caller.CanRead || t == caller.Team).Order(StringComparer.Ordinal);
+                .Where(t => caller.ReadsEverything || t == caller.Team).Order(StringComparer.Ordinal);
             return Write(writer =>
             {
                 writer.WriteStartArray();
@@ -255,7 +276,7 @@ internal static partial class AdminEndpoints
             });
         }));
 
-        endpoints.MapGet("/admin/routes", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) => Write(writer =>
+        endpoints.MapGet("/admin/routes", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) => !caller.ReadsTeamRows ? RegistryOnly() : Write(writer =>
         {
             var config = runtime.Config;
             // A client key sees the routes it may use; a role key every route.
@@ -294,13 +315,18 @@ internal static partial class AdminEndpoints
 
         endpoints.MapGet("/admin/logs", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
         {
+            if (!caller.ReadsTeamRows)
+            {
+                return RegistryOnly();
+            }
+
             if (log() is not { } store)
             {
                 return Error(StatusCodes.Status404NotFound, "The request log is off (request_log.enabled: false).", "not_found");
             }
 
             var limit = int.TryParse(context.Request.Query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 1000) : 100;
-            var team = caller.CanRead ? context.Request.Query["team"].FirstOrDefault() : caller.Team ?? "\u0000";
+            var team = caller.TeamScope(context.Request.Query["team"].FirstOrDefault());
             // Team-scoped reads filter after the query: the log's index is by time, and a team's rows are a subset of it.
             var entries = store.QueryAsync(new RequestLogQuery { Route = context.Request.Query["route"].FirstOrDefault(), Limit = team is null ? limit : 10 * limit }, context.RequestAborted).GetAwaiter().GetResult()
                 .Where(e => team is null || e.Team == team).Take(limit);
@@ -332,12 +358,17 @@ internal static partial class AdminEndpoints
 
         endpoints.MapGet("/admin/costs", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
         {
+            if (!caller.ReadsTeamRows)
+            {
+                return RegistryOnly();
+            }
+
             if (log() is not { } store)
             {
                 return Error(StatusCodes.Status404NotFound, "The request log is off (request_log.enabled: false).", "not_found");
             }
 
-            var team = caller.CanRead ? context.Request.Query["team"].FirstOrDefault() : caller.Team ?? "\u0000";
+            var team = caller.TeamScope(context.Request.Query["team"].FirstOrDefault());
             var days = int.TryParse(context.Request.Query["days"], NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? Math.Clamp(d, 1, 366) : 30;
             var rows = store.SummarizeCosts([CostDimension.Team, CostDimension.Route], time.GetUtcNow().AddDays(-days), null, null, team);
             return Write(writer =>

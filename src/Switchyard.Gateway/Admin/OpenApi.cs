@@ -6,7 +6,7 @@ internal static class OpenApi
     public const string Document = """
         {
           "openapi": "3.1.0",
-          "info": { "title": "Switchyard admin API", "version": "1", "description": "Keys, the request log, costs and routes. Every call needs a key with a role (admin writes; operator and auditor read) or SWITCHYARD_ADMIN_KEY; a client key reads its own team's log and costs. Errors use OpenAI's shape." },
+          "info": { "title": "Switchyard admin API", "version": "1", "description": "Keys, teams, routes, the request log, costs, the registry and the audit trail. Every call needs a key: admin (everything), operator (client keys and every read), auditor (every read), legal and security (the registry), SWITCHYARD_ADMIN_KEY (admin), or a client key (its own team's keys, log, costs, team and the routes it may use). Bodies are at most 64 KiB, read after the key is checked. Errors use OpenAI's shape." },
           "components": {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" }, "apiKey": { "type": "apiKey", "in": "header", "name": "x-api-key" } },
             "schemas": {

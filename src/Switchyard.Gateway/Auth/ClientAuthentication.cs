@@ -10,7 +10,8 @@ namespace Switchyard.Gateway.Auth;
 /// <summary>
 /// Authentication of client requests: with <c>auth: { keys: required }</c>, every endpoint that carries
 /// <see cref="ClientKeyRequired"/> (the whole <c>/v1</c> group), and any other path under <c>/v1</c> in any casing, needs
-/// an active client key before its handler runs. The key is left on the request for the handlers.
+/// an active client key before its handler runs (a key with a role is refused with 403: decision 14). The key is left on
+/// the request for the handlers.
 /// </summary>
 /// <remarks>
 /// SECURITY: routing matches paths case-insensitively (<c>/V1/chat/completions</c> is the chat endpoint), so the check
@@ -39,6 +40,16 @@ internal static class ClientAuthentication
                     }
 
                     await ApiErrorWriter.WriteAsync(context, refused);
+                    return;
+                }
+
+                if (key!.Role is { } role)
+                {
+                    // Role keys administer; they do not spend. Decision 14: an admin key used by an application would
+                    // be a standing credential with every power and no team's limits or budgets.
+                    await ApiErrorWriter.WriteAsync(context, new ApiError(StatusCodes.Status403Forbidden, ApiError.InvalidRequest,
+                        $"The key {key.Id} has the role {role}: role keys are for the admin API (/admin), not for model requests. Use a client key (switchyard keys create --team {key.Team}, without --role).",
+                        null, "permission_denied"));
                     return;
                 }
 

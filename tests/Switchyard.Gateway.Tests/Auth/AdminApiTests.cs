@@ -185,6 +185,67 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Single(_keys.List());   // only the admin's own key
     }
 
+    /// <summary>
+    /// What each role may do, row by row: admin everything; operator client keys and every read; auditor reads only;
+    /// legal and security the registry only; a client key its own team's rows and the model API. Role keys may not call
+    /// /v1 (decision 14).
+    /// </summary>
+    [Theory]
+    [InlineData("admin", "200 200 201 201 204 204 200 200 200 200 200 200 404 403")]
+    [InlineData("operator", "200 200 201 403 204 403 200 200 200 200 200 200 403 403")]
+    [InlineData("auditor", "200 200 403 403 403 403 200 200 200 200 200 200 403 403")]
+    [InlineData("legal", "403 403 403 403 403 403 403 403 403 403 403 200 404 403")]
+    [InlineData("security", "403 403 403 403 403 403 403 403 403 403 403 200 404 403")]
+    [InlineData(null, "200 200 403 403 403 403 200 200 403 200 200 403 403 200")]
+    public async Task Roles_EachMayDoWhatItsRowSays_AndNothingElse(string? role, string expected)
+    {
+        var caller = Create("search", role);
+        var client = Create("search", null);
+        var roleKey = Create("ops", "auditor");
+        (HttpMethod Method, string Path, string? Body)[] rows =
+        [
+            (HttpMethod.Get, "admin/keys", null),
+            (HttpMethod.Get, "admin/keys/" + client[..13], null),
+            (HttpMethod.Post, "admin/keys", """{"team":"search"}"""),
+            (HttpMethod.Post, "admin/keys", """{"team":"ops","role":"auditor"}"""),
+            (HttpMethod.Delete, "admin/keys/" + client[..13], null),
+            (HttpMethod.Delete, "admin/keys/" + roleKey[..13], null),
+            (HttpMethod.Get, "admin/logs", null),
+            (HttpMethod.Get, "admin/costs", null),
+            (HttpMethod.Get, "admin/audit", null),
+            (HttpMethod.Get, "admin/teams", null),
+            (HttpMethod.Get, "admin/routes", null),
+            (HttpMethod.Get, "admin/models", null),
+            (HttpMethod.Post, "admin/models/no-such-model/deprecate", """{"reason":"test"}"""),
+            (HttpMethod.Post, "v1/chat/completions", """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}"""),
+        ];
+
+        var actual = new List<string>();
+        foreach (var (method, path, body) in rows)
+        {
+            using var response = await SendAsync(method, path, caller, body);
+            actual.Add(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (response.StatusCode == HttpStatusCode.Forbidden)
+            {
+                var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+                Assert.Equal("permission_denied", error.GetProperty("code").GetString());
+            }
+        }
+
+        Assert.Equal(expected, string.Join(' ', actual));
+    }
+
+    [Fact]
+    public async Task RoleKey_OnTheModelApi_Is403SayingRoleKeysAreForAdministration()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "v1/chat/completions", Create("platform", "admin"), """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Contains("role keys are for the admin API", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, _simulator.Stats.Requests);
+    }
+
     [Fact]
     public async Task AuditTrail_AnEditedEntry_BreaksTheChainFromThere()
     {
@@ -206,9 +267,9 @@ public sealed class AdminApiTests : IAsyncLifetime
 
     [Theory]
     [InlineData("auditor")]
-    [InlineData("operator")]
+    [InlineData("legal")]
     [InlineData(null)]
-    public async Task NonAdmins_CannotWrite(string? role)
+    public async Task KeysThatDoNotManageKeys_CannotWriteThem(string? role)
     {
         var key = Create("search", role);
 
