@@ -39,7 +39,9 @@ public sealed class KeyAuthTests : IAsyncLifetime
               llama: { provider: sim, model: llama, pricing: { input: 1, output: 1 } }
               gpt: { provider: sim, model: gpt, hosting: external }
               coder: { provider: sim, model: coder }
+              stalling: { provider: sim, model: "llama@fault-stall" }
             routes:
+              stalled: { deployments: [stalling] }
               chat: { deployments: [llama] }
               tiered: { tiers: [ { name: code, when: [code], deployments: [coder] }, { name: open, deployments: [llama] } ] }
               legal: { deployments: [llama] }
@@ -49,6 +51,8 @@ public sealed class KeyAuthTests : IAsyncLifetime
               one-key: { key: {{_budgetedKey[..13]}}, limit: 0.000001 }
             teams:
               team-capped: { rpm: 3 }
+              team-ten: { rpm: 10 }
+              team-tokens: { tpm: 500 }
             """, "auth.yaml", _ => null);
         Assert.True(config.Succeeded, string.Join("\n", config.Errors));
         _log = new MemoryRequestLogStore();
@@ -352,20 +356,104 @@ public sealed class KeyAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Limiter_MaxConcurrency_CountsRequestsInFlightAndGivesThemBack()
+    public async Task Post_TeamLimit_HoldsUnderAHundredParallelClientsOnTwoKeys()
     {
-        var limiter = new KeyRateLimiter(TimeProvider.System);
+        string[] keys = [CreateLimited(rpm: 8, tpm: null, team: "team-ten"), CreateLimited(rpm: 8, tpm: null, team: "team-ten")];
+        await AwayFromAMinuteBoundaryAsync();
 
-        var first = limiter.TryAcquire("k", null, null, 2, 10);
-        var second = limiter.TryAcquire("k", null, null, 2, 10);
-        var third = limiter.TryAcquire("k", null, null, 2, 10);
-        limiter.Settle("k", first.WindowStart, 10, 5);
-        var fourth = limiter.TryAcquire("k", null, null, 2, 10);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => PostAsync("chat", ("Authorization", "Bearer " + keys[i % 2]))));
 
-        Assert.True(first.Admitted && second.Admitted);
-        Assert.False(third.Admitted);
-        Assert.Equal("concurrency", third.Exceeded);
-        Assert.True(fourth.Admitted);
+        Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, r.StatusCode.ToString()));
+        var entries = await _log.WaitForEntriesAsync(100, TimeSpan.FromSeconds(30));
+        Assert.All(keys, k => Assert.InRange(entries.Count(e => e.KeyId == k[..13] && e.Status == 200), 2, 8));
+        Assert.All(responses, r => r.Dispose());
+    }
+
+    [Fact]
+    public async Task Post_RefusedByTheTeam_Has429HeadersOfTheTeamsLimit_AndTheKeysCountIsGivenBack()
+    {
+        var key = CreateLimited(rpm: 2, tpm: null, team: "team-tokens");
+        await AwayFromAMinuteBoundaryAsync();
+        const string Huge = """{"model":"chat","messages":[{"role":"user","content":"Hello"}],"max_tokens":5000}""";
+
+        // Twice refused by the team's 500 tokens a minute: the key's 2 requests a minute must not be spent by them.
+        using var first = await PostAsync("chat", Huge, ("Authorization", "Bearer " + key));
+        using var second = await PostAsync("chat", Huge, ("Authorization", "Bearer " + key));
+        using var small = await PostAsync("chat", """{"model":"chat","messages":[{"role":"user","content":"Hi"}],"max_tokens":20}""", ("Authorization", "Bearer " + key));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, first.StatusCode);
+        Assert.Equal("500", first.Header("x-ratelimit-limit-tokens"));       // the team's limit, which refused
+        Assert.Null(first.Header("x-ratelimit-limit-requests"));             // not the key's, which did not
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.Equal("1", small.Header("x-ratelimit-remaining-requests"));
+    }
+
+    [Fact]
+    public async Task Post_RefusedByTheTeamsRequestLimit_HeadersDescribeTheTeamNotTheKey()
+    {
+        var key = CreateLimited(rpm: 100, tpm: null, team: "team-capped");
+        await AwayFromAMinuteBoundaryAsync();
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var admitted = await PostAsync("chat", ("Authorization", "Bearer " + key));
+            Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        }
+
+        using var refused = await PostAsync("chat", ("Authorization", "Bearer " + key));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("3", refused.Header("x-ratelimit-limit-requests"));
+        Assert.Equal("0", refused.Header("x-ratelimit-remaining-requests"));
+        Assert.Contains("for team team-capped on requests per min (RPM): Limit 3", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_EstimateAboveTheTokensPerMinute_Is429RequestTooLarge_EvenInAnEmptyWindow()
+    {
+        var key = CreateLimited(rpm: null, tpm: 1000);
+        await AwayFromAMinuteBoundaryAsync();
+
+        using var response = await PostAsync("chat", """{"model":"chat","messages":[{"role":"user","content":"Hello"}],"max_tokens":5000}""", ("Authorization", "Bearer " + key));
+
+        // As OpenAI answers a request larger than the TPM limit: 429, type tokens, and no point in retrying it.
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("tokens", error.GetProperty("type").GetString());
+        Assert.Equal("rate_limit_exceeded", error.GetProperty("code").GetString());
+        Assert.StartsWith($"Request too large for key {key[..13]} on tokens per min (TPM): Limit 1000, Requested 50", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("must be reduced", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("false", response.Header("x-should-retry"));
+        Assert.Null(response.Headers.RetryAfter);
+        Assert.Equal(0, _simulator.Stats.Requests);
+    }
+
+    [Fact]
+    public async Task Post_KeyConcurrencyCap_IsA429WhileTheOthersAreInFlight()
+    {
+        var (key, id, hash) = ApiKeys.Generate();
+        Assert.True(_keys.Add(new ApiKeyRecord { Id = id, Hash = hash, Team = "team-a", MaxConcurrency = 1, Created = DateTimeOffset.UtcNow }));
+
+        // A stream whose upstream stalls after its first chunk keeps one request in flight until the client leaves.
+        using var streaming = new HttpRequestMessage(HttpMethod.Post, "chat/completions")
+        {
+            Content = new StringContent("""{"model":"stalled","stream":true,"messages":[{"role":"user","content":"Hello"}]}""", Encoding.UTF8, "application/json"),
+        };
+        streaming.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
+        var held = await _client.SendAsync(streaming, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, held.StatusCode);
+        using var refused = await PostAsync("chat", ("Authorization", "Bearer " + key));
+        held.Dispose();
+        await _gateway.FlushRequestLogAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        using var after = await PostAsync("chat", ("Authorization", "Bearer " + key));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("rate_limit_exceeded", error.GetProperty("code").GetString());
+        Assert.Contains($"Too many requests in flight for key {id}: at most 1 at once", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 
     [Fact]
@@ -537,10 +625,10 @@ public sealed class KeyAuthTests : IAsyncLifetime
         return context.Request;
     }
 
-    private string CreateLimited(int? rpm, int? tpm)
+    private string CreateLimited(int? rpm, int? tpm, string team = "team-a")
     {
         var (key, id, hash) = ApiKeys.Generate();
-        Assert.True(_keys.Add(new ApiKeyRecord { Id = id, Hash = hash, Team = "team-a", RequestsPerMinute = rpm, TokensPerMinute = tpm, Created = DateTimeOffset.UtcNow }));
+        Assert.True(_keys.Add(new ApiKeyRecord { Id = id, Hash = hash, Team = team, RequestsPerMinute = rpm, TokensPerMinute = tpm, Created = DateTimeOffset.UtcNow }));
         return key;
     }
 
