@@ -89,6 +89,13 @@ public sealed class GatewayHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(config);
         options ??= new GatewayHostOptions();
         var time = options.TimeProvider;
+        if (options.BootstrapAdminKey is { Length: < Admin.AdminEndpoints.MinBootstrapLength } shortKey)
+        {
+            // SECURITY: a short bootstrap key would be guessable, and one silently ignored leaves the operator locked out
+            // wondering why: either way, say so and do not start.
+            throw new ConfigException([new ConfigError("(environment)", 0, 0, Admin.AdminEndpoints.BootstrapVariable,
+                $"is {shortKey.Length} characters; the bootstrap admin key must be at least {Admin.AdminEndpoints.MinBootstrapLength} (e.g. openssl rand -base64 32), or unset.")]);
+        }
 
         // Only approved models are served: checked before anything starts, so a refused configuration leaves nothing running.
         Storage.Sqlite.SqliteModelStore? models = null;
@@ -199,7 +206,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var authenticator = new Lazy<Auth.KeyAuthenticator>(() => new Auth.KeyAuthenticator(keyStore.Value, time));
         app.UseClientKeys(runtime, () => authenticator.Value);
         app.MapOpenAIEndpoints();
-        Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => authenticator.Value, () => store as SqliteRequestLogStore, time);
+        Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => authenticator.Value, () => store as SqliteRequestLogStore, options.BootstrapAdminKey, time);
         app.MapHealthEndpoints();
         await app.StartAsync(cancellationToken);
 

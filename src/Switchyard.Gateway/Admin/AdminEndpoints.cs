@@ -25,6 +25,9 @@ internal static partial class AdminEndpoints
 {
     public const string BootstrapVariable = "SWITCHYARD_ADMIN_KEY";
 
+    /// <summary>The shortest bootstrap admin key accepted (about 190 bits in base64).</summary>
+    public const int MinBootstrapLength = 32;
+
     private static readonly JsonWriterOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
@@ -53,9 +56,10 @@ internal static partial class AdminEndpoints
 
     private static IResult RegistryOnly() => Forbidden("Legal and security keys read and decide on the registry (/admin/models) only.");
 
-    public static void MapAdminEndpoints(this IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, Func<SqliteRequestLogStore?> log, TimeProvider time)
+    public static void MapAdminEndpoints(this IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, Func<SqliteRequestLogStore?> log, string? bootstrapKey, TimeProvider time)
     {
-        var bootstrap = Environment.GetEnvironmentVariable(BootstrapVariable) is { Length: >= 32 } secret ? SHA256.HashData(Encoding.UTF8.GetBytes(secret)) : null;
+        // Only the hash is kept, and compared in constant time.
+        var bootstrap = bootstrapKey is { Length: >= MinBootstrapLength } secret ? SHA256.HashData(Encoding.UTF8.GetBytes(secret)) : null;
 
         endpoints.MapGet("/admin/openapi.json", () => Results.Text(OpenApi.Document, "application/json"));
 

@@ -299,8 +299,10 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.NotEmpty(logRows);
         Assert.All(logRows, r => Assert.Equal("team-a", r.GetProperty("team").GetString()));
         var costRows = JsonDocument.Parse(await costs.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToArray();
+        Assert.NotEmpty(costRows);
         Assert.All(costRows, r => Assert.Equal("team-a", r.GetProperty("team").GetString()));
         var keyRows = JsonDocument.Parse(await keys.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToArray();
+        Assert.NotEmpty(keyRows);
         Assert.All(keyRows, r => Assert.Equal("team-a", r.GetProperty("team").GetString()));
     }
 
@@ -318,29 +320,37 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BootstrapKey_FromTheEnvironment_IsAnAdmin_AndTooShortOneIsIgnored()
+    public async Task BootstrapKey_IsAnAdminOnTheAdminApiOnly()
     {
         const string Bootstrap = "bootstrap-admin-secret-of-at-least-32-chars";
-        Environment.SetEnvironmentVariable(Admin.AdminEndpoints.BootstrapVariable, Bootstrap);
-        try
-        {
-            await using var gateway = await GatewayHost.StartAsync(
-                ConfigLoader.Parse("server: { listen: \"http://127.0.0.1:0\" }\nrequest_log: { enabled: false }\nauth: { keys: required }\nproviders:\n  sim: { kind: openai, base_url: \"http://127.0.0.1:9/v1\" }\nregistry: { enforce: off }\ndeployments:\n  llama: { provider: sim, model: llama }\nroutes:\n  chat: { deployments: [llama] }\n", "b.yaml", _ => null).Config!,
-                new GatewayHostOptions { KeyStore = _keys });
-            using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
-            using var request = new HttpRequestMessage(HttpMethod.Post, "admin/keys") { Content = new StringContent("""{"team":"first","role":"admin"}""", Encoding.UTF8, "application/json") };
-            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Bootstrap);
+        await using var gateway = await GatewayHost.StartAsync(BootstrapConfig(), new GatewayHostOptions { KeyStore = _keys, BootstrapAdminKey = Bootstrap });
+        using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "admin/keys") { Content = new StringContent("""{"team":"first","role":"admin"}""", Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Bootstrap);
+        using var models = new HttpRequestMessage(HttpMethod.Get, "v1/models");
+        models.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Bootstrap);
 
-            using var response = await client.SendAsync(request);
+        using var response = await client.SendAsync(request);
+        using var v1 = await client.SendAsync(models);
 
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-            Assert.Equal("bootstrap", Assert.Single(_keys.AuditTrail()).Actor);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(Admin.AdminEndpoints.BootstrapVariable, null);
-        }
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("bootstrap", Assert.Single(_keys.AuditTrail()).Actor);
+        Assert.Equal(HttpStatusCode.Unauthorized, v1.StatusCode);
     }
+
+    [Theory]
+    [InlineData("short")]
+    [InlineData("0123456789012345678901234567890")]   // 31
+    public async Task BootstrapKey_TooShort_StopsTheStartSayingWhy(string bootstrap)
+    {
+        var error = await Assert.ThrowsAsync<ConfigException>(() => GatewayHost.StartAsync(BootstrapConfig(), new GatewayHostOptions { KeyStore = _keys, BootstrapAdminKey = bootstrap }));
+
+        Assert.Contains($"SWITCHYARD_ADMIN_KEY: is {bootstrap.Length} characters; the bootstrap admin key must be at least 32", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(bootstrap, error.Message.Replace("SWITCHYARD_ADMIN_KEY", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    private static GatewayConfig BootstrapConfig()
+        => ConfigLoader.Parse("server: { listen: \"http://127.0.0.1:0\" }\nrequest_log: { enabled: false }\nauth: { keys: required }\nproviders:\n  sim: { kind: openai, base_url: \"http://127.0.0.1:9/v1\" }\nregistry: { enforce: off }\ndeployments:\n  llama: { provider: sim, model: llama }\nroutes:\n  chat: { deployments: [llama] }\n", "b.yaml", _ => null).Config!;
 
     [Fact]
     public async Task OpenApi_DescribesExactlyTheEndpointsMapped()

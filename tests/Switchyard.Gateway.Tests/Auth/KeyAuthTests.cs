@@ -172,6 +172,64 @@ public sealed class KeyAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_AuthorizationRepeatedOnItsOwnLines_IsRefused_EvenWhenBothAreTheKey()
+    {
+        // Written on the socket: HttpClient would fold the two into one header; here both lines reach Kestrel.
+        var key = Create("team-a");
+        const string Json = """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""";
+
+        var (status, _, body) = await RawHttp.SendAsync(_gateway.BaseAddress,
+            $"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: {Json.Length}\r\n\r\n{Json}", TimeSpan.FromSeconds(10));
+        var (other, _, _) = await RawHttp.SendAsync(_gateway.BaseAddress,
+            $"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sy_aaaaaaaaaa_aaaaaaaaaaaaaaaaaaaaaaaaaa\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: {Json.Length}\r\n\r\n{Json}", TimeSpan.FromSeconds(10));
+
+        Assert.Equal(401, status);
+        Assert.Contains("more than one Authorization or x-api-key header", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(key[14..], body, StringComparison.Ordinal);
+        Assert.Equal(401, other);
+        Assert.Equal(0, _simulator.Stats.Requests);
+    }
+
+    [Fact]
+    public async Task Post_OversizedAuthorizationHeader_IsRefusedByKestrelsHeaderLimit_NotRead()
+    {
+        // server limits: 32 KiB of headers in all (GatewayHost). Beyond it Kestrel answers 431 before any handler runs.
+        var huge = "Bearer sy_" + new string('a', 40 * 1024);
+        const string Json = """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""";
+
+        var (status, _, body) = await RawHttp.SendAsync(_gateway.BaseAddress,
+            $"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: {huge}\r\nContent-Type: application/json\r\nContent-Length: {Json.Length}\r\n\r\n{Json}", TimeSpan.FromSeconds(10));
+        using var large = await PostAsync("chat", ("Authorization", "Bearer sy_" + new string('a', 16 * 1024)));
+
+        Assert.Equal(431, status);
+        Assert.DoesNotContain("aaaaaaaaaa", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, large.StatusCode);   // under the limit: just a wrong key
+        Assert.DoesNotContain("aaaaaaaaaa", await large.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, _simulator.Stats.Requests);
+    }
+
+    [Theory]
+    [InlineData("Authorization", "Bearer ", "і")]      // Cyrillic і for i in the id
+    [InlineData("Authorization", "Bearer ", "ａ")]     // full-width a
+    [InlineData("x-api-key", "", "ı")]                // dotless i
+    [InlineData("Authorization", "Bearer ", "\u00e9")] // é: Latin-1, one byte on the wire
+    public async Task Post_KeyWithAUnicodeLookAlike_Is401NotA500(string header, string scheme, string lookAlike)
+    {
+        var key = Create("team-a");
+        var forged = key[..5] + lookAlike + key[6..];
+        const string Json = """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""";
+
+        // UTF-8 bytes on the socket, as a client that does not check would send them.
+        var (status, _, body) = await RawHttp.SendAsync(_gateway.BaseAddress,
+            $"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n{header}: {scheme}{forged}\r\nContent-Type: application/json\r\nContent-Length: {Json.Length}\r\n\r\n{Json}", TimeSpan.FromSeconds(10));
+
+        Assert.Equal(401, status);
+        Assert.Equal("invalid_api_key", JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.DoesNotContain(key[14..], body, StringComparison.Ordinal);
+        Assert.Equal(0, _simulator.Stats.Requests);
+    }
+
+    [Fact]
     public async Task Post_RightIdWrongSecret_IsRefused()
     {
         var key = Create("team-a");
@@ -190,11 +248,17 @@ public sealed class KeyAuthTests : IAsyncLifetime
         var b = Create("team-b");
 
         using var both = await PostAsync("chat", ("Authorization", "Bearer " + a), ("x-api-key", b));
+        using var same = await PostAsync("chat", ("Authorization", "Bearer " + a), ("x-api-key", a));
         using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions") { Content = Body("chat") };
         request.Headers.TryAddWithoutValidation("x-api-key", [a, a]);
         using var repeated = await _client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, both.StatusCode);
+        var message = await both.Content.ReadAsStringAsync();
+        Assert.Contains("carry different keys", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(a[14..], message, StringComparison.Ordinal);
+        Assert.DoesNotContain(b[14..], message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, repeated.StatusCode);
     }
 
@@ -220,7 +284,10 @@ public sealed class KeyAuthTests : IAsyncLifetime
 
         using var response = await PostAsync("frontier", ("Authorization", "Bearer " + key));
 
-        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("confidential_no_internal_deployment", error.GetProperty("code").GetString());
+        Assert.Contains("This request is confidential (key)", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, _simulator.Stats.Requests);
     }
 
