@@ -154,15 +154,6 @@ public sealed class SqliteKeyStore
         return true;
     }
 
-    /// <summary>Appends an admin action to the file's audit trail (see <see cref="SqliteAuditTrail"/>).</summary>
-    public void Audit(DateTimeOffset at, string actor, string action, string? target, string? detail)
-    {
-        using var connection = SqliteConnectionFactory.Open(_options);
-        using var transaction = connection.BeginTransaction(deferred: false);
-        SqliteAuditTrail.Append(connection, transaction, at, actor, action, target, detail);
-        transaction.Commit();
-    }
-
     /// <summary>The audit trail, oldest first, with whether each entry's hash still chains: the first broken one names an edit or a deletion.</summary>
     public IReadOnlyList<AuditEntry> AuditTrail() => Trail.Entries();
 

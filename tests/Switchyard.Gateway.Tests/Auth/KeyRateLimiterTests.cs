@@ -83,6 +83,26 @@ public sealed class KeyRateLimiterTests
     }
 
     [Fact]
+    public void TryAcquire_AKeyAndItsTeam_AllocatesNothingOnceWarm()
+    {
+        // PERF: on the request path of every limited key.
+        var limiter = new KeyRateLimiter(_clock);
+        KeyRateLimiter.Limit[] limits = [new("key", 1_000_000, 1_000_000_000, 10), new("team:t", 1_000_000, null, 10)];
+        var decisions = new KeyRateLimiter.Decision[2];
+
+        var refusals = 0;
+        var bytes = Support.Allocations.Steady(() =>
+        {
+            refusals += limiter.TryAcquire(limits, 100, decisions) < 0 ? 0 : 1;
+            limiter.Settle("key", decisions[0].WindowStart, 100, 50);
+            limiter.Settle("team:t", decisions[1].WindowStart, 100, 50);
+        });
+
+        Assert.Equal(0, refusals);
+        Assert.Equal(0, bytes);
+    }
+
+    [Fact]
     public async Task TryAcquire_AHundredThreadsOnAKeyAndItsTeam_NeverPassMoreThanTheTeamAllows()
     {
         var limiter = new KeyRateLimiter(_clock);
