@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Gateway.Api;
+using Switchyard.Gateway.Auth;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Diagnostics;
 using Switchyard.Gateway.Forwarding;
@@ -59,6 +60,9 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>Reads the registry's statuses now (as the gateway does every second): a revoked model leaves routing.</summary>
     public void RefreshRegistry() => _registry?.Refresh();
 
+    /// <summary>Every endpoint mapped (for tests that hold documents such as the admin API's OpenAPI to what is served).</summary>
+    internal IReadOnlyList<Microsoft.AspNetCore.Http.Endpoint> Endpoints => _app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints;
+
     /// <summary>The request log writer, when the log is enabled.</summary>
     public RequestLogWriter? RequestLog => _requestLog;
 
@@ -85,6 +89,13 @@ public sealed class GatewayHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(config);
         options ??= new GatewayHostOptions();
         var time = options.TimeProvider;
+        if (options.BootstrapAdminKey is { Length: < Admin.AdminEndpoints.MinBootstrapLength } shortKey)
+        {
+            // SECURITY: a short bootstrap key would be guessable, and one silently ignored leaves the operator locked out
+            // wondering why: either way, say so and do not start.
+            throw new ConfigException([new ConfigError("(environment)", 0, 0, Admin.AdminEndpoints.BootstrapVariable,
+                $"is {shortKey.Length} characters; the bootstrap admin key must be at least {Admin.AdminEndpoints.MinBootstrapLength} (e.g. openssl rand -base64 32), or unset.")]);
+        }
 
         // Only approved models are served: checked before anything starts, so a refused configuration leaves nothing running.
         Storage.Sqlite.SqliteModelStore? models = null;
@@ -193,25 +204,9 @@ public sealed class GatewayHost : IAsyncDisposable
         var storagePath = config.Storage.Path;
         var keyStore = new Lazy<Storage.Sqlite.SqliteKeyStore>(() => options.KeyStore ?? new Storage.Sqlite.SqliteKeyStore(new SqliteStoreOptions { Path = storagePath }, time));
         var authenticator = new Lazy<Auth.KeyAuthenticator>(() => new Auth.KeyAuthenticator(keyStore.Value, time));
-        app.Use(async (context, next) =>
-        {
-            if (runtime.Config.Auth.Keys == AuthMode.Required && context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
-            {
-                var (key, error) = authenticator.Value.Authenticate(context.Request);
-                if (error is { } refused)
-                {
-                    context.Response.Headers.WWWAuthenticate = "Bearer";
-                    await Api.ApiErrorWriter.WriteAsync(context, refused);
-                    return;
-                }
-
-                context.Items[Auth.KeyAuthenticator.ItemKey] = key;
-            }
-
-            await next(context);
-        });
+        app.UseClientKeys(runtime, () => authenticator.Value);
         app.MapOpenAIEndpoints();
-        Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => authenticator.Value, () => store as SqliteRequestLogStore, time);
+        Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => authenticator.Value, () => store as SqliteRequestLogStore, options.BootstrapAdminKey, time);
         app.MapHealthEndpoints();
         await app.StartAsync(cancellationToken);
 

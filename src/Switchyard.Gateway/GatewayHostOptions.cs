@@ -36,6 +36,12 @@ public sealed record GatewayHostOptions
     /// </summary>
     public IRequestLogStore? RequestLogStore { get; init; }
 
+    /// <summary>
+    /// The bootstrap admin key (an admin on <c>/admin</c> only, for creating the first admin key): by default the
+    /// <c>SWITCHYARD_ADMIN_KEY</c> environment variable. At least 32 characters; a shorter one stops the start.
+    /// </summary>
+    public string? BootstrapAdminKey { get; init; } = Environment.GetEnvironmentVariable(Admin.AdminEndpoints.BootstrapVariable) is { Length: > 0 } key ? key : null;
+
     /// <summary>The store virtual keys are read from when the configuration requires keys; default: the storage file's.</summary>
     public Storage.Sqlite.SqliteKeyStore? KeyStore { get; init; }
 }

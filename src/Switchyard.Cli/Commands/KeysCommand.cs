@@ -39,7 +39,7 @@ internal static class KeysCommand
         var tags = new Option<string?>("--tags") { Description = "Tags its requests carry when they bring none (choosing tiers), comma-separated, e.g. code." };
         var metadata = new Option<string[]>("--metadata") { Description = "A fact about the key, NAME=VALUE (repeatable): owner, ticket, cost centre.", AllowMultipleArgumentsPerToken = false };
         var role = new Option<string?>("--role") { Description = "Its role on the admin API: admin, operator, auditor, legal or security (default: a client key)." };
-        role.AcceptOnlyFromAmong("admin", "operator", "auditor", "legal", "security");
+        role.AcceptOnlyFromAmong(KeyTerms.Roles);
         var command = new Command("create", "Create a key and print it once.") { db, team, name, routes, rpm, tpm, concurrency, expires, confidential, role, tags, metadata, budget };
         foreach (var limit in (Option<int?>[])[rpm, tpm, concurrency])
         {
@@ -54,9 +54,9 @@ internal static class KeysCommand
 
         team.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string>() is { } value && (value.Length is 0 or > 100 || value.Any(c => char.IsControl(c) || c == ',')))
+            if (r.GetValueOrDefault<string>() is { } value && KeyTerms.TeamProblem(value) is { } problem)
             {
-                r.AddError("--team must be 1 to 100 characters, without commas or control characters.");
+                r.AddError($"--team {problem}.");
             }
         });
         command.SetAction((ParseResult pr) =>
@@ -66,9 +66,9 @@ internal static class KeysCommand
             DateTimeOffset? until = null;
             if (pr.GetValue(expires) is { } text)
             {
-                if (!TryParseExpiry(text, time.GetUtcNow(), out var at))
+                if (!KeyTerms.TryParseExpiry(text, time.GetUtcNow(), out var at))
                 {
-                    error.WriteLine($"--expires '{text}' is neither a duration from now (30d, 12h) nor an ISO-8601 time (2027-01-01T00:00:00Z) in the future.");
+                    error.WriteLine($"--expires {KeyTerms.ExpiryProblem(text)}");
                     return 1;
                 }
 
@@ -79,15 +79,13 @@ internal static class KeysCommand
             string? budgetPeriod = null;
             if (pr.GetValue(budget) is { } budgetText)
             {
-                var parts = budgetText.Split('/', 2, StringSplitOptions.TrimEntries);
-                budgetPeriod = parts.Length == 2 ? parts[1].ToLowerInvariant() : "day";
-                if (!double.TryParse(parts[0].TrimStart('$'), NumberStyles.Float, CultureInfo.InvariantCulture, out var dollars) || !double.IsFinite(dollars) || dollars <= 0 || budgetPeriod is not ("day" or "month"))
+                if (!KeyTerms.TryParseBudget(budgetText, out var dollars, out var period))
                 {
                     error.WriteLine($"--budget '{budgetText}' is not DOLLARS/day or DOLLARS/month, e.g. --budget 50/day.");
                     return 1;
                 }
 
-                budgetUsd = dollars;
+                (budgetUsd, budgetPeriod) = (dollars, period);
             }
 
             var facts = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -128,14 +126,13 @@ internal static class KeysCommand
                 Created = time.GetUtcNow(),
                 Expires = until,
             };
-            if (!store.Add(record))
+            if (!store.Add(record, time.GetUtcNow(), "cli:" + Environment.UserName))
             {
                 error.WriteLine("A key with the same id exists (a one in 10^15 draw): run the command again.");
                 return 1;
             }
 
             output.WriteLine(key);
-            store.Audit(time.GetUtcNow(), "cli:" + Environment.UserName, "key.create", id, $"team={record.Team}; role={record.Role ?? "client"}; routes={string.Join(',', record.Routes)}");
             error.WriteLine($"Created {id} for team {record.Team}{(record.Routes.Count > 0 ? " (routes: " + string.Join(", ", record.Routes) + ")" : "")}{(until is { } u ? $", expiring {u:yyyy-MM-ddTHH:mm:ssZ}" : "")}.");
             error.WriteLine("This is the only time the key is shown: only its hash is stored. Clients send it as Authorization: Bearer <key>.");
             return 0;
@@ -205,13 +202,12 @@ internal static class KeysCommand
                 keyId = parsed;
             }
 
-            if (!store.Revoke(keyId, time.GetUtcNow()))
+            if (!store.Revoke(keyId, time.GetUtcNow(), "cli:" + Environment.UserName))
             {
                 error.WriteLine(store.Find(keyId) is { Revoked: { } when } ? $"{keyId} was already revoked at {when:yyyy-MM-ddTHH:mm:ssZ}." : $"There is no key {Markup.Escape(keyId.Length > 20 ? keyId[..20] + "..." : keyId)} (switchyard keys list shows the ids).");
                 return 1;
             }
 
-            store.Audit(time.GetUtcNow(), "cli:" + Environment.UserName, "key.revoke", keyId, null);
             pr.InvocationConfiguration.Output.WriteLine($"Revoked {keyId}.");
             return 0;
         });
@@ -230,23 +226,5 @@ internal static class KeysCommand
             error.WriteLine($"Could not open {full}: {e.Message}");
             return null;
         }
-    }
-
-    private static bool TryParseExpiry(string text, DateTimeOffset now, out DateTimeOffset at)
-    {
-        // Durations count forward here: LogsCommand's parser counts back from now.
-        if (LogsCommand.TryParseSince(text, now, out var back) && back < now && !text.Contains('T', StringComparison.Ordinal) && !text.Contains('-', StringComparison.Ordinal))
-        {
-            at = now + (now - back);
-            return true;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at) && at > now)
-        {
-            return true;
-        }
-
-        at = default;
-        return false;
     }
 }

@@ -16,153 +16,63 @@ using Switchyard.Storage.Sqlite;
 namespace Switchyard.Gateway.Admin;
 
 /// <summary>
-/// The admin API under <c>/admin</c> (JSON; described at <c>/admin/openapi.json</c>): keys, the request log, costs and
-/// routes. Every call needs a key, whatever <c>auth.keys</c> says: a key with a role, or the bootstrap admin key from
-/// <c>SWITCHYARD_ADMIN_KEY</c>. Roles: <c>admin</c> reads and writes everything; <c>operator</c> and <c>auditor</c>
-/// read everything; a client key reads its own team's log and costs only. Every write goes to the audit trail.
+/// The admin API under <c>/admin</c> (JSON; described at <c>/admin/openapi.json</c>): keys, teams, routes, the request
+/// log, costs, the registry and the audit trail. Every call needs a key, whatever <c>auth.keys</c> says: a key with a
+/// role, a client key (its own team's rows), or the bootstrap admin key from <c>SWITCHYARD_ADMIN_KEY</c>. What each role
+/// may do is <see cref="Caller"/>'s (decision 14). Every write goes to the audit trail, in the write's transaction.
 /// </summary>
-internal static class AdminEndpoints
+internal static partial class AdminEndpoints
 {
     public const string BootstrapVariable = "SWITCHYARD_ADMIN_KEY";
 
-    private static readonly string[] Roles = ["admin", "operator", "auditor", "legal", "security"];
+    /// <summary>The shortest bootstrap admin key accepted (about 190 bits in base64).</summary>
+    public const int MinBootstrapLength = 32;
 
     private static readonly JsonWriterOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Who is calling: the key's id (or <c>bootstrap</c>), its role and team.</summary>
-    private readonly record struct Caller(string Actor, string? Role, string? Team)
+    /// <summary>
+    /// Who is calling: the key's id (or <c>bootstrap</c>), its role and team, and its key (none for bootstrap). What each
+    /// role may do (decision 14): admin everything; operator client keys and every read; auditor every read; legal and
+    /// security the registry; a client key its own team's keys, log, costs, team and routes.
+    /// </summary>
+    private readonly record struct Caller(string Actor, string? Role, string? Team, ApiKeyRecord? Key)
     {
-        public bool CanRead => Role is "admin" or "operator" or "auditor";
+        /// <summary>Every team's keys, log and costs, and the audit trail.</summary>
+        public bool ReadsEverything => Role is "admin" or "operator" or "auditor";
 
-        public bool CanWrite => Role == "admin";
+        /// <summary>Keys, log, costs, teams and routes: every team's, or (a client key) its own team's.</summary>
+        public bool ReadsTeamRows => ReadsEverything || Role is null;
 
-        public bool CanReadRegistry => Role is "admin" or "operator" or "auditor" or "legal" or "security";
+        /// <summary>The team whose rows it reads: <paramref name="asked"/> (a filter, or every team) or its own.</summary>
+        public string? TeamScope(string? asked) => ReadsEverything ? asked : Team ?? "\u0000";
+
+        public bool ReadsRegistry => Role is not null;
+
+        public bool DecidesOnModels => Role is "admin" or "legal" or "security";
+
+        /// <summary>Creates and revokes client keys (admin, operator), or keys with a role (admin only).</summary>
+        public bool ManagesKeys(string? role) => role is null ? Role is "admin" or "operator" : Role == "admin";
     }
 
-    public static void MapAdminEndpoints(this IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, Func<SqliteRequestLogStore?> log, TimeProvider time)
+    private static IResult RegistryOnly() => Forbidden("Legal and security keys read and decide on the registry (/admin/models) only.");
+
+    public static void MapAdminEndpoints(this IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, Func<SqliteRequestLogStore?> log, string? bootstrapKey, TimeProvider time)
     {
-        var bootstrap = Environment.GetEnvironmentVariable(BootstrapVariable) is { Length: >= 32 } secret ? SHA256.HashData(Encoding.UTF8.GetBytes(secret)) : null;
+        // Only the hash is kept, and compared in constant time.
+        var bootstrap = bootstrapKey is { Length: >= MinBootstrapLength } secret ? SHA256.HashData(Encoding.UTF8.GetBytes(secret)) : null;
 
         endpoints.MapGet("/admin/openapi.json", () => Results.Text(OpenApi.Document, "application/json"));
 
-        endpoints.MapGet("/admin/keys", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
-        {
-            var team = caller.CanRead ? context.Request.Query["team"].FirstOrDefault() : caller.Team;
-            if (!caller.CanRead && caller.Team is null)
-            {
-                return Forbidden("Only admin, operator and auditor keys list every team's keys.");
-            }
-
-            return Write(writer =>
-            {
-                writer.WriteStartArray();
-                foreach (var key in store.List(team))
-                {
-                    WriteKey(writer, key, time.GetUtcNow());
-                }
-
-                writer.WriteEndArray();
-            });
-        }));
-
-        endpoints.MapPost("/admin/keys", async (HttpContext context) =>
-        {
-            JsonDocument? body = null;
-            try
-            {
-                body = await JsonDocument.ParseAsync(context.Request.Body);
-            }
-            catch (JsonException e)
-            {
-                return Error(StatusCodes.Status400BadRequest, $"The body is not JSON: {e.Message} Send {{\"team\": \"search\", \"routes\": [\"chat\"]}}.", "invalid_json");
-            }
-
-            using (body)
-            {
-                var root = body.RootElement;
-                return Run(context, keys, authenticator, bootstrap, (caller, store) =>
-                {
-                    if (!caller.CanWrite)
-                    {
-                        return Forbidden("Only admin keys create keys.");
-                    }
-
-                    if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("team", out var teamValue) || teamValue.ValueKind != JsonValueKind.String || teamValue.GetString() is not { Length: > 0 and <= 100 } team)
-                    {
-                        return Error(StatusCodes.Status400BadRequest, "team is required: a string of 1 to 100 characters.", "invalid_value");
-                    }
-
-                    string? role = null;
-                    if (root.TryGetProperty("role", out var roleValue) && roleValue.ValueKind != JsonValueKind.Null)
-                    {
-                        role = roleValue.ValueKind == JsonValueKind.String ? roleValue.GetString() : null;
-                        if (role is null || !Roles.Contains(role))
-                        {
-                            return Error(StatusCodes.Status400BadRequest, $"role must be one of {string.Join(", ", Roles)}, or absent for a client key.", "invalid_value");
-                        }
-                    }
-
-                    var routes = root.TryGetProperty("routes", out var routeValues) && routeValues.ValueKind == JsonValueKind.Array
-                        ? [.. routeValues.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!)]
-                        : Array.Empty<string>();
-                    var (secret, id, hash) = ApiKeys.Generate();
-                    var record = new ApiKeyRecord
-                    {
-                        Id = id,
-                        Hash = hash,
-                        Team = team,
-                        Name = root.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
-                        Routes = routes,
-                        RequestsPerMinute = Positive(root, "rpm"),
-                        TokensPerMinute = Positive(root, "tpm"),
-                        MaxConcurrency = Positive(root, "max_concurrency"),
-                        Confidential = root.TryGetProperty("confidential", out var confidential) && confidential.ValueKind == JsonValueKind.True,
-                        Role = role,
-                        Created = time.GetUtcNow(),
-                    };
-                    if (!store.Add(record))
-                    {
-                        return Error(StatusCodes.Status409Conflict, "A key with the same id exists (a one in 10^15 draw): send the request again.", "conflict");
-                    }
-
-                    store.Audit(time.GetUtcNow(), caller.Actor, "key.create", id, $"team={team}; role={role ?? "client"}; routes={string.Join(',', routes)}");
-                    return Write(writer =>
-                    {
-                        writer.WriteStartObject();
-                        writer.WriteString("key", secret);
-                        writer.WriteString("note", "This is the only time the key is shown: only its hash is stored.");
-                        writer.WritePropertyName("record");
-                        WriteKey(writer, record, time.GetUtcNow());
-                        writer.WriteEndObject();
-                    }, StatusCodes.Status201Created);
-                });
-            }
-        });
-
-        endpoints.MapDelete("/admin/keys/{id}", (HttpContext context, string id) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
-        {
-            if (!caller.CanWrite)
-            {
-                return Forbidden("Only admin keys revoke keys.");
-            }
-
-            if (!store.Revoke(id, time.GetUtcNow()))
-            {
-                return Error(StatusCodes.Status404NotFound, $"There is no active key {(ApiKeys.TryParse(id, out var parsed) ? parsed : id.Length <= 13 ? id : id[..13] + "...")}.", "not_found");
-            }
-
-            store.Audit(time.GetUtcNow(), caller.Actor, "key.revoke", id, null);
-            return Results.NoContent();
-        }));
+        MapKeyEndpoints(endpoints, runtime, keys, authenticator, bootstrap, time);
 
         var models = new Lazy<Storage.Sqlite.SqliteModelStore>(() => new Storage.Sqlite.SqliteModelStore(new SqliteStoreOptions { Path = runtime.Config.Storage.Path }, time));
         Switchyard.Registry.Workflow.ModelRegistry OpenRegistry() => new(models.Value, runtime.Config.Registry.Organisation, time);
 
         endpoints.MapGet("/admin/models", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
         {
-            if (!caller.CanReadRegistry)
+            if (!caller.ReadsRegistry)
             {
-                return Forbidden("Only admin, operator, auditor, legal and security keys read the registry.");
+                return Forbidden("Only keys with a role (admin, operator, auditor, legal, security) read the registry.");
             }
 
             return Write(writer =>
@@ -179,9 +89,9 @@ internal static class AdminEndpoints
 
         endpoints.MapGet("/admin/models/{id}", (HttpContext context, string id) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
         {
-            if (!caller.CanReadRegistry)
+            if (!caller.ReadsRegistry)
             {
-                return Forbidden("Only admin, operator, auditor, legal and security keys read the registry.");
+                return Forbidden("Only keys with a role (admin, operator, auditor, legal, security) read the registry.");
             }
 
             var registry = OpenRegistry();
@@ -249,35 +159,32 @@ internal static class AdminEndpoints
             });
         }));
 
-        endpoints.MapPost("/admin/models/{id}/{action}", async (HttpContext context, string id, string action) =>
+        endpoints.MapPost("/admin/models/{id}/{action}", (HttpContext context, string id, string action) => RunAsync(context, keys, authenticator, bootstrap, async (caller, _) =>
         {
+            var (body, invalid) = await ReadJsonAsync(context, "{\"reason\": \"why\"}");
+            if (invalid is not null)
+            {
+                return invalid;
+            }
+
             string reason = "";
             var acceptFindings = false;
-            if (context.Request.ContentLength is not 0)
+            using (body)
             {
-                try
+                if (body?.RootElement is { ValueKind: JsonValueKind.Object } root)
                 {
-                    using var body = await JsonDocument.ParseAsync(context.Request.Body);
-                    if (body.RootElement.ValueKind == JsonValueKind.Object)
-                    {
-                        reason = body.RootElement.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "";
-                        acceptFindings = body.RootElement.TryGetProperty("accept_findings", out var a) && a.ValueKind == JsonValueKind.True;
-                    }
-                }
-                catch (JsonException e)
-                {
-                    return Error(StatusCodes.Status400BadRequest, $"The body is not JSON: {e.Message} Send {{\"reason\": \"why\"}}.", "invalid_json");
+                    reason = root.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "";
+                    acceptFindings = root.TryGetProperty("accept_findings", out var a) && a.ValueKind == JsonValueKind.True;
                 }
             }
 
-            return Run(context, keys, authenticator, bootstrap, (caller, _) =>
             {
                 if (action is not ("approve" or "reject" or "deprecate" or "revoke"))
                 {
                     return Error(StatusCodes.Status404NotFound, "The registry's actions are approve, reject, deprecate and revoke.", "not_found");
                 }
 
-                if (caller.Role is not ("admin" or "legal" or "security"))
+                if (!caller.DecidesOnModels)
                 {
                     return Forbidden("Only admin, legal and security keys decide on models.");
                 }
@@ -300,12 +207,12 @@ internal static class AdminEndpoints
                     var missing = models.Value.Find(id) is null;
                     return Error(missing ? StatusCodes.Status404NotFound : e.Message.StartsWith("The role", StringComparison.Ordinal) ? StatusCodes.Status403Forbidden : StatusCodes.Status409Conflict, e.Message, missing ? "not_found" : "refused");
                 }
-            });
-        });
+            }
+        }));
 
         endpoints.MapGet("/admin/audit", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
         {
-            if (!caller.CanRead)
+            if (!caller.ReadsEverything)
             {
                 return Forbidden("Only admin, operator and auditor keys read the audit trail.");
             }
@@ -332,9 +239,14 @@ internal static class AdminEndpoints
 
         endpoints.MapGet("/admin/teams", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
         {
+            if (!caller.ReadsTeamRows)
+            {
+                return RegistryOnly();
+            }
+
             var all = store.List();
             var names = runtime.Config.Teams.Select(t => t.Name).Concat(all.Select(k => k.Team)).Distinct(StringComparer.Ordinal)
-                .Where(t => caller.CanRead || t == caller.Team).Order(StringComparer.Ordinal);
+                .Where(t => caller.ReadsEverything || t == caller.Team).Order(StringComparer.Ordinal);
             return Write(writer =>
             {
                 writer.WriteStartArray();
@@ -347,6 +259,13 @@ internal static class AdminEndpoints
                     WriteNumberOrNull(writer, "rpm", limits?.RequestsPerMinute);
                     WriteNumberOrNull(writer, "tpm", limits?.TokensPerMinute);
                     WriteNumberOrNull(writer, "max_concurrency", limits?.MaxConcurrency);
+                    writer.WriteStartArray("routes");
+                    foreach (var route in limits?.Routes ?? [])
+                    {
+                        writer.WriteStringValue(route);
+                    }
+
+                    writer.WriteEndArray();
                     writer.WriteStartArray("budgets");
                     foreach (var budget in runtime.Config.Budgets.Where(b => b.Team == name))
                     {
@@ -361,11 +280,19 @@ internal static class AdminEndpoints
             });
         }));
 
-        endpoints.MapGet("/admin/routes", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (_, _) => Write(writer =>
+        endpoints.MapGet("/admin/routes", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) => !caller.ReadsTeamRows ? RegistryOnly() : Write(writer =>
         {
+            var config = runtime.Config;
+            // A client key sees the routes it may use; a role key every route.
+            var team = caller is { Role: null, Key: { } key } ? RouteAccess.TeamOf(key, config) : null;
             writer.WriteStartArray();
-            foreach (var route in runtime.Config.Routes)
+            foreach (var route in config.Routes)
             {
+                if (caller is { Role: null, Key: { } client } && !RouteAccess.Allows(client, team, route.Name))
+                {
+                    continue;
+                }
+
                 writer.WriteStartObject();
                 writer.WriteString("name", route.Name);
                 writer.WriteStartArray("tiers");
@@ -392,13 +319,18 @@ internal static class AdminEndpoints
 
         endpoints.MapGet("/admin/logs", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
         {
+            if (!caller.ReadsTeamRows)
+            {
+                return RegistryOnly();
+            }
+
             if (log() is not { } store)
             {
                 return Error(StatusCodes.Status404NotFound, "The request log is off (request_log.enabled: false).", "not_found");
             }
 
             var limit = int.TryParse(context.Request.Query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 1000) : 100;
-            var team = caller.CanRead ? context.Request.Query["team"].FirstOrDefault() : caller.Team ?? "\u0000";
+            var team = caller.TeamScope(context.Request.Query["team"].FirstOrDefault());
             // Team-scoped reads filter after the query: the log's index is by time, and a team's rows are a subset of it.
             var entries = store.QueryAsync(new RequestLogQuery { Route = context.Request.Query["route"].FirstOrDefault(), Limit = team is null ? limit : 10 * limit }, context.RequestAborted).GetAwaiter().GetResult()
                 .Where(e => team is null || e.Team == team).Take(limit);
@@ -430,12 +362,17 @@ internal static class AdminEndpoints
 
         endpoints.MapGet("/admin/costs", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
         {
+            if (!caller.ReadsTeamRows)
+            {
+                return RegistryOnly();
+            }
+
             if (log() is not { } store)
             {
                 return Error(StatusCodes.Status404NotFound, "The request log is off (request_log.enabled: false).", "not_found");
             }
 
-            var team = caller.CanRead ? context.Request.Query["team"].FirstOrDefault() : caller.Team ?? "\u0000";
+            var team = caller.TeamScope(context.Request.Query["team"].FirstOrDefault());
             var days = int.TryParse(context.Request.Query["days"], NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? Math.Clamp(d, 1, 366) : 30;
             var rows = store.SummarizeCosts([CostDimension.Team, CostDimension.Route], time.GetUtcNow().AddDays(-days), null, null, team);
             return Write(writer =>
@@ -458,10 +395,6 @@ internal static class AdminEndpoints
         }));
     }
 
-    /// <summary>
-    /// Authenticates the caller: the bootstrap admin key, or any key the gateway's own <see cref="KeyAuthenticator"/>
-    /// accepts (its role decides what it may do), and runs the action.
-    /// </summary>
     private static void WriteModel(Utf8JsonWriter writer, Storage.Models.ModelRecord model, bool detailed = false)
     {
         writer.WriteStartObject();
@@ -517,27 +450,6 @@ internal static class AdminEndpoints
         writer.WriteEndObject();
     }
 
-    private static IResult Run(HttpContext context, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, byte[]? bootstrap, Func<Caller, SqliteKeyStore, IResult> action)
-    {
-        Caller caller;
-        if (bootstrap is not null && context.Request.Headers.Authorization is { Count: 1 } authorization
-            && authorization[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(value[7..].Trim())), bootstrap))
-        {
-            caller = new Caller("bootstrap", "admin", null);
-        }
-        else if (authenticator().Authenticate(context.Request) is { Key: { } key })
-        {
-            caller = new Caller(key.Id, key.Role, key.Team);
-        }
-        else
-        {
-            return Error(StatusCodes.Status401Unauthorized, "The admin API needs an active key: Authorization: Bearer <key> (a key with a role, or SWITCHYARD_ADMIN_KEY).", "invalid_api_key");
-        }
-
-        return action(caller, keys());
-    }
-
     private static void WriteNumberOrNull(Utf8JsonWriter writer, string name, int? value)
     {
         if (value is { } number)
@@ -548,28 +460,6 @@ internal static class AdminEndpoints
         {
             writer.WriteNull(name);
         }
-    }
-
-    private static int? Positive(JsonElement root, string name)
-        => root.TryGetProperty(name, out var value) && value.TryGetInt32(out var number) && number > 0 ? number : null;
-
-    private static void WriteKey(Utf8JsonWriter writer, ApiKeyRecord key, DateTimeOffset now)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("id", key.Id);
-        writer.WriteString("team", key.Team);
-        writer.WriteString("name", key.Name);
-        writer.WriteString("role", key.Role);
-        writer.WriteStartArray("routes");
-        foreach (var route in key.Routes)
-        {
-            writer.WriteStringValue(route);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteBoolean("active", key.IsActive(now));
-        writer.WriteString("created", key.Created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-        writer.WriteEndObject();
     }
 
     private static IResult Write(Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK)
@@ -588,13 +478,13 @@ internal static class AdminEndpoints
 
     private static IResult Forbidden(string message) => Error(StatusCodes.Status403Forbidden, message, "permission_denied");
 
-    private static IResult Error(int status, string message, string code) => Write(writer =>
+    private static IResult Error(int status, string message, string code, string? param = null) => Write(writer =>
     {
         writer.WriteStartObject();
         writer.WriteStartObject("error");
         writer.WriteString("message", message);
         writer.WriteString("type", status == StatusCodes.Status401Unauthorized || status == StatusCodes.Status403Forbidden ? "permission_error" : ApiError.InvalidRequest);
-        writer.WriteNull("param");
+        writer.WriteString("param", param);
         writer.WriteString("code", code);
         writer.WriteEndObject();
         writer.WriteEndObject();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Gateway.Auth;
 using Switchyard.Gateway.Forwarding;
 using Switchyard.Gateway.Internal;
 
@@ -14,25 +15,45 @@ internal static class OpenAIEndpoints
         var forwarder = endpoints.ServiceProvider.GetRequiredService<RequestForwarder>();
         var runtime = endpoints.ServiceProvider.GetRequiredService<GatewayRuntime>();
 
-        endpoints.MapPost("/v1/chat/completions", context => forwarder.HandleAsync(context, EndpointKind.ChatCompletions));
-        endpoints.MapPost("/v1/completions", context => forwarder.HandleAsync(context, EndpointKind.Completions));
-        endpoints.MapPost("/v1/embeddings", context => forwarder.HandleAsync(context, EndpointKind.Embeddings));
-        endpoints.MapGet("/v1/models", context =>
+        // SECURITY: every endpoint of the group needs a client key when keys are required (Auth/ClientAuthentication).
+        var v1 = endpoints.MapGroup("/v1").WithMetadata(ClientKeyRequired.Instance);
+        v1.MapPost("/chat/completions", context => forwarder.HandleAsync(context, EndpointKind.ChatCompletions));
+        v1.MapPost("/completions", context => forwarder.HandleAsync(context, EndpointKind.Completions));
+        v1.MapPost("/embeddings", context => forwarder.HandleAsync(context, EndpointKind.Embeddings));
+        v1.MapGet("/models", context =>
         {
-            var body = runtime.ModelsJson;
+            var snapshot = runtime.Current;
+            if (!ClientAuthentication.TryGetKey(context, snapshot.Config, out var key, out var unauthenticated))
+            {
+                return ApiErrorWriter.WriteAsync(context, unauthenticated);
+            }
+
+            // A key sees the routes it may use, not every team's.
+            var body = key is not null && RouteAccess.IsRestricted(key, RouteAccess.TeamOf(key, snapshot.Config))
+                ? runtime.ModelsJsonFor(RouteAccess.Allowed(key, snapshot.Config))
+                : snapshot.ModelsJson;
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = body.Length;
             return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
         });
-        endpoints.MapGet("/v1/models/{id}", context =>
+        v1.MapGet("/models/{id}", context =>
         {
-            var id = (string)context.Request.RouteValues["id"]!;
-            if (!runtime.Routes.TryGetRoute(id, out var route))
+            var snapshot = runtime.Current;
+            if (!ClientAuthentication.TryGetKey(context, snapshot.Config, out var key, out var unauthenticated))
             {
+                return ApiErrorWriter.WriteAsync(context, unauthenticated);
+            }
+
+            var id = (string)context.Request.RouteValues["id"]!;
+            var team = key is null ? null : RouteAccess.TeamOf(key, snapshot.Config);
+            if (!snapshot.Routes.TryGetRoute(id, out var route) || (key is not null && !RouteAccess.Allows(key, team, route.Name)))
+            {
+                // As OpenAI answers for a model the key may not use: not found, and only the key's own routes named.
+                var available = key is not null && RouteAccess.IsRestricted(key, team) ? string.Join(", ", RouteAccess.Allowed(key, snapshot.Config)) : snapshot.Routes.DescribeRoutes();
                 return ApiErrorWriter.WriteAsync(context, new ApiError(
                     StatusCodes.Status404NotFound,
                     ApiError.InvalidRequest,
-                    $"The model '{id}' does not exist on this gateway. Available models: {runtime.Routes.DescribeRoutes()}.",
+                    $"The model '{id}' does not exist on this gateway{(key is null ? "" : " or your key may not use it")}. Available models: {available}.",
                     "model",
                     "model_not_found"));
             }
@@ -41,7 +62,7 @@ internal static class OpenAIEndpoints
         });
 
         // Anything else under /v1 gets OpenAI's error shape rather than an empty page.
-        endpoints.Map("/v1/{**rest}", context =>
+        v1.Map("/{**rest}", context =>
         {
             var path = context.Request.Path.Value ?? string.Empty;
             var known = path is "/v1/chat/completions" or "/v1/completions" or "/v1/embeddings" or "/v1/models" || path.StartsWith("/v1/models/", StringComparison.Ordinal);

@@ -17,9 +17,6 @@ internal sealed class KeyAuthenticator(SqliteKeyStore store, TimeProvider time)
     /// <summary>How long a key read from the store is trusted before it is read again.</summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
 
-    /// <summary>Where the authenticated key is kept on the request for the forwarder.</summary>
-    public const string ItemKey = "switchyard.key";
-
     private readonly ConcurrentDictionary<string, (ApiKeyRecord? Key, long ReadAt)> _cache = new(StringComparer.Ordinal);
 
     /// <summary>What an unknown id's key is compared with, so that it costs the same as a wrong secret.</summary>
@@ -94,6 +91,12 @@ internal sealed class KeyAuthenticator(SqliteKeyStore store, TimeProvider time)
 
         return (key, null);
     }
+
+    /// <summary>
+    /// Drops what the cache holds for <paramref name="id"/>: a key revoked (or created) through this process is read
+    /// from the store at its next use. Other processes on the same store see the change within <see cref="CacheFor"/>.
+    /// </summary>
+    public void Forget(string id) => _cache.TryRemove(id, out _);
 
     private ApiKeyRecord? Find(string id)
     {

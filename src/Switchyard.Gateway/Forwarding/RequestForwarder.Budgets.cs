@@ -18,7 +18,7 @@ internal sealed partial class RequestForwarder
     private BudgetLedger[] Budgets(HttpContext context, Route route, LogFields log)
     {
         var configured = _runtime.Budgets.For(route.Name, log.Team, log.KeyId);
-        if (context.Items.TryGetValue(Auth.KeyAuthenticator.ItemKey, out var item) && item is Storage.Keys.ApiKeyRecord { BudgetUsd: { } limit } key)
+        if (Auth.ClientAuthentication.Key(context) is { BudgetUsd: { } limit } key)
         {
             var period = key.BudgetPeriod == "month" ? Configuration.BudgetPeriod.Month : Configuration.BudgetPeriod.Day;
             return [.. configured, _runtime.Budgets.ForKey(key.Id, limit, period, _time.GetUtcNow())];

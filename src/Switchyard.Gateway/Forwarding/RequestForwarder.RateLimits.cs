@@ -10,72 +10,80 @@ namespace Switchyard.Gateway.Forwarding;
 
 /// <summary>
 /// A key's and its team's requests and tokens per minute and requests in flight, with the headers OpenAI clients read
-/// (<c>x-ratelimit-*</c>, for the key's own limits, or the team's when the key has none).
+/// (<c>x-ratelimit-*</c>: for the limit that refused a request; for an admitted one, the key's own limits, or the team's
+/// when the key has none).
 /// </summary>
 internal sealed partial class RequestForwarder
 {
     /// <summary>Counts the request against its key's and team's limits; the error when it may not go on.</summary>
-    private ApiError? LimitRate(HttpContext context, ApiKeyRecord key, GatewayConfig config, in ParsedRequest parsed, EndpointKind endpoint, LogFields log)
+    private ApiError? LimitRate(HttpContext context, ApiKeyRecord key, TeamConfig? team, in ParsedRequest parsed, EndpointKind endpoint, LogFields log)
     {
-        var team = config.Teams.FirstOrDefault(t => t.Name == key.Team);
-        var keyLimited = key.RequestsPerMinute is not null || key.TokensPerMinute is not null || key.MaxConcurrency is not null;
-        var teamLimited = team is not null && (team.RequestsPerMinute is not null || team.TokensPerMinute is not null || team.MaxConcurrency is not null);
+        var keyLimit = new KeyRateLimiter.Limit(key.Id, key.RequestsPerMinute, key.TokensPerMinute, key.MaxConcurrency);
+        var teamLimit = team is null ? default : new KeyRateLimiter.Limit("team:" + team.Name, team.RequestsPerMinute, team.TokensPerMinute, team.MaxConcurrency);
+        var keyLimited = keyLimit.HasRates || key.MaxConcurrency is not null;
+        var teamLimited = team is not null && (teamLimit.HasRates || team.MaxConcurrency is not null);
         if (!keyLimited && !teamLimited)
         {
             return null;
         }
 
+        // PERF: both spans live on the stack (collection expressions over inline arrays): no allocation per request.
+        Span<KeyRateLimiter.Limit> both = [keyLimit, teamLimit];
+        Span<KeyRateLimiter.Decision> decisions = [default, default];
+        var limits = keyLimited && teamLimited ? both : keyLimited ? both[..1] : both[1..];
         var estimate = (long)parsed.EstimatedPromptTokens + (endpoint == EndpointKind.Embeddings ? 0 : parsed.MaxTokens ?? BudgetBook.DefaultOutputTokens);
-        var limits = new List<(string Id, string Who, int? Rpm, int? Tpm, int? Concurrency)>(2);
-        if (keyLimited)
+        var refused = _runtime.RateLimits.TryAcquire(limits, estimate, decisions[..limits.Length]);
+        if (refused < 0)
         {
-            limits.Add((key.Id, $"key {key.Id}", key.RequestsPerMinute, key.TokensPerMinute, key.MaxConcurrency));
-        }
-
-        if (teamLimited)
-        {
-            limits.Add(("team:" + team!.Name, $"team {team.Name}", team.RequestsPerMinute, team.TokensPerMinute, team.MaxConcurrency));
-        }
-
-        var counted = new List<(string Id, long Window, long Estimate)>(2);
-        var headersWritten = false;
-        foreach (var (id, who, rpm, tpm, concurrency) in limits)
-        {
-            var decision = _runtime.RateLimits.TryAcquire(id, rpm, tpm, concurrency, estimate);
-            if (!headersWritten && (rpm is not null || tpm is not null))
+            // The headers describe the key's own limits, or its team's when the key has none.
+            var shown = limits[0].HasRates || limits.Length == 1 ? 0 : 1;
+            if (limits[shown].HasRates)
             {
-                WriteRateHeaders(context.Response.Headers, rpm, tpm, decision);
-                headersWritten = true;
+                WriteRateHeaders(context.Response.Headers, limits[shown].Rpm, limits[shown].Tpm, decisions[shown]);
             }
 
-            if (!decision.Admitted)
+            var counted = new List<(string Id, long Window, long Estimate)>(limits.Length);
+            for (var i = 0; i < limits.Length; i++)
             {
-                // What the earlier limits counted is given back: this request does not go on.
-                foreach (var (earlier, window, _) in counted)
-                {
-                    _runtime.RateLimits.Settle(earlier, window, estimate, 0);
-                }
-
-                var seconds = Math.Max(1, (int)Math.Ceiling(decision.Reset.TotalSeconds));
-                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                var message = decision.Exceeded switch
-                {
-                    "requests" => string.Create(CultureInfo.InvariantCulture, $"Rate limit reached for {who} on requests per min (RPM): Limit {rpm}. Please try again in {seconds}s."),
-                    "tokens" => string.Create(CultureInfo.InvariantCulture, $"Rate limit reached for {who} on tokens per min (TPM): Limit {tpm}, Remaining {decision.RemainingTokens}, Requested up to {estimate}. Please try again in {seconds}s, or lower max_tokens."),
-                    _ => string.Create(CultureInfo.InvariantCulture, $"Too many requests in flight for {who}: at most {concurrency} at once. Wait for one to finish."),
-                };
-                return new ApiError(StatusCodes.Status429TooManyRequests, decision.Exceeded == "concurrency" ? "requests" : decision.Exceeded!, message, null, "rate_limit_exceeded");
+                counted.Add((limits[i].Id, decisions[i].WindowStart, estimate));
             }
 
-            counted.Add((id, decision.WindowStart, estimate));
+            log.RateLimited = counted;
+            return null;
         }
 
-        log.RateLimited = counted;
-        return null;
+        // Refused: the headers and the message describe the limit that refused, not another one that let it pass.
+        var (limit, decision) = (limits[refused], decisions[refused]);
+        var who = keyLimited && refused == 0 ? $"key {key.Id}" : $"team {team!.Name}";
+        WriteRateHeaders(context.Response.Headers, limit.Rpm, limit.Tpm, decision);
+        var seconds = Math.Max(1, (int)Math.Ceiling(decision.Reset.TotalSeconds));
+        if (decision.Exceeded == "too_large")
+        {
+            // COMPAT: OpenAI's answer to a request larger than the TPM limit (429, type tokens). Retrying cannot help, so no
+            // Retry-After, and x-should-retry: false, which OpenAI's SDKs read before retrying a 429.
+            context.Response.Headers["x-should-retry"] = "false";
+            return new ApiError(StatusCodes.Status429TooManyRequests, "tokens",
+                string.Create(CultureInfo.InvariantCulture, $"Request too large for {who} on tokens per min (TPM): Limit {limit.Tpm}, Requested {estimate}. The input or output tokens must be reduced in order to run successfully: lower max_tokens (the estimate is the prompt plus max_tokens, {BudgetBook.DefaultOutputTokens:N0} without it) or shorten the prompt."),
+                null, "rate_limit_exceeded");
+        }
+
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var message = decision.Exceeded switch
+        {
+            "requests" => string.Create(CultureInfo.InvariantCulture, $"Rate limit reached for {who} on requests per min (RPM): Limit {limit.Rpm}. Please try again in {seconds}s."),
+            "tokens" => string.Create(CultureInfo.InvariantCulture, $"Rate limit reached for {who} on tokens per min (TPM): Limit {limit.Tpm}, Remaining {decision.RemainingTokens}, Requested up to {estimate}. Please try again in {seconds}s, or lower max_tokens."),
+            _ => string.Create(CultureInfo.InvariantCulture, $"Too many requests in flight for {who}: at most {limit.MaxConcurrency} at once. Wait for one to finish."),
+        };
+        return new ApiError(StatusCodes.Status429TooManyRequests, decision.Exceeded == "concurrency" ? "requests" : decision.Exceeded!, message, null, "rate_limit_exceeded");
     }
 
     private static void WriteRateHeaders(IHeaderDictionary headers, int? rpm, int? tpm, in KeyRateLimiter.Decision decision)
     {
+        if (rpm is null && tpm is null)
+        {
+            return;
+        }
+
         var reset = string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0.001, decision.Reset.TotalSeconds):0.###}s");
         if (rpm is { } requests)
         {

@@ -113,7 +113,7 @@ internal sealed partial class RequestForwarder
         {
             decision.Confidential = "route";
         }
-        else if (context.Items.TryGetValue(Auth.KeyAuthenticator.ItemKey, out var item) && item is Storage.Keys.ApiKeyRecord { Confidential: true })
+        else if (Auth.ClientAuthentication.Key(context) is { Confidential: true })
         {
             decision.Confidential = "key";
         }
@@ -156,7 +156,7 @@ internal sealed partial class RequestForwarder
             decision.Label = fromMetadata;
             decision.Rule = "metadata";
         }
-        else if (context.Items.TryGetValue(Auth.KeyAuthenticator.ItemKey, out var keyItem) && keyItem is Storage.Keys.ApiKeyRecord { Tags.Count: > 0 } tagged
+        else if (Auth.ClientAuthentication.Key(context) is { Tags.Count: > 0 } tagged
             && FirstSelecting(route, string.Join(',', tagged.Tags)) is { } fromKey)
         {
             decision.Label = fromKey;

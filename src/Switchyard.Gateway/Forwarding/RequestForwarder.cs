@@ -111,6 +111,17 @@ internal sealed partial class RequestForwarder : IDisposable
         Interlocked.Increment(ref _inFlight);
         try
         {
+            // SECURITY: fail closed. With keys required, no request is served without an authenticated key, however it
+            // got here (the middleware normally answers first).
+            if (!Auth.ClientAuthentication.TryGetKey(context, snapshot.Config, out var key, out var unauthenticated))
+            {
+                log.Status = unauthenticated.Status;
+                log.Error = unauthenticated;
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await ApiErrorWriter.WriteAsync(context, unauthenticated);
+                return;
+            }
+
             (body, var bodyLength, var readError) = await ReadBodyAsync(context, snapshot.Config.Server.MaxRequestBodyBytes);
             if (readError is { } tooLarge)
             {
@@ -136,21 +147,23 @@ internal sealed partial class RequestForwarder : IDisposable
 
             log.Route = route.Name;
             log.Table = table;
-            if (context.Items.TryGetValue(Auth.KeyAuthenticator.ItemKey, out var item) && item is Storage.Keys.ApiKeyRecord key)
+            if (key is not null)
             {
                 log.KeyId = key.Id;
                 log.Team = key.Team;
-                if (key.Routes.Count > 0 && !key.Routes.Contains(route.Name, StringComparer.Ordinal))
+                var team = Auth.RouteAccess.TeamOf(key, snapshot.Config);
+                if (!Auth.RouteAccess.Allows(key, team, route.Name))
                 {
+                    var allowed = string.Join(", ", Auth.RouteAccess.Allowed(key, snapshot.Config));
                     var forbidden = new ApiError(StatusCodes.Status403Forbidden, ApiError.InvalidRequest,
-                        $"The key {key.Id} (team {key.Team}) may not use route '{route.Name}'; it may use: {string.Join(", ", key.Routes)}.", "model", "route_not_allowed");
+                        $"The key {key.Id} (team {key.Team}) may not use route '{route.Name}'; it may use: {(allowed.Length == 0 ? "no route of this gateway" : allowed)}. Ask your team's admin for access.", "model", "route_not_allowed");
                     log.Status = forbidden.Status;
                     log.Error = forbidden;
                     await ApiErrorWriter.WriteAsync(context, forbidden);
                     return;
                 }
 
-                if (LimitRate(context, key, snapshot.Config, parsed, endpoint, log) is { } limited)
+                if (LimitRate(context, key, team, parsed, endpoint, log) is { } limited)
                 {
                     log.Status = limited.Status;
                     log.Error = limited;

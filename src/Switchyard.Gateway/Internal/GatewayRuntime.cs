@@ -25,7 +25,7 @@ internal sealed class GatewayRuntime : IDisposable
         _time = time;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         RequestLog = requestLog;
-        _current = new RuntimeSnapshot(config, new RouteTable(config, time, null, OnDeploymentChange), BuildModelsJson(config, time.GetUtcNow()));
+        _current = new RuntimeSnapshot(config, new RouteTable(config, time, null, OnDeploymentChange), BuildModelsJson(config.Routes.Select(r => r.Name), time.GetUtcNow()));
         Budgets.Configure(config, time.GetUtcNow());
         RateLimits = new Auth.KeyRateLimiter(time);
     }
@@ -101,7 +101,7 @@ internal sealed class GatewayRuntime : IDisposable
             }
 
             var effective = config with { Server = old.Config.Server, Storage = old.Config.Storage, RequestLog = old.Config.RequestLog };
-            var next = new RuntimeSnapshot(effective, new RouteTable(effective, _time, old.Routes, OnDeploymentChange), BuildModelsJson(effective, _time.GetUtcNow()))
+            var next = new RuntimeSnapshot(effective, new RouteTable(effective, _time, old.Routes, OnDeploymentChange), BuildModelsJson(effective.Routes.Select(r => r.Name), _time.GetUtcNow()))
             {
                 Generation = old.Generation + 1,
             };
@@ -116,7 +116,10 @@ internal sealed class GatewayRuntime : IDisposable
 
     private void OnDeploymentChange(string deployment, string state) => GatewayLog.DeploymentStateChanged(_logger, deployment, state);
 
-    private static byte[] BuildModelsJson(GatewayConfig config, DateTimeOffset now)
+    /// <summary>A <c>GET /v1/models</c> body listing only <paramref name="routes"/> (what one key may use).</summary>
+    public byte[] ModelsJsonFor(IEnumerable<string> routes) => BuildModelsJson(routes, _time.GetUtcNow());
+
+    private static byte[] BuildModelsJson(IEnumerable<string> routes, DateTimeOffset now)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
@@ -124,10 +127,10 @@ internal sealed class GatewayRuntime : IDisposable
             writer.WriteStartObject();
             writer.WriteString("object", "list");
             writer.WriteStartArray("data");
-            foreach (var route in config.Routes)
+            foreach (var route in routes)
             {
                 writer.WriteStartObject();
-                writer.WriteString("id", route.Name);
+                writer.WriteString("id", route);
                 writer.WriteString("object", "model");
                 writer.WriteNumber("created", now.ToUnixTimeSeconds());
                 writer.WriteString("owned_by", "switchyard");

@@ -31,11 +31,35 @@ public sealed class SqliteKeyStore
     public SqliteAuditTrail Trail { get; }
 
     /// <summary>Stores a new key; false when its id is taken (draw another).</summary>
-    public bool Add(ApiKeyRecord key)
+    public bool Add(ApiKeyRecord key) => Add(key, null);
+
+    /// <summary>
+    /// Stores a new key and its <c>key.create</c> entry in the audit trail, in one transaction: both or neither. False
+    /// when its id is taken (draw another; nothing is written).
+    /// </summary>
+    public bool Add(ApiKeyRecord key, DateTimeOffset at, string actor)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        return Add(key, (at, actor));
+    }
+
+    /// <summary>What the audit trail says about a key: its terms, never its hash.</summary>
+    public static string Describe(ApiKeyRecord key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        static string Or(object? value) => value is null ? "-" : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
+        return $"team={key.Team}; role={key.Role ?? "client"}; routes={string.Join(',', key.Routes)}; rpm={Or(key.RequestsPerMinute)}; tpm={Or(key.TokensPerMinute)}; "
+            + $"max_concurrency={Or(key.MaxConcurrency)}; budget={(key.BudgetUsd is { } usd ? Or(usd) + "/" + key.BudgetPeriod : "-")}; "
+            + $"expires={(key.Expires is { } expires ? expires.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) : "-")}; confidential={(key.Confidential ? "yes" : "no")}";
+    }
+
+    private bool Add(ApiKeyRecord key, (DateTimeOffset At, string Actor)? audit)
     {
         ArgumentNullException.ThrowIfNull(key);
         using var connection = SqliteConnectionFactory.Open(_options);
+        using var transaction = connection.BeginTransaction(deferred: false);
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = $"INSERT OR IGNORE INTO api_keys ({Columns}) VALUES ($id, $hash, $team, $name, $routes, $rpm, $tpm, $confidential, $created, $expires, $revoked, $concurrency, $role, $tags, $metadata, $budget, $budgetPeriod);";
         command.Parameters.AddWithValue("$id", key.Id);
         command.Parameters.AddWithValue("$hash", key.Hash);
@@ -54,7 +78,18 @@ public sealed class SqliteKeyStore
         command.Parameters.AddWithValue("$budget", (object?)key.BudgetUsd ?? DBNull.Value);
         command.Parameters.AddWithValue("$budgetPeriod", (object?)key.BudgetPeriod ?? DBNull.Value);
         command.Parameters.AddWithValue("$metadata", System.Text.Json.JsonSerializer.Serialize(key.Metadata.ToDictionary(), StorageJsonContext.Default.DictionaryStringString));
-        return command.ExecuteNonQuery() == 1;
+        if (command.ExecuteNonQuery() != 1)
+        {
+            return false;
+        }
+
+        if (audit is { } entry)
+        {
+            SqliteAuditTrail.Append(connection, transaction, entry.At, entry.Actor, "key.create", key.Id, Describe(key));
+        }
+
+        transaction.Commit();
+        return true;
     }
 
     /// <summary>The key with this id, or <see langword="null"/>.</summary>
@@ -90,23 +125,33 @@ public sealed class SqliteKeyStore
     }
 
     /// <summary>Revokes a key at <paramref name="at"/>; false when there is no such key or it was already revoked.</summary>
-    public bool Revoke(string id, DateTimeOffset at)
-    {
-        using var connection = SqliteConnectionFactory.Open(_options);
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE api_keys SET revoked_unix_ms = $at WHERE id = $id AND revoked_unix_ms IS NULL;";
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
-        return command.ExecuteNonQuery() == 1;
-    }
+    public bool Revoke(string id, DateTimeOffset at) => Revoke(id, at, null);
 
-    /// <summary>Appends an admin action to the file's audit trail (see <see cref="SqliteAuditTrail"/>).</summary>
-    public void Audit(DateTimeOffset at, string actor, string action, string? target, string? detail)
+    /// <summary>
+    /// Revokes a key and writes its <c>key.revoke</c> entry in the audit trail, in one transaction; false (and nothing
+    /// written) when there is no such key or it was already revoked.
+    /// </summary>
+    public bool Revoke(string id, DateTimeOffset at, string? actor)
     {
         using var connection = SqliteConnectionFactory.Open(_options);
         using var transaction = connection.BeginTransaction(deferred: false);
-        SqliteAuditTrail.Append(connection, transaction, at, actor, action, target, detail);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE api_keys SET revoked_unix_ms = $at WHERE id = $id AND revoked_unix_ms IS NULL;";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        if (command.ExecuteNonQuery() != 1)
+        {
+            return false;
+        }
+
+        if (actor is not null)
+        {
+            SqliteAuditTrail.Append(connection, transaction, at, actor, "key.revoke", id, null);
+        }
+
         transaction.Commit();
+        return true;
     }
 
     /// <summary>The audit trail, oldest first, with whether each entry's hash still chains: the first broken one names an edit or a deletion.</summary>

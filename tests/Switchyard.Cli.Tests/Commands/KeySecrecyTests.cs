@@ -23,15 +23,20 @@ public sealed class KeySecrecyTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public async Task Serve_KeysNeverAppearInLogsErrorsOrTheRequestLog()
+    public async Task Serve_KeysNeverAppearInLogsErrorsTheRequestLogOrTheAdminApi()
     {
         var db = Path.Combine(_directory, "switchyard.db");
-        var root = new RootCommand { KeysCommand.Create() };
-        var created = new StringWriter(CultureInfo.InvariantCulture);
-        Assert.Equal(0, await root.Parse(["keys", "create", "--db", db, "--team", "search"]).InvokeAsync(new InvocationConfiguration { Output = created, Error = new StringWriter() }));
-        var key = created.ToString().Trim();
-        var hash = ApiKeys.Hash(key);
-        string[] secrets = [key, key[14..], Convert.ToHexString(hash), Convert.ToHexString(hash).ToLowerInvariant(), Convert.ToBase64String(hash), "not-a-key-but-a-secret-header-value"];
+        var key = await CreateKeyAsync(db, "search");
+        var admin = await CreateKeyAsync(db, "platform", "--role", "admin");
+        List<string> secrets = ["not-a-key-but-a-secret-header-value"];
+        void Secret(string k)
+        {
+            var hash = ApiKeys.Hash(k);
+            secrets.AddRange([k, k[14..], "Bearer " + k, Convert.ToHexString(hash), Convert.ToHexString(hash).ToLowerInvariant(), Convert.ToBase64String(hash), Convert.ToBase64String(hash).TrimEnd('=')]);
+        }
+
+        Secret(key);
+        Secret(admin);
 
         var port = FreePort();
         var config = Path.Combine(_directory, "switchyard.yaml");
@@ -60,7 +65,7 @@ public sealed class KeySecrecyTests : IDisposable
         var bodies = new List<string>();
         try
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/v1/"), Timeout = TimeSpan.FromSeconds(20) };
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(20) };
             await WaitForAsync(client);
             (string Name, string Value)[][] attempts =
             [
@@ -70,24 +75,41 @@ public sealed class KeySecrecyTests : IDisposable
                 [("Authorization", "Basic " + Convert.ToBase64String("user:not-a-key-but-a-secret-header-value"u8.ToArray()))],
                 [("Authorization", "Bearer not-a-key-but-a-secret-header-value")],
                 [("Authorization", "Bearer " + key), ("x-api-key", "not-a-key-but-a-secret-header-value")],
+                [("Authorization", "Bearer " + admin)],                     // a role key on /v1
             ];
             foreach (var headers in attempts)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions")
-                {
-                    Content = new StringContent("""{"model":"chat","messages":[{"role":"user","content":"Hello"}]}""", System.Text.Encoding.UTF8, "application/json"),
-                };
-                foreach (var (name, value) in headers)
-                {
-                    request.Headers.TryAddWithoutValidation(name, value);
-                }
-
-                using var response = await client.SendAsync(request);
+                using var response = await SendAsync(client, HttpMethod.Post, "v1/chat/completions", headers, """{"model":"chat","messages":[{"role":"user","content":"Hello"}]}""");
                 Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
                 bodies.Add(await response.Content.ReadAsStringAsync());
             }
 
-            await Task.Delay(300); // the request log's flush interval
+            // A key created through the API: its answer is the one place its secret appears, once.
+            using (var created = await SendAsync(client, HttpMethod.Post, "admin/keys", [("Authorization", "Bearer " + admin)], """{"team":"search","name":"made by the api"}"""))
+            {
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+                Secret(System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!);
+            }
+
+            // The log holds both served requests before the admin API is read (the entries are written after the answer).
+            await using (var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = db }, TimeProvider.System))
+            {
+                var deadline = Stopwatch.StartNew();
+                while ((await store.QueryAsync(new RequestLogQuery { Limit = 100 }, CancellationToken.None)).Count(e => e.KeyId == key[..13]) < 2)
+                {
+                    Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "the request log never got the two served requests");
+                    await Task.Delay(20);
+                }
+            }
+
+            foreach (var path in (string[])["admin/keys", "admin/keys/" + key[..13], "admin/keys/" + admin[..13], "admin/logs", "admin/audit", "admin/costs", "admin/teams", "admin/routes"])
+            {
+                using var response = await SendAsync(client, HttpMethod.Get, path, [("Authorization", "Bearer " + admin)], null);
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {response.StatusCode}");
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.Contains(path is "admin/keys" or "admin/audit" || path.EndsWith(key[..13], StringComparison.Ordinal) ? key[..13] : "", body, StringComparison.Ordinal);
+                bodies.Add(body);
+            }
         }
         finally
         {
@@ -96,14 +118,55 @@ public sealed class KeySecrecyTests : IDisposable
         }
 
         var output = await stdout + await stderr;
-        await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = db }, TimeProvider.System);
-        var entries = await store.QueryAsync(new RequestLogQuery { Limit = 100 }, CancellationToken.None);
-        Assert.Contains(entries, e => e.KeyId == key[..13] && e.Status >= 500);
-        var everything = string.Join("\n", [output, .. bodies, .. entries.Select(e => string.Join("|", e.ErrorMessage, e.AttemptsJson, e.FallbackReason, e.KeyId, e.Team))]);
+        var rows = ReadEveryColumn(db, "request_log");
+        Assert.Equal(2, rows.Count(r => r.Contains(key[..13], StringComparison.Ordinal)));
+        var everything = string.Join("\n", [output, .. bodies, .. rows, .. ReadEveryColumn(db, "admin_audit")]);
         foreach (var secret in secrets)
         {
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
         }
+    }
+
+    private static async Task<string> CreateKeyAsync(string db, string team, params string[] more)
+    {
+        var created = new StringWriter(CultureInfo.InvariantCulture);
+        var root = new RootCommand { KeysCommand.Create() };
+        Assert.Equal(0, await root.Parse(["keys", "create", "--db", db, "--team", team, .. more]).InvokeAsync(new InvocationConfiguration { Output = created, Error = new StringWriter() }));
+        return created.ToString().Trim();
+    }
+
+    /// <summary>Every row of <paramref name="table"/>, every column as text, joined with '|'.</summary>
+    private static List<string> ReadEveryColumn(string db, string table)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT * FROM {table};";
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "" : reader.GetValue(i) is byte[] bytes ? Convert.ToHexString(bytes) : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
+        }
+
+        Assert.NotEmpty(rows);
+        return rows;
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, (string Name, string Value)[] headers, string? json)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return await client.SendAsync(request);
     }
 
     private static async Task WaitForAsync(HttpClient client)
@@ -112,7 +175,7 @@ public sealed class KeySecrecyTests : IDisposable
         {
             try
             {
-                using var response = await client.GetAsync("models");
+                using var response = await client.GetAsync("healthz");
                 return;
             }
             catch (HttpRequestException)

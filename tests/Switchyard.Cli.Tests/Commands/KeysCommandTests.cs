@@ -53,6 +53,47 @@ public sealed class KeysCommandTests : IDisposable
         Assert.Contains("revoked", after, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Revoke_FromTheCli_ReachesARunningGatewayWithinItsCache()
+    {
+        var (_, created, _) = await InvokeAsync("keys", "create", "--db", DatabasePath, "--team", "search");
+        var key = created.Trim();
+        var config = Gateway.Configuration.ConfigLoader.Parse($$"""
+            server: { listen: "http://127.0.0.1:0" }
+            storage: { kind: sqlite, path: "{{DatabasePath}}" }
+            request_log: { enabled: false }
+            auth: { keys: required }
+            providers:
+              vllm: { kind: openai, base_url: http://127.0.0.1:9/v1 }
+            registry: { enforce: off }
+            deployments:
+              llama: { provider: vllm, model: llama }
+            routes:
+              chat: { deployments: [llama] }
+            """, "switchyard.yaml", _ => null);
+        Assert.True(config.Succeeded, string.Join("\n", config.Errors));
+        await using var gateway = await Gateway.GatewayHost.StartAsync(config.Config!);
+        using var client = new HttpClient { BaseAddress = new Uri(gateway.BaseAddress, "v1/") };
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + key);
+        using (var before = await client.GetAsync("models"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, before.StatusCode);   // cached in the gateway now
+        }
+
+        var (revoked, _, _) = await InvokeAsync("keys", "revoke", "--db", DatabasePath, key[..13]);
+        var revokedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        HttpResponseMessage after;
+        while ((after = await client.GetAsync("models")).IsSuccessStatusCode && System.Diagnostics.Stopwatch.GetElapsedTime(revokedAt) < KeyAuthenticator.CacheFor + TimeSpan.FromSeconds(2))
+        {
+            after.Dispose();
+        }
+
+        using var _ = after;
+        Assert.Equal(0, revoked);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, after.StatusCode);
+        Assert.Contains("was revoked", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--expires", "yesterday", "--expires 'yesterday' is neither")]
     [InlineData("--expires", "2020-01-01T00:00:00Z", "in the future")]

@@ -39,7 +39,9 @@ public sealed class KeyAuthTests : IAsyncLifetime
               llama: { provider: sim, model: llama, pricing: { input: 1, output: 1 } }
               gpt: { provider: sim, model: gpt, hosting: external }
               coder: { provider: sim, model: coder }
+              stalling: { provider: sim, model: "llama@fault-stall" }
             routes:
+              stalled: { deployments: [stalling] }
               chat: { deployments: [llama] }
               tiered: { tiers: [ { name: code, when: [code], deployments: [coder] }, { name: open, deployments: [llama] } ] }
               legal: { deployments: [llama] }
@@ -49,6 +51,8 @@ public sealed class KeyAuthTests : IAsyncLifetime
               one-key: { key: {{_budgetedKey[..13]}}, limit: 0.000001 }
             teams:
               team-capped: { rpm: 3 }
+              team-ten: { rpm: 10 }
+              team-tokens: { tpm: 500 }
             """, "auth.yaml", _ => null);
         Assert.True(config.Succeeded, string.Join("\n", config.Errors));
         _log = new MemoryRequestLogStore();
@@ -168,6 +172,64 @@ public sealed class KeyAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_AuthorizationRepeatedOnItsOwnLines_IsRefused_EvenWhenBothAreTheKey()
+    {
+        // Written on the socket: HttpClient would fold the two into one header; here both lines reach Kestrel.
+        var key = Create("team-a");
+        const string Json = """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""";
+
+        var (status, _, body) = await RawHttp.SendAsync(_gateway.BaseAddress,
+            $"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: {Json.Length}\r\n\r\n{Json}", TimeSpan.FromSeconds(10));
+        var (other, _, _) = await RawHttp.SendAsync(_gateway.BaseAddress,
+            $"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sy_aaaaaaaaaa_aaaaaaaaaaaaaaaaaaaaaaaaaa\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: {Json.Length}\r\n\r\n{Json}", TimeSpan.FromSeconds(10));
+
+        Assert.Equal(401, status);
+        Assert.Contains("more than one Authorization or x-api-key header", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(key[14..], body, StringComparison.Ordinal);
+        Assert.Equal(401, other);
+        Assert.Equal(0, _simulator.Stats.Requests);
+    }
+
+    [Fact]
+    public async Task Post_OversizedAuthorizationHeader_IsRefusedByKestrelsHeaderLimit_NotRead()
+    {
+        // server limits: 32 KiB of headers in all (GatewayHost). Beyond it Kestrel answers 431 before any handler runs.
+        var huge = "Bearer sy_" + new string('a', 40 * 1024);
+        const string Json = """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""";
+
+        var (status, _, body) = await RawHttp.SendAsync(_gateway.BaseAddress,
+            $"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: {huge}\r\nContent-Type: application/json\r\nContent-Length: {Json.Length}\r\n\r\n{Json}", TimeSpan.FromSeconds(10));
+        using var large = await PostAsync("chat", ("Authorization", "Bearer sy_" + new string('a', 16 * 1024)));
+
+        Assert.Equal(431, status);
+        Assert.DoesNotContain("aaaaaaaaaa", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, large.StatusCode);   // under the limit: just a wrong key
+        Assert.DoesNotContain("aaaaaaaaaa", await large.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, _simulator.Stats.Requests);
+    }
+
+    [Theory]
+    [InlineData("Authorization", "Bearer ", "і")]      // Cyrillic і for i in the id
+    [InlineData("Authorization", "Bearer ", "ａ")]     // full-width a
+    [InlineData("x-api-key", "", "ı")]                // dotless i
+    [InlineData("Authorization", "Bearer ", "\u00e9")] // é: Latin-1, one byte on the wire
+    public async Task Post_KeyWithAUnicodeLookAlike_Is401NotA500(string header, string scheme, string lookAlike)
+    {
+        var key = Create("team-a");
+        var forged = key[..5] + lookAlike + key[6..];
+        const string Json = """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""";
+
+        // UTF-8 bytes on the socket, as a client that does not check would send them.
+        var (status, _, body) = await RawHttp.SendAsync(_gateway.BaseAddress,
+            $"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n{header}: {scheme}{forged}\r\nContent-Type: application/json\r\nContent-Length: {Json.Length}\r\n\r\n{Json}", TimeSpan.FromSeconds(10));
+
+        Assert.Equal(401, status);
+        Assert.Equal("invalid_api_key", JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.DoesNotContain(key[14..], body, StringComparison.Ordinal);
+        Assert.Equal(0, _simulator.Stats.Requests);
+    }
+
+    [Fact]
     public async Task Post_RightIdWrongSecret_IsRefused()
     {
         var key = Create("team-a");
@@ -186,11 +248,17 @@ public sealed class KeyAuthTests : IAsyncLifetime
         var b = Create("team-b");
 
         using var both = await PostAsync("chat", ("Authorization", "Bearer " + a), ("x-api-key", b));
+        using var same = await PostAsync("chat", ("Authorization", "Bearer " + a), ("x-api-key", a));
         using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions") { Content = Body("chat") };
         request.Headers.TryAddWithoutValidation("x-api-key", [a, a]);
         using var repeated = await _client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, both.StatusCode);
+        var message = await both.Content.ReadAsStringAsync();
+        Assert.Contains("carry different keys", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(a[14..], message, StringComparison.Ordinal);
+        Assert.DoesNotContain(b[14..], message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, repeated.StatusCode);
     }
 
@@ -216,7 +284,10 @@ public sealed class KeyAuthTests : IAsyncLifetime
 
         using var response = await PostAsync("frontier", ("Authorization", "Bearer " + key));
 
-        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("confidential_no_internal_deployment", error.GetProperty("code").GetString());
+        Assert.Contains("This request is confidential (key)", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, _simulator.Stats.Requests);
     }
 
@@ -230,15 +301,58 @@ public sealed class KeyAuthTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         }
 
+        // Revoked in the database, as `switchyard keys revoke` in another process does: refused once the cache expires.
+        var revokedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         Assert.True(_keys.Revoke(key[..13], DateTimeOffset.UtcNow));
-        await Task.Delay(KeyAuthenticator.CacheFor + TimeSpan.FromMilliseconds(100));
-        using var after = await PostAsync("chat", ("Authorization", "Bearer " + key));
+        var deadline = KeyAuthenticator.CacheFor + TimeSpan.FromSeconds(2);
+        HttpResponseMessage after;
+        while ((after = await PostAsync("chat", ("Authorization", "Bearer " + key))).StatusCode == HttpStatusCode.OK
+            && System.Diagnostics.Stopwatch.GetElapsedTime(revokedAt) < deadline)
+        {
+            after.Dispose();
+        }
+
+        using var _ = after;
         using var old = await PostAsync("chat", ("Authorization", "Bearer " + expired));
 
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
         Assert.Contains("was revoked", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
         Assert.Contains("expired", await old.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Authenticate_KeyRevokedInTheStore_IsTrustedAtMostCacheForThenRefused()
+    {
+        // The bound is exact: a key read from the store is trusted for CacheFor, and no longer.
+        var clock = new Support.ManualClock(DateTimeOffset.UtcNow);
+        var authenticator = new KeyAuthenticator(_keys, clock);
+        var key = Create("team-a");
+        Assert.NotNull(authenticator.Authenticate(Request(key)).Key);
+
+        Assert.True(_keys.Revoke(key[..13], DateTimeOffset.UtcNow));
+        clock.Advance(KeyAuthenticator.CacheFor - TimeSpan.FromMilliseconds(1));
+        var stale = authenticator.Authenticate(Request(key));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var fresh = authenticator.Authenticate(Request(key));
+
+        Assert.NotNull(stale.Key);
+        Assert.Null(fresh.Key);
+        Assert.Contains("was revoked", fresh.Error!.Value.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Forget_DropsTheCachedKey_SoARevocationInThisProcessIsSeenAtOnce()
+    {
+        var clock = new Support.ManualClock(DateTimeOffset.UtcNow);
+        var authenticator = new KeyAuthenticator(_keys, clock);
+        var key = Create("team-a");
+        Assert.NotNull(authenticator.Authenticate(Request(key)).Key);
+
+        Assert.True(_keys.Revoke(key[..13], DateTimeOffset.UtcNow));
+        authenticator.Forget(key[..13]);
+
+        Assert.Null(authenticator.Authenticate(Request(key)).Key);
     }
 
     [Fact]
@@ -309,20 +423,104 @@ public sealed class KeyAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Limiter_MaxConcurrency_CountsRequestsInFlightAndGivesThemBack()
+    public async Task Post_TeamLimit_HoldsUnderAHundredParallelClientsOnTwoKeys()
     {
-        var limiter = new KeyRateLimiter(TimeProvider.System);
+        string[] keys = [CreateLimited(rpm: 8, tpm: null, team: "team-ten"), CreateLimited(rpm: 8, tpm: null, team: "team-ten")];
+        await AwayFromAMinuteBoundaryAsync();
 
-        var first = limiter.TryAcquire("k", null, null, 2, 10);
-        var second = limiter.TryAcquire("k", null, null, 2, 10);
-        var third = limiter.TryAcquire("k", null, null, 2, 10);
-        limiter.Settle("k", first.WindowStart, 10, 5);
-        var fourth = limiter.TryAcquire("k", null, null, 2, 10);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => PostAsync("chat", ("Authorization", "Bearer " + keys[i % 2]))));
 
-        Assert.True(first.Admitted && second.Admitted);
-        Assert.False(third.Admitted);
-        Assert.Equal("concurrency", third.Exceeded);
-        Assert.True(fourth.Admitted);
+        Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, r.StatusCode.ToString()));
+        var entries = await _log.WaitForEntriesAsync(100, TimeSpan.FromSeconds(30));
+        Assert.All(keys, k => Assert.InRange(entries.Count(e => e.KeyId == k[..13] && e.Status == 200), 2, 8));
+        Assert.All(responses, r => r.Dispose());
+    }
+
+    [Fact]
+    public async Task Post_RefusedByTheTeam_Has429HeadersOfTheTeamsLimit_AndTheKeysCountIsGivenBack()
+    {
+        var key = CreateLimited(rpm: 2, tpm: null, team: "team-tokens");
+        await AwayFromAMinuteBoundaryAsync();
+        const string Huge = """{"model":"chat","messages":[{"role":"user","content":"Hello"}],"max_tokens":5000}""";
+
+        // Twice refused by the team's 500 tokens a minute: the key's 2 requests a minute must not be spent by them.
+        using var first = await PostAsync("chat", Huge, ("Authorization", "Bearer " + key));
+        using var second = await PostAsync("chat", Huge, ("Authorization", "Bearer " + key));
+        using var small = await PostAsync("chat", """{"model":"chat","messages":[{"role":"user","content":"Hi"}],"max_tokens":20}""", ("Authorization", "Bearer " + key));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, first.StatusCode);
+        Assert.Equal("500", first.Header("x-ratelimit-limit-tokens"));       // the team's limit, which refused
+        Assert.Null(first.Header("x-ratelimit-limit-requests"));             // not the key's, which did not
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.Equal("1", small.Header("x-ratelimit-remaining-requests"));
+    }
+
+    [Fact]
+    public async Task Post_RefusedByTheTeamsRequestLimit_HeadersDescribeTheTeamNotTheKey()
+    {
+        var key = CreateLimited(rpm: 100, tpm: null, team: "team-capped");
+        await AwayFromAMinuteBoundaryAsync();
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var admitted = await PostAsync("chat", ("Authorization", "Bearer " + key));
+            Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        }
+
+        using var refused = await PostAsync("chat", ("Authorization", "Bearer " + key));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("3", refused.Header("x-ratelimit-limit-requests"));
+        Assert.Equal("0", refused.Header("x-ratelimit-remaining-requests"));
+        Assert.Contains("for team team-capped on requests per min (RPM): Limit 3", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_EstimateAboveTheTokensPerMinute_Is429RequestTooLarge_EvenInAnEmptyWindow()
+    {
+        var key = CreateLimited(rpm: null, tpm: 1000);
+        await AwayFromAMinuteBoundaryAsync();
+
+        using var response = await PostAsync("chat", """{"model":"chat","messages":[{"role":"user","content":"Hello"}],"max_tokens":5000}""", ("Authorization", "Bearer " + key));
+
+        // As OpenAI answers a request larger than the TPM limit: 429, type tokens, and no point in retrying it.
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("tokens", error.GetProperty("type").GetString());
+        Assert.Equal("rate_limit_exceeded", error.GetProperty("code").GetString());
+        Assert.StartsWith($"Request too large for key {key[..13]} on tokens per min (TPM): Limit 1000, Requested 50", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("must be reduced", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("false", response.Header("x-should-retry"));
+        Assert.Null(response.Headers.RetryAfter);
+        Assert.Equal(0, _simulator.Stats.Requests);
+    }
+
+    [Fact]
+    public async Task Post_KeyConcurrencyCap_IsA429WhileTheOthersAreInFlight()
+    {
+        var (key, id, hash) = ApiKeys.Generate();
+        Assert.True(_keys.Add(new ApiKeyRecord { Id = id, Hash = hash, Team = "team-a", MaxConcurrency = 1, Created = DateTimeOffset.UtcNow }));
+
+        // A stream whose upstream stalls after its first chunk keeps one request in flight until the client leaves.
+        using var streaming = new HttpRequestMessage(HttpMethod.Post, "chat/completions")
+        {
+            Content = new StringContent("""{"model":"stalled","stream":true,"messages":[{"role":"user","content":"Hello"}]}""", Encoding.UTF8, "application/json"),
+        };
+        streaming.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
+        var held = await _client.SendAsync(streaming, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, held.StatusCode);
+        using var refused = await PostAsync("chat", ("Authorization", "Bearer " + key));
+        held.Dispose();
+        await _gateway.FlushRequestLogAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        using var after = await PostAsync("chat", ("Authorization", "Bearer " + key));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("rate_limit_exceeded", error.GetProperty("code").GetString());
+        Assert.Contains($"Too many requests in flight for key {id}: at most 1 at once", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 
     [Fact]
@@ -417,6 +615,69 @@ public sealed class KeyAuthTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, keyed.StatusCode);
     }
 
+    [Theory]
+    [InlineData("POST", "/V1/chat/completions", """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""")]
+    [InlineData("POST", "/v1/Chat/Completions", """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""")]
+    [InlineData("POST", "/v1/chat/completions", """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""")]
+    [InlineData("POST", "/V1/COMPLETIONS", """{"model":"chat","prompt":"Hi"}""")]
+    [InlineData("POST", "/v1/completions", """{"model":"chat","prompt":"Hi"}""")]
+    [InlineData("POST", "/v1/EMBEDDINGS", """{"model":"chat","input":"Hi"}""")]
+    [InlineData("POST", "/v1/embeddings", """{"model":"chat","input":"Hi"}""")]
+    [InlineData("GET", "/V1/models", null)]
+    [InlineData("GET", "/v1/Models", null)]
+    [InlineData("GET", "/V1/MODELS/chat", null)]
+    public async Task Request_AnyCasingOfAV1Path_NeedsAKey(string method, string path, string? json)
+    {
+        // SECURITY: routing matches paths case-insensitively; authentication must too, or /V1 reaches the upstream free.
+        using var client = new HttpClient { BaseAddress = _gateway.BaseAddress };
+        HttpRequestMessage Request(string? key)
+        {
+            var request = new HttpRequestMessage(new HttpMethod(method), path.TrimStart('/'));
+            if (json is not null)
+            {
+                request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            }
+
+            if (key is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
+            }
+
+            return request;
+        }
+
+        using (var anonymous = await client.SendAsync(Request(null)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Equal("missing_api_key", JsonDocument.Parse(await anonymous.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
+        }
+
+        Assert.Equal(0, _simulator.Stats.Requests);
+        using var keyed = await client.SendAsync(Request(Create("team-a")));
+        Assert.Equal(HttpStatusCode.OK, keyed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Forwarder_KeysRequiredButNoAuthenticatedKey_FailsClosedWith401()
+    {
+        // Whatever lets a request reach the forwarder without the middleware's say-so (a new endpoint, a path the
+        // middleware missed), the forwarder itself refuses it.
+        var runtime = new Gateway.Internal.GatewayRuntime(_gateway.Config, null, TimeProvider.System);
+        using var forwarder = new Gateway.Forwarding.RequestForwarder(runtime, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Gateway.Forwarding.RequestForwarder>.Instance);
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Body = new MemoryStream("""{"model":"chat","messages":[{"role":"user","content":"Hi"}]}"""u8.ToArray());
+        var answer = new MemoryStream();
+        context.Response.Body = answer;
+
+        await forwarder.HandleAsync(context, Gateway.Api.EndpointKind.ChatCompletions);
+
+        Assert.Equal(401, context.Response.StatusCode);
+        Assert.Contains("missing_api_key", Encoding.UTF8.GetString(answer.ToArray()), StringComparison.Ordinal);
+        Assert.Equal(0, _simulator.Stats.Requests);
+        runtime.Dispose();
+    }
+
     private string Create(string team, string[]? routes = null, bool confidential = false, DateTimeOffset? expires = null)
     {
         var (key, id, hash) = ApiKeys.Generate();
@@ -431,10 +692,10 @@ public sealed class KeyAuthTests : IAsyncLifetime
         return context.Request;
     }
 
-    private string CreateLimited(int? rpm, int? tpm)
+    private string CreateLimited(int? rpm, int? tpm, string team = "team-a")
     {
         var (key, id, hash) = ApiKeys.Generate();
-        Assert.True(_keys.Add(new ApiKeyRecord { Id = id, Hash = hash, Team = "team-a", RequestsPerMinute = rpm, TokensPerMinute = tpm, Created = DateTimeOffset.UtcNow }));
+        Assert.True(_keys.Add(new ApiKeyRecord { Id = id, Hash = hash, Team = team, RequestsPerMinute = rpm, TokensPerMinute = tpm, Created = DateTimeOffset.UtcNow }));
         return key;
     }
 

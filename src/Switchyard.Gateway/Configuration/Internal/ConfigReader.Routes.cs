@@ -21,10 +21,11 @@ internal sealed partial class ConfigReader
     private const string RoutesExample = "routes: { chat: { deployments: [llama-8b, gpt-4o] } }";
     private const string TiersExample = "tiers: [ { name: open, deployments: [llama-a, llama-b] }, { name: frontier, deployments: [gpt-4o] } ]";
 
-    private ImmutableArray<RouteConfig> ReadRoutes(Section top, List<string> deploymentNames)
+    private ImmutableArray<RouteConfig> ReadRoutes(Section top, List<string> deploymentNames, out List<string> routeNames)
     {
         var routesNode = Value(top, "routes");
         var entries = ReadNamed(routesNode, "routes", RoutesExample);
+        routeNames = [.. entries.Select(e => e.Name)];
         if (entries.Count == 0 && (routesNode is null or YamlMappingNode))
         {
             // A gateway without routes answers every request with 404: almost certainly a mistake, so refuse to start.

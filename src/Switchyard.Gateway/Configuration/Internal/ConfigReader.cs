@@ -52,11 +52,12 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
         var requestLog = ReadRequestLog(top);
         var providers = ReadProviders(top, out var providerNames);
         var deployments = ReadDeployments(top, providerNames, out var deploymentNames);
-        var routes = ReadRoutes(top, deploymentNames);
+        var routes = ReadRoutes(top, deploymentNames, out var routeNames);
         var (classifier, pii) = (ReadClassifier(top), ReadPii(top));
         var budgets = ReadBudgets(top, routes.IsDefault ? [] : [.. routes.Select(r => r.Name)]);
         var auth = ReadAuth(top);
-        var teams = ReadTeams(top);
+        // Teams name routes declared in the file (not only those that validated: one error, not two).
+        var teams = ReadTeams(top, routeNames);
         var registry = ReadRegistry(top);
 
         if (_errors.Count > errorsBefore)
