@@ -36,6 +36,9 @@ public sealed record GatewayHostOptions
     /// </summary>
     public IRequestLogStore? RequestLogStore { get; init; }
 
+    /// <summary>A log sink besides the console (tests read the gateway's warnings from it); the host does not dispose it.</summary>
+    public ILoggerProvider? LogSink { get; init; }
+
     /// <summary>The store virtual keys are read from when the configuration requires keys; default: the storage file's.</summary>
     public Storage.Sqlite.SqliteKeyStore? KeyStore { get; init; }
 }

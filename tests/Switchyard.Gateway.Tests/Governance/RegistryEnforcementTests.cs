@@ -30,10 +30,10 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private void Register(string id, ModelStatus status)
+    private void Register(string id, ModelStatus status, IReadOnlyList<ModelFile>? files = null)
     {
         var now = DateTimeOffset.UtcNow;
-        Assert.True(_models.Add(new ModelRecord { Id = id, Name = id, Status = status, Created = now, Updated = now }, new ModelDecision(now, "test", "registrant", "propose", status, status, "test")));
+        Assert.True(_models.Add(new ModelRecord { Id = id, Name = id, Status = status, Files = files ?? [], Created = now, Updated = now }, new ModelDecision(now, "test", "registrant", "propose", status, status, "test")));
     }
 
     private GatewayConfig Config(string registry, string llamaModel = "registry_model: llama-approved")
@@ -110,6 +110,49 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Assert.False(third.IsSuccessStatusCode);
         Assert.Contains("no longer approved", await third.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await Chat(client, "frontier")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Start_ModelApprovedByEditingTheTable_IsRefusedAsTampered()
+    {
+        Register("llama-approved", ModelStatus.Scanned);
+        Register("qwen-approved", ModelStatus.Approved);
+        Execute("UPDATE models SET status = 'approved' WHERE id = 'llama-approved';");
+
+        var error = await Assert.ThrowsAsync<ConfigException>(() => GatewayHost.StartAsync(Config("")));
+
+        var problem = Assert.Single(error.Errors);
+        Assert.Equal("deployments.llama.registry_model", problem.Key);
+        Assert.Contains("does not match the audit trail", problem.Message);
+        Assert.Contains("status is approved, the audit trail last recorded scanned", problem.Message);
+    }
+
+    [Fact]
+    public async Task Refresh_ApprovedModelsHashSwappedInTheTable_WithdrawsIt_AndLogsWhy()
+    {
+        Register("llama-approved", ModelStatus.Approved, files: [new ModelFile("model.safetensors", 16, new string('a', 64), "safetensors")]);
+        Register("qwen-approved", ModelStatus.Approved);
+        using var log = new Support.LogCapture();
+        await using var gateway = await GatewayHost.StartAsync(Config(""), new GatewayHostOptions { LogSink = log });
+        using var client = new HttpClient { BaseAddress = new Uri(gateway.BaseAddress, "v1/") };
+        Assert.Equal("llama", (await Chat(client, "chat")).Headers.GetValues("x-switchyard-deployment").Single());
+
+        Execute($"UPDATE models SET record = replace(record, '{new string('a', 64)}', '{new string('b', 64)}') WHERE id = 'llama-approved';");
+        gateway.RefreshRegistry();
+
+        using var next = await Chat(client, "chat");
+        Assert.Equal("qwen", next.Headers.GetValues("x-switchyard-deployment").Single());
+        var why = await log.WaitForAsync("llama-approved", Microsoft.Extensions.Logging.LogLevel.Warning, TimeSpan.FromSeconds(10));
+        Assert.Contains("file hashes", why);
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_db}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     private static readonly TimeSpan RegistryGateInterval = TimeSpan.FromSeconds(1);

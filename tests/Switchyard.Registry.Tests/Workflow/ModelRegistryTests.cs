@@ -203,6 +203,47 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.Equal(ModelStatus.Approved, _registry.Get(model.Id).Status);
     }
 
+    [Fact]
+    public async Task AuditVerify_StatusFlippedInTheTable_NamesTheModelAndTheStatus()
+    {
+        await Add(Folder(_dir, "llama", "license: llama3.1"), id: "llama");
+        Assert.True(_registry.Store.Trail.Verify().Intact);
+
+        Execute("UPDATE models SET status = 'approved' WHERE id = 'llama';");
+
+        var verification = _registry.Store.Trail.Verify();
+        var problem = Assert.Single(verification.Problems);
+        Assert.Contains("model 'llama'", problem);
+        Assert.Contains("status is approved, the audit trail last recorded scanned", problem);
+        Assert.Contains("model.scan", problem);
+    }
+
+    [Fact]
+    public async Task AuditVerify_HashOrLicenceSwappedInTheRecord_NamesWhatDiffers()
+    {
+        var model = await Add(Folder(_dir, "olmo", "license: apache-2.0"), id: "olmo", auto: true);
+        var weights = model.Files.Single(f => f.Path == "model.safetensors").Sha256;
+
+        Execute($"UPDATE models SET record = replace(record, '{weights}', '{new string('0', 64)}') WHERE id = 'olmo';");
+        Assert.Contains(_registry.Store.Trail.Verify().Problems, p => p.Contains("model 'olmo'") && p.Contains("file hashes"));
+
+        Execute($"UPDATE models SET record = replace(replace(record, '{new string('0', 64)}', '{weights}'), '\"license_id\":\"apache-2.0\"', '\"license_id\":\"mit\"') WHERE id = 'olmo';");
+        var licence = Assert.Single(_registry.Store.Trail.Verify().Problems);
+        Assert.Contains("licence", licence);
+        Assert.DoesNotContain("file hashes", licence);
+
+        Execute("DELETE FROM model_decisions WHERE model_id = 'olmo'; DELETE FROM models WHERE id = 'olmo';");
+        Assert.Contains(_registry.Store.Trail.Verify().Problems, p => p.Contains("model 'olmo'") && p.Contains("deleted"));
+    }
+
+    [Fact]
+    public void AuditVerify_ModelInsertedOutsideTheRegistry_IsNamed()
+    {
+        Execute("""INSERT INTO models (id, status, revision, updated_unix_ms, record) VALUES ('smuggled', 'approved', 1, 0, '{"id":"smuggled","name":"smuggled","status":"approved"}');""");
+
+        Assert.Contains(_registry.Store.Trail.Verify().Problems, p => p.Contains("model 'smuggled'") && p.Contains("no entry in the audit trail"));
+    }
+
     private void Execute(string sql)
     {
         using var connection = new SqliteConnection($"Data Source={_db}");
