@@ -92,7 +92,7 @@ public sealed class GatewayHost : IAsyncDisposable
         if (config.Registry.Enforcement != RegistryEnforcement.Off)
         {
             models = new Storage.Sqlite.SqliteModelStore(new SqliteStoreOptions { Path = config.Storage.Path }, time);
-            var (errors, warnings) = Governance.RegistryGate.Check(config, Registry.Workflow.ModelRegistry.Standings(models));
+            var (errors, warnings) = Governance.RegistryGate.Check(config, Registry.Workflow.ModelRegistry.Standings(models), models.Find);
             if (errors.Count > 0)
             {
                 throw new ConfigException([.. errors]);

@@ -5,6 +5,7 @@ using Switchyard.Gateway.Configuration;
 using Switchyard.Registry.Bom;
 using Switchyard.Registry.Licenses;
 using Switchyard.Registry.Scanning;
+using Switchyard.Registry.Scanning.Manifest;
 using Switchyard.Registry.Workflow;
 using Switchyard.Storage.Models;
 using Switchyard.Storage.Sqlite;
@@ -35,8 +36,16 @@ internal static class ModelsCommand
     {
         var db = EscalationsCommand.DatabaseOption();
         var id = new Argument<string>("id") { Description = "The model's registry id." };
-        var dir = new Option<string>("--dir") { Description = "The folder a model server loads the weights from.", Required = true };
-        var command = new Command("verify", "Check the files a model server loads against the hashes the registry approved: exit 0 all match, 1 changed, missing or unexpected files, 2 an error.") { db, id, dir };
+        var dir = new Option<string?>("--dir") { Description = $"The folder a model server loads the weights from: every file is hashed again, and a {ScanManifest.DefaultFileName} found there is compared too." };
+        var manifest = new Option<string?>("--manifest") { Description = "A manifest of the served files (switchyard scan --manifest, or what the server's pipeline wrote): its hashes against the approved ones, without reading the weights." };
+        var command = new Command("verify", "Check the files a model server loads (its folder, or a manifest of it) against the hashes the registry approved: exit 0 all match, 1 changed, missing or unexpected files, 2 an error.") { db, id, dir, manifest };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(dir) is null && result.GetValue(manifest) is null)
+            {
+                result.AddError("Give --dir PATH (the folder the server loads), --manifest FILE (a manifest of it), or both.");
+            }
+        });
         command.SetAction(async (pr, ct) =>
         {
             var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
@@ -56,49 +65,42 @@ internal static class ModelsCommand
                 return 2;
             }
 
-            var root = Path.GetFullPath(pr.GetValue(dir)!);
-            if (!Directory.Exists(root))
+            var checks = new List<ApprovedFilesCheck>();
+            if (pr.GetValue(dir) is { } folder)
             {
-                error.WriteLine($"No folder at {root}.");
-                return 2;
+                checks.AddRange(await ApprovedFiles.VerifyFolderAsync(model, folder, ct));
             }
 
-            var expected = model.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
-            var present = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-                .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
-                .Where(f => !f.StartsWith(".git/", StringComparison.Ordinal) && !f.StartsWith(".cache/", StringComparison.Ordinal))
-                .ToList();
-            var problems = new List<string>();
-            foreach (var file in present.Order(StringComparer.Ordinal))
+            if (pr.GetValue(manifest) is { } file)
             {
-                if (!expected.TryGetValue(file, out var record))
+                checks.Add(ApprovedFiles.VerifyManifest(model, file));
+            }
+
+            foreach (var check in checks)
+            {
+                var (found, result) = (check.Subject, check.Result);
+                if (result.Differences.Count == 0 && result.Errors.Count == 0)
                 {
-                    problems.Add($"unexpected: {file} is not among the approved files");
+                    output.WriteLine($"{model.Id}: {found}: all {result.Checked} files match the registry ({SqliteModelStore.StatusWord(model.Status)}).");
                     continue;
                 }
 
-                await using var stream = File.OpenRead(Path.Combine(root, file));
-                var sha = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, ct));
-                if (sha != record.Sha256)
+                foreach (var problem in result.Errors)
                 {
-                    problems.Add($"changed: {file} has SHA-256 {sha}, the registry approved {record.Sha256}");
+                    error.WriteLine($"{model.Id}: {found}: {problem}");
+                }
+
+                if (result.Differences.Count > 0)
+                {
+                    output.WriteLine($"{model.Id}: {result.Differences.Count} difference(s) between {found} and the registry:");
+                    foreach (var d in result.Differences)
+                    {
+                        output.WriteLine($"  {d.KindWord}: {d.Path}: {d.Detail}");
+                    }
                 }
             }
 
-            problems.AddRange(expected.Keys.Except(present, StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(f => $"missing: {f}"));
-            if (problems.Count == 0)
-            {
-                output.WriteLine($"{model.Id}: all {expected.Count} files under {root} match the registry ({SqliteModelStore.StatusWord(model.Status)}).");
-                return 0;
-            }
-
-            output.WriteLine($"{model.Id}: {problems.Count} difference(s) between {root} and the registry:");
-            foreach (var problem in problems)
-            {
-                output.WriteLine("  " + problem);
-            }
-
-            return 1;
+            return ApprovedFiles.ExitCode(checks);
         });
         return command;
     }

@@ -40,7 +40,10 @@ internal sealed class RegistryGate : IDisposable
     /// The problems with <paramref name="config"/>'s deployments against the registry's standings: errors (enforced) and
     /// warnings (deprecated models; everything in warn-only mode).
     /// </summary>
-    public static (List<ConfigError> Errors, List<string> Warnings) Check(GatewayConfig config, IReadOnlyDictionary<string, ModelStanding> standings)
+    /// <param name="config">The configuration about to be loaded.</param>
+    /// <param name="standings">Every registry model's standing now.</param>
+    /// <param name="find">The registry's record of a model, for the deployments whose <c>registry_manifest</c> is checked.</param>
+    public static (List<ConfigError> Errors, List<string> Warnings) Check(GatewayConfig config, IReadOnlyDictionary<string, ModelStanding> standings, Func<string, ModelRecord?> find)
     {
         var errors = new List<ConfigError>();
         var warnings = new List<string>();
@@ -80,6 +83,11 @@ internal sealed class RegistryGate : IDisposable
                 problem = $"names '{id}', which is {SqliteModelStore.StatusWord(standing.Status)} in the registry, not approved: only approved models are served. "
                     + (standing.Status is ModelStatus.Proposed or ModelStatus.Scanned ? $"`switchyard models check {id}` says what the approval needs." : "Choose another model.");
             }
+            else if (deployment.RegistryManifest is { } manifest && find(id) is { } model)
+            {
+                key = $"deployments.{deployment.Name}.registry_manifest";
+                problem = ManifestProblem(id, model, manifest);
+            }
 
             if (problem is null)
             {
@@ -100,7 +108,26 @@ internal sealed class RegistryGate : IDisposable
     }
 
     /// <summary>The problems with a configuration about to be loaded, against the registry now.</summary>
-    public (List<ConfigError> Errors, List<string> Warnings) Check(GatewayConfig config) => Check(config, ModelRegistry.Standings(_store));
+    public (List<ConfigError> Errors, List<string> Warnings) Check(GatewayConfig config) => Check(config, ModelRegistry.Standings(_store), _store.Find);
+
+    /// <summary>What is wrong with a deployment's manifest against the files approved for its model, or <see langword="null"/>.</summary>
+    private static string? ManifestProblem(string id, ModelRecord model, string manifest)
+    {
+        var result = ApprovedFiles.VerifyManifest(model, manifest).Result;
+        if (result.Errors.Count > 0)
+        {
+            return $"{string.Join("; ", result.Errors)}. Write it with `switchyard scan DIR --manifest FILE` on the model server, or remove registry_manifest.";
+        }
+
+        if (result.Differences.Count == 0)
+        {
+            return null;
+        }
+
+        var shown = result.Differences.Take(5).Select(d => $"{d.KindWord}: {d.Path} ({d.Detail})");
+        return $"{manifest} lists other files than the registry approved for '{id}': {string.Join("; ", shown)}{(result.Differences.Count > 5 ? $"; and {result.Differences.Count - 5} more" : "")}. "
+            + $"Deploy the approved files (`switchyard models verify {id} --manifest {manifest}` lists every difference), or register the new ones under a new id.";
+    }
 
     /// <summary>
     /// Reads the registry and marks the current deployments withdrawn or not (enforced), or warns once about each

@@ -146,6 +146,29 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Assert.Contains("file hashes", why);
     }
 
+    [Fact]
+    public async Task Start_RegistryManifestThatDisagreesWithTheApprovedFiles_IsRefused_AndAMatchingOneServes()
+    {
+        var weights = new ModelFile("model.safetensors", 16, new string('a', 64), "safetensors");
+        Register("llama-approved", ModelStatus.Approved, files: [weights]);
+        Register("qwen-approved", ModelStatus.Approved);
+        var manifest = Path.Combine(_directory, "served-manifest.json");
+        File.WriteAllText(manifest, $$"""{"manifest_version": 1, "files": [{"path": "model.safetensors", "size": 16, "sha256": "{{new string('b', 64)}}"}]}""");
+        var deployment = $"registry_model: llama-approved, registry_manifest: \"{manifest}\"";
+
+        var error = await Assert.ThrowsAsync<ConfigException>(() => GatewayHost.StartAsync(Config("", deployment)));
+
+        var problem = Assert.Single(error.Errors);
+        Assert.Equal(("deployments.llama.registry_manifest", 8), (problem.Key, problem.Line));
+        Assert.Contains("changed: model.safetensors", problem.Message);
+        Assert.Contains("the registry approved " + new string('a', 64), problem.Message);
+
+        File.WriteAllText(manifest, $$"""{"manifest_version": 1, "files": [{"path": "model.safetensors", "size": 16, "sha256": "{{new string('a', 64)}}"}]}""");
+        await using var gateway = await GatewayHost.StartAsync(Config("", deployment));
+        using var client = new HttpClient { BaseAddress = new Uri(gateway.BaseAddress, "v1/") };
+        Assert.Equal("llama", (await Chat(client, "chat")).Headers.GetValues("x-switchyard-deployment").Single());
+    }
+
     private void Execute(string sql)
     {
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_db}");

@@ -204,6 +204,17 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task Add_FolderWithItsOwnManifest_LeavesTheManifestOutOfTheFiles()
+    {
+        var folder = Folder(_dir, "olmo", "license: apache-2.0", null, ("switchyard-manifest.json", """{"manifest_version":1,"files":[]}"""u8.ToArray()));
+
+        var model = await Add(folder, id: "olmo");
+
+        Assert.DoesNotContain(model.Files, f => f.Path == "switchyard-manifest.json");
+        Assert.Contains(model.Files, f => f.Path == "model.safetensors");
+    }
+
+    [Fact]
     public async Task AuditVerify_StatusFlippedInTheTable_NamesTheModelAndTheStatus()
     {
         await Add(Folder(_dir, "llama", "license: llama3.1"), id: "llama");
