@@ -336,10 +336,7 @@ internal static class ModelsCommand
                 return 2;
             }
 
-            var all = registry.Store.List();
-            var models = all.Where(m => m.Status is ModelStatus.Approved or ModelStatus.Deprecated).ToList();
-            var ids = models.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
-            var bom = models.Select(m => ToBom(registry, m, all, ids)).ToList();
+            var bom = registry.BomModels();
             var text = CycloneDxWriter.WriteToString(bom, time.GetUtcNow(), Guid.NewGuid(), typeof(ModelsCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
             if (pr.GetValue(output) is { } file)
             {
@@ -354,36 +351,6 @@ internal static class ModelsCommand
             return 0;
         });
         return command;
-    }
-
-    private static BomModel ToBom(ModelRegistry registry, ModelRecord m, IReadOnlyList<ModelRecord> all, HashSet<string> inBom)
-    {
-        var bases = m.BaseModels.Select(b => all.FirstOrDefault(x => x.Id == b || string.Equals(ModelRegistry.HubName(x), b, StringComparison.OrdinalIgnoreCase)) is { } found && inBom.Contains(found.Id) ? found.Id : b).ToList();
-        var hub = m.SourceRepository?.StartsWith("hf://", StringComparison.Ordinal) == true ? m.SourceRepository["hf://".Length..] : null;
-        return new BomModel
-        {
-            Id = m.Id,
-            Name = m.Name,
-            Version = m.SourceRevision,
-            Family = m.Family,
-            Architecture = m.Architecture,
-            ParameterCount = m.ParameterCount,
-            Task = "text-generation",
-            SourceRepository = m.SourceRepository,
-            SourceUrl = hub is null ? null : "https://huggingface.co/" + hub,
-            LicenseId = m.LicenseId,
-            LicenseName = m.LicenseName,
-            LicenseTextSha256 = m.LicenseTextSha256,
-            IntendedUse = m.IntendedUse,
-            Owner = m.Owner,
-            Status = SqliteModelStore.StatusWord(m.Status),
-            BaseModels = bases,
-            BaseModelRelation = m.BaseRelation,
-            Files = [.. m.Files.Where(f => f.Sha256.Length == 64).Select(f => new BomFile(f.Path, f.Size, f.Sha256, f.Format))],
-            Scan = m.Scan is { } s ? new BomScan(s.Scanner.Split(' ')[0], s.Scanner.Split(' ').ElementAtOrDefault(1) ?? "", s.At, s.Verdict, s.Findings, m.SecuritySignOff?.Verdict == "accepted" ? m.SecuritySignOff.Reason : null) : null,
-            Obligations = [.. registry.Check(m).Obligations.Select(o => o.Text)],
-            Approvals = [.. new[] { ("legal", m.LicenseSignOff), ("security", m.SecuritySignOff) }.Where(a => a.Item2 is not null).Select(a => new BomApproval(a.Item1, a.Item2!.Actor, a.Item2.At, a.Item2.Reason))],
-        };
     }
 
     private static void WriteVerdict(TextWriter output, LicenseVerdict verdict)

@@ -21,7 +21,7 @@ namespace Switchyard.Gateway.Admin;
 /// <c>SWITCHYARD_ADMIN_KEY</c>. Roles: <c>admin</c> reads and writes everything; <c>operator</c> and <c>auditor</c>
 /// read everything; a client key reads its own team's log and costs only. Every write goes to the audit trail.
 /// </summary>
-internal static class AdminEndpoints
+internal static partial class AdminEndpoints
 {
     public const string BootstrapVariable = "SWITCHYARD_ADMIN_KEY";
 
@@ -157,6 +157,7 @@ internal static class AdminEndpoints
 
         var models = new Lazy<Storage.Sqlite.SqliteModelStore>(() => new Storage.Sqlite.SqliteModelStore(new SqliteStoreOptions { Path = runtime.Config.Storage.Path }, time));
         Switchyard.Registry.Workflow.ModelRegistry OpenRegistry() => new(models.Value, runtime.Config.Registry.Organisation, time);
+        MapRegistryEndpoints(endpoints, runtime, keys, authenticator, bootstrap, models, time);
 
         endpoints.MapGet("/admin/models", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
         {

@@ -45,7 +45,7 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
         ValidateId(id);
         if (Store.Find(id) is not null)
         {
-            throw new RegistryException($"A model with id '{id}' is registered already (`switchyard models show {id}`). Give another with --id.");
+            throw new RegistryException($"A model with id '{id}' is registered already (`switchyard models show {id}`). Give another with --id.", RegistryErrorKind.IdTaken);
         }
 
         var folder = await ModelFolderReader.ReadAsync(path, scanner, cancellationToken);
@@ -82,7 +82,7 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
         };
         if (!Store.Add(model, new ModelDecision(now, registration.Actor, "registrant", "propose", ModelStatus.Proposed, ModelStatus.Proposed, $"registered from {Path.GetFullPath(path)}")))
         {
-            throw new RegistryException($"A model with id '{id}' was registered at the same time. Give another with --id.");
+            throw new RegistryException($"A model with id '{id}' was registered at the same time. Give another with --id.", RegistryErrorKind.IdTaken);
         }
 
         model = Store.Find(id)!;
@@ -213,7 +213,7 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
     /// <summary>The model with this id.</summary>
     /// <exception cref="RegistryException">There is none.</exception>
     public ModelRecord Get(string id) => Store.Find(id)
-        ?? throw new RegistryException($"There is no model '{id}' in the registry. `switchyard models list` shows them; `switchyard models add --from-dir PATH` registers one.");
+        ?? throw new RegistryException($"There is no model '{id}' in the registry. `switchyard models list` shows them; `switchyard models add --from-dir PATH` registers one.", RegistryErrorKind.NotFound);
 
     /// <summary>The hub name of a model (<c>org/name</c>) when it comes from a hub, else its id.</summary>
     public static string HubName(ModelRecord model) =>
@@ -326,7 +326,7 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
         var match = SourcePattern().Match(source.Trim());
         if (!match.Success)
         {
-            throw new RegistryException($"--source '{source}' is not a pinned hub reference: write hf://ORG/NAME@COMMIT with the 40-hex commit (branches and tags move, so they are refused), or leave --source out for an internal model.");
+            throw new RegistryException($"--source '{source}' is not a pinned hub reference: write hf://ORG/NAME@COMMIT with the 40-hex commit (branches and tags move, so they are refused), or leave --source out for an internal model.", RegistryErrorKind.InvalidInput);
         }
 
         return (match.Groups["repo"].Value, match.Groups["rev"].Value.ToLowerInvariant());
@@ -343,7 +343,7 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
     {
         if (!IdPattern().IsMatch(id))
         {
-            throw new RegistryException($"The id '{id}' is not valid: use 1 to 100 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit.");
+            throw new RegistryException($"The id '{id}' is not valid: use 1 to 100 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit.", RegistryErrorKind.InvalidInput);
         }
     }
 
