@@ -263,7 +263,11 @@ internal static class ModelsCommand
             try
             {
                 var model = registry.Get(pr.GetValue(id)!);
-                output.WriteLine($"{model.Id}: chain {string.Join(" <- ", registry.Chain(model).Select(s => $"{s.ModelId} [{s.LicenseId ?? "unknown"}]"))}");
+                foreach (var path in registry.Paths(model))
+                {
+                    output.WriteLine($"{model.Id}: derives {string.Join(" <- ", path.Select(s => $"{s.ModelId} [{s.LicenseId ?? "unknown"}]"))}");
+                }
+
                 var verdict = registry.Check(model);
                 WriteVerdict(output, verdict);
                 return verdict.Outcome switch { LicenseOutcome.Allowed => 0, LicenseOutcome.NeedsReview => 1, _ => 3 };

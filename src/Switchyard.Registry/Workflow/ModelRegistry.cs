@@ -80,6 +80,13 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
             Created = now,
             Updated = now,
         };
+        _ = new BaseGraph([.. Store.List(), model]).Paths(model, out var cycle, out _);
+        if (cycle is not null)
+        {
+            throw new RegistryException($"The base models of '{id}' form a cycle: {string.Join(" -> ", cycle)}. A model cannot derive from itself: "
+                + "correct base_model in its card (or give its real bases with --base), or correct the base of the model it names.", RegistryErrorKind.InvalidInput);
+        }
+
         if (!Store.Add(model, new ModelDecision(now, registration.Actor, "registrant", "propose", ModelStatus.Proposed, ModelStatus.Proposed, $"registered from {Path.GetFullPath(path)}")))
         {
             throw new RegistryException($"A model with id '{id}' was registered at the same time. Give another with --id.", RegistryErrorKind.IdTaken);
@@ -109,48 +116,47 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
         return model;
     }
 
-    /// <summary>The model and its bases as the licence policy sees them: the model first, then its base, its base's base.</summary>
-    public IReadOnlyList<LicenseSubject> Chain(ModelRecord model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        var chain = new List<LicenseSubject>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var all = Store.List();
-        var next = model;
-        var name = model.BaseModels.Count == 0 ? null : model.BaseModels[0];
-        while (next is not null && seen.Add(next.Id) && chain.Count < 16)
-        {
-            chain.Add(new LicenseSubject(HubName(next), next.LicenseId, next.LicenseName, next.Multimodal, next.Name));
-            if (next.BaseModels.Count == 0)
-            {
-                break;
-            }
+    /// <summary>
+    /// Every path from the model through its bases as the licence policy sees them, the model first on each: one path for
+    /// an adapter or a fine-tune, one per base for a merge. A base that is not in the registry ends its path with an
+    /// unknown licence, so such a model is never allowed outright.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<LicenseSubject>> Paths(ModelRecord model) => Paths(model, new BaseGraph(Store.List()), out _, out _);
 
-            name = next.BaseModels[0];
-            next = all.FirstOrDefault(m => m.Id == name || string.Equals(HubName(m), name, StringComparison.OrdinalIgnoreCase));
-        }
+    private static IReadOnlyList<IReadOnlyList<LicenseSubject>> Paths(ModelRecord model, BaseGraph graph, out IReadOnlyList<string>? cycle, out bool truncated) =>
+        [.. graph.Paths(model, out cycle, out truncated).Select(path => (IReadOnlyList<LicenseSubject>)[.. path.Select(node => node.Record is { } r
+            ? new LicenseSubject(HubName(r), r.LicenseId, r.LicenseName, r.Multimodal, r.Name)
+            : new LicenseSubject(node.Name, null, null, model.Multimodal, node.Name))])];
 
-        if (next is null && name is not null)
-        {
-            // A base that is not in the registry: its licence is unknown, so the chain is never allowed outright.
-            chain.Add(new LicenseSubject(name, null, null, model.Multimodal, name));
-        }
-
-        return chain;
-    }
-
-    /// <summary>The licence verdict for the model and its base chain against the organisation's profile (a pure function of the two and the store).</summary>
+    /// <summary>
+    /// The licence verdict for the model and every path of its base graph against the organisation's profile (a pure
+    /// function of the two and the store): the union of the paths' clauses and obligations, licences that the model's own
+    /// files disagree on, a cycle among its bases, and a registered base that was rejected or revoked.
+    /// </summary>
     public LicenseVerdict Check(ModelRecord model)
     {
-        var verdict = LicensePolicy.Evaluate(Chain(model), Profile, Catalog);
-        var disagreements = model.Problems.Where(p => p.StartsWith(DisagreementPrefix, StringComparison.Ordinal)).ToList();
-        if (disagreements.Count == 0)
+        ArgumentNullException.ThrowIfNull(model);
+        var graph = new BaseGraph(Store.List());
+        var verdict = LicensePolicy.EvaluateGraph(Paths(model, graph, out var cycle, out var truncated), Profile, Catalog);
+        var extra = new List<LicenseClause>();
+        extra.AddRange(model.Problems.Where(p => p.StartsWith(DisagreementPrefix, StringComparison.Ordinal))
+            .Select(d => new LicenseClause(LicenseCodes.LicenseMismatch, HubName(model), model.LicenseId, LicenseOutcome.NeedsReview, d)));
+        if (cycle is not null)
         {
-            return verdict;
+            extra.Add(new LicenseClause(LicenseCodes.BaseCycle, HubName(model), model.LicenseId, LicenseOutcome.Forbidden,
+                $"Its base models form a cycle ({string.Join(" -> ", cycle)}): a model cannot derive from itself, so its terms cannot be judged. Correct the base models of the models on the cycle."));
         }
 
-        var clauses = verdict.Clauses.Concat(disagreements.Select(d => new LicenseClause(LicenseCodes.LicenseMismatch, HubName(model), model.LicenseId, LicenseOutcome.NeedsReview, d))).ToList();
-        return LicenseVerdict.From(clauses, verdict.Obligations);
+        if (truncated)
+        {
+            extra.Add(new LicenseClause(LicenseCodes.BaseGraphTruncated, HubName(model), model.LicenseId, LicenseOutcome.NeedsReview,
+                $"Its base graph is deeper than {BaseGraph.MaxDepth} steps or has more than {BaseGraph.MaxPaths} paths; the bases beyond were not judged, so legal reviews them."));
+        }
+
+        extra.AddRange(graph.Ancestors(model).Where(b => b.Status is ModelStatus.Rejected or ModelStatus.Revoked).Select(b =>
+            new LicenseClause(LicenseCodes.BaseWithdrawn, HubName(b), b.LicenseId, LicenseOutcome.Forbidden,
+                $"It derives from {b.Id}, which is {Storage.Sqlite.SqliteModelStore.StatusWord(b.Status)} in the registry: what derives from a withdrawn model is withdrawn with it (decision 15).")));
+        return extra.Count == 0 ? verdict : LicenseVerdict.From([.. verdict.Clauses, .. extra], verdict.Obligations);
     }
 
     /// <summary>Legal's sign-off on the licence; approves the model when security has signed too.</summary>

@@ -152,10 +152,60 @@ public sealed class ModelRegistryTests : IDisposable
         var adapter = await Add(Folder(_dir, "adapter", "license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B-Instruct\nbase_model_relation: adapter"), id: "support-lora");
         var orphan = await Add(Folder(_dir, "orphan", "license: apache-2.0\nbase_model: someone/unknown-base"), id: "orphan");
 
-        Assert.Equal(["support-lora", "meta-llama/Llama-3.1-8B-Instruct"], _registry.Chain(adapter).Select(s => s.ModelId));
+        Assert.Equal(["support-lora", "meta-llama/Llama-3.1-8B-Instruct"], Assert.Single(_registry.Paths(adapter)).Select(s => s.ModelId));
         Assert.Contains(_registry.Check(adapter).Obligations, o => o.LicenseId == "llama3.1");
         Assert.Equal("adapter", adapter.BaseRelation);
         Assert.NotEqual(LicenseOutcome.Allowed, _registry.Check(orphan).Outcome);
+    }
+
+    [Fact]
+    public async Task Check_MergeWhoseSecondBaseIsNonCommercial_IsForbiddenForACommercialProfile_AndCarriesBothBasesDuties()
+    {
+        await Add(Folder(_dir, "qwen", "license: apache-2.0"), id: "qwen-base");
+        await Add(Folder(_dir, "nc", "license: cc-by-nc-4.0"), id: "nc-base");
+        var merge = await Add(Folder(_dir, "merge", "license: apache-2.0\nbase_model:\n- qwen-base\n- nc-base\nbase_model_relation: merge"), id: "merge");
+
+        var verdict = _registry.Check(merge);
+
+        Assert.Equal(["qwen-base", "nc-base"], merge.BaseModels);
+        Assert.Equal([["merge", "qwen-base"], ["merge", "nc-base"]], _registry.Paths(merge).Select(p => p.Select(s => s.ModelId)));
+        Assert.Equal(LicenseOutcome.Forbidden, verdict.Outcome);
+        Assert.Contains(verdict.Clauses, c => c.Code == LicenseCodes.NonCommercial && c.ModelId == "nc-base");
+        Assert.Contains(verdict.Obligations, o => o.LicenseId == "cc-by-nc-4.0");
+        Assert.Single(verdict.Clauses, c => c.Code == LicenseCodes.PermissiveLicense && c.ModelId == "merge");
+        Assert.Contains("forbids", Assert.Throws<RegistryException>(() => _registry.SignLicense("merge", "cli:lena", "legal", "merge of two")).Message);
+    }
+
+    [Fact]
+    public async Task Check_GgufWithTwoBaseModels_CarriesTheLicenceOfEach()
+    {
+        await Add(Folder(_dir, "qwen", "license: apache-2.0"), id: "qwen", source: $"hf://Qwen/Qwen2.5-7B@{Commit}");
+        await Add(Folder(_dir, "nc", "license: cc-by-nc-4.0"), id: "nc", source: $"hf://acme/nc-7b@{Commit}");
+        var gguf = new Tests.Scanning.Gguf.GgufFile().String("general.architecture", "qwen2").String("general.license", "apache-2.0")
+            .U32("general.base_model.count", 2)
+            .String("general.base_model.0.name", "Qwen2.5 7B").String("general.base_model.0.repo_url", "https://huggingface.co/Qwen/Qwen2.5-7B")
+            .String("general.base_model.1.name", "NC 7B").String("general.base_model.1.repo_url", "https://huggingface.co/acme/nc-7b")
+            .Tensor("token_embd.weight", [32, 2], 0u, 256u).Build();
+        var dir = Directory.CreateDirectory(Path.Combine(_dir, "merged-gguf")).FullName;
+        File.WriteAllBytes(Path.Combine(dir, "merged-Q8_0.gguf"), gguf);
+
+        var model = await Add(dir, id: "merged-gguf");
+
+        Assert.Equal(["Qwen/Qwen2.5-7B", "acme/nc-7b"], model.BaseModels);
+        Assert.Equal(LicenseOutcome.Forbidden, _registry.Check(model).Outcome);
+        Assert.Contains(_registry.Check(model).Clauses, c => c.Code == LicenseCodes.NonCommercial && c.ModelId == "acme/nc-7b");
+    }
+
+    [Fact]
+    public async Task Add_BaseGraphWithACycle_IsRefusedWithThePath()
+    {
+        await Add(Folder(_dir, "a", "license: apache-2.0\nbase_model: acme/b"), id: "a");
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => Add(Folder(_dir, "b", "license: apache-2.0\nbase_model: a"), id: "b", source: $"hf://acme/b@{Commit}"));
+
+        Assert.Contains("cycle", error.Message);
+        Assert.Contains("b -> a -> b", error.Message);
+        Assert.Null(_registry.Store.Find("b"));
     }
 
     [Fact]
