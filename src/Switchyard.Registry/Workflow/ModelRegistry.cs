@@ -245,6 +245,7 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
         var now = signed.Updated;
         if (signed.LicenseSignOff is not null && signed.SecuritySignOff is not null)
         {
+            RequireVerdictStillHolds(signed);
             var approved = signed with { Status = ModelWorkflow.Require("approve", signed) };
             Update(approved, new ModelDecision(now, actor, role, "approve", ModelStatus.Scanned, ModelStatus.Approved,
                 $"{action}: {Reason(reason, "signed")}; licence signed by {signed.LicenseSignOff.Actor}, scan signed by {signed.SecuritySignOff.Actor}"));
@@ -255,6 +256,30 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
         }
 
         return Get(signed.Id);
+    }
+
+    /// <summary>
+    /// The licence is judged again at the final sign-off: the profile, the catalog or a base's status may have changed
+    /// since legal signed, and a model the policy forbids now must never become approved, nor one that needs a review
+    /// legal did not give.
+    /// </summary>
+    private void RequireVerdictStillHolds(ModelRecord model)
+    {
+        var verdict = Check(model);
+        var signed = model.LicenseSignOff!;
+        if (verdict.Outcome == LicenseOutcome.Forbidden)
+        {
+            throw new RegistryException($"'{model.Id}' cannot be approved: the licence policy now forbids it (legal signed at {signed.At:yyyy-MM-ddTHH:mm:ssZ}; since then the organisation's profile, the catalog or a base model changed):{Environment.NewLine}  "
+                + string.Join(Environment.NewLine + "  ", LicenseExplainer.Explain(verdict))
+                + $"{Environment.NewLine}Reject it (`switchyard models reject {model.Id} --as legal --reason ...`), or correct registry.organisation if the profile is wrong.");
+        }
+
+        if (verdict.Outcome == LicenseOutcome.NeedsReview && signed.Verdict == "allowed")
+        {
+            throw new RegistryException($"'{model.Id}' cannot be approved yet: legal signed its licence when the policy allowed it outright, and it now needs review "
+                + $"({string.Join(", ", verdict.ClausesWith(LicenseOutcome.NeedsReview).Select(c => c.Code).Distinct())}): legal signs it again with a reason "
+                + $"(`switchyard models approve {model.Id} --as legal --reason ...`), then security.");
+        }
     }
 
     private void Update(ModelRecord model, ModelDecision decision)

@@ -112,6 +112,53 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task SignSecurity_ProfileTurnedCommercialSinceLegalSigned_TheForbiddenModelIsNeverApproved()
+    {
+        var research = Open(new OrganisationProfile { CommercialUse = false, IntendedUses = [IntendedUse.Research], Regions = ["US"] });
+        var model = await research.AddFromFolderAsync(Folder(_dir, "ministral", "license: other\nlicense_name: mrl"), new ModelRegistration { Actor = "cli:alice", Id = "ministral" }, new WeightScanner());
+        Assert.Equal(LicenseOutcome.NeedsReview, research.Check(model).Outcome);
+        research.SignLicense("ministral", "cli:lena", "legal", "research use only, as the MRL allows");
+
+        // The organisation's profile now says commercial production (registry.organisation changed) before security signs.
+        var refused = Assert.Throws<RegistryException>(() => _registry.SignSecurity("ministral", "cli:sam", "security", "clean", acceptFindings: false));
+
+        Assert.Contains("now forbids", refused.Message);
+        Assert.Contains("Mistral AI Research License", refused.Message);
+        Assert.Equal(ModelStatus.Scanned, _registry.Get("ministral").Status);
+        Assert.DoesNotContain(_registry.Store.Decisions("ministral"), d => d.To == ModelStatus.Approved);
+    }
+
+    [Fact]
+    public async Task SignSecurity_BaseRejectedSinceLegalSigned_IsRefused()
+    {
+        await Add(Folder(_dir, "llama", "license: llama3.1"), id: "llama");
+        await Add(Folder(_dir, "adapter", "license: llama3.1\nbase_model: llama\nbase_model_relation: adapter"), id: "legal-lora");
+        _registry.SignLicense("legal-lora", "cli:lena", "legal", "Llama 3.1 terms reviewed");
+        _registry.Reject("llama", "cli:sam", "security", "tokenizer ships a pickle");
+
+        var refused = Assert.Throws<RegistryException>(() => _registry.SignSecurity("legal-lora", "cli:sam", "security", "clean", acceptFindings: false));
+
+        Assert.Contains("derives from llama, which is rejected", refused.Message);
+        Assert.Equal(ModelStatus.Scanned, _registry.Get("legal-lora").Status);
+    }
+
+    [Fact]
+    public async Task SignSecurity_VerdictWorsenedSinceAnOutrightLicenceSignOff_NeedsLegalToSignAgain()
+    {
+        await Add(Folder(_dir, "olmo", "license: apache-2.0"), id: "olmo");
+        Assert.Equal("allowed", _registry.SignLicense("olmo", "cli:lena", "legal", "").LicenseSignOff!.Verdict);
+        // The catalog now treats Apache-2.0 as a licence legal reviews (an override), before security signs.
+        var apache = LicenseCatalog.Default.Get("apache-2.0")! with { Class = LicenseClass.CommunityCommercial };
+        var stricter = new ModelRegistry(_registry.Store, _registry.Profile, TimeProvider.System, LicenseCatalog.Default.With([apache]));
+
+        var refused = Assert.Throws<RegistryException>(() => stricter.SignSecurity("olmo", "cli:sam", "security", "clean", acceptFindings: false));
+        Assert.Contains("signs it again", refused.Message);
+
+        stricter.SignLicense("olmo", "cli:lena", "legal", "Apache-2.0 reviewed under the new rule");
+        Assert.Equal(ModelStatus.Approved, stricter.SignSecurity("olmo", "cli:sam", "security", "clean", acceptFindings: false).Status);
+    }
+
+    [Fact]
     public async Task ApprovedModel_DeprecatesAndRevokes_ButNeverComesBack()
     {
         var model = await Add(Folder(_dir, "olmo", "license: apache-2.0"), id: "olmo", auto: true);
