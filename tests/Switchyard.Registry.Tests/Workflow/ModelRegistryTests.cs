@@ -193,6 +193,26 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task Add_CardAndGgufMetadataDisagree_IsFlaggedAsAMismatch()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(_dir, "quant")).FullName;
+        File.WriteAllText(Path.Combine(dir, "README.md"), "---\nlicense: apache-2.0\n---\n# A quantisation\n");
+        File.WriteAllBytes(Path.Combine(dir, "model-Q4_K_M.gguf"), new Tests.Scanning.Gguf.GgufFile().String("general.architecture", "llama")
+            .String("general.license", "llama3.1").Tensor("token_embd.weight", [32, 2], 0u, 256u).Build());
+
+        var model = await Add(dir, id: "quant");
+
+        Assert.Equal("apache-2.0", model.LicenseId);
+        var problem = Assert.Single(model.Problems, p => p.StartsWith("licences disagree", StringComparison.Ordinal));
+        Assert.Contains("README.md says apache-2.0", problem);
+        Assert.Contains("model-Q4_K_M.gguf says llama3.1", problem);
+        var verdict = _registry.Check(model);
+        Assert.Contains(verdict.Clauses, c => c.Code == LicenseCodes.LicenseMismatch && c.Outcome == LicenseOutcome.NeedsReview);
+        Assert.NotEqual(LicenseOutcome.Allowed, verdict.Outcome);
+        Assert.Equal(ModelStatus.Scanned, (await Add(dir, id: "quant-auto", auto: true)).Status);
+    }
+
+    [Fact]
     public async Task Derivative_CarriesItsBasesLicence_AndAnUnregisteredBaseIsNeverAllowed()
     {
         await Add(Folder(_dir, "llama", "license: llama3.1"), id: "llama-3.1-8b", source: $"hf://meta-llama/Llama-3.1-8B-Instruct@{Commit}");
