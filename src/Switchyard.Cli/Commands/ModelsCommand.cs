@@ -13,7 +13,7 @@ using Switchyard.Storage.Sqlite;
 namespace Switchyard.Cli.Commands;
 
 /// <summary>
-/// <c>switchyard models add | list | show | check | approve | reject | deprecate | revoke | bom</c>: the model registry in
+/// <c>switchyard models add | scan | list | show | check | approve | reject | deprecate | revoke | bom | verify</c>: the model registry in
 /// the gateway's database. Licences are judged against <c>registry.organisation</c> of the configuration given with
 /// <c>--config</c> (a commercial production profile without one).
 /// </summary>
@@ -23,7 +23,7 @@ internal static class ModelsCommand
 
     internal static Command Create(TimeProvider time) => new("models", "The model registry: register model folders, judge their licences, approve, revoke, export the ML-BOM.")
     {
-        Add(time), List(time), Show(time), Check(time),
+        Add(time), Scan(time), List(time), Show(time), Check(time),
         Decide(time, "approve", "Sign off a model: --as legal signs its licence, --as security its scan; both together approve it."),
         Decide(time, "reject", "Reject a model under review (legal or security)."),
         Decide(time, "deprecate", "Mark an approved model as on its way out: still served, with a warning."),
@@ -152,6 +152,56 @@ internal static class ModelsCommand
                 }
 
                 return model.Scan?.Verdict == "clean" ? 0 : 1;
+            }
+            catch (Exception e) when (e is RegistryException or DirectoryNotFoundException or IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine(e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static Command Scan(TimeProvider time)
+    {
+        var db = EscalationsCommand.DatabaseOption();
+        var id = new Argument<string>("id") { Description = "The model's registry id." };
+        var dir = new Option<string>("--dir") { Description = "The model's folder: it must hold exactly the files registered.", Required = true };
+        var by = new Option<string?>("--by") { Description = "Who you are (default: cli:$USER)." };
+        var command = new Command("scan", "Scan a registered model's folder again: a proposed model becomes scanned; a newer scan of a scanned or approved one is recorded. Exit 0 clean, 1 findings, 2 an error.") { db, id, dir, by };
+        command.SetAction(async (pr, ct) =>
+        {
+            var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
+            if (Open(pr.GetValue(db)!, null, time, error) is not var (registry, _))
+            {
+                return 2;
+            }
+
+            try
+            {
+                var before = registry.Get(pr.GetValue(id)!);
+                var model = await registry.RescanAsync(before.Id, pr.GetValue(dir)!, Actor(pr.GetValue(by)), new WeightScanner(), ct);
+                var scan = model.Scan!;
+                output.WriteLine($"{model.Id}: {SqliteModelStore.StatusWord(model.Status)}; scan {scan.Verdict} ({scan.Findings} findings) by {scan.Scanner}.");
+                foreach (var line in scan.Summary)
+                {
+                    output.WriteLine("  " + line);
+                }
+
+                if (before.SecuritySignOff is not null && model.SecuritySignOff is null)
+                {
+                    output.WriteLine($"The scan differs from the one security signed: the sign-off is cleared. Next: `switchyard models approve {model.Id} --as security`.");
+                }
+                else if (model.Status is ModelStatus.Approved or ModelStatus.Deprecated && scan.Verdict != "clean" && scan.Summary.Except(before.Scan?.Summary ?? []).Any())
+                {
+                    output.WriteLine($"The approved model has findings its security sign-off did not see: revoke it (`switchyard models revoke {model.Id} --as security --reason ...`) unless they are acceptable.");
+                }
+                else if (model.Status == ModelStatus.Scanned && model.SecuritySignOff is null)
+                {
+                    output.WriteLine($"Next: `switchyard models approve {model.Id} --as legal --reason ...` and `--as security`.");
+                }
+
+                return scan.Verdict switch { "clean" => 0, "findings" => 1, _ => 2 };
             }
             catch (Exception e) when (e is RegistryException or DirectoryNotFoundException or IOException or UnauthorizedAccessException)
             {

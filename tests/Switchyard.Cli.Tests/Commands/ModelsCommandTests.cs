@@ -108,6 +108,22 @@ public sealed class ModelsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ModelsScan_ScansTheFolderAgain_AndRefusesOtherFiles()
+    {
+        var folder = OlmoFolder();
+        Assert.Equal(0, (await InvokeAsync("models", "add", "--db", Db, "--from-dir", folder, "--id", "olmo")).Exit);
+
+        var (exit, output, _) = await InvokeAsync("models", "scan", "--db", Db, "olmo", "--dir", folder, "--by", "sam");
+        Assert.Equal(0, exit);
+        Assert.Contains("olmo: scanned; scan clean (0 findings)", output);
+
+        File.WriteAllText(Path.Combine(folder, "extra.py"), "print('hi')");
+        var (refused, _, error) = await InvokeAsync("models", "scan", "--db", Db, "olmo", "--dir", folder);
+        Assert.Equal(2, refused);
+        Assert.Contains("extra.py was not registered", error);
+    }
+
+    [Fact]
     public async Task AuditVerify_ModelApprovedInTheTable_ExitsOneNamingIt()
     {
         Assert.Equal(0, (await InvokeAsync("models", "add", "--db", Db, "--from-dir", OlmoFolder(), "--id", "olmo")).Exit);

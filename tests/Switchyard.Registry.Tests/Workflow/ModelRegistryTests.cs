@@ -331,6 +331,68 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.Contains(model.Files, f => f.Path == "model.safetensors");
     }
 
+    /// <summary>A record of the folder's files as an earlier registration (or an older scanner) left it, without the scan.</summary>
+    private ModelRecord Recorded(string id, string folder, ModelStatus status, ModelScan? scan = null)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(f =>
+            new ModelFile(Path.GetRelativePath(folder, f).Replace('\\', '/'), new FileInfo(f).Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))), "other")).ToList();
+        var model = new ModelRecord { Id = id, Name = id, LicenseId = "mit", Status = status, Files = files, Scan = scan, Created = now, Updated = now };
+        Assert.True(_registry.Store.Add(model, new ModelDecision(now, "cli:alice", "registrant", "propose", status, status, "test")));
+        return _registry.Get(id);
+    }
+
+    private static readonly byte[] OsSystemPickle = [0x80, 0x02, (byte)'c', (byte)'o', (byte)'s', (byte)'\n', (byte)'s', (byte)'y', (byte)'s', (byte)'t', (byte)'e', (byte)'m', (byte)'\n', (byte)'q', 0x00, (byte)'X', 0x02, 0, 0, 0, (byte)'i', (byte)'d', (byte)'\x85', (byte)'R', (byte)'.'];
+
+    [Fact]
+    public async Task Rescan_ProposedModel_MovesToScanned_WhereTheWorkflowHintPointed()
+    {
+        var folder = Folder(_dir, "stuck", "license: mit");
+        Recorded("stuck", folder, ModelStatus.Proposed);
+        var hint = Assert.Throws<RegistryException>(() => _registry.SignLicense("stuck", "cli:lena", "legal", "ok")).Message;
+        Assert.Contains("`switchyard models scan stuck --dir PATH`", hint);
+
+        var scanned = await _registry.RescanAsync("stuck", folder, "cli:sam", new WeightScanner());
+
+        Assert.Equal((ModelStatus.Scanned, "clean"), (scanned.Status, scanned.Scan!.Verdict));
+        Assert.Equal(("scan", ModelStatus.Proposed, ModelStatus.Scanned), _registry.Store.Decisions("stuck").Select(d => (d.Action, d.From, d.To)).Last());
+        Assert.True(_registry.Store.Trail.Verify().Intact);
+    }
+
+    [Fact]
+    public async Task Rescan_ApprovedModelAnOlderScannerPassed_RecordsTheNewFindings_AndAScannedOneLosesItsSecuritySignOff()
+    {
+        var clean = new ModelScan("switchyard-scan 0.1.0", DateTimeOffset.UnixEpoch, "clean", 0, []);
+        var approvedFolder = Folder(_dir, "approved", "license: mit", null, ("pytorch_model.bin", OsSystemPickle));
+        Recorded("approved", approvedFolder, ModelStatus.Approved, clean);
+        var reviewFolder = Folder(_dir, "review", "license: mit", null, ("pytorch_model.bin", OsSystemPickle));
+        var review = Recorded("review", reviewFolder, ModelStatus.Scanned, clean);
+        Assert.True(_registry.Store.Update(review with { SecuritySignOff = new SignOff("cli:sam", DateTimeOffset.UnixEpoch, "clean", "clean") }, new ModelDecision(DateTimeOffset.UtcNow, "cli:sam", "security", "sign-security", ModelStatus.Scanned, ModelStatus.Scanned, "clean")));
+
+        var approved = await _registry.RescanAsync("approved", approvedFolder, "cli:sam", new WeightScanner());
+        var reviewed = await _registry.RescanAsync("review", reviewFolder, "cli:sam", new WeightScanner());
+
+        Assert.Equal((ModelStatus.Approved, "findings"), (approved.Status, approved.Scan!.Verdict));
+        Assert.Contains("was clean", _registry.Store.Decisions("approved")[^1].Reason);
+        Assert.Equal("rescan", _registry.Store.Decisions("approved")[^1].Action);
+        Assert.Null(reviewed.SecuritySignOff);
+        Assert.Contains("--accept-findings", Assert.Throws<RegistryException>(() => _registry.SignSecurity("review", "cli:sam", "security", "", false)).Message);
+    }
+
+    [Fact]
+    public async Task Rescan_FolderWithOtherFiles_OrAFinalModel_IsRefused()
+    {
+        var folder = Folder(_dir, "olmo", "license: apache-2.0");
+        await Add(folder, id: "olmo");
+        File.AppendAllText(Path.Combine(folder, "config.json"), " ");
+
+        var changed = await Assert.ThrowsAsync<RegistryException>(() => _registry.RescanAsync("olmo", folder, "cli:sam", new WeightScanner()));
+        Assert.Contains("config.json changed", changed.Message);
+
+        _registry.Reject("olmo", "cli:lena", "legal", "no");
+        Assert.Contains("final", (await Assert.ThrowsAsync<RegistryException>(() => _registry.RescanAsync("olmo", folder, "cli:sam", new WeightScanner()))).Message);
+    }
+
     [Fact]
     public async Task AuditVerify_StatusFlippedInTheTable_NamesTheModelAndTheStatus()
     {
