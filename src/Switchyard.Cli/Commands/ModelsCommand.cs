@@ -258,6 +258,11 @@ internal static class ModelsCommand
             {
                 var m = registry.Get(pr.GetValue(id)!);
                 output.WriteLine($"{m.Id} ({m.Name}): {SqliteModelStore.StatusWord(m.Status)}");
+                if (ModelRegistry.Standings(registry.Store).TryGetValue(m.Id, out var standing) && standing.Withheld is { } withheld)
+                {
+                    output.WriteLine($"  NOT SERVED: {m.Id} {withheld}.");
+                }
+
                 output.WriteLine($"  family {m.Family ?? "-"}, architecture {m.Architecture ?? "-"}, parameters {m.ParameterCount?.ToString("N0", CultureInfo.InvariantCulture) ?? "-"}{(m.ParameterCountEstimated ? " (estimated)" : "")}, multimodal {(m.Multimodal ? "yes" : "no")}");
                 output.WriteLine($"  source {m.SourceRepository ?? "internal"}{(m.SourceRevision is null ? "" : "@" + m.SourceRevision)}; owner {m.Owner ?? "-"}; intended use {m.IntendedUse ?? "-"}");
                 output.WriteLine($"  base {(m.BaseModels.Count == 0 ? "-" : string.Join(", ", m.BaseModels))}{(m.BaseRelation is null ? "" : $" ({m.BaseRelation})")}");

@@ -30,7 +30,7 @@ public sealed partial class ModelRegistry
             Family = m.Family,
             Architecture = m.Architecture,
             ParameterCount = m.ParameterCount,
-            Task = "text-generation",
+            Task = m.PipelineTag ?? (m.Architecture?.EndsWith("ForCausalLM", StringComparison.Ordinal) == true ? "text-generation" : null),
             SourceRepository = m.SourceRepository,
             SourceUrl = hub is null ? null : "https://huggingface.co/" + hub,
             LicenseId = m.LicenseId,

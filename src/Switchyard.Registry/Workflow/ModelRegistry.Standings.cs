@@ -6,8 +6,9 @@ namespace Switchyard.Registry.Workflow;
 public sealed partial class ModelRegistry
 {
     /// <summary>
-    /// Every model's standing, as the gateway serves by it: the status column, withheld when the row does not match the
-    /// audit trail (changed outside the registry).
+    /// Every model's standing, as the gateway serves by it: the status column; withheld when the row does not match the
+    /// audit trail (changed outside the registry), or when a model it derives from, on any path, was revoked, rejected or
+    /// tampered with (decision 15: an adapter or fine-tune is withdrawn with its base).
     /// </summary>
     public static IReadOnlyDictionary<string, ModelStanding> Standings(SqliteModelStore store)
     {
@@ -18,6 +19,25 @@ public sealed partial class ModelRegistry
         foreach (var (id, status) in statuses)
         {
             standings[id] = new ModelStanding(status, tampered.TryGetValue(id, out var why) ? Tampered(why) : null);
+        }
+
+        // PERF: the records (JSON) are read only when some model could withdraw what derives from it; the gateway asks
+        // every second, and usually nothing is revoked.
+        if (tampered.Count == 0 && !statuses.Values.Any(s => s is ModelStatus.Revoked or ModelStatus.Rejected))
+        {
+            return standings;
+        }
+
+        var models = store.List();
+        var graph = new BaseGraph(models);
+        foreach (var model in models)
+        {
+            if (standings.TryGetValue(model.Id, out var standing) && standing.Withheld is null
+                && graph.Ancestors(model).FirstOrDefault(b => standings.TryGetValue(b.Id, out var s) && (s.Withheld is not null || s.Status is ModelStatus.Revoked or ModelStatus.Rejected)) is { } withdrawn)
+            {
+                var reason = standings[withdrawn.Id].Withheld is not null ? "whose record does not match the audit trail" : $"which is {SqliteModelStore.StatusWord(standings[withdrawn.Id].Status)} in the registry";
+                standings[model.Id] = standing with { Withheld = $"is withdrawn with its base model '{withdrawn.Id}', {reason}: what derives from a withdrawn model is not served either" };
+            }
         }
 
         return standings;

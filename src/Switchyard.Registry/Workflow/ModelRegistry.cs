@@ -65,6 +65,7 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
             ParameterCountEstimated = folder.ParameterCountEstimated,
             Architecture = folder.Config?.Architecture ?? folder.Gguf.Select(g => g.Info.Architecture).FirstOrDefault(a => a is not null),
             Multimodal = folder.Config?.IsMultimodal ?? false,
+            PipelineTag = folder.Card?.PipelineTag,
             Formats = folder.Formats,
             SourceRepository = repository is null ? null : "hf://" + repository,
             SourceRevision = revision ?? registration.Version,

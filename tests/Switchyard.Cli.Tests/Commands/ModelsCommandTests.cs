@@ -124,6 +124,25 @@ public sealed class ModelsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ModelsShow_AdapterOfARejectedBase_SaysItIsNotServedAndWhy()
+    {
+        Assert.Equal(0, (await InvokeAsync("models", "add", "--db", Db, "--from-dir", OlmoFolder(), "--id", "olmo")).Exit);
+        var adapter = Directory.CreateDirectory(Path.Combine(_directory, "adapter")).FullName;
+        File.WriteAllText(Path.Combine(adapter, "README.md"), "---\nlicense: apache-2.0\nbase_model: olmo\nbase_model_relation: adapter\n---\n");
+        File.WriteAllText(Path.Combine(adapter, "adapter_config.json"), """{"base_model_name_or_path":"olmo","peft_type":"LORA"}""");
+        Assert.Equal(0, (await InvokeAsync("models", "add", "--db", Db, "--from-dir", adapter, "--id", "olmo-lora")).Exit);
+        Assert.Equal(0, (await InvokeAsync("models", "reject", "--db", Db, "olmo", "--as", "security", "--reason", "weights replaced upstream")).Exit);
+
+        var (exit, output, _) = await InvokeAsync("models", "show", "--db", Db, "olmo-lora");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("NOT SERVED: olmo-lora is withdrawn with its base model 'olmo', which is rejected in the registry", output);
+        var (check, checkOutput, _) = await InvokeAsync("models", "check", "--db", Db, "olmo-lora");
+        Assert.Equal(3, check);
+        Assert.Contains("olmo-lora: derives olmo-lora [apache-2.0] <- olmo [apache-2.0]", checkOutput);
+    }
+
+    [Fact]
     public async Task AuditVerify_ModelApprovedInTheTable_ExitsOneNamingIt()
     {
         Assert.Equal(0, (await InvokeAsync("models", "add", "--db", Db, "--from-dir", OlmoFolder(), "--id", "olmo")).Exit);

@@ -33,10 +33,10 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private void Register(string id, ModelStatus status, IReadOnlyList<ModelFile>? files = null)
+    private void Register(string id, ModelStatus status, IReadOnlyList<ModelFile>? files = null, IReadOnlyList<string>? bases = null)
     {
         var now = DateTimeOffset.UtcNow;
-        Assert.True(_models.Add(new ModelRecord { Id = id, Name = id, Status = status, Files = files ?? [], Created = now, Updated = now }, new ModelDecision(now, "test", "registrant", "propose", status, status, "test")));
+        Assert.True(_models.Add(new ModelRecord { Id = id, Name = id, Status = status, Files = files ?? [], BaseModels = bases ?? [], Created = now, Updated = now }, new ModelDecision(now, "test", "registrant", "propose", status, status, "test")));
     }
 
     private string Yaml(string registry, string llamaModel = "registry_model: llama-approved", Uri? simulator = null) => $$"""
@@ -263,6 +263,26 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Assert.Equal("llama-approved", gateway.Config.Deployments.Single(d => d.Name == "llama").RegistryModel);
         using var served = await Chat(client, "chat");
         Assert.Equal((HttpStatusCode.OK, "llama"), (served.StatusCode, served.Headers.GetValues("x-switchyard-deployment").Single()));
+    }
+
+    [Fact]
+    public async Task RevokingABase_WithdrawsTheApprovedAdapterOfIt()
+    {
+        Register("llama-base", ModelStatus.Approved);
+        Register("llama-approved", ModelStatus.Approved, bases: ["llama-base"]);
+        Register("qwen-approved", ModelStatus.Approved);
+        using var log = new LogCapture();
+        await using var gateway = await GatewayHost.StartAsync(Config(""), new GatewayHostOptions { LogSink = log });
+        using var client = new HttpClient { BaseAddress = new Uri(gateway.BaseAddress, "v1/") };
+        Assert.Equal("llama", (await Chat(client, "chat")).Headers.GetValues("x-switchyard-deployment").Single());
+
+        Revoke("llama-base");
+        gateway.RefreshRegistry();
+
+        Assert.Equal("qwen", (await Chat(client, "chat")).Headers.GetValues("x-switchyard-deployment").Single());
+        Assert.Contains("is withdrawn with its base model 'llama-base', which is revoked", await log.WaitForAsync("Deployment llama is withdrawn", LogLevel.Warning, TimeSpan.FromSeconds(10)));
+        var refused = await Assert.ThrowsAsync<ConfigException>(() => GatewayHost.StartAsync(Config("")));
+        Assert.Contains("withdrawn with its base model 'llama-base'", Assert.Single(refused.Errors).Message);
     }
 
     private void Execute(string sql)

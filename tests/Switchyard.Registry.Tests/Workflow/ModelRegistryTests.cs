@@ -394,6 +394,17 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task BomModels_TakeTheTaskFromTheCardsPipelineTag_ElseFromACausalLmArchitecture()
+    {
+        await Add(Folder(_dir, "embed", "license: apache-2.0\npipeline_tag: feature-extraction"), id: "embed", auto: true);
+        await Add(Folder(_dir, "olmo", "license: apache-2.0"), id: "olmo", auto: true);
+
+        var bom = _registry.BomModels().ToDictionary(m => m.Id);
+
+        Assert.Equal(("feature-extraction", "text-generation"), (bom["embed"].Task, bom["olmo"].Task));
+    }
+
+    [Fact]
     public async Task AuditVerify_StatusFlippedInTheTable_NamesTheModelAndTheStatus()
     {
         await Add(Folder(_dir, "llama", "license: llama3.1"), id: "llama");
