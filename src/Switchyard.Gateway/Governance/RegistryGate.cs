@@ -155,7 +155,7 @@ internal sealed class RegistryGate : IDisposable
                 var problem = deployment.Config.RegistryModel is { } id && mode != RegistryEnforcement.Off ? Problem(id, standings) : null;
                 if (mode == RegistryEnforcement.On)
                 {
-                    if (deployment.Withdrawn != problem is not null)
+                    if (deployment.Withdrawn != (problem is not null))
                     {
                         deployment.Withdrawn = problem is not null;
                         if (problem is not null)

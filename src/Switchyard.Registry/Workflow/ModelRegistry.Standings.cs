@@ -28,7 +28,22 @@ public sealed partial class ModelRegistry
             return standings;
         }
 
-        var models = store.List();
+        IReadOnlyList<ModelRecord> models;
+        try
+        {
+            models = store.List();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+        {
+            // SECURITY: a record edited into something unreadable hides the base graph; nothing is served unchecked.
+            foreach (var (id, standing) in standings.Where(p => p.Value.Withheld is null).ToList())
+            {
+                standings[id] = standing with { Withheld = $"cannot be checked against its base models: a record in the registry cannot be read ({e.Message}); `switchyard audit verify` names it" };
+            }
+
+            return standings;
+        }
+
         var graph = new BaseGraph(models);
         foreach (var model in models)
         {

@@ -438,6 +438,21 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task Standings_RecordEditedIntoSomethingUnreadable_WithholdsItAndEveryOtherModel()
+    {
+        await Add(Folder(_dir, "olmo", "license: apache-2.0"), id: "olmo", auto: true);
+        await Add(Folder(_dir, "qwen", "license: apache-2.0"), id: "qwen", auto: true);
+        Assert.All(ModelRegistry.Standings(_registry.Store).Values, s => Assert.True(s.Servable));
+
+        Execute("UPDATE models SET record = '{ not json' WHERE id = 'olmo';");
+        var standings = ModelRegistry.Standings(_registry.Store);
+
+        Assert.Contains("does not match the audit trail", standings["olmo"].Withheld);
+        Assert.Contains("cannot be read", standings["qwen"].Withheld);
+        Assert.Contains(_registry.Store.Trail.Verify().Problems, p => p.Contains("model 'olmo'") && p.Contains("not a readable model record"));
+    }
+
+    [Fact]
     public void AuditVerify_ModelInsertedOutsideTheRegistry_IsNamed()
     {
         Execute("""INSERT INTO models (id, status, revision, updated_unix_ms, record) VALUES ('smuggled', 'approved', 1, 0, '{"id":"smuggled","name":"smuggled","status":"approved"}');""");
