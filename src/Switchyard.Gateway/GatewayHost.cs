@@ -103,7 +103,7 @@ public sealed class GatewayHost : IAsyncDisposable
         if (config.Registry.Enforcement != RegistryEnforcement.Off)
         {
             models = new Storage.Sqlite.SqliteModelStore(new SqliteStoreOptions { Path = config.Storage.Path }, time);
-            var (errors, warnings) = Governance.RegistryGate.Check(config, models.Statuses());
+            var (errors, warnings) = Governance.RegistryGate.Check(config, Registry.Workflow.ModelRegistry.Standings(models), models.Find);
             if (errors.Count > 0)
             {
                 throw new ConfigException([.. errors]);
@@ -229,6 +229,11 @@ public sealed class GatewayHost : IAsyncDisposable
 
     private static void AddConsole(ILoggingBuilder logging, GatewayHostOptions options)
     {
+        if (options.LogSink is { } sink)
+        {
+            logging.AddProvider(new Internal.UndisposedLoggerProvider(sink));
+        }
+
         if (options.ConsoleLogging)
         {
             logging.AddSimpleConsole(o =>

@@ -42,6 +42,9 @@ public sealed record GatewayHostOptions
     /// </summary>
     public string? BootstrapAdminKey { get; init; } = Environment.GetEnvironmentVariable(Admin.AdminEndpoints.BootstrapVariable) is { Length: > 0 } key ? key : null;
 
+    /// <summary>A log sink besides the console (tests read the gateway's warnings from it); the host does not dispose it.</summary>
+    public ILoggerProvider? LogSink { get; init; }
+
     /// <summary>The store virtual keys are read from when the configuration requires keys; default: the storage file's.</summary>
     public Storage.Sqlite.SqliteKeyStore? KeyStore { get; init; }
 }

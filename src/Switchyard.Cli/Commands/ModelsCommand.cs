@@ -5,6 +5,7 @@ using Switchyard.Gateway.Configuration;
 using Switchyard.Registry.Bom;
 using Switchyard.Registry.Licenses;
 using Switchyard.Registry.Scanning;
+using Switchyard.Registry.Scanning.Manifest;
 using Switchyard.Registry.Workflow;
 using Switchyard.Storage.Models;
 using Switchyard.Storage.Sqlite;
@@ -12,7 +13,7 @@ using Switchyard.Storage.Sqlite;
 namespace Switchyard.Cli.Commands;
 
 /// <summary>
-/// <c>switchyard models add | list | show | check | approve | reject | deprecate | revoke | bom</c>: the model registry in
+/// <c>switchyard models add | scan | list | show | check | approve | reject | deprecate | revoke | bom | verify</c>: the model registry in
 /// the gateway's database. Licences are judged against <c>registry.organisation</c> of the configuration given with
 /// <c>--config</c> (a commercial production profile without one).
 /// </summary>
@@ -22,7 +23,7 @@ internal static class ModelsCommand
 
     internal static Command Create(TimeProvider time) => new("models", "The model registry: register model folders, judge their licences, approve, revoke, export the ML-BOM.")
     {
-        Add(time), List(time), Show(time), Check(time),
+        Add(time), Scan(time), List(time), Show(time), Check(time),
         Decide(time, "approve", "Sign off a model: --as legal signs its licence, --as security its scan; both together approve it."),
         Decide(time, "reject", "Reject a model under review (legal or security)."),
         Decide(time, "deprecate", "Mark an approved model as on its way out: still served, with a warning."),
@@ -35,8 +36,16 @@ internal static class ModelsCommand
     {
         var db = EscalationsCommand.DatabaseOption();
         var id = new Argument<string>("id") { Description = "The model's registry id." };
-        var dir = new Option<string>("--dir") { Description = "The folder a model server loads the weights from.", Required = true };
-        var command = new Command("verify", "Check the files a model server loads against the hashes the registry approved: exit 0 all match, 1 changed, missing or unexpected files, 2 an error.") { db, id, dir };
+        var dir = new Option<string?>("--dir") { Description = $"The folder a model server loads the weights from: every file is hashed again, and a {ScanManifest.DefaultFileName} found there is compared too." };
+        var manifest = new Option<string?>("--manifest") { Description = "A manifest of the served files (switchyard scan --manifest, or what the server's pipeline wrote): its hashes against the approved ones, without reading the weights." };
+        var command = new Command("verify", "Check the files a model server loads (its folder, or a manifest of it) against the hashes the registry approved: exit 0 all match, 1 changed, missing or unexpected files, 2 an error.") { db, id, dir, manifest };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(dir) is null && result.GetValue(manifest) is null)
+            {
+                result.AddError("Give --dir PATH (the folder the server loads), --manifest FILE (a manifest of it), or both.");
+            }
+        });
         command.SetAction(async (pr, ct) =>
         {
             var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
@@ -56,49 +65,42 @@ internal static class ModelsCommand
                 return 2;
             }
 
-            var root = Path.GetFullPath(pr.GetValue(dir)!);
-            if (!Directory.Exists(root))
+            var checks = new List<ApprovedFilesCheck>();
+            if (pr.GetValue(dir) is { } folder)
             {
-                error.WriteLine($"No folder at {root}.");
-                return 2;
+                checks.AddRange(await ApprovedFiles.VerifyFolderAsync(model, folder, ct));
             }
 
-            var expected = model.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
-            var present = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-                .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
-                .Where(f => !f.StartsWith(".git/", StringComparison.Ordinal) && !f.StartsWith(".cache/", StringComparison.Ordinal))
-                .ToList();
-            var problems = new List<string>();
-            foreach (var file in present.Order(StringComparer.Ordinal))
+            if (pr.GetValue(manifest) is { } file)
             {
-                if (!expected.TryGetValue(file, out var record))
+                checks.Add(ApprovedFiles.VerifyManifest(model, file));
+            }
+
+            foreach (var check in checks)
+            {
+                var (found, result) = (check.Subject, check.Result);
+                if (result.Differences.Count == 0 && result.Errors.Count == 0)
                 {
-                    problems.Add($"unexpected: {file} is not among the approved files");
+                    output.WriteLine($"{model.Id}: {found}: all {result.Checked} files match the registry ({SqliteModelStore.StatusWord(model.Status)}).");
                     continue;
                 }
 
-                await using var stream = File.OpenRead(Path.Combine(root, file));
-                var sha = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, ct));
-                if (sha != record.Sha256)
+                foreach (var problem in result.Errors)
                 {
-                    problems.Add($"changed: {file} has SHA-256 {sha}, the registry approved {record.Sha256}");
+                    error.WriteLine($"{model.Id}: {found}: {problem}");
+                }
+
+                if (result.Differences.Count > 0)
+                {
+                    output.WriteLine($"{model.Id}: {result.Differences.Count} difference(s) between {found} and the registry:");
+                    foreach (var d in result.Differences)
+                    {
+                        output.WriteLine($"  {d.KindWord}: {d.Path}: {d.Detail}");
+                    }
                 }
             }
 
-            problems.AddRange(expected.Keys.Except(present, StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(f => $"missing: {f}"));
-            if (problems.Count == 0)
-            {
-                output.WriteLine($"{model.Id}: all {expected.Count} files under {root} match the registry ({SqliteModelStore.StatusWord(model.Status)}).");
-                return 0;
-            }
-
-            output.WriteLine($"{model.Id}: {problems.Count} difference(s) between {root} and the registry:");
-            foreach (var problem in problems)
-            {
-                output.WriteLine("  " + problem);
-            }
-
-            return 1;
+            return ApprovedFiles.ExitCode(checks);
         });
         return command;
     }
@@ -160,6 +162,56 @@ internal static class ModelsCommand
         return command;
     }
 
+    private static Command Scan(TimeProvider time)
+    {
+        var db = EscalationsCommand.DatabaseOption();
+        var id = new Argument<string>("id") { Description = "The model's registry id." };
+        var dir = new Option<string>("--dir") { Description = "The model's folder: it must hold exactly the files registered.", Required = true };
+        var by = new Option<string?>("--by") { Description = "Who you are (default: cli:$USER)." };
+        var command = new Command("scan", "Scan a registered model's folder again: a proposed model becomes scanned; a newer scan of a scanned or approved one is recorded. Exit 0 clean, 1 findings, 2 an error.") { db, id, dir, by };
+        command.SetAction(async (pr, ct) =>
+        {
+            var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
+            if (Open(pr.GetValue(db)!, null, time, error) is not var (registry, _))
+            {
+                return 2;
+            }
+
+            try
+            {
+                var before = registry.Get(pr.GetValue(id)!);
+                var model = await registry.RescanAsync(before.Id, pr.GetValue(dir)!, Actor(pr.GetValue(by)), new WeightScanner(), ct);
+                var scan = model.Scan!;
+                output.WriteLine($"{model.Id}: {SqliteModelStore.StatusWord(model.Status)}; scan {scan.Verdict} ({scan.Findings} findings) by {scan.Scanner}.");
+                foreach (var line in scan.Summary)
+                {
+                    output.WriteLine("  " + line);
+                }
+
+                if (before.SecuritySignOff is not null && model.SecuritySignOff is null)
+                {
+                    output.WriteLine($"The scan differs from the one security signed: the sign-off is cleared. Next: `switchyard models approve {model.Id} --as security`.");
+                }
+                else if (model.Status is ModelStatus.Approved or ModelStatus.Deprecated && scan.Verdict != "clean" && scan.Summary.Except(before.Scan?.Summary ?? []).Any())
+                {
+                    output.WriteLine($"The approved model has findings its security sign-off did not see: revoke it (`switchyard models revoke {model.Id} --as security --reason ...`) unless they are acceptable.");
+                }
+                else if (model.Status == ModelStatus.Scanned && model.SecuritySignOff is null)
+                {
+                    output.WriteLine($"Next: `switchyard models approve {model.Id} --as legal --reason ...` and `--as security`.");
+                }
+
+                return scan.Verdict switch { "clean" => 0, "findings" => 1, _ => 2 };
+            }
+            catch (Exception e) when (e is RegistryException or DirectoryNotFoundException or IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine(e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+
     private static Command List(TimeProvider time)
     {
         var db = EscalationsCommand.DatabaseOption();
@@ -206,6 +258,11 @@ internal static class ModelsCommand
             {
                 var m = registry.Get(pr.GetValue(id)!);
                 output.WriteLine($"{m.Id} ({m.Name}): {SqliteModelStore.StatusWord(m.Status)}");
+                if (ModelRegistry.Standings(registry.Store).TryGetValue(m.Id, out var standing) && standing.Withheld is { } withheld)
+                {
+                    output.WriteLine($"  NOT SERVED: {m.Id} {withheld}.");
+                }
+
                 output.WriteLine($"  family {m.Family ?? "-"}, architecture {m.Architecture ?? "-"}, parameters {m.ParameterCount?.ToString("N0", CultureInfo.InvariantCulture) ?? "-"}{(m.ParameterCountEstimated ? " (estimated)" : "")}, multimodal {(m.Multimodal ? "yes" : "no")}");
                 output.WriteLine($"  source {m.SourceRepository ?? "internal"}{(m.SourceRevision is null ? "" : "@" + m.SourceRevision)}; owner {m.Owner ?? "-"}; intended use {m.IntendedUse ?? "-"}");
                 output.WriteLine($"  base {(m.BaseModels.Count == 0 ? "-" : string.Join(", ", m.BaseModels))}{(m.BaseRelation is null ? "" : $" ({m.BaseRelation})")}");
@@ -261,7 +318,11 @@ internal static class ModelsCommand
             try
             {
                 var model = registry.Get(pr.GetValue(id)!);
-                output.WriteLine($"{model.Id}: chain {string.Join(" <- ", registry.Chain(model).Select(s => $"{s.ModelId} [{s.LicenseId ?? "unknown"}]"))}");
+                foreach (var path in registry.Paths(model))
+                {
+                    output.WriteLine($"{model.Id}: derives {string.Join(" <- ", path.Select(s => $"{s.ModelId} [{s.LicenseId ?? "unknown"}]"))}");
+                }
+
                 var verdict = registry.Check(model);
                 WriteVerdict(output, verdict);
                 return verdict.Outcome switch { LicenseOutcome.Allowed => 0, LicenseOutcome.NeedsReview => 1, _ => 3 };
@@ -334,10 +395,7 @@ internal static class ModelsCommand
                 return 2;
             }
 
-            var all = registry.Store.List();
-            var models = all.Where(m => m.Status is ModelStatus.Approved or ModelStatus.Deprecated).ToList();
-            var ids = models.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
-            var bom = models.Select(m => ToBom(registry, m, all, ids)).ToList();
+            var bom = registry.BomModels();
             var text = CycloneDxWriter.WriteToString(bom, time.GetUtcNow(), Guid.NewGuid(), typeof(ModelsCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
             if (pr.GetValue(output) is { } file)
             {
@@ -352,36 +410,6 @@ internal static class ModelsCommand
             return 0;
         });
         return command;
-    }
-
-    private static BomModel ToBom(ModelRegistry registry, ModelRecord m, IReadOnlyList<ModelRecord> all, HashSet<string> inBom)
-    {
-        var bases = m.BaseModels.Select(b => all.FirstOrDefault(x => x.Id == b || string.Equals(ModelRegistry.HubName(x), b, StringComparison.OrdinalIgnoreCase)) is { } found && inBom.Contains(found.Id) ? found.Id : b).ToList();
-        var hub = m.SourceRepository?.StartsWith("hf://", StringComparison.Ordinal) == true ? m.SourceRepository["hf://".Length..] : null;
-        return new BomModel
-        {
-            Id = m.Id,
-            Name = m.Name,
-            Version = m.SourceRevision,
-            Family = m.Family,
-            Architecture = m.Architecture,
-            ParameterCount = m.ParameterCount,
-            Task = "text-generation",
-            SourceRepository = m.SourceRepository,
-            SourceUrl = hub is null ? null : "https://huggingface.co/" + hub,
-            LicenseId = m.LicenseId,
-            LicenseName = m.LicenseName,
-            LicenseTextSha256 = m.LicenseTextSha256,
-            IntendedUse = m.IntendedUse,
-            Owner = m.Owner,
-            Status = SqliteModelStore.StatusWord(m.Status),
-            BaseModels = bases,
-            BaseModelRelation = m.BaseRelation,
-            Files = [.. m.Files.Where(f => f.Sha256.Length == 64).Select(f => new BomFile(f.Path, f.Size, f.Sha256, f.Format))],
-            Scan = m.Scan is { } s ? new BomScan(s.Scanner.Split(' ')[0], s.Scanner.Split(' ').ElementAtOrDefault(1) ?? "", s.At, s.Verdict, s.Findings, m.SecuritySignOff?.Verdict == "accepted" ? m.SecuritySignOff.Reason : null) : null,
-            Obligations = [.. registry.Check(m).Obligations.Select(o => o.Text)],
-            Approvals = [.. new[] { ("legal", m.LicenseSignOff), ("security", m.SecuritySignOff) }.Where(a => a.Item2 is not null).Select(a => new BomApproval(a.Item1, a.Item2!.Actor, a.Item2.At, a.Item2.Reason))],
-        };
     }
 
     private static void WriteVerdict(TextWriter output, LicenseVerdict verdict)

@@ -169,15 +169,7 @@ internal static class ScanCommand
         progress?.Clear();
         foreach (var d in result.Differences)
         {
-            var kind = d.Kind switch
-            {
-                ManifestDifferenceKind.HashChanged => "changed",
-                ManifestDifferenceKind.SizeChanged => "size changed",
-                ManifestDifferenceKind.Missing => "missing",
-                ManifestDifferenceKind.Unexpected => "unexpected",
-                _ => "unreadable",
-            };
-            output.WriteLine($"{kind}: {d.Path}: {d.Detail}");
+            output.WriteLine($"{d.KindWord}: {d.Path}: {d.Detail}");
         }
         foreach (var e in result.Errors)
         {

@@ -67,6 +67,7 @@ internal static partial class AdminEndpoints
 
         var models = new Lazy<Storage.Sqlite.SqliteModelStore>(() => new Storage.Sqlite.SqliteModelStore(new SqliteStoreOptions { Path = runtime.Config.Storage.Path }, time));
         Switchyard.Registry.Workflow.ModelRegistry OpenRegistry() => new(models.Value, runtime.Config.Registry.Organisation, time);
+        MapRegistryEndpoints(endpoints, runtime, keys, authenticator, bootstrap, models, time);
 
         endpoints.MapGet("/admin/models", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
         {

@@ -54,6 +54,13 @@ public sealed record DeploymentConfig
     /// </summary>
     public string? RegistryModel { get; init; }
 
+    /// <summary>
+    /// A manifest of the files the model server loads (<c>registry_manifest</c>, an absolute path; relative ones are read
+    /// from the configuration file's folder): at load and every reload its hashes must match the files the registry
+    /// approved for <see cref="RegistryModel"/>.
+    /// </summary>
+    public string? RegistryManifest { get; init; }
+
     /// <summary>The line of the deployment's key in its file (0 when built in code), for errors found after loading.</summary>
     public int Line { get; init; }
 }

@@ -53,8 +53,11 @@ internal static partial class GatewayLog
     [LoggerMessage(1100, LogLevel.Information, "Switchyard listening on {Urls}: {Routes} routes, {Deployments} deployments")]
     public static partial void Listening(ILogger logger, string urls, int routes, int deployments);
 
-    [LoggerMessage(1013, LogLevel.Warning, "Deployment {Deployment} is withdrawn from routing: its registry model {Model} is {Status}. Requests in flight finish; new ones go elsewhere.")]
-    public static partial void DeploymentWithdrawn(ILogger logger, string deployment, string model, string status);
+    [LoggerMessage(1013, LogLevel.Warning, "Deployment {Deployment} is withdrawn from routing: its registry model {Model} {Reason}. Requests in flight finish; new ones go elsewhere.")]
+    public static partial void DeploymentWithdrawn(ILogger logger, string deployment, string model, string reason);
+
+    [LoggerMessage(1016, LogLevel.Warning, "Deployment {Deployment} serves registry model {Model}, which {Reason}: registry.enforce: warn serves it anyway. Set enforce: on once every deployment names an approved model.")]
+    public static partial void DeploymentServedUnapproved(ILogger logger, string deployment, string model, string reason);
 
     [LoggerMessage(1014, LogLevel.Warning, "The model registry could not be read ({Reason}); the last statuses stay in force.")]
     public static partial void RegistryUnreadable(ILogger logger, string reason);

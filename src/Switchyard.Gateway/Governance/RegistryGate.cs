@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Diagnostics;
 using Switchyard.Gateway.Internal;
+using Switchyard.Registry.Workflow;
 using Switchyard.Storage.Models;
 using Switchyard.Storage.Sqlite;
 
@@ -23,6 +24,8 @@ internal sealed class RegistryGate : IDisposable
     private readonly GatewayRuntime _runtime;
     private readonly ILogger _logger;
     private readonly ITimer _timer;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, string?> _warned = new(StringComparer.Ordinal);
 
     public RegistryGate(SqliteModelStore store, GatewayRuntime runtime, TimeProvider time, ILogger logger)
     {
@@ -34,10 +37,13 @@ internal sealed class RegistryGate : IDisposable
     }
 
     /// <summary>
-    /// The problems with <paramref name="config"/>'s deployments against the registry's statuses: errors (enforced) and
+    /// The problems with <paramref name="config"/>'s deployments against the registry's standings: errors (enforced) and
     /// warnings (deprecated models; everything in warn-only mode).
     /// </summary>
-    public static (List<ConfigError> Errors, List<string> Warnings) Check(GatewayConfig config, IReadOnlyDictionary<string, ModelStatus> statuses)
+    /// <param name="config">The configuration about to be loaded.</param>
+    /// <param name="standings">Every registry model's standing now.</param>
+    /// <param name="find">The registry's record of a model, for the deployments whose <c>registry_manifest</c> is checked.</param>
+    public static (List<ConfigError> Errors, List<string> Warnings) Check(GatewayConfig config, IReadOnlyDictionary<string, ModelStanding> standings, Func<string, ModelRecord?> find)
     {
         var errors = new List<ConfigError>();
         var warnings = new List<string>();
@@ -60,18 +66,27 @@ internal sealed class RegistryGate : IDisposable
                         + "Register it (`switchyard models add --from-dir PATH`), have it approved, and write registry_model: ID; or set registry.enforce: warn while migrating.";
                 }
             }
-            else if (!statuses.TryGetValue(id, out var status))
+            else if (!standings.TryGetValue(id, out var standing))
             {
                 problem = $"names '{id}', which is not in the registry. `switchyard models list` shows the registered models; `switchyard models add --from-dir PATH --id {id}` registers it.";
             }
-            else if (status == ModelStatus.Deprecated)
+            else if (standing.Withheld is { } withheld)
+            {
+                problem = $"names '{id}', which {withheld}.";
+            }
+            else if (standing.Status == ModelStatus.Deprecated)
             {
                 warnings.Add($"{file}: {key}: '{id}' is deprecated in the registry: plan to move deployment '{deployment.Name}' to another model.");
             }
-            else if (status != ModelStatus.Approved)
+            else if (standing.Status != ModelStatus.Approved)
             {
-                problem = $"names '{id}', which is {SqliteModelStore.StatusWord(status)} in the registry, not approved: only approved models are served. "
-                    + (status is ModelStatus.Proposed or ModelStatus.Scanned ? $"`switchyard models check {id}` says what the approval needs." : "Choose another model.");
+                problem = $"names '{id}', which is {SqliteModelStore.StatusWord(standing.Status)} in the registry, not approved: only approved models are served. "
+                    + (standing.Status is ModelStatus.Proposed or ModelStatus.Scanned ? $"`switchyard models check {id}` says what the approval needs." : "Choose another model.");
+            }
+            else if (deployment.RegistryManifest is { } manifest && find(id) is { } model)
+            {
+                key = $"deployments.{deployment.Name}.registry_manifest";
+                problem = ManifestProblem(id, model, manifest);
             }
 
             if (problem is null)
@@ -92,16 +107,38 @@ internal sealed class RegistryGate : IDisposable
         return (errors, warnings);
     }
 
-    /// <summary>The problems with a configuration about to be loaded, against the statuses now.</summary>
-    public (List<ConfigError> Errors, List<string> Warnings) Check(GatewayConfig config) => Check(config, _store.Statuses());
+    /// <summary>The problems with a configuration about to be loaded, against the registry now.</summary>
+    public (List<ConfigError> Errors, List<string> Warnings) Check(GatewayConfig config) => Check(config, ModelRegistry.Standings(_store), _store.Find);
 
-    /// <summary>Reads the statuses and marks the current deployments withdrawn or not. Never throws: a store that cannot be read keeps the last marks.</summary>
+    /// <summary>What is wrong with a deployment's manifest against the files approved for its model, or <see langword="null"/>.</summary>
+    private static string? ManifestProblem(string id, ModelRecord model, string manifest)
+    {
+        var result = ApprovedFiles.VerifyManifest(model, manifest).Result;
+        if (result.Errors.Count > 0)
+        {
+            return $"{string.Join("; ", result.Errors)}. Write it with `switchyard scan DIR --manifest FILE` on the model server, or remove registry_manifest.";
+        }
+
+        if (result.Differences.Count == 0)
+        {
+            return null;
+        }
+
+        var shown = result.Differences.Take(5).Select(d => $"{d.KindWord}: {d.Path} ({d.Detail})");
+        return $"{manifest} lists other files than the registry approved for '{id}': {string.Join("; ", shown)}{(result.Differences.Count > 5 ? $"; and {result.Differences.Count - 5} more" : "")}. "
+            + $"Deploy the approved files (`switchyard models verify {id} --manifest {manifest}` lists every difference), or register the new ones under a new id.";
+    }
+
+    /// <summary>
+    /// Reads the registry and marks the current deployments withdrawn or not (enforced), or warns once about each
+    /// deployment that serves a model it should not (warn-only). Never throws: a store that cannot be read keeps the last marks.
+    /// </summary>
     public void Refresh()
     {
-        IReadOnlyDictionary<string, ModelStatus> statuses;
+        IReadOnlyDictionary<string, ModelStanding> standings;
         try
         {
-            statuses = _store.Statuses();
+            standings = ModelRegistry.Standings(_store);
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or InvalidOperationException)
         {
@@ -109,23 +146,43 @@ internal sealed class RegistryGate : IDisposable
             return;
         }
 
-        var snapshot = _runtime.Current;
-        var enforced = snapshot.Config.Registry.Enforcement == RegistryEnforcement.On;
-        foreach (var deployment in snapshot.Routes.Deployments)
+        lock (_lock)
         {
-            var id = deployment.Config.RegistryModel;
-            var servable = !enforced || id is null
-                || (statuses.TryGetValue(id, out var status) && status is ModelStatus.Approved or ModelStatus.Deprecated);
-            if (deployment.Withdrawn != !servable)
+            var snapshot = _runtime.Current;
+            var mode = snapshot.Config.Registry.Enforcement;
+            foreach (var deployment in snapshot.Routes.Deployments)
             {
-                deployment.Withdrawn = !servable;
-                if (!servable)
+                var problem = deployment.Config.RegistryModel is { } id && mode != RegistryEnforcement.Off ? Problem(id, standings) : null;
+                if (mode == RegistryEnforcement.On)
                 {
-                    GatewayLog.DeploymentWithdrawn(_logger, deployment.Name, id!, statuses.TryGetValue(id!, out var s) ? SqliteModelStore.StatusWord(s) : "not in the registry");
+                    if (deployment.Withdrawn != (problem is not null))
+                    {
+                        deployment.Withdrawn = problem is not null;
+                        if (problem is not null)
+                        {
+                            GatewayLog.DeploymentWithdrawn(_logger, deployment.Name, deployment.Config.RegistryModel!, problem);
+                        }
+                    }
+
+                    continue;
                 }
+
+                deployment.Withdrawn = false;
+                // Warn-only: served anyway, and said once for each new reason, not every second.
+                if (problem is not null && _warned.GetValueOrDefault(deployment.Name) != problem)
+                {
+                    GatewayLog.DeploymentServedUnapproved(_logger, deployment.Name, deployment.Config.RegistryModel!, problem);
+                }
+
+                _warned[deployment.Name] = problem;
             }
         }
     }
+
+    /// <summary>Why a deployment of <paramref name="id"/> may not be served, as words that follow the id, or <see langword="null"/> when it may.</summary>
+    private static string? Problem(string id, IReadOnlyDictionary<string, ModelStanding> standings) =>
+        !standings.TryGetValue(id, out var standing) ? "is not in the registry"
+        : standing.Withheld ?? (standing.Servable ? null : $"is {SqliteModelStore.StatusWord(standing.Status)} in the registry");
 
     public void Dispose() => _timer.Dispose();
 }

@@ -44,4 +44,10 @@ public static class LicenseCodes
     public const string ExpectedLicense = "expected-license";
     /// <summary>Clause: the policy table marks the row "verify", or the licence is not in the table.</summary>
     public const string NeedsVerification = "needs-verification";
+    /// <summary>Clause: the base models form a cycle (a model that derives from itself), so the derivation cannot be judged.</summary>
+    public const string BaseCycle = "base-cycle";
+    /// <summary>Clause: the base graph is deeper or wider than the registry follows; the paths beyond were not judged.</summary>
+    public const string BaseGraphTruncated = "base-graph-truncated";
+    /// <summary>Clause: a registered base was rejected or revoked, which withdraws what derives from it.</summary>
+    public const string BaseWithdrawn = "base-withdrawn";
 }

@@ -70,6 +70,33 @@ public static class LicensePolicy
         return LicenseVerdict.From(state.Clauses, state.Obligations);
     }
 
+    /// <summary>
+    /// Evaluates every path of a model's base graph (the model first on each) and unites the results: every clause of every
+    /// path, and the obligations along every path, each once in the order first met. A merge of a permissive and a
+    /// non-commercial base is then forbidden to a commercial organisation, as its second base is.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="paths"/> or one of its paths is empty.</exception>
+    public static LicenseVerdict EvaluateGraph(IReadOnlyList<IReadOnlyList<LicenseSubject>> paths, OrganisationProfile profile, LicenseCatalog? catalog = null)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Count == 0)
+        {
+            throw new ArgumentException("A licence check needs at least one path, the model itself.", nameof(paths));
+        }
+
+        var clauses = new List<LicenseClause>();
+        var obligations = new List<LicenseObligation>();
+        var (seenClauses, seenObligations) = (new HashSet<LicenseClause>(), new HashSet<LicenseObligation>());
+        foreach (var path in paths)
+        {
+            var verdict = Evaluate(path, profile, catalog);
+            clauses.AddRange(verdict.Clauses.Where(seenClauses.Add));
+            obligations.AddRange(verdict.Obligations.Where(seenObligations.Add));
+        }
+
+        return LicenseVerdict.From(clauses, obligations);
+    }
+
     private static void CheckIdentity(Link[] links, int index, Accumulator state)
     {
         var link = links[index];

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Switchyard.Registry.Internal;
 using Switchyard.Registry.Models.Internal;
 using Switchyard.Registry.Scanning;
+using Switchyard.Registry.Scanning.Manifest;
 
 namespace Switchyard.Registry.Models;
 
@@ -132,8 +133,9 @@ public static partial class ModelFolderReader
                     }
                     Walk(sub, root, depth + 1, files, problems);
                 }
-                else
+                else if (depth > 0 || entry.Name != ScanManifest.DefaultFileName)
                 {
+                    // The folder's own manifest describes the files; it is not one of them (it is rewritten with each scan).
                     files.Add(entry.FullName);
                 }
             }

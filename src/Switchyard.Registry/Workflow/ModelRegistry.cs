@@ -45,7 +45,7 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
         ValidateId(id);
         if (Store.Find(id) is not null)
         {
-            throw new RegistryException($"A model with id '{id}' is registered already (`switchyard models show {id}`). Give another with --id.");
+            throw new RegistryException($"A model with id '{id}' is registered already (`switchyard models show {id}`). Give another with --id.", RegistryErrorKind.IdTaken);
         }
 
         var folder = await ModelFolderReader.ReadAsync(path, scanner, cancellationToken);
@@ -65,6 +65,7 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
             ParameterCountEstimated = folder.ParameterCountEstimated,
             Architecture = folder.Config?.Architecture ?? folder.Gguf.Select(g => g.Info.Architecture).FirstOrDefault(a => a is not null),
             Multimodal = folder.Config?.IsMultimodal ?? false,
+            PipelineTag = folder.Card?.PipelineTag,
             Formats = folder.Formats,
             SourceRepository = repository is null ? null : "hf://" + repository,
             SourceRevision = revision ?? registration.Version,
@@ -80,9 +81,16 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
             Created = now,
             Updated = now,
         };
+        _ = new BaseGraph([.. Store.List(), model]).Paths(model, out var cycle, out _);
+        if (cycle is not null)
+        {
+            throw new RegistryException($"The base models of '{id}' form a cycle: {string.Join(" -> ", cycle)}. A model cannot derive from itself: "
+                + "correct base_model in its card (or give its real bases with --base), or correct the base of the model it names.", RegistryErrorKind.InvalidInput);
+        }
+
         if (!Store.Add(model, new ModelDecision(now, registration.Actor, "registrant", "propose", ModelStatus.Proposed, ModelStatus.Proposed, $"registered from {Path.GetFullPath(path)}")))
         {
-            throw new RegistryException($"A model with id '{id}' was registered at the same time. Give another with --id.");
+            throw new RegistryException($"A model with id '{id}' was registered at the same time. Give another with --id.", RegistryErrorKind.IdTaken);
         }
 
         model = Store.Find(id)!;
@@ -109,48 +117,47 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
         return model;
     }
 
-    /// <summary>The model and its bases as the licence policy sees them: the model first, then its base, its base's base.</summary>
-    public IReadOnlyList<LicenseSubject> Chain(ModelRecord model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        var chain = new List<LicenseSubject>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var all = Store.List();
-        var next = model;
-        var name = model.BaseModels.Count == 0 ? null : model.BaseModels[0];
-        while (next is not null && seen.Add(next.Id) && chain.Count < 16)
-        {
-            chain.Add(new LicenseSubject(HubName(next), next.LicenseId, next.LicenseName, next.Multimodal, next.Name));
-            if (next.BaseModels.Count == 0)
-            {
-                break;
-            }
+    /// <summary>
+    /// Every path from the model through its bases as the licence policy sees them, the model first on each: one path for
+    /// an adapter or a fine-tune, one per base for a merge. A base that is not in the registry ends its path with an
+    /// unknown licence, so such a model is never allowed outright.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<LicenseSubject>> Paths(ModelRecord model) => Paths(model, new BaseGraph(Store.List()), out _, out _);
 
-            name = next.BaseModels[0];
-            next = all.FirstOrDefault(m => m.Id == name || string.Equals(HubName(m), name, StringComparison.OrdinalIgnoreCase));
-        }
+    private static IReadOnlyList<IReadOnlyList<LicenseSubject>> Paths(ModelRecord model, BaseGraph graph, out IReadOnlyList<string>? cycle, out bool truncated) =>
+        [.. graph.Paths(model, out cycle, out truncated).Select(path => (IReadOnlyList<LicenseSubject>)[.. path.Select(node => node.Record is { } r
+            ? new LicenseSubject(HubName(r), r.LicenseId, r.LicenseName, r.Multimodal, r.Name)
+            : new LicenseSubject(node.Name, null, null, model.Multimodal, node.Name))])];
 
-        if (next is null && name is not null)
-        {
-            // A base that is not in the registry: its licence is unknown, so the chain is never allowed outright.
-            chain.Add(new LicenseSubject(name, null, null, model.Multimodal, name));
-        }
-
-        return chain;
-    }
-
-    /// <summary>The licence verdict for the model and its base chain against the organisation's profile (a pure function of the two and the store).</summary>
+    /// <summary>
+    /// The licence verdict for the model and every path of its base graph against the organisation's profile (a pure
+    /// function of the two and the store): the union of the paths' clauses and obligations, licences that the model's own
+    /// files disagree on, a cycle among its bases, and a registered base that was rejected or revoked.
+    /// </summary>
     public LicenseVerdict Check(ModelRecord model)
     {
-        var verdict = LicensePolicy.Evaluate(Chain(model), Profile, Catalog);
-        var disagreements = model.Problems.Where(p => p.StartsWith(DisagreementPrefix, StringComparison.Ordinal)).ToList();
-        if (disagreements.Count == 0)
+        ArgumentNullException.ThrowIfNull(model);
+        var graph = new BaseGraph(Store.List());
+        var verdict = LicensePolicy.EvaluateGraph(Paths(model, graph, out var cycle, out var truncated), Profile, Catalog);
+        var extra = new List<LicenseClause>();
+        extra.AddRange(model.Problems.Where(p => p.StartsWith(DisagreementPrefix, StringComparison.Ordinal))
+            .Select(d => new LicenseClause(LicenseCodes.LicenseMismatch, HubName(model), model.LicenseId, LicenseOutcome.NeedsReview, d)));
+        if (cycle is not null)
         {
-            return verdict;
+            extra.Add(new LicenseClause(LicenseCodes.BaseCycle, HubName(model), model.LicenseId, LicenseOutcome.Forbidden,
+                $"Its base models form a cycle ({string.Join(" -> ", cycle)}): a model cannot derive from itself, so its terms cannot be judged. Correct the base models of the models on the cycle."));
         }
 
-        var clauses = verdict.Clauses.Concat(disagreements.Select(d => new LicenseClause(LicenseCodes.LicenseMismatch, HubName(model), model.LicenseId, LicenseOutcome.NeedsReview, d))).ToList();
-        return LicenseVerdict.From(clauses, verdict.Obligations);
+        if (truncated)
+        {
+            extra.Add(new LicenseClause(LicenseCodes.BaseGraphTruncated, HubName(model), model.LicenseId, LicenseOutcome.NeedsReview,
+                $"Its base graph is deeper than {BaseGraph.MaxDepth} steps or has more than {BaseGraph.MaxPaths} paths; the bases beyond were not judged, so legal reviews them."));
+        }
+
+        extra.AddRange(graph.Ancestors(model).Where(b => b.Status is ModelStatus.Rejected or ModelStatus.Revoked).Select(b =>
+            new LicenseClause(LicenseCodes.BaseWithdrawn, HubName(b), b.LicenseId, LicenseOutcome.Forbidden,
+                $"It derives from {b.Id}, which is {Storage.Sqlite.SqliteModelStore.StatusWord(b.Status)} in the registry: what derives from a withdrawn model is withdrawn with it (decision 16).")));
+        return extra.Count == 0 ? verdict : LicenseVerdict.From([.. verdict.Clauses, .. extra], verdict.Obligations);
     }
 
     /// <summary>Legal's sign-off on the licence; approves the model when security has signed too.</summary>
@@ -213,7 +220,7 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
     /// <summary>The model with this id.</summary>
     /// <exception cref="RegistryException">There is none.</exception>
     public ModelRecord Get(string id) => Store.Find(id)
-        ?? throw new RegistryException($"There is no model '{id}' in the registry. `switchyard models list` shows them; `switchyard models add --from-dir PATH` registers one.");
+        ?? throw new RegistryException($"There is no model '{id}' in the registry. `switchyard models list` shows them; `switchyard models add --from-dir PATH` registers one.", RegistryErrorKind.NotFound);
 
     /// <summary>The hub name of a model (<c>org/name</c>) when it comes from a hub, else its id.</summary>
     public static string HubName(ModelRecord model) =>
@@ -239,6 +246,7 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
         var now = signed.Updated;
         if (signed.LicenseSignOff is not null && signed.SecuritySignOff is not null)
         {
+            RequireVerdictStillHolds(signed);
             var approved = signed with { Status = ModelWorkflow.Require("approve", signed) };
             Update(approved, new ModelDecision(now, actor, role, "approve", ModelStatus.Scanned, ModelStatus.Approved,
                 $"{action}: {Reason(reason, "signed")}; licence signed by {signed.LicenseSignOff.Actor}, scan signed by {signed.SecuritySignOff.Actor}"));
@@ -249,6 +257,30 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
         }
 
         return Get(signed.Id);
+    }
+
+    /// <summary>
+    /// The licence is judged again at the final sign-off: the profile, the catalog or a base's status may have changed
+    /// since legal signed, and a model the policy forbids now must never become approved, nor one that needs a review
+    /// legal did not give.
+    /// </summary>
+    private void RequireVerdictStillHolds(ModelRecord model)
+    {
+        var verdict = Check(model);
+        var signed = model.LicenseSignOff!;
+        if (verdict.Outcome == LicenseOutcome.Forbidden)
+        {
+            throw new RegistryException($"'{model.Id}' cannot be approved: the licence policy now forbids it (legal signed at {signed.At:yyyy-MM-ddTHH:mm:ssZ}; since then the organisation's profile, the catalog or a base model changed):{Environment.NewLine}  "
+                + string.Join(Environment.NewLine + "  ", LicenseExplainer.Explain(verdict))
+                + $"{Environment.NewLine}Reject it (`switchyard models reject {model.Id} --as legal --reason ...`), or correct registry.organisation if the profile is wrong.");
+        }
+
+        if (verdict.Outcome == LicenseOutcome.NeedsReview && signed.Verdict == "allowed")
+        {
+            throw new RegistryException($"'{model.Id}' cannot be approved yet: legal signed its licence when the policy allowed it outright, and it now needs review "
+                + $"({string.Join(", ", verdict.ClausesWith(LicenseOutcome.NeedsReview).Select(c => c.Code).Distinct())}): legal signs it again with a reason "
+                + $"(`switchyard models approve {model.Id} --as legal --reason ...`), then security.");
+        }
     }
 
     private void Update(ModelRecord model, ModelDecision decision)
@@ -326,7 +358,7 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
         var match = SourcePattern().Match(source.Trim());
         if (!match.Success)
         {
-            throw new RegistryException($"--source '{source}' is not a pinned hub reference: write hf://ORG/NAME@COMMIT with the 40-hex commit (branches and tags move, so they are refused), or leave --source out for an internal model.");
+            throw new RegistryException($"--source '{source}' is not a pinned hub reference: write hf://ORG/NAME@COMMIT with the 40-hex commit (branches and tags move, so they are refused), or leave --source out for an internal model.", RegistryErrorKind.InvalidInput);
         }
 
         return (match.Groups["repo"].Value, match.Groups["rev"].Value.ToLowerInvariant());
@@ -343,7 +375,7 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
     {
         if (!IdPattern().IsMatch(id))
         {
-            throw new RegistryException($"The id '{id}' is not valid: use 1 to 100 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit.");
+            throw new RegistryException($"The id '{id}' is not valid: use 1 to 100 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit.", RegistryErrorKind.InvalidInput);
         }
     }
 

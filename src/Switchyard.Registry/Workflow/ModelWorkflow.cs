@@ -9,6 +9,7 @@ namespace Switchyard.Registry.Workflow;
 ///     │               │                                                  │                    │
 ///     └─reject────────┴─reject─► rejected                                └──revoke──► revoked ◄┘
 /// </code>
+/// <c>rescan</c> records a new scan of the same files on a scanned, approved or deprecated model without moving it.
 /// Rejected and revoked are final: a model that comes back is registered again under a new id, so no approval is ever
 /// silently reused for other files.
 /// </summary>
@@ -32,6 +33,7 @@ public static class ModelWorkflow
         (var ok, to) = (action, from) switch
         {
             ("scan", ModelStatus.Proposed) => (true, ModelStatus.Scanned),
+            ("rescan", ModelStatus.Scanned or ModelStatus.Approved or ModelStatus.Deprecated) => (true, from),
             ("sign-license" or "sign-security", ModelStatus.Scanned) => (true, ModelStatus.Scanned),
             ("approve", ModelStatus.Scanned) => (true, ModelStatus.Approved),
             ("reject", ModelStatus.Proposed or ModelStatus.Scanned) => (true, ModelStatus.Rejected),
@@ -58,7 +60,7 @@ public static class ModelWorkflow
             ModelStatus.Revoked => "A revoked model is final: register the files again under a new id if it is to come back.",
             ModelStatus.Approved or ModelStatus.Deprecated when action is "sign-license" or "sign-security" or "approve" => "It is approved already.",
             ModelStatus.Approved when action == "reject" => "An approved model is withdrawn with `switchyard models revoke`.",
-            ModelStatus.Proposed => "It has not been scanned yet: `switchyard models scan ID`.",
+            ModelStatus.Proposed => $"It has not been scanned yet: `switchyard models scan {model.Id} --dir PATH` scans its folder.",
             ModelStatus.Scanned when action is "deprecate" or "revoke" => "It is not approved yet: reject it instead.",
             _ => "",
         };
@@ -78,6 +80,7 @@ public static class ModelWorkflow
     private static string Past(string action) => action switch
     {
         "scan" => "scanned",
+        "rescan" => "scanned again",
         "sign-license" => "signed off for its licence",
         "sign-security" => "signed off for security",
         "approve" => "approved",

@@ -84,6 +84,9 @@ public sealed record ModelRecord
     /// <summary>The architecture (<c>LlamaForCausalLM</c>, a GGUF's <c>general.architecture</c>).</summary>
     public string? Architecture { get; init; }
 
+    /// <summary>What it does, as the card's <c>pipeline_tag</c> says (<c>text-generation</c>, <c>feature-extraction</c>), if it says.</summary>
+    public string? PipelineTag { get; init; }
+
     /// <summary>Whether the model reads images or audio (it matters to licences such as Llama 3.2's in the EU).</summary>
     public bool Multimodal { get; init; }
 

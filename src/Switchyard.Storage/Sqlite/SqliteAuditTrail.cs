@@ -78,7 +78,9 @@ public sealed class SqliteAuditTrail
     /// Checks the whole chain and says where it breaks: an entry whose hash does not match its fields was edited; an entry
     /// whose previous hash is not the hash before it, or a jump in the numbering, follows a deletion or an insertion; a
     /// trail shorter than the numbers SQLite handed out lost its tail; a <paramref name="expectedHead"/> not found in the
-    /// chain means the trail was rewritten or cut after that head was recorded.
+    /// chain means the trail was rewritten or cut after that head was recorded. Then every registry model's row is
+    /// compared with the seal of its last audit entry (<see cref="Models.ModelSeal"/>): a row edited, inserted or deleted
+    /// outside the registry is named with what differs.
     /// </summary>
     /// <param name="expectedHead">A head hash (hex) printed by an earlier verify and kept elsewhere, or <see langword="null"/>.</param>
     public AuditVerification Verify(string? expectedHead = null)
@@ -129,6 +131,12 @@ public sealed class SqliteAuditTrail
             problems.Add($"the head {expectedHead} is not in the trail: the trail was rewritten or cut after it was recorded.");
         }
 
+        using (var connection = SqliteConnectionFactory.Open(_options))
+        {
+            // The trail protects the registry's rows too: each must be as its model's last decision left it.
+            problems.AddRange(ModelIntegrity.Check(connection).Select(p => $"model '{p.Key}': {p.Value}"));
+        }
+
         return new AuditVerification(count, Convert.ToHexStringLower(head), problems);
     }
 
@@ -156,7 +164,7 @@ public sealed class SqliteAuditTrail
         }
     }
 
-    private static byte[] Hash(byte[] previous, long ts, string actor, string action, string? target, string? detail)
+    internal static byte[] Hash(byte[] previous, long ts, string actor, string action, string? target, string? detail)
     {
         // Fields joined with a separator no field contains (a unit separator), after the previous hash.
         var text = string.Join('\u001f', ts.ToString(CultureInfo.InvariantCulture), actor, action, target ?? "", detail ?? "");

@@ -38,13 +38,13 @@ public sealed class SqliteModelStore
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = "INSERT OR IGNORE INTO models (id, status, revision, updated_unix_ms, record) VALUES ($id, $status, 1, $updated, $record);";
-        BindRecord(insert, model with { Revision = 1 });
+        var seal = BindRecord(insert, model with { Revision = 1 });
         if (insert.ExecuteNonQuery() != 1)
         {
             return false;
         }
 
-        Record(connection, transaction, model.Id, decision);
+        Record(connection, transaction, model.Id, decision, seal);
         transaction.Commit();
         return true;
     }
@@ -63,13 +63,13 @@ public sealed class SqliteModelStore
         update.Transaction = transaction;
         update.CommandText = "UPDATE models SET status = $status, revision = revision + 1, updated_unix_ms = $updated, record = $record WHERE id = $id AND revision = $revision;";
         update.Parameters.AddWithValue("$revision", model.Revision);
-        BindRecord(update, model with { Revision = model.Revision + 1 });
+        var seal = BindRecord(update, model with { Revision = model.Revision + 1 });
         if (update.ExecuteNonQuery() != 1)
         {
             return false;
         }
 
-        Record(connection, transaction, model.Id, decision);
+        Record(connection, transaction, model.Id, decision, seal);
         transaction.Commit();
         return true;
     }
@@ -122,6 +122,16 @@ public sealed class SqliteModelStore
         return statuses;
     }
 
+    /// <summary>
+    /// Every model whose row does not match its last audit entry's seal (changed, inserted or deleted outside the registry),
+    /// with what differs: the gateway never serves these, and <c>audit verify</c> names them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Tampered()
+    {
+        using var connection = SqliteConnectionFactory.Open(_options);
+        return ModelIntegrity.Check(connection);
+    }
+
     /// <summary>A model's decisions, oldest first.</summary>
     public IReadOnlyList<ModelDecision> Decisions(string id)
     {
@@ -165,15 +175,18 @@ public sealed class SqliteModelStore
         _ => ModelStatus.Rejected,
     };
 
-    private static void BindRecord(SqliteCommand command, ModelRecord stored)
+    /// <summary>Binds the row's columns; returns the seal of the row as bound, for the decision's audit entry.</summary>
+    private static ModelSeal BindRecord(SqliteCommand command, ModelRecord stored)
     {
+        var json = JsonSerializer.Serialize(stored, StorageJsonContext.Default.ModelRecord);
         command.Parameters.AddWithValue("$id", stored.Id);
         command.Parameters.AddWithValue("$status", StatusWord(stored.Status));
         command.Parameters.AddWithValue("$updated", stored.Updated.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$record", JsonSerializer.Serialize(stored, StorageJsonContext.Default.ModelRecord));
+        command.Parameters.AddWithValue("$record", json);
+        return ModelSeal.Of(stored, stored.Status, json);
     }
 
-    private static void Record(SqliteConnection connection, SqliteTransaction transaction, string id, ModelDecision decision)
+    private static void Record(SqliteConnection connection, SqliteTransaction transaction, string id, ModelDecision decision, ModelSeal seal)
     {
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
@@ -188,7 +201,7 @@ public sealed class SqliteModelStore
         insert.Parameters.AddWithValue("$reason", decision.Reason);
         insert.ExecuteNonQuery();
         var change = decision.From == decision.To ? StatusWord(decision.To) : $"{StatusWord(decision.From)} -> {StatusWord(decision.To)}";
-        SqliteAuditTrail.Append(connection, transaction, decision.At, decision.Actor, "model." + decision.Action, id, $"role={decision.Role}; status={change}; reason={decision.Reason}");
+        SqliteAuditTrail.Append(connection, transaction, decision.At, decision.Actor, "model." + decision.Action, id, $"role={decision.Role}; status={change}; reason={decision.Reason}; {seal.Format()}");
     }
 
     private static ModelRecord Read(SqliteDataReader reader)

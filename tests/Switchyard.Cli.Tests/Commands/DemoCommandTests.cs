@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Switchyard.Cli.Commands;
 using Switchyard.Storage.RequestLog;
 using Switchyard.Storage.Sqlite;
 
@@ -43,6 +44,20 @@ public sealed class DemoCommandTests : IDisposable
         // Round 2 ran with the router trained on round 1: it scored every chat request, and sent some straight ahead.
         Assert.Contains(entries, e => e.Rule == "router" && e.Deployment == "gpt-4o");
         Assert.True(File.Exists(Path.Combine(_directory, "demo.router")));
+        // The registry step: the research-only model is shown rejected, and nothing the demo served came from a model
+        // that is not approved (external APIs name none).
+        var ministral = output.Split('\n').Single(line => line.Contains("ministral-8b-instruct-2410", StringComparison.Ordinal) && line.Contains("│", StringComparison.Ordinal));
+        Assert.Contains("Forbidden", ministral, StringComparison.Ordinal);
+        Assert.Contains("rejected", ministral, StringComparison.Ordinal);
+        var deployments = Switchyard.Gateway.Configuration.ConfigLoader.Parse(DemoCommand.ReadDemoYaml(), "demo.yaml", _ => null).Config!.Deployments.ToDictionary(d => d.Name);
+        var registry = new SqliteModelStore(new SqliteStoreOptions { Path = db }, TimeProvider.System);
+        Assert.Equal(Switchyard.Storage.Models.ModelStatus.Rejected, registry.Find("ministral-8b-instruct-2410")!.Status);
+        Assert.All(entries.Where(e => e.Deployment is not null), e =>
+        {
+            var model = deployments[e.Deployment!].RegistryModel;
+            Assert.NotEqual("ministral-8b-instruct-2410", model);
+            Assert.True(model is null || registry.Find(model)!.Status == Switchyard.Storage.Models.ModelStatus.Approved, $"{e.Deployment} served {model}");
+        });
         var dataset = File.ReadAllLines(Path.Combine(_directory, "demo-dataset.jsonl"));
         Assert.NotEmpty(dataset);
         Assert.All(dataset, line => Assert.Null(Switchyard.Gateway.Quality.Datasets.DatasetExporter.Validate(line, Switchyard.Gateway.Quality.Datasets.DatasetFormat.OpenAI)));

@@ -425,6 +425,8 @@ public sealed class AdminApiTests : IAsyncLifetime
     [Theory]
     [InlineData("/admin/keys")]
     [InlineData("/admin/models/olmo/approve")]
+    [InlineData("/admin/models")]
+    [InlineData("/admin/models/olmo/verify")]
     public async Task Post_UnauthenticatedBody_IsRefusedBeforeItIsRead(string path)
     {
         // 100 MB announced, ten bytes sent: the 401 must come without waiting for (or buffering) the rest.

@@ -7,7 +7,7 @@ namespace Switchyard.Gateway.Configuration.Internal;
 internal sealed partial class ConfigReader
 {
     private static readonly string[] DeploymentKeys =
-        ["provider", "model", "base", "context_window", "hosting", "region", "max_concurrency", "timeouts", "retry", "circuit_breaker", "health_check", "pricing", "registry_model"];
+        ["provider", "model", "base", "context_window", "hosting", "region", "max_concurrency", "timeouts", "retry", "circuit_breaker", "health_check", "pricing", "registry_model", "registry_manifest"];
 
     private static readonly string[] TimeoutKeys = ["connect", "first_token", "total", "stall"];
     private static readonly string[] RetryKeys = ["attempts", "backoff", "max_backoff"];
@@ -101,6 +101,24 @@ internal sealed partial class ConfigReader
 
             ok &= registryModel is { Length: > 0 };
         }
+
+        string? registryManifest = null;
+        if (Value(section, "registry_manifest") is { } manifestNode)
+        {
+            if (Scalar(manifestNode, Join(path, "registry_manifest"), "the path of the manifest of the files the model server loads") is not { Length: > 0 } manifestText)
+            {
+                ok = false;
+            }
+            else if (registryModel is null)
+            {
+                Error(manifestNode, Join(path, "registry_manifest"), "is checked against the approved files of the deployment's registry_model, and there is none: add registry_model: ID.");
+                ok = false;
+            }
+            else
+            {
+                registryManifest = System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(_file)) ?? ".", manifestText.Trim()));
+            }
+        }
         var timeouts = ReadTimeouts(section);
         var retry = ReadRetry(section);
         var breaker = ReadCircuitBreaker(section);
@@ -128,6 +146,7 @@ internal sealed partial class ConfigReader
                 HealthCheck = health,
                 Pricing = pricing,
                 RegistryModel = registryModel,
+                RegistryManifest = registryManifest,
                 Line = (int)entry.Key.Start.Line,
             }
             : null;

@@ -25,6 +25,12 @@ public sealed record ScanManifest(string ToolVersion, DateTimeOffset Created, IR
     /// <summary>The only format version this build reads and writes.</summary>
     public const int FormatVersion = 1;
 
+    /// <summary>
+    /// The name of a model folder's own manifest, which <c>switchyard models verify --dir</c> finds next to the weights:
+    /// <c>switchyard scan DIR --manifest DIR/switchyard-manifest.json</c> writes it.
+    /// </summary>
+    public const string DefaultFileName = "switchyard-manifest.json";
+
     /// <summary>The SHA-256 of zero bytes: what an empty file hashes to, without opening it (it may be a FIFO).</summary>
     public const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
