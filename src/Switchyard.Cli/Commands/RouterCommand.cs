@@ -154,7 +154,7 @@ internal static class RouterCommand
             var random = new Random(pr.GetValue(seed));
             var routers = new (string Name, List<RoutedItem> Items)[]
             {
-                ("trained router", [.. outcomes.Select(o => new RoutedItem(router.Predict(o.Prompt, o.Label), o.WeakScore, o.StrongScore))]),
+                ("trained router", [.. outcomes.Select(o => new RoutedItem(router.Predict(o.Prompt, RouterTags.Combine(o.Label, o.Tags)), o.WeakScore, o.StrongScore))]),
                 ("random", [.. outcomes.Select(o => new RoutedItem(random.NextDouble(), o.WeakScore, o.StrongScore))]),
                 ("prompt length", [.. outcomes.Select(o => new RoutedItem(o.Prompt.Length, o.WeakScore, o.StrongScore))]),
             };
@@ -206,20 +206,23 @@ internal static class RouterCommand
 
     private static string F(double value) => double.IsNaN(value) ? "-" : value.ToString("0.000", CultureInfo.InvariantCulture);
 
-    /// <summary>Every example the store holds: escalations (the cheap tier failed) and outcome samples.</summary>
+    /// <summary>Every example the store holds: escalations (the cheap tier failed) and outcome samples, with their tags.</summary>
     internal static List<RouterExample> Examples(SqliteEscalationStore store, string? route, DateTimeOffset? since)
     {
         var examples = new List<RouterExample>();
+        var tags = store.QueryTags(route, since);
         foreach (var record in store.Query(new EscalationQuery { Route = route, Since = since, Limit = int.MaxValue }))
         {
             var endpoint = record.Endpoint == "completions" ? EndpointKind.Completions : EndpointKind.ChatCompletions;
             var prompt = RouterPrompt.Of(Encoding.UTF8.GetBytes(record.Request), endpoint);
-            examples.Add(new RouterExample(prompt, record.Label, CheapFailed: true, record.CheapScore, record.FinalScore));
+            // A record written before tags were kept still has the client's metadata.tags in its request.
+            var kept = tags.TryGetValue(record.RequestId, out var found) ? found : RouterTags.FromStoredRequest(record.Request);
+            examples.Add(new RouterExample(prompt, RouterTags.Combine(record.Label, kept), CheapFailed: true, record.CheapScore, record.FinalScore));
         }
 
         foreach (var sample in store.QuerySamples(route, since))
         {
-            examples.Add(new RouterExample(sample.Prompt, sample.Label, sample.CheapFailed, sample.CheapScore, sample.StrongScore));
+            examples.Add(new RouterExample(sample.Prompt, RouterTags.Combine(sample.Label, sample.Tags), sample.CheapFailed, sample.CheapScore, sample.StrongScore));
         }
 
         return examples;
