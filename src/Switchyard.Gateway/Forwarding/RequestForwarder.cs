@@ -838,6 +838,11 @@ internal sealed partial class RequestForwarder : IDisposable
                         writer.WriteNumber("output_tokens"u8, output);
                     }
 
+                    if (attempt.Error is { } error)
+                    {
+                        writer.WriteString("error"u8, error);
+                    }
+
                     writer.WriteEndObject();
                 }
 
@@ -861,5 +866,8 @@ internal sealed partial class RequestForwarder : IDisposable
 
         /// <summary>The usage of an answer the quality gate held (whether or not the client got it).</summary>
         public Usage? Held { get; init; }
+
+        /// <summary>Why a call made for a check failed (<c>no answer within 10s</c>), whether or not that failed the check.</summary>
+        public string? Error { get; init; }
     }
 }
