@@ -108,8 +108,7 @@ internal static class RouterCommand
         var data = new Option<string>("--data") { Description = "Labelled outcomes, in any shape switchyard dataset import reads (JSON lines, a JSON array or CSV).", Required = true };
         var model = new Option<string>("--model") { Description = "The trained router.", DefaultValueFactory = _ => DefaultModelPath };
         var reading = new OutcomeFileOptions();
-        var seed = new Option<int>("--seed") { Description = "Seed of the random router.", DefaultValueFactory = _ => 42 };
-        var command = new Command("eval", "Compare the router with a random router and a prompt-length router: PGR, APGR, CPT(50%), CPT(80%), AUROC (RouteLLM's metrics).") { data, model, seed };
+        var command = new Command("eval", "Compare the router with a random router (its expected figures) and a prompt-length router: PGR, APGR, CPT(50%), CPT(80%), AUROC (RouteLLM's metrics).") { data, model };
         foreach (var option in reading.All)
         {
             command.Options.Add(option);
@@ -151,14 +150,14 @@ internal static class RouterCommand
 
             var outcomes = read.Outcomes;
 
-            var random = new Random(pr.GetValue(seed));
-            var routers = new (string Name, List<RoutedItem> Items)[]
+            var trained = outcomes.Select(o => new RoutedItem(router.Predict(o.Prompt, RouterTags.Combine(o.Label, o.Tags)), o.WeakScore, o.StrongScore)).ToList();
+            // The random router's figures are its expectation (PGR equals the call share), not one seeded draw's luck.
+            var results = new (string Name, RoutingEvaluation Evaluation)[]
             {
-                ("trained router", [.. outcomes.Select(o => new RoutedItem(router.Predict(o.Prompt, RouterTags.Combine(o.Label, o.Tags)), o.WeakScore, o.StrongScore))]),
-                ("random", [.. outcomes.Select(o => new RoutedItem(random.NextDouble(), o.WeakScore, o.StrongScore))]),
-                ("prompt length", [.. outcomes.Select(o => new RoutedItem(o.Prompt.Length, o.WeakScore, o.StrongScore))]),
+                ("trained router", RoutingMetrics.Evaluate(trained)),
+                ("random (expected)", RoutingMetrics.RandomExpectation(trained)),
+                ("prompt length", RoutingMetrics.Evaluate([.. outcomes.Select(o => new RoutedItem(o.Prompt.Length, o.WeakScore, o.StrongScore))])),
             };
-            var results = routers.Select(r => (r.Name, Evaluation: RoutingMetrics.Evaluate(r.Items))).ToList();
             var console = CliConsole.Create(pr.InvocationConfiguration.Output);
             console.WriteLine(read.Summary);
             var first = results[0].Evaluation;

@@ -40,10 +40,28 @@ public sealed class RouterCommandTests : IDisposable
 
         var (evalExit, evaluated, evalError) = await InvokeAsync("router", "eval", "--data", test, "--model", model);
         Assert.True(evalExit == 0, evalError);
-        var apgr = Row(evaluated, "trained router");
-        Assert.True(apgr > Row(evaluated, "random"), evaluated);
-        Assert.True(apgr > Row(evaluated, "prompt length"), evaluated);
-        Assert.True(apgr >= 0.65, evaluated);
+        AssertBeatsBothBaselines(evaluated);
+        Assert.True(Row(evaluated, "trained router") >= 0.65, evaluated);
+    }
+
+    [Fact]
+    public async Task Eval_RandomBaseline_IsItsExpectationWhateverTheData()
+    {
+        var test = WriteOutcomes("test.jsonl", 200, seed: 2);
+        var model = Path.Combine(_directory, "switchyard.router");
+        await InvokeAsync("dataset", "import", "--db", DatabasePath, "--file", WriteOutcomes("train.jsonl", 200, seed: 1));
+        Assert.Equal(0, (await InvokeAsync("router", "train", "--db", DatabasePath, "-o", model)).Exit);
+
+        var (exit, evaluated, error) = await InvokeAsync("router", "eval", "--data", test, "--model", model);
+
+        // A random router recovers the gap in proportion to its calls: APGR 0.5, CPT(50%) 50%, CPT(80%) 80%, AUROC 0.5,
+        // and PGR 0.1 / 0.2 / 0.3 / 0.5 at those shares of 200 items; never one draw's luck.
+        Assert.True(exit == 0, error);
+        Assert.Equal(0.5, Cell(evaluated, "random (expected)", 1));
+        Assert.Equal(0.5, Cell(evaluated, "random (expected)", 2));
+        Assert.Equal(0.8, Cell(evaluated, "random (expected)", 3));
+        Assert.Equal(0.5, Cell(evaluated, "random (expected)", 4));
+        Assert.Contains("0.100 / 0.200 / 0.300 / 0.500", evaluated.Split('\n').First(l => l.Contains("random (expected)", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -130,9 +148,7 @@ public sealed class RouterCommandTests : IDisposable
         var (evalExit, evaluated, evalError) = await InvokeAsync(["router", "eval", "--data", test, "--model", model, .. pair]);
         Assert.True(evalExit == 0, evalError);
         Assert.Contains("Read 200 outcomes from test.csv", evaluated, StringComparison.Ordinal);
-        var apgr = Row(evaluated, "trained router");
-        Assert.True(apgr > Row(evaluated, "random"), evaluated);
-        Assert.True(apgr > Row(evaluated, "prompt length"), evaluated);
+        AssertBeatsBothBaselines(evaluated);
     }
 
     [Fact]
@@ -276,6 +292,17 @@ public sealed class RouterCommandTests : IDisposable
     }
 
     private static string Csv(string field) => "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>The trained router beats the random and the prompt-length router on APGR, AUROC and CPT(50%) (lower is better).</summary>
+    private static void AssertBeatsBothBaselines(string evaluated)
+    {
+        foreach (var baseline in (string[])["random (expected)", "prompt length"])
+        {
+            Assert.True(Cell(evaluated, "trained router", 1) > Cell(evaluated, baseline, 1), $"APGR against {baseline}:\n{evaluated}");
+            Assert.True(Cell(evaluated, "trained router", 4) > Cell(evaluated, baseline, 4), $"AUROC against {baseline}:\n{evaluated}");
+            Assert.True(Cell(evaluated, "trained router", 2) < Cell(evaluated, baseline, 2), $"CPT(50%) against {baseline}:\n{evaluated}");
+        }
+    }
 
     /// <summary>The APGR cell of a router's row in the eval table.</summary>
     private static double Row(string output, string router) => Cell(output, router, 1);
