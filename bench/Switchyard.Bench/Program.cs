@@ -37,6 +37,11 @@ internal static class Program
         var quality = new Command("quality", "In-process: what the quality gate's checks (all but the judge) cost per answer, against a plain JSON pass.") { qualityRounds };
         quality.SetAction(parseResult => Quality.QualityBench.Run(Math.Max(100, parseResult.GetValue(qualityRounds)), Console.Out));
         root.Subcommands.Add(quality);
+        var bufferRequests = new Option<int>("--requests") { Description = "Streamed requests per mode (default 200).", DefaultValueFactory = _ => 200 };
+        var bufferConcurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once (default 16).", DefaultValueFactory = _ => 16 };
+        var bufferTtft = new Command("buffer-ttft", "In-process: time to first token with quality.streaming: buffer against pass-through, the simulator at a realistic pace.") { bufferRequests, bufferConcurrency };
+        bufferTtft.SetAction((parseResult, _) => Quality.BufferTtftBench.RunAsync(Math.Max(10, parseResult.GetValue(bufferRequests)), Math.Max(1, parseResult.GetValue(bufferConcurrency)), Console.Out));
+        root.Subcommands.Add(bufferTtft);
         var routerRounds = new Option<int>("--rounds") { Description = "Timed predictions per prompt size (default 20000).", DefaultValueFactory = _ => 20_000 };
         var router = new Command("router", "In-process: training the learned escalation router on 20,000 synthetic prompts, and what one prediction costs.") { routerRounds };
         router.SetAction(parseResult => Router.RouterBench.Run(Math.Max(100, parseResult.GetValue(routerRounds)), Console.Out));

@@ -10,7 +10,8 @@ namespace Switchyard.Bench.Router;
 /// prompts of about 200 words (a Zipf-distributed vocabulary of 5,000 made-up words; the cheap tier fails mostly on
 /// prompts with code words or a fenced block), reports the training time and held-out quality, then times
 /// <see cref="EscalationRouter.Predict"/> one call at a time on prompts of 300 B, 1 KB and 3 KB: median, p99 and bytes
-/// allocated per prediction, next to <see cref="RouterFeatures.Extract"/> alone.
+/// allocated per prediction, next to <see cref="RouterFeatures.Extract"/> alone. Each request carries a label and two
+/// tags, as one with a tags header on a route with tags of its own does.
 /// </summary>
 internal static class RouterBench
 {
@@ -20,6 +21,11 @@ internal static class RouterBench
     private const int Vocabulary = 5_000;
     private const int PromptsPerSize = 256;
     private const int WarmupRounds = 5_000;
+
+    /// <summary>The tags of the timed predictions: a label, a team from the tags header, and the route's tag.</summary>
+    private const string Tags = "chat,team-b,support";
+
+    private static readonly string[] Teams = ["team-a", "team-b", "team-c", "team-d"];
 
     private static readonly string[] CodeWords =
     [
@@ -43,7 +49,7 @@ internal static class RouterBench
         var router = RouterTrainer.Train(training, options);
         var trainingSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
-        var scores = heldOut.Select(e => router.Predict(e.Prompt, e.Label)).ToArray();
+        var scores = heldOut.Select(e => router.Predict(e.Prompt, e.Tags)).ToArray();
         var auroc = RoutingMetrics.Auroc(scores, heldOut.Select(e => e.CheapFailed).ToArray());
         var evaluation = RoutingMetrics.Evaluate(heldOut.Select((e, i) => new RoutedItem(scores[i], e.CheapScore!.Value, e.StrongScore!.Value)).ToArray());
         var heldOutShare = scores.Count(router.ShouldEscalate) / (double)scores.Length;
@@ -80,8 +86,8 @@ internal static class RouterBench
         long features = 0;
         for (var i = 0; i < WarmupRounds; i++)
         {
-            sink += router.Predict(prompts[i % prompts.Length], "chat");
-            sink += RouterFeatures.Extract(prompts[i % prompts.Length], "chat", buckets, router.Bits);
+            sink += router.Predict(prompts[i % prompts.Length], Tags);
+            sink += RouterFeatures.Extract(prompts[i % prompts.Length], Tags, buckets, router.Bits, out _);
         }
 
         var allocated = 0L;
@@ -90,10 +96,10 @@ internal static class RouterBench
             var prompt = prompts[i % prompts.Length];
             var before = GC.GetAllocatedBytesForCurrentThread();
             var start = Stopwatch.GetTimestamp();
-            sink += router.Predict(prompt, "chat");
+            sink += router.Predict(prompt, Tags);
             var middle = Stopwatch.GetTimestamp();
             allocated += GC.GetAllocatedBytesForCurrentThread() - before;
-            var count = RouterFeatures.Extract(prompt, "chat", buckets, router.Bits);
+            var count = RouterFeatures.Extract(prompt, Tags, buckets, router.Bits, out _);
             var end = Stopwatch.GetTimestamp();
             features += count;
             predict[i] = middle - start;
@@ -162,7 +168,8 @@ internal static class RouterBench
             }
 
             var failed = random.NextDouble() < (isCode ? 0.9 : 0.05);
-            examples[n] = new RouterExample(text.ToString(), random.Next(3) == 0 ? "code" : "chat", failed, failed ? 0.2 : 0.9, 0.95);
+            var tags = (random.Next(3) == 0 ? "code," : "chat,") + Teams[random.Next(Teams.Length)] + ",support";
+            examples[n] = new RouterExample(text.ToString(), tags, failed, failed ? 0.2 : 0.9, 0.95);
         }
 
         return examples;

@@ -159,7 +159,7 @@ internal static class DatasetCommand
         var db = EscalationsCommand.DatabaseOption();
         var file = new Option<string>("--file", "-f")
         {
-            Description = "The outcomes: JSON lines, a JSON array or CSV; {\"prompt\": \"...\", \"label\": \"code\", \"scores\": {\"open\": 0, \"frontier\": 1}}, "
+            Description = "The outcomes: JSON lines, a JSON array or CSV; {\"prompt\": \"...\", \"label\": \"code\", \"tags\": [\"team-a\"], \"scores\": {\"open\": 0, \"frontier\": 1}} (tags optional), "
                 + "or a column per model (RouterBench, RouteLLM), battles (model_a, model_b, winner) or a row per prompt and model (prompt, model, score).",
             Required = true,
         };

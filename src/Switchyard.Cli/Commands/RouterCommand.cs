@@ -108,8 +108,7 @@ internal static class RouterCommand
         var data = new Option<string>("--data") { Description = "Labelled outcomes, in any shape switchyard dataset import reads (JSON lines, a JSON array or CSV).", Required = true };
         var model = new Option<string>("--model") { Description = "The trained router.", DefaultValueFactory = _ => DefaultModelPath };
         var reading = new OutcomeFileOptions();
-        var seed = new Option<int>("--seed") { Description = "Seed of the random router.", DefaultValueFactory = _ => 42 };
-        var command = new Command("eval", "Compare the router with a random router and a prompt-length router: PGR, APGR, CPT(50%), CPT(80%), AUROC (RouteLLM's metrics).") { data, model, seed };
+        var command = new Command("eval", "Compare the router with a random router (its expected figures) and a prompt-length router: PGR, APGR, CPT(50%), CPT(80%), AUROC (RouteLLM's metrics).") { data, model };
         foreach (var option in reading.All)
         {
             command.Options.Add(option);
@@ -151,14 +150,14 @@ internal static class RouterCommand
 
             var outcomes = read.Outcomes;
 
-            var random = new Random(pr.GetValue(seed));
-            var routers = new (string Name, List<RoutedItem> Items)[]
+            var trained = outcomes.Select(o => new RoutedItem(router.Predict(o.Prompt, RouterTags.Combine(o.Label, o.Tags)), o.WeakScore, o.StrongScore)).ToList();
+            // The random router's figures are its expectation (PGR equals the call share), not one seeded draw's luck.
+            var results = new (string Name, RoutingEvaluation Evaluation)[]
             {
-                ("trained router", [.. outcomes.Select(o => new RoutedItem(router.Predict(o.Prompt, o.Label), o.WeakScore, o.StrongScore))]),
-                ("random", [.. outcomes.Select(o => new RoutedItem(random.NextDouble(), o.WeakScore, o.StrongScore))]),
-                ("prompt length", [.. outcomes.Select(o => new RoutedItem(o.Prompt.Length, o.WeakScore, o.StrongScore))]),
+                ("trained router", RoutingMetrics.Evaluate(trained)),
+                ("random (expected)", RoutingMetrics.RandomExpectation(trained)),
+                ("prompt length", RoutingMetrics.Evaluate([.. outcomes.Select(o => new RoutedItem(o.Prompt.Length, o.WeakScore, o.StrongScore))])),
             };
-            var results = routers.Select(r => (r.Name, Evaluation: RoutingMetrics.Evaluate(r.Items))).ToList();
             var console = CliConsole.Create(pr.InvocationConfiguration.Output);
             console.WriteLine(read.Summary);
             var first = results[0].Evaluation;
@@ -206,20 +205,23 @@ internal static class RouterCommand
 
     private static string F(double value) => double.IsNaN(value) ? "-" : value.ToString("0.000", CultureInfo.InvariantCulture);
 
-    /// <summary>Every example the store holds: escalations (the cheap tier failed) and outcome samples.</summary>
+    /// <summary>Every example the store holds: escalations (the cheap tier failed) and outcome samples, with their tags.</summary>
     internal static List<RouterExample> Examples(SqliteEscalationStore store, string? route, DateTimeOffset? since)
     {
         var examples = new List<RouterExample>();
+        var tags = store.QueryTags(route, since);
         foreach (var record in store.Query(new EscalationQuery { Route = route, Since = since, Limit = int.MaxValue }))
         {
             var endpoint = record.Endpoint == "completions" ? EndpointKind.Completions : EndpointKind.ChatCompletions;
             var prompt = RouterPrompt.Of(Encoding.UTF8.GetBytes(record.Request), endpoint);
-            examples.Add(new RouterExample(prompt, record.Label, CheapFailed: true, record.CheapScore, record.FinalScore));
+            // A record written before tags were kept still has the client's metadata.tags in its request.
+            var kept = tags.TryGetValue(record.RequestId, out var found) ? found : RouterTags.FromStoredRequest(record.Request);
+            examples.Add(new RouterExample(prompt, RouterTags.Combine(record.Label, kept), CheapFailed: true, record.CheapScore, record.FinalScore));
         }
 
         foreach (var sample in store.QuerySamples(route, since))
         {
-            examples.Add(new RouterExample(sample.Prompt, sample.Label, sample.CheapFailed, sample.CheapScore, sample.StrongScore));
+            examples.Add(new RouterExample(sample.Prompt, RouterTags.Combine(sample.Label, sample.Tags), sample.CheapFailed, sample.CheapScore, sample.StrongScore));
         }
 
         return examples;

@@ -4,7 +4,6 @@ using Spectre.Console;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Economics;
 using Switchyard.Gateway.Economics.Tco;
-using Switchyard.Storage.Escalations;
 using Switchyard.Storage.RequestLog;
 
 namespace Switchyard.Cli.Demo;
@@ -18,6 +17,7 @@ namespace Switchyard.Cli.Demo;
 /// <param name="Escalated">Requests that escalated past a poor answer.</param>
 /// <param name="PoorAnswerSeconds">Time spent producing the poor answers that were thrown away.</param>
 /// <param name="PoorAnswerTokens">Tokens (in and out) of the poor answers that were thrown away.</param>
+/// <param name="PoorAnswerCostUsd">What the poor answers thrown away cost (the request log's extra cost).</param>
 /// <param name="FrontierAnswered">Requests the frontier API answered.</param>
 /// <param name="LatenciesMs">Every answered request's latency, sorted.</param>
 /// <param name="FrontierLatenciesMs">The latency of every request the frontier answered, sorted.</param>
@@ -29,6 +29,7 @@ internal sealed record DemoRound(
     int Escalated,
     double PoorAnswerSeconds,
     long PoorAnswerTokens,
+    double PoorAnswerCostUsd,
     int FrontierAnswered,
     double[] LatenciesMs,
     double[] FrontierLatenciesMs,
@@ -38,27 +39,64 @@ internal sealed record DemoRound(
     /// <summary>The route whose tiers the demo compares.</summary>
     public const string Route = "chat";
 
-    /// <summary>Measures one round: the chat route's entries and escalation records, deployments outside by name.</summary>
-    public static DemoRound Measure(IReadOnlyList<RequestLogEntry> entries, IReadOnlyList<EscalationRecord> records, IReadOnlySet<string> external)
+    /// <summary>Measures one round from its request log entries: the chat route's, deployments outside by name.</summary>
+    public static DemoRound Measure(IReadOnlyList<RequestLogEntry> entries, IReadOnlySet<string> external)
     {
         var answered = entries.Where(e => e.Route == Route && e.Status is >= 200 and < 300).ToArray();
-        var escalations = records.Where(r => r.Route == Route).ToArray();
-        var poorMs = answered.Sum(e => PoorAttemptsMs(e.AttemptsJson));
-        var poorTokens = escalations.Sum(r => (long)(r.CheapInputTokens ?? 0) + (r.CheapOutputTokens ?? 0));
+        double poorMs = 0;
+        long poorTokens = 0;
+        foreach (var entry in answered)
+        {
+            var (ms, tokens) = PoorAttempts(entry.AttemptsJson);
+            poorMs += ms;
+            poorTokens += tokens;
+        }
+
         var frontier = answered.Where(e => e.Deployment is { } d && external.Contains(d)).ToArray();
-        // The gateway costed every request from its usage at the price book's prices: the answer and what was thrown away.
-        var cost = answered.Sum(e => (e.CostUsd ?? 0) + (e.ExtraCostUsd ?? 0));
+        // The gateway costed every request from its usage at the price book's prices: the answer and what was thrown away
+        // (the demo's routes have no judge or agreement check, so the extra cost is the poor answers').
+        var extra = answered.Sum(e => e.ExtraCostUsd ?? 0);
         return new DemoRound(
             answered.Length,
             answered.Count(e => e.Rule == "router"),
             answered.Count(e => e.EscalatedFrom is not null),
             poorMs / 1000,
             poorTokens,
+            extra,
             frontier.Length,
             [.. answered.Select(e => e.LatencyMs).Order()],
             [.. frontier.Select(e => e.LatencyMs).Order()],
-            cost,
+            answered.Sum(e => e.CostUsd ?? 0) + extra,
             answered.Sum(e => e.BaselineCostUsd ?? 0));
+    }
+
+    /// <summary>What round 1 spent on cheap answers it threw away: what a router could save.</summary>
+    public static string DescribeDoomed(DemoRound first) => string.Create(CultureInfo.InvariantCulture,
+        $"Round 1 spent {first.PoorAnswerSeconds:0.00} s, {first.PoorAnswerTokens:N0} tokens and ${first.PoorAnswerCostUsd:0.000000} on {first.Escalated} cheap answers the quality gate threw away (from the request log): what the router can save.");
+
+    /// <summary>What the router saved in round 2 against round 1, from the request log; and what it spent instead.</summary>
+    public static string DescribeSaved(DemoRound first, DemoRound second) => string.Create(CultureInfo.InvariantCulture,
+        $"What the router saved, round 2 against round 1 (from the request log): {first.PoorAnswerSeconds - second.PoorAnswerSeconds:0.00} s of doomed cheap attempts ({first.PoorAnswerSeconds:0.00} s → {second.PoorAnswerSeconds:0.00} s), "
+        + $"{first.PoorAnswerTokens - second.PoorAnswerTokens:N0} tokens ({first.PoorAnswerTokens:N0} → {second.PoorAnswerTokens:N0}) and ${first.PoorAnswerCostUsd - second.PoorAnswerCostUsd:0.000000} "
+        + $"(${first.PoorAnswerCostUsd:0.000000} → ${second.PoorAnswerCostUsd:0.000000}) thrown away; {first.Escalated} escalations became {second.Escalated}.");
+
+    /// <summary>
+    /// The kinds of prompt the router sent straight to the frontier, most first (<c>5 medical, 1 math</c>), from the
+    /// request log: the demo's request ids name each request's place in the workload.
+    /// </summary>
+    public static string DescribeSentAhead(IReadOnlyList<RequestLogEntry> entries)
+    {
+        var kinds = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (entry.Route == Route && entry.Rule == "router" && DemoWorkload.TryParseRequestId(entry.RequestId, out _, out var index))
+            {
+                var kind = DemoWorkload.KindOf(index);
+                kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
+            }
+        }
+
+        return string.Join(", ", kinds.OrderByDescending(k => k.Value).ThenBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Value} {k.Key}"));
     }
 
     /// <summary>Round 1 against round 2, a row per figure.</summary>
@@ -73,6 +111,7 @@ internal sealed record DemoRound(
         Row(table, "escalated past a poor answer", Share(first.Escalated, first.Answered), Share(second.Escalated, second.Answered));
         Row(table, "time spent on poor answers thrown away", Seconds(first.PoorAnswerSeconds), Seconds(second.PoorAnswerSeconds));
         Row(table, "tokens of poor answers thrown away", first.PoorAnswerTokens.ToString("N0", CultureInfo.InvariantCulture), second.PoorAnswerTokens.ToString("N0", CultureInfo.InvariantCulture));
+        Row(table, "cost of poor answers thrown away", Dollars(first.PoorAnswerCostUsd, 6), Dollars(second.PoorAnswerCostUsd, 6));
         Row(table, "answered by the frontier API", Share(first.FrontierAnswered, first.Answered), Share(second.FrontierAnswered, second.Answered));
         Row(table, "latency p50 / p95 ms, all answers", Latency(first.LatenciesMs), Latency(second.LatenciesMs));
         Row(table, "latency p50 / p95 ms, frontier answers", Latency(first.FrontierLatenciesMs), Latency(second.FrontierLatenciesMs));
@@ -81,32 +120,41 @@ internal sealed record DemoRound(
         return table;
     }
 
-    /// <summary>Milliseconds spent on the attempts whose answers the quality gate turned down (<c>below_threshold</c>).</summary>
-    internal static double PoorAttemptsMs(string? attemptsJson)
+    /// <summary>
+    /// Milliseconds spent on the attempts whose answers the quality gate turned down (<c>below_threshold</c>), and their
+    /// tokens, in and out.
+    /// </summary>
+    internal static (double Ms, long Tokens) PoorAttempts(string? attemptsJson)
     {
         if (attemptsJson is null)
         {
-            return 0;
+            return (0, 0);
         }
 
         try
         {
             using var document = JsonDocument.Parse(attemptsJson);
-            var total = 0.0;
+            var ms = 0.0;
+            var tokens = 0L;
             foreach (var attempt in document.RootElement.EnumerateArray())
             {
-                if (attempt.TryGetProperty("outcome", out var outcome) && outcome.ValueEquals("below_threshold")
-                    && attempt.TryGetProperty("ms", out var ms) && ms.TryGetDouble(out var value))
+                if (!attempt.TryGetProperty("outcome", out var outcome) || !outcome.ValueEquals("below_threshold"))
                 {
-                    total += value;
+                    continue;
+                }
+
+                ms += attempt.TryGetProperty("ms", out var time) && time.TryGetDouble(out var value) ? value : 0;
+                foreach (var name in (string[])["input_tokens", "output_tokens"])
+                {
+                    tokens += attempt.TryGetProperty(name, out var count) && count.TryGetInt64(out var n) ? n : 0;
                 }
             }
 
-            return total;
+            return (ms, tokens);
         }
         catch (JsonException)
         {
-            return 0;
+            return (0, 0);
         }
     }
 
@@ -118,7 +166,7 @@ internal sealed record DemoRound(
 
     private static string Seconds(double seconds) => string.Create(CultureInfo.InvariantCulture, $"{seconds:0.0} s");
 
-    private static string Dollars(double usd) => string.Create(CultureInfo.InvariantCulture, $"${usd:0.0000}");
+    private static string Dollars(double usd, int places = 4) => "$" + usd.ToString("0." + new string('0', places), CultureInfo.InvariantCulture);
 
     private static string Latency(double[] sorted) => sorted.Length == 0
         ? "-"

@@ -55,6 +55,34 @@ internal static class DemoWorkload
     /// <summary>The prompt of the request at position <paramref name="index"/> of round <paramref name="round"/> (1 or 2).</summary>
     public static string Prompt(int index, int round = 1) => Prompt(index, round, out _);
 
+    /// <summary>
+    /// The kind of the prompt at position <paramref name="index"/> (the same in both rounds): <c>general</c>, <c>code</c>,
+    /// <c>legal</c>, <c>medical</c> or <c>math</c>. Medical is the hard kind: the demo's open model is poor at it.
+    /// </summary>
+    public static string KindOf(int index) => Cycle[index % Cycle.Length].ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// The <c>x-request-id</c> the workload sends (the gateway keeps a client's id): the run, the round and the position,
+    /// so that what the request log says of a request can be traced to its prompt.
+    /// </summary>
+    public static string RequestId(string run, int round, int index) => string.Create(CultureInfo.InvariantCulture, $"demo-{run}-r{round}-{index}");
+
+    /// <summary>The round and position of a request id <see cref="RequestId"/> made; false for any other id.</summary>
+    public static bool TryParseRequestId(string? id, out int round, out int index)
+    {
+        round = 0;
+        index = 0;
+        if (id is null || !id.StartsWith("demo-", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var parts = id.Split('-');
+        return parts.Length == 4 && parts[2].StartsWith('r')
+            && int.TryParse(parts[2].AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out round)
+            && int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out index);
+    }
+
     private static string Prompt(int index, int round, out Kind kind)
     {
         kind = Cycle[index % Cycle.Length];
@@ -77,8 +105,11 @@ internal static class DemoWorkload
         return string.Format(CultureInfo.InvariantCulture, templates[occurrence % templates.Length], subjects[occurrence % subjects.Length]);
     }
 
-    /// <summary>The request at position <paramref name="index"/> of round <paramref name="round"/> (1 or 2) of the workload.</summary>
-    public static HttpRequestMessage Create(int index, int round = 1)
+    /// <summary>
+    /// The request at position <paramref name="index"/> of round <paramref name="round"/> (1 or 2) of the workload; with a
+    /// <paramref name="run"/>, it carries the <see cref="RequestId"/> of that run.
+    /// </summary>
+    public static HttpRequestMessage Create(int index, int round = 1, string? run = null)
     {
         var prompt = Prompt(index, round, out var promptKind);
         var shape = index % 10;
@@ -106,6 +137,11 @@ internal static class DemoWorkload
         {
             // Some clients tag their requests; the rest are labelled by the content classifier (when a route has specialists).
             request.Headers.Add("x-switchyard-tags", promptKind switch { Kind.Code => "code", Kind.Legal => "legal", _ => "general" });
+        }
+
+        if (run is not null)
+        {
+            request.Headers.Add("x-request-id", RequestId(run, round, index));
         }
 
         if (index % 20 == 12)

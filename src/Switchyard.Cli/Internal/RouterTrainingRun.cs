@@ -64,7 +64,7 @@ internal static class RouterTrainingRun
                 var model = RouterTrainer.Train(train, options);
                 for (var i = fold; i < shuffled.Count; i += Folds)
                 {
-                    scores[i] = model.Predict(shuffled[i].Prompt, shuffled[i].Label);
+                    scores[i] = model.Predict(shuffled[i].Prompt, shuffled[i].Tags);
                 }
             }
 
@@ -86,7 +86,7 @@ internal static class RouterTrainingRun
         if (trainPart.Exists(e => e.CheapFailed) && trainPart.Exists(e => !e.CheapFailed) && heldOut.Exists(e => e.CheapFailed) && heldOut.Exists(e => !e.CheapFailed))
         {
             var trained = RouterTrainer.Train(trainPart, options);
-            var scores = heldOut.Select(e => trained.Predict(e.Prompt, e.Label)).ToArray();
+            var scores = heldOut.Select(e => trained.Predict(e.Prompt, e.Tags)).ToArray();
             var evaluation = RoutingMetrics.Evaluate([.. heldOut.Select((e, i) => new RoutedItem(scores[i], e.CheapFailed ? 0 : 1, 1))]);
             var router = trained.WithThreshold(RouterTrainer.CalibrateThreshold(scores, options.TargetShare), options.TargetShare);
             return new RouterTrainingResult(router, heldOut.Count, evaluation.Auroc, clock.Elapsed.TotalSeconds);

@@ -53,12 +53,15 @@ internal static class ClientAuthentication
                     return;
                 }
 
-                context.Items[ItemKey] = key;
+                SetKey(context, key);
             }
 
             await next(context);
         });
     }
+
+    /// <summary>Leaves the authenticated key on the request for the handlers (the middleware, and tests of handlers).</summary>
+    public static void SetKey(HttpContext context, ApiKeyRecord key) => context.Items[ItemKey] = key;
 
     /// <summary>The request's authenticated key, or <see langword="null"/> (keys off, or a path that needs none).</summary>
     public static ApiKeyRecord? Key(HttpContext context) => context.Items.TryGetValue(ItemKey, out var item) ? item as ApiKeyRecord : null;

@@ -66,6 +66,7 @@ internal sealed partial class RequestForwarder
                 {
                     InputTokens = outcome.Usage?.PromptTokens,
                     OutputTokens = outcome.Usage?.CompletionTokens,
+                    Error = outcome.Error,
                 });
             }
 
@@ -276,8 +277,8 @@ internal sealed partial class RequestForwarder
     {
         var name = check == QualityCheck.Judge ? "judge" : "agreement";
         return policy == CheckErrorPolicy.Fail
-            ? new CheckOutcome(check, Applied: true, 0, Pass: false, reason + " (on_error: fail)", deployment, null, name + "_error", call.Status, call.Milliseconds, call.Usage, reason)
-            : new CheckOutcome(check, Applied: false, 0, Pass: true, null, deployment, null, name + "_error", call.Status, call.Milliseconds, call.Usage, reason);
+            ? new CheckOutcome(check, Applied: true, 0, Pass: false, reason + " (on_error: fail)", deployment, null, name + "_error", call.Status, call.Milliseconds, call.Usage, reason, Error: reason)
+            : new CheckOutcome(check, Applied: false, 0, Pass: true, null, deployment, null, name + "_error", call.Status, call.Milliseconds, call.Usage, reason, Error: reason);
     }
 
     private static string Excerpt(string text)
@@ -302,7 +303,8 @@ internal sealed partial class RequestForwarder
         int Status,
         double Milliseconds,
         Usage? Usage,
-        string? Summary)
+        string? Summary,
+        string? Error = null)
     {
         /// <summary>The check could not be made and no call was tried (nothing to log).</summary>
         public static CheckOutcome NotRun(QualityCheck check) => new(check, false, 0, true, null, null, null, "", 0, 0, null, null);

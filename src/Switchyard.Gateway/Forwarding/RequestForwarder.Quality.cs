@@ -41,7 +41,7 @@ internal sealed partial class RequestForwarder
     /// Sends the held answer the request settled on, with the quality headers; records it as the request's answer. An
     /// answer of <paramref name="firstTier"/> may be kept as an outcome sample; <see langword="null"/>: none is.
     /// </summary>
-    private Task WriteHeldAsync(HttpContext context, HeldAnswer answer, LogFields log, ReadOnlySpan<byte> body, Routing.Route route, string? firstTier)
+    private Task WriteHeldAsync(HttpContext context, HeldAnswer answer, LogFields log, ReadOnlySpan<byte> body, ReadOnlySpan<byte> metadata, Routing.Route route, string? firstTier)
     {
         var response = context.Response;
         var headers = response.Headers;
@@ -94,6 +94,7 @@ internal sealed partial class RequestForwarder
         {
             // The escalation record needs the prompt; the pooled body is gone by the time the request is recorded.
             log.EscalationRequest = System.Text.Encoding.UTF8.GetString(body);
+            log.Tags = RouterTags.Of(context, metadata, route);
         }
         else if (!escalated && quality.RecordEscalations && firstTier is not null && answer.Tier == firstTier
             && (!answer.Verdict.Passed || (quality.SamplePassed > 0 && _random.NextDouble() < quality.SamplePassed)))
@@ -101,6 +102,7 @@ internal sealed partial class RequestForwarder
             // An outcome of the first tier for the learned router: every poor answer that had nowhere to go, and a sample
             // of the good ones (the escalations are the rest).
             log.SamplePrompt = RouterPrompt.Of(body, log.Endpoint);
+            log.Tags = RouterTags.Of(context, metadata, route);
         }
 
         log.Finished = true;

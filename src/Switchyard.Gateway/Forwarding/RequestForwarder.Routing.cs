@@ -43,8 +43,6 @@ internal sealed partial class RequestForwarder
     /// <summary>Response header: why the answer did not come from the first deployment planned.</summary>
     public const string FallbackReasonHeader = "x-switchyard-fallback-reason";
 
-    private const int MaxMetadataTagChars = 512;
-
     /// <summary>Decides which tiers to try and under which constraints, from the headers, the body and the route.</summary>
     internal static bool TryDecide(HttpContext context, ReadOnlySpan<byte> body, in ParsedRequest parsed, EndpointKind endpoint, RouteTable table, Route route, out RoutingDecision decision, out ApiError error)
     {
@@ -186,18 +184,20 @@ internal sealed partial class RequestForwarder
         if (route.Learned is { } learned && decision.Confidential is null)
         {
             // A confidential request stays on the plan the rules made: the router's target is usually external.
-            ApplyRouter(body, endpoint, learned, ref decision);
+            ApplyRouter(context, body, parsed, endpoint, route, learned, ref decision);
         }
 
         return true;
     }
 
     /// <summary>Asks the learned router how likely the cheap tiers are to fail; at or above its threshold, starts further on.</summary>
-    private static void ApplyRouter(ReadOnlySpan<byte> body, EndpointKind endpoint, Routing.Learned.LearnedRoute learned, ref RoutingDecision decision)
+    private static void ApplyRouter(HttpContext context, ReadOnlySpan<byte> body, in ParsedRequest parsed, EndpointKind endpoint, Route route, Routing.Learned.LearnedRoute learned, ref RoutingDecision decision)
     {
         Span<char> text = stackalloc char[RouterPrompt.MaxChars];
         var written = RouterPrompt.Extract(body, endpoint, text);
-        var probability = learned.Router.Predict(text[..written], decision.Label);
+        Span<char> tags = stackalloc char[RouterTags.MaxChars];
+        var tagged = RouterTags.Write(context, body.Slice(parsed.MetadataStart, parsed.MetadataLength), route, decision.Label, tags);
+        var probability = learned.Router.Predict(text[..written], tags[..tagged]);
         decision.RouterScore = probability;
         if (probability >= learned.Threshold)
         {
@@ -271,33 +271,9 @@ internal sealed partial class RequestForwarder
     /// <summary><c>metadata.tags</c> (OpenAI's metadata values are strings): comma-separated tags.</summary>
     private static string? FirstSelectingInMetadata(Route route, ReadOnlySpan<byte> metadata)
     {
-        var reader = new Utf8JsonReader(metadata);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return null;
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isTags = reader.ValueTextEquals("tags"u8);
-            reader.Read();
-            if (!isTags || reader.TokenType != JsonTokenType.String)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            Span<char> buffer = stackalloc char[MaxMetadataTagChars];
-            if (reader.HasValueSequence || reader.ValueSpan.Length > MaxMetadataTagChars)
-            {
-                return null;
-            }
-
-            var written = reader.CopyString(buffer);
-            return FirstSelecting(route, buffer[..written]);
-        }
-
-        return null;
+        Span<char> buffer = stackalloc char[RouterTags.MaxMetadataChars];
+        var written = RouterTags.MetadataTags(metadata, buffer);
+        return written < 0 ? null : FirstSelecting(route, buffer[..written]);
     }
 
     /// <summary>

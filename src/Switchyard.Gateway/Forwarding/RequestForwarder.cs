@@ -292,7 +292,7 @@ internal sealed partial class RequestForwarder : IDisposable
                         log.Best = HeldAnswer.Better(log.Best, held);
                         if (held.Verdict.Passed || t == decision.Order.Length - 1)
                         {
-                            await WriteHeldAsync(context, log.Best, log, body.AsSpan(0, bodyLength), route, CheapTier(decision));
+                            await WriteHeldAsync(context, log.Best, log, body.AsSpan(0, bodyLength), body.AsSpan(parsed.MetadataStart, parsed.MetadataLength), route, CheapTier(decision));
                             return;
                         }
 
@@ -322,7 +322,7 @@ internal sealed partial class RequestForwarder : IDisposable
             if (log.Best is { } best)
             {
                 // The request escalated and no later tier answered: the held answer is better than an error.
-                await WriteHeldAsync(context, best, log, body.AsSpan(0, bodyLength), route, CheapTier(decision));
+                await WriteHeldAsync(context, best, log, body.AsSpan(0, bodyLength), body.AsSpan(parsed.MetadataStart, parsed.MetadataLength), route, CheapTier(decision));
                 return;
             }
 
@@ -589,6 +589,7 @@ internal sealed partial class RequestForwarder : IDisposable
                     FinalOutputTokens = sent.Usage?.CompletionTokens,
                 }
                 : null,
+            Tags = log.Tags,
             Sample = log.SamplePrompt is { } prompt
                 ? new OutcomeSample
                 {
@@ -596,6 +597,7 @@ internal sealed partial class RequestForwarder : IDisposable
                     Source = log.Quality?.Passed == true ? "passed" : "unescalated",
                     Route = log.Route,
                     Label = log.Label,
+                    Tags = log.Tags,
                     Prompt = prompt,
                     CheapFailed = log.Quality?.Passed != true,
                     CheapScore = log.Quality?.Score,
@@ -677,6 +679,9 @@ internal sealed partial class RequestForwarder : IDisposable
 
         /// <summary>The prompt's text, when this request is kept as an outcome sample for the learned router.</summary>
         public string? SamplePrompt;
+
+        /// <summary>The request's tags (<see cref="RouterTags.Of"/>), kept with its escalation record or outcome sample.</summary>
+        public string? Tags;
 
         /// <summary>Every failed or skipped deployment, in order.</summary>
         public List<UpstreamFailure>? Failures;
@@ -846,6 +851,11 @@ internal sealed partial class RequestForwarder : IDisposable
                         writer.WriteNumber("output_tokens"u8, output);
                     }
 
+                    if (attempt.Error is { } error)
+                    {
+                        writer.WriteString("error"u8, error);
+                    }
+
                     writer.WriteEndObject();
                 }
 
@@ -869,5 +879,8 @@ internal sealed partial class RequestForwarder : IDisposable
 
         /// <summary>The usage of an answer the quality gate held (whether or not the client got it).</summary>
         public Usage? Held { get; init; }
+
+        /// <summary>Why a call made for a check failed (<c>no answer within 10s</c>), whether or not that failed the check.</summary>
+        public string? Error { get; init; }
     }
 }

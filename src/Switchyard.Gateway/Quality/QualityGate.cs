@@ -216,7 +216,6 @@ internal sealed class QualityGate
         }
     }
 
-    /// <summary>Whether the text says anything: "..." or "  " does not.</summary>
     /// <summary>
     /// Whether the whole answer is one word that says nothing (<c>Okay.</c>, <c>Hmm</c>, <c>N/A</c>, <c>null</c>): what a small
     /// model or a broken template emits instead of an answer. A short real answer (<c>Yes</c>, <c>42</c>, <c>Paris</c>) is not.
@@ -240,6 +239,7 @@ internal sealed class QualityGate
         return false;
     }
 
+    /// <summary>Whether the text says anything: "..." or "  " does not.</summary>
     private static bool HasLetterOrDigit(ReadOnlySpan<char> text)
     {
         foreach (var c in text)

@@ -19,6 +19,12 @@ public sealed record OutcomeSample
     /// <summary>The request's label (a tag or the classifier's category), a feature of the router.</summary>
     public string? Label { get; init; }
 
+    /// <summary>
+    /// The request's other tags, comma-separated (its header's, <c>metadata.tags</c> or its key's defaults, and its route's):
+    /// features of the router with <see cref="Label"/>; null when it had none or was stored before tags were kept.
+    /// </summary>
+    public string? Tags { get; init; }
+
     /// <summary>The prompt's text as the gateway extracts it from a request (messages joined by newlines).</summary>
     public required string Prompt { get; init; }
 

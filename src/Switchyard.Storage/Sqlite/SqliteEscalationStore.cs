@@ -184,6 +184,38 @@ public sealed class SqliteEscalationStore
         command.ExecuteNonQuery();
     }
 
+    /// <summary>The tags kept with the escalation records (request id to tags), for the records that have any.</summary>
+    /// <remarks>Apart from <see cref="EscalationRecord"/>: only the learned router reads them.</remarks>
+    public IReadOnlyDictionary<string, string> QueryTags(string? route = null, DateTimeOffset? since = null)
+    {
+        using var connection = SqliteConnectionFactory.Open(_options);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT request_id, tags FROM escalations
+            WHERE tags IS NOT NULL AND ($route IS NULL OR route = $route) AND ($since IS NULL OR ts_unix_ms >= $since);
+            """;
+        command.Parameters.AddWithValue("$route", (object?)route ?? DBNull.Value);
+        command.Parameters.AddWithValue("$since", since is { } s ? s.ToUnixTimeMilliseconds() : DBNull.Value);
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            tags[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return tags;
+    }
+
+    /// <summary>Keeps the request's tags with its escalation record, in the connection's current transaction.</summary>
+    internal static void SetTags(SqliteConnection connection, string requestId, string tags)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE escalations SET tags = $tags WHERE request_id = $id;";
+        command.Parameters.AddWithValue("$id", requestId);
+        command.Parameters.AddWithValue("$tags", tags);
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>Adds imported outcomes in one transaction; returns how many.</summary>
     public int AddSamples(IEnumerable<OutcomeSample> samples)
     {
@@ -206,7 +238,7 @@ public sealed class SqliteEscalationStore
         using var connection = SqliteConnectionFactory.Open(_options);
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT ts_unix_ms, source, route, label, prompt, cheap_failed, cheap_score, strong_score FROM outcome_samples
+            SELECT ts_unix_ms, source, route, label, prompt, cheap_failed, cheap_score, strong_score, tags FROM outcome_samples
             WHERE ($route IS NULL OR route = $route) AND ($since IS NULL OR ts_unix_ms >= $since)
             ORDER BY id;
             """;
@@ -226,6 +258,7 @@ public sealed class SqliteEscalationStore
                 CheapFailed = reader.GetInt64(5) != 0,
                 CheapScore = reader.IsDBNull(6) ? null : reader.GetDouble(6),
                 StrongScore = reader.IsDBNull(7) ? null : reader.GetDouble(7),
+                Tags = Text(reader, 8),
             });
         }
 
@@ -237,8 +270,8 @@ public sealed class SqliteEscalationStore
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO outcome_samples (ts_unix_ms, source, route, label, prompt, cheap_failed, cheap_score, strong_score)
-            VALUES ($ts, $source, $route, $label, $prompt, $failed, $cheap, $strong);
+            INSERT INTO outcome_samples (ts_unix_ms, source, route, label, prompt, cheap_failed, cheap_score, strong_score, tags)
+            VALUES ($ts, $source, $route, $label, $prompt, $failed, $cheap, $strong, $tags);
             """;
         var p = command.Parameters;
         p.AddWithValue("$ts", sample.Timestamp.ToUnixTimeMilliseconds());
@@ -249,6 +282,7 @@ public sealed class SqliteEscalationStore
         p.AddWithValue("$failed", sample.CheapFailed ? 1 : 0);
         p.AddWithValue("$cheap", (object?)sample.CheapScore ?? DBNull.Value);
         p.AddWithValue("$strong", (object?)sample.StrongScore ?? DBNull.Value);
+        p.AddWithValue("$tags", (object?)sample.Tags ?? DBNull.Value);
         command.ExecuteNonQuery();
     }
 

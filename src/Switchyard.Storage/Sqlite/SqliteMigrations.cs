@@ -202,6 +202,12 @@ internal static class SqliteMigrations
             );
             CREATE INDEX ix_model_decisions_model ON model_decisions (model_id, seq);
             """),
+        new(17, "the tags of escalated and sampled requests", """
+            -- Every tag the request carried (header, metadata.tags or the key's defaults, and the route's), comma-separated:
+            -- features of the learned router beside the label. NULL in rows written before.
+            ALTER TABLE escalations ADD COLUMN tags TEXT;
+            ALTER TABLE outcome_samples ADD COLUMN tags TEXT;
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -133,6 +133,67 @@ public sealed class DatasetCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Export_RouteAndTimeFilters_KeepOnlyWhatTheyName()
+    {
+        await SeedAsync(
+            Record("early", "Q early", "A early", at: Start),
+            Record("middle", "Q middle", "A middle", at: Start.AddHours(1)),
+            Record("late", "Q late", "A late", at: Start.AddHours(2)),
+            Record("elsewhere", "Q elsewhere", "A elsewhere", at: Start.AddHours(1), route: "support"));
+
+        var route = await ExportAsync("--route", "support");
+        // --since is inclusive, --until exclusive: the hour from Start+1h holds only "middle" of route chat.
+        var window = await ExportAsync("--route", "chat", "--since", "2026-12-02T10:00:00Z", "--until", "2026-12-02T11:00:00Z");
+        var fromMiddle = await ExportAsync("--since", "2026-12-02T10:00:00Z");
+
+        Assert.Equal(["Q elsewhere"], route);
+        Assert.Equal(["Q middle"], window);
+        Assert.Equal(["Q elsewhere", "Q late", "Q middle"], fromMiddle.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Export_ScoreFilters_FinalScoreAtLeastAndJudgeScoreAtMost()
+    {
+        await SeedAsync(
+            Record("clear", "Q clear", "A clear", finalScore: 1, cheapJudge: 0.1),
+            Record("doubtful", "Q doubtful", "A doubtful", finalScore: 1, cheapJudge: 0.6),
+            Record("weak", "Q weak", "A weak", finalScore: 0.5, cheapJudge: 0.1),
+            Record("unjudged", "Q unjudged", "A unjudged", finalScore: 1));
+
+        var scored = await ExportAsync("--min-score", "0.8");
+        var clearFailures = await ExportAsync("--max-judge-score", "0.3");
+        var both = await ExportAsync("--min-score", "0.8", "--max-judge-score", "0.3");
+        var (exit, _, error) = await InvokeAsync("dataset", "export", "--db", DatabasePath, "-o", Path.Combine(_directory, "x.jsonl"), "--max-judge-score", "3");
+
+        Assert.Equal(["Q clear", "Q doubtful", "Q unjudged"], scored.Order(StringComparer.Ordinal));
+        // The judge's filter leaves out what it never judged.
+        Assert.Equal(["Q clear", "Q weak"], clearFailures.Order(StringComparer.Ordinal));
+        Assert.Equal(["Q clear"], both);
+        Assert.Equal(1, exit);
+        Assert.Contains("--max-judge-score must be between 0 and 1", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_BadLine_NamesTheFileAndTheLine()
+    {
+        var path = Path.Combine(_directory, "train.jsonl");
+        File.WriteAllLines(path,
+        [
+            """{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello."}]}""",
+            """{"messages":[{"role":"user","content":"Hey"},{"role":"assistant","content":"Hi."}]}""",
+            """{"messages":[{"role":"user","content":"Bye"}]}""",
+            """not json""",
+        ]);
+
+        var problem = DatasetCommand.Check(path, Switchyard.Gateway.Quality.Datasets.DatasetFormat.OpenAI);
+
+        // The first bad line is reported, with its number; the lines before it were fine.
+        Assert.Equal($"{path}:3: 'messages' must be an array of at least two messages", problem);
+        File.WriteAllLines(path, File.ReadAllLines(path)[..2]);
+        Assert.Equal("", DatasetCommand.Check(path, Switchyard.Gateway.Quality.Datasets.DatasetFormat.OpenAI));
+    }
+
+    [Fact]
     public async Task Export_DatabaseMissing_SaysWhatToRunAndCreatesNothing()
     {
         var (exit, _, error) = await InvokeAsync("dataset", "export", "--db", DatabasePath, "-o", Path.Combine(_directory, "x.jsonl"));
@@ -151,7 +212,21 @@ public sealed class DatasetCommandTests : IDisposable
             CancellationToken.None);
     }
 
-    private static EscalationRecord Record(string id, string prompt, string answer, DateTimeOffset? at = null, bool history = false, string finalDeployment = "gpt")
+    /// <summary>Exports with the filters given (no split) and returns the user prompt of each example written.</summary>
+    private async Task<List<string>> ExportAsync(params string[] filters)
+    {
+        var output = Path.Combine(_directory, Guid.NewGuid().ToString("N") + ".jsonl");
+        var (exit, _, error) = await InvokeAsync(["dataset", "export", "--db", DatabasePath, "-o", output, "--validation-share", "0", .. filters]);
+        Assert.True(exit == 0, error);
+        return [.. File.ReadAllLines(output).Select(line =>
+        {
+            using var example = JsonDocument.Parse(line);
+            return example.RootElement.GetProperty("messages").EnumerateArray().Last(m => m.GetProperty("role").GetString() == "user").GetProperty("content").GetString()!;
+        })];
+    }
+
+    private static EscalationRecord Record(string id, string prompt, string answer, DateTimeOffset? at = null, bool history = false, string finalDeployment = "gpt",
+        string route = "chat", double finalScore = 1, double? cheapJudge = null)
     {
         var messages = new List<object> { new { role = "system", content = "You are terse." } };
         if (history)
@@ -165,7 +240,7 @@ public sealed class DatasetCommandTests : IDisposable
         {
             RequestId = id,
             Timestamp = at ?? Start,
-            Route = "chat",
+            Route = route,
             Endpoint = "chat.completions",
             Request = JsonSerializer.Serialize(new { model = "chat", messages }),
             CheapDeployment = "llama",
@@ -177,7 +252,8 @@ public sealed class DatasetCommandTests : IDisposable
             FinalDeployment = finalDeployment,
             FinalTier = "frontier",
             FinalAnswer = answer,
-            FinalScore = 1,
+            CheapJudgeScore = cheapJudge,
+            FinalScore = finalScore,
             FinalInputTokens = 20,
             FinalOutputTokens = 5,
         };

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Switchyard.Cli.Commands;
+using Switchyard.Cli.Demo;
 using Switchyard.Storage.RequestLog;
 using Switchyard.Storage.Sqlite;
 
@@ -8,6 +9,8 @@ namespace Switchyard.Cli.Tests.Commands;
 /// <summary>The README's first command, run as a user runs it: the built CLI in its own process.</summary>
 public sealed class DemoCommandTests : IDisposable
 {
+    private static readonly HashSet<string> External = ["gpt-4o", "text-embedding-3-small"];
+
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
 
     public DemoCommandTests() => Directory.CreateDirectory(_directory);
@@ -61,6 +64,23 @@ public sealed class DemoCommandTests : IDisposable
         var dataset = File.ReadAllLines(Path.Combine(_directory, "demo-dataset.jsonl"));
         Assert.NotEmpty(dataset);
         Assert.All(dataset, line => Assert.Null(Switchyard.Gateway.Quality.Datasets.DatasetExporter.Validate(line, Switchyard.Gateway.Quality.Datasets.DatasetFormat.OpenAI)));
+
+        // What the router changed, read from the request log: each request's id names its round and place in the workload.
+        var rounds = entries
+            .Select(e => (Entry: e, Known: DemoWorkload.TryParseRequestId(e.RequestId, out var round, out var index), Round: round, Index: index))
+            .ToList();
+        Assert.All(rounds, r => Assert.True(r.Known, r.Entry.RequestId));
+        var first = DemoRound.Measure([.. rounds.Where(r => r.Round == 1).Select(r => r.Entry)], External);
+        var second = DemoRound.Measure([.. rounds.Where(r => r.Round == 2).Select(r => r.Entry)], External);
+        // Round 2 throws away fewer cheap answers, and spends less time, and fewer tokens, on them.
+        Assert.True(second.Escalated < first.Escalated, $"escalations: round 1 {first.Escalated}, round 2 {second.Escalated}");
+        Assert.True(second.PoorAnswerSeconds < first.PoorAnswerSeconds, $"time on thrown-away answers: round 1 {first.PoorAnswerSeconds} s, round 2 {second.PoorAnswerSeconds} s");
+        Assert.True(second.PoorAnswerTokens < first.PoorAnswerTokens, $"tokens thrown away: round 1 {first.PoorAnswerTokens}, round 2 {second.PoorAnswerTokens}");
+        // What the router sent ahead is mostly the hard kind: the medical questions the open model is poor at.
+        var kinds = rounds.Where(r => r.Round == 2 && r.Entry.Rule == "router").Select(r => DemoWorkload.KindOf(r.Index)).ToList();
+        Assert.True(kinds.Count(k => k == "medical") > kinds.Count / 2, $"sent ahead: {string.Join(", ", kinds)}");
+        // The demo says so too, with the figures it read back.
+        Assert.Contains("What the router saved, round 2 against round 1", output, StringComparison.Ordinal);
     }
 
     [Fact]

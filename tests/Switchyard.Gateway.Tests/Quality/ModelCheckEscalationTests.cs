@@ -150,6 +150,46 @@ public sealed class ModelCheckEscalationTests
     }
 
     [Fact]
+    public async Task Judge_SlowerThanItsTimeout_SkipsByDefault_AndFailsWhenConfiguredTo()
+    {
+        // A judge that answers, but only after 5 s: the request must not wait for it past its 300 ms timeout.
+        await using var slow = await SimulatorHost.StartAsync(new SimulatorOptions { Models = [Model("strong", 1, wrongShare: 0) with { TimeToFirstToken = TimeSpan.FromSeconds(5) }] });
+        await using var gateway = await TieredGateway.StartAsync(Deployments + "\n" + """
+              judge-slow: { provider: other, model: strong, hosting: external }
+            routes:
+              skip: { quality: { judge: { deployment: judge-slow, timeout: 300ms } }, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ] }
+              fail: { quality: { judge: { deployment: judge-slow, timeout: 300ms, on_error: fail } }, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ] }
+            """, Models, externalSimulator: Models, otherUpstream: new Uri(slow.BaseAddress, "v1"));
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var skipped = await gateway.PostAsync(TieredGateway.Chat("skip", MathPrompt));
+        using var failed = await gateway.PostAsync(TieredGateway.Chat("fail", MathPrompt));
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+
+        Assert.Equal(HttpStatusCode.OK, skipped.StatusCode);
+        Assert.Equal("llama", skipped.Header("x-switchyard-deployment"));
+        Assert.Equal("false", skipped.Header("x-switchyard-escalated"));
+        Assert.Null(skipped.Header("x-switchyard-quality-judge"));
+        Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
+        Assert.Equal("gpt", failed.Header("x-switchyard-deployment"));
+        Assert.Contains("failed=judge", failed.Header("x-switchyard-escalated-from"), StringComparison.Ordinal);
+        // Neither request waited for the judge's answer.
+        Assert.True(elapsed < TimeSpan.FromSeconds(4), $"took {elapsed}");
+        Assert.Equal(2, slow.Stats.ChatCompletionRequests);
+
+        var entries = await gateway.Log.WaitForEntriesAsync(2, TimeSpan.FromSeconds(10));
+        foreach (var entry in entries)
+        {
+            var judge = Assert.Single(Attempts(entry), c => c.GetProperty("deployment").GetString() == "judge-slow");
+            Assert.Equal("judge_error", judge.GetProperty("outcome").GetString());
+            Assert.Equal("judge judge-slow could not judge the answer: no answer within 300ms", judge.GetProperty("error").GetString());
+        }
+
+        var escalation = entries.Single(e => e.Route == "fail").Escalation!;
+        Assert.Contains("no answer within 300ms (on_error: fail)", escalation.CheapReasons, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Agreement_TwoWrongSamplesDisagree_AndTheRequestEscalates()
     {
         await using var gateway = await StartAsync("chat: { quality: { agreement: { compare: number } }, tiers: [ { name: open, deployments: [llama-wrong] }, { name: frontier, deployments: [gpt] } ] }");

@@ -202,7 +202,7 @@ public sealed class QualityGateTests
     }
 
     [Fact]
-    public void Evaluate_Expectations_ScoreTheShareMet()
+    public void Evaluate_Expectations_FailUnlessEveryRuleHolds()
     {
         var gate = new QualityGate(new QualityConfig
         {
@@ -211,11 +211,18 @@ public sealed class QualityGateTests
 
         Assert.True(Evaluate(gate, Completion("The total is 42.")).Passed);
         var verdict = Evaluate(gate, Completion("As an AI, I think it is many."));
+        var almost = Evaluate(gate, Completion("The total is many."));
 
         // Only max_chars is met: no digit, no 'total', and it contains 'as an ai'.
         Assert.Equal("expectations", verdict.FailedNames);
         Assert.Contains("1 of 4 met", verdict.Reasons, StringComparison.Ordinal);
         Assert.False(verdict.Passed);
+        // 3 of 4 met (no digit) is a failed check, not three quarters of one: (1 + 2 + 3 + 0) / 8 = 0.75, below 0.8,
+        // where a share would have given (1 + 2 + 3 + 1.5) / 8 = 0.94 and passed.
+        Assert.Equal("expectations", almost.FailedNames);
+        Assert.Contains("3 of 4 met; the answer does not match the pattern", almost.Reasons, StringComparison.Ordinal);
+        Assert.Equal(0.75, almost.Score, 12);
+        Assert.False(almost.Passed);
     }
 
     [Fact]

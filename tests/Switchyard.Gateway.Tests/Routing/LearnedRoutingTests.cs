@@ -76,6 +76,58 @@ public sealed class LearnedRoutingTests : IDisposable
         Assert.False(stayed.Sample!.CheapFailed);
     }
 
+    [Fact]
+    public async Task Post_TagTheRouterLearned_SendsAheadFromTheHeaderOrMetadata()
+    {
+        // The prompts are alike; only a tag tells the requests the cheap tier fails from the others.
+        var model = TrainTagRouter();
+        await using var gateway = await TieredGateway.StartAsync($$"""
+            registry: { enforce: off }
+            deployments:
+              llama: { provider: internal, model: llama }
+              gpt: { provider: external, model: gpt, hosting: external }
+            routes:
+              chat:
+                router: { model: "{{model}}", threshold: 0.7 }
+                tags: [support]
+                tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ]
+            """);
+        const string Prompt = "Please summarise the attached customer letter in three sentences.";
+
+        using var plain = await gateway.PostAsync(TieredGateway.Chat("chat", Prompt));
+        using var header = await gateway.PostAsync(TieredGateway.Chat("chat", Prompt), ("x-switchyard-tags", "exam, Legal"));
+        using var metadata = await gateway.PostAsync(TieredGateway.Chat("chat", Prompt, "\"metadata\": {\"tags\": \"legal\"}"));
+
+        Assert.Equal("llama", plain.Header("x-switchyard-deployment"));
+        Assert.Equal("gpt", header.Header("x-switchyard-deployment"));
+        Assert.Equal("router", header.Header("x-switchyard-rule"));
+        Assert.Equal("gpt", metadata.Header("x-switchyard-deployment"));
+    }
+
+    [Fact]
+    public async Task Post_OutcomeSample_KeepsEveryTagOfTheRequest()
+    {
+        await using var gateway = await TieredGateway.StartAsync("""
+            registry: { enforce: off }
+            deployments:
+              llama: { provider: internal, model: llama }
+              gpt: { provider: external, model: gpt, hosting: external }
+            routes:
+              chat:
+                quality: { sample_passed: 1 }
+                tags: [support]
+                tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ]
+            """);
+
+        using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Hello there", "\"metadata\": {\"tags\": \"exam\"}"), ("x-switchyard-tags", "team-a,SUPPORT"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var entry = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10)));
+        // The header's and metadata's tags, then the route's; a repeat (any case) once.
+        Assert.Equal("team-a,SUPPORT,exam", entry.Sample!.Tags);
+        Assert.Equal(entry.Sample.Tags, entry.Tags);
+    }
+
     [Theory]
     [InlineData("router: { model: missing.router }", "cannot read the router")]
     [InlineData("router: { model: bad.router }", "is not a router this switchyard can use")]
@@ -104,6 +156,28 @@ public sealed class LearnedRoutingTests : IDisposable
         Assert.Contains("switchyard.yaml:7:", errors, StringComparison.Ordinal);
         Assert.Contains("routes.chat.router", errors, StringComparison.Ordinal);
         Assert.Contains(message, errors, StringComparison.Ordinal);
+    }
+
+    /// <summary>A router that learned the cheap tier fails requests tagged <c>legal</c>, whatever their text.</summary>
+    private string TrainTagRouter()
+    {
+        string[] asks = ["Please summarise the attached customer letter", "Draft a polite reply to this message", "List the action items from these notes", "Rewrite this paragraph more clearly"];
+        var examples = new List<RouterExample>();
+        for (var i = 0; i < 400; i++)
+        {
+            var prompt = $"{asks[(i / 2) % asks.Length]} in {1 + (i % 5)} sentences, item {i}.";
+            // Every request carries the route's tag; the failing ones also "legal", the others another team's.
+            examples.Add(new RouterExample(prompt, i % 2 == 0 ? "legal,support" : $"team-{(char)('a' + (i % 3))},support", CheapFailed: i % 2 == 0, 0, 1));
+        }
+
+        var router = RouterTrainer.Train(examples, new RouterTrainingOptions { TargetShare = 0.5 });
+        var path = Path.Combine(_directory, "tag.router");
+        using (var file = File.Create(path))
+        {
+            router.Save(file);
+        }
+
+        return path;
     }
 
     /// <summary>A router that learned the cheap tier fails on code prompts.</summary>

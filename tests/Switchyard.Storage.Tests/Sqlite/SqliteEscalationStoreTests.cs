@@ -28,6 +28,32 @@ public sealed class SqliteEscalationStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteBatchAsync_EntryWithTags_KeepsThemWithTheRecordAndTheSample()
+    {
+        await using (var log = new SqliteRequestLogStore(Options, TimeProvider.System))
+        {
+            await log.InitializeAsync(CancellationToken.None);
+            var tagged = Record("req-1", At);
+            var untagged = Record("req-2", At, route: "other");
+            var sample = new OutcomeSample { Timestamp = At, Source = "passed", Route = "chat", Label = "code", Tags = "team-a,support", Prompt = "Hi", CheapFailed = false, CheapScore = 1 };
+            await log.WriteBatchAsync(
+                [
+                    new RequestLogEntry { Timestamp = At, RequestId = "req-1", Endpoint = "chat.completions", Route = "chat", Escalation = tagged, Tags = "team-a,support" },
+                    new RequestLogEntry { Timestamp = At, RequestId = "req-2", Endpoint = "chat.completions", Route = "other", Escalation = untagged },
+                    new RequestLogEntry { Timestamp = At, RequestId = "req-3", Endpoint = "chat.completions", Route = "chat", Sample = sample, Tags = sample.Tags },
+                ],
+                CancellationToken.None);
+        }
+
+        var store = new SqliteEscalationStore(Options, TimeProvider.System);
+
+        Assert.Equal(new Dictionary<string, string> { ["req-1"] = "team-a,support" }, store.QueryTags());
+        Assert.Empty(store.QueryTags(route: "other"));
+        Assert.Empty(store.QueryTags(since: At.AddSeconds(1)));
+        Assert.Equal("team-a,support", Assert.Single(store.QuerySamples()).Tags);
+    }
+
+    [Fact]
     public async Task Review_SetsAndClearsTheVerdict()
     {
         await WriteAsync(Record("req-1", At), Record("req-2", At.AddSeconds(1)));

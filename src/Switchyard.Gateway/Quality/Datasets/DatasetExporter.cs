@@ -116,7 +116,9 @@ internal static class DatasetExporter
 
                     foreach (var message in messages.EnumerateArray())
                     {
-                        if (!message.TryGetProperty("role", out var role) || role.GetString() is not ("system" or "developer" or "user" or "assistant" or "tool"))
+                        // A message that is not an object, or a role that is not a string, is a problem to report, not a crash.
+                        if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String
+                            || role.GetString() is not ("system" or "developer" or "user" or "assistant" or "tool"))
                         {
                             return "every message needs a role of system, developer, user, assistant or tool";
                         }
@@ -134,7 +136,8 @@ internal static class DatasetExporter
 
                     foreach (var turn in turns.EnumerateArray())
                     {
-                        if (!turn.TryGetProperty("from", out var from) || from.GetString() is not ("system" or "human" or "gpt" or "observation")
+                        if (turn.ValueKind != JsonValueKind.Object || !turn.TryGetProperty("from", out var from) || from.ValueKind != JsonValueKind.String
+                            || from.GetString() is not ("system" or "human" or "gpt" or "observation")
                             || !turn.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.String)
                         {
                             return "every turn needs 'from' (system, human, gpt, observation) and a string 'value'";

@@ -27,7 +27,7 @@ internal static partial class LabelledOutcomeReader
     }
 
     /// <summary>A row with both its scores, before they are scaled.</summary>
-    private readonly record struct Scored(int Line, string Prompt, string? Label, string WeakColumn, double Weak, string StrongColumn, double Strong);
+    private readonly record struct Scored(int Line, string Prompt, string? Label, string? Tags, string WeakColumn, double Weak, string StrongColumn, double Strong);
 
     private static LabelledOutcomeResult Interpret(string path, List<OutcomeRow> rows, LabelledOutcomeOptions options, LabelledOutcomeFormat format, OutcomeErrors errors)
     {
@@ -74,7 +74,7 @@ internal static partial class LabelledOutcomeReader
             scales[column] = shape == Shape.Battle ? 1 : options.ScoreScale ?? (scales[column] switch { <= 1 => 1, <= 10 => 10, _ => 100 });
         }
 
-        var outcomes = scored.Select(r => new Outcome(r.Prompt, r.Label, r.Weak / scales[r.WeakColumn], r.Strong / scales[r.StrongColumn])).ToList();
+        var outcomes = scored.Select(r => new Outcome(r.Prompt, r.Label, r.Tags, r.Weak / scales[r.WeakColumn], r.Strong / scales[r.StrongColumn])).ToList();
         if (outcomes.Count == 0)
         {
             errors.AddFile($"no row has a score for both models ({Skips(skipped)}); check --weak and --strong name the columns that hold the scores.");
@@ -203,7 +203,7 @@ internal static partial class LabelledOutcomeReader
                 continue;
             }
 
-            scored.Add(new Scored(row.Line, row.Prompt, row.Label, "battle", weakIsA ? scoreA : scoreB, "battle", weakIsA ? scoreB : scoreA));
+            scored.Add(new Scored(row.Line, row.Prompt, row.Label, row.Tags, "battle", weakIsA ? scoreA : scoreB, "battle", weakIsA ? scoreB : scoreA));
         }
 
         return scored;
@@ -259,7 +259,7 @@ internal static partial class LabelledOutcomeReader
             var weakScore = scores.TryGetValue(weak, out var w) ? w.Score : OutcomeCell.Null;
             var strongScore = scores.TryGetValue(strong, out var s) ? s.Score : OutcomeCell.Null;
             var line = scores.TryGetValue(weak, out var wl) && scores.TryGetValue(strong, out var sl) ? Math.Max(wl.Line, sl.Line) : row.Line;
-            Pair(new OutcomeRow { Line = line, Prompt = row.Prompt, Label = row.Label, Fields = [] }, weak, weakScore, $"score of {weak}", strong, strongScore, $"score of {strong}", options, errors, skipped, scored);
+            Pair(new OutcomeRow { Line = line, Prompt = row.Prompt, Label = row.Label, Tags = row.Tags, Fields = [] }, weak, weakScore, $"score of {weak}", strong, strongScore, $"score of {strong}", options, errors, skipped, scored);
         }
 
         return scored;
@@ -283,7 +283,7 @@ internal static partial class LabelledOutcomeReader
             return;
         }
 
-        scored.Add(new Scored(row.Line, row.Prompt, row.Label, weak, w, strong, s));
+        scored.Add(new Scored(row.Line, row.Prompt, row.Label, row.Tags, weak, w, strong, s));
     }
 
     /// <summary>A score: a number of 0 or more, true/false (1/0) or a string of one; null when there is none.</summary>

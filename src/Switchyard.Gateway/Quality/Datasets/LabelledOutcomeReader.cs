@@ -23,8 +23,8 @@ namespace Switchyard.Gateway.Quality.Datasets;
 /// </remarks>
 internal static partial class LabelledOutcomeReader
 {
-    /// <summary>One outcome: the prompt, its tag, and both scores in [0, 1].</summary>
-    public readonly record struct Outcome(string Prompt, string? Label, double WeakScore, double StrongScore);
+    /// <summary>One outcome: the prompt, its label, its other tags (comma-separated), and both scores in [0, 1].</summary>
+    public readonly record struct Outcome(string Prompt, string? Label, string? Tags, double WeakScore, double StrongScore);
 
     /// <summary>Reads the whole file, or returns its problems (<c>file:line: what</c>).</summary>
     public static LabelledOutcomeResult Read(string path, LabelledOutcomeOptions options)
@@ -75,6 +75,7 @@ internal static partial class LabelledOutcomeReader
             Source = "import",
             Route = route,
             Label = o.Label,
+            Tags = o.Tags,
             Prompt = o.Prompt,
             CheapFailed = o.WeakScore < passMark,
             CheapScore = o.WeakScore,

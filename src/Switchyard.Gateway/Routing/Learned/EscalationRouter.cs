@@ -10,13 +10,13 @@ namespace Switchyard.Gateway.Routing.Learned;
 /// </summary>
 /// <remarks>
 /// <code>
-/// prompt, label ─► RouterFeatures.Extract ─► n distinct indices ─► z = bias + Σ w[i] / √n ─► σ(z) = p
+/// prompt, tags ──► RouterFeatures.Extract ─► t tag + n prompt indices ─► z = bias + Σ w[tag] + Σ w[i] / √n ─► σ(z) = p
 ///                                                                   ShouldEscalate: p ≥ Threshold
 /// </code>
 /// Logistic regression over binary hashed features, fitted by <see cref="RouterTrainer"/>. The file format (all
 /// little-endian) is:
 /// <code>
-/// "SYRT" · int32 version (2; version 1 hashed features another way and is refused) · int32 bits · float64 bias · float64 threshold · float64 target share
+/// "SYRT" · int32 version (3; versions 1 and 2 had other features and are refused) · int32 bits · float64 bias · float64 threshold · float64 target share
 /// · int64 trained-at UTC ticks · int16 offset minutes · int32 examples · int32 positives · float64 training AUROC
 /// · int32 source byte count · UTF-8 source · int32 weight count (2^bits) · float32 × weight count
 /// </code>
@@ -30,7 +30,7 @@ internal sealed class EscalationRouter
     public const int MaxBits = 24;
 
     /// <summary>The file format version <see cref="Save"/> writes and the newest <see cref="Load"/> reads.</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     private const int MaxSourceBytes = 64 * 1024;
     private static ReadOnlySpan<byte> Magic => "SYRT"u8;
@@ -90,13 +90,16 @@ internal sealed class EscalationRouter
     /// from any number of threads.
     /// </summary>
     /// <param name="prompt">The text the model will read.</param>
-    /// <param name="label">The content classifier's tag, or empty.</param>
-    public double Predict(ReadOnlySpan<char> prompt, ReadOnlySpan<char> label)
+    /// <param name="tags">
+    /// The request's tags, comma-separated: the label that picked a tier and every tag the request carries
+    /// (<see cref="RouterFeatures.Extract"/>); empty when it has none.
+    /// </param>
+    public double Predict(ReadOnlySpan<char> prompt, ReadOnlySpan<char> tags)
     {
         // PERF: no more than the prompt can fill (at most MaxFeatures, 16 KiB): a short prompt zeroes less stack.
         Span<int> buckets = stackalloc int[RouterFeatures.CapacityFor(prompt.Length)];
-        var count = RouterFeatures.Extract(prompt, label, buckets, Bits);
-        return Sigmoid(Logit(_weights, _bias, buckets[..count]));
+        var count = RouterFeatures.Extract(prompt, tags, buckets, Bits, out var tagFeatures);
+        return Sigmoid(Logit(_weights, _bias, buckets[..count], tagFeatures));
     }
 
     /// <summary>Whether a request with this prediction should skip the cheap tier.</summary>
@@ -185,10 +188,13 @@ internal sealed class EscalationRouter
                 $"The router file has format version {version}, newer than the {FormatVersion} this build reads. Upgrade Switchyard or retrain the router with this version.");
         }
 
-        if (version == 1)
+        if (version is 1 or 2)
         {
+            var what = version == 1
+                ? "hashed prompt features another way: its weights would score every prompt wrong"
+                : "learned from one label per request, not from every tag the request carries: it would read a request's tags wrong";
             throw new RouterFileException(
-                "The router file has format version 1, written by an earlier Switchyard that hashed prompt features another way: its weights would score every prompt wrong. Retrain it with `switchyard router train` (the escalation records and outcome samples it learned from are still in the database).");
+                $"The router file has format version {version}, written by an earlier Switchyard that {what}. Retrain it with `switchyard router train` (the escalation records and outcome samples it learned from are still in the database).");
         }
 
         if (version < 1)
@@ -290,25 +296,38 @@ internal sealed class EscalationRouter
         return new EscalationRouter(bits, bias, weights, threshold, targetShare, info);
     }
 
-    /// <summary>The model's logit for a set of features: the bias plus their weights, scaled by 1/√n.</summary>
+    /// <summary>
+    /// The model's logit for a set of features: the bias, plus the weights of the first <paramref name="tagFeatures"/>
+    /// (the tags'), plus the prompt's weights scaled by 1/√n of their number.
+    /// </summary>
     /// <remarks>
     /// The scaling keeps a 3 KB prompt from drowning in its own evidence: the logit's spread stays about the same
-    /// whatever the prompt's length. Shared with the trainer so training and serving can never disagree.
+    /// whatever the prompt's length. A tag is one fact about the request however long its prompt, so it is not scaled:
+    /// scaled with a few hundred n-grams, a tag that decides the outcome (a team whose questions the cheap model cannot
+    /// answer) would move the logit by a tenth of its weight. Shared with the trainer so training and serving can never
+    /// disagree.
     /// </remarks>
-    internal static double Logit(float[] weights, double bias, ReadOnlySpan<int> features)
+    internal static double Logit(float[] weights, double bias, ReadOnlySpan<int> features, int tagFeatures)
     {
-        if (features.IsEmpty)
+        var tags = 0.0;
+        foreach (var feature in features[..tagFeatures])
         {
-            return bias;
+            tags += weights[feature];
+        }
+
+        var prompt = features[tagFeatures..];
+        if (prompt.IsEmpty)
+        {
+            return bias + tags;
         }
 
         var sum = 0.0;
-        foreach (var feature in features)
+        foreach (var feature in prompt)
         {
             sum += weights[feature];
         }
 
-        return bias + (sum / Math.Sqrt(features.Length));
+        return bias + tags + (sum / Math.Sqrt(prompt.Length));
     }
 
     /// <summary>The logistic function, written so that neither tail overflows.</summary>

@@ -3,19 +3,21 @@ using System.Numerics;
 namespace Switchyard.Gateway.Routing.Learned;
 
 /// <summary>
-/// Turns a prompt and its label into hashed binary features for <see cref="EscalationRouter"/>: a set of distinct indices
+/// Turns a prompt and its tags into hashed binary features for <see cref="EscalationRouter"/>: a set of distinct indices
 /// in [0, 2^bits), each meaning "this feature is present".
 /// </summary>
 /// <remarks>
 /// Features, in the order they are written (a full destination stops the later ones):
 /// <code>
-/// fixed (8)    label · length bucket (log2 of chars) · fenced code blocks · share of digits · lines (log2)
+/// tags (1-16)  one per distinct tag (the label that picked a tier, the client's, the key's, the route's), or one
+///              "no tags" feature
+/// fixed (7)    length bucket (log2 of chars) · fenced code blocks · share of digits · lines (log2)
 ///              · question marks (log2) · math symbols (log2) · code symbols (log2)
 /// char 3-grams lower-cased, whitespace folded to ' ', of the first <see cref="CharGramPrefix"/> chars
 /// words        lower-cased unigrams and bigrams of letter-or-digit runs, from the start until the destination is full
 /// </code>
-/// Every feature is a (kind, payload) pair hashed by multiply-shift to <c>bits</c>; words hash with FNV-1a
-/// over UTF-16 code units. Nothing depends on <see cref="string.GetHashCode()"/> or the process, so a router trained on
+/// Every feature is a (kind, payload) pair hashed by multiply-shift to <c>bits</c>; words and tags hash with FNV-1a
+/// over lower-cased UTF-16 code units, so a tag is the same feature whatever its case or the order tags come in. Nothing depends on <see cref="string.GetHashCode()"/> or the process, so a router trained on
 /// one machine predicts the same on another. Duplicates are removed with a small open-addressing set on the stack, so
 /// the result is a set: the model's features are binary, not counts.
 /// </remarks>
@@ -36,10 +38,13 @@ internal static class RouterFeatures
     /// <summary>The digit and symbol shares are taken over this many leading characters: a share needs no more.</summary>
     private const int StatsPrefix = 8192;
 
-    private const int FixedFeatures = 8;
+    /// <summary>The most tags that become features; a request rarely has more than a few, and the rest are dropped.</summary>
+    public const int MaxTags = 16;
+
+    private const int FixedFeatures = 7 + MaxTags;
 
     // Kinds keep the same payload of two feature families apart (a word "a" and a 3-gram of one 'a').
-    private const ulong KindLabel = 1;
+    private const ulong KindTag = 1;
     private const ulong KindLength = 2;
     private const ulong KindFences = 3;
     private const ulong KindDigits = 4;
@@ -66,16 +71,25 @@ internal static class RouterFeatures
     private static readonly byte[] Ascii = BuildAscii();
 
     /// <summary>
-    /// Writes the distinct hashed features of <paramref name="prompt"/> and <paramref name="label"/> into
+    /// Writes the distinct hashed features of <paramref name="prompt"/> and <paramref name="tags"/> into
     /// <paramref name="buckets"/> and returns how many were written.
     /// </summary>
     /// <param name="prompt">The text the model reads; any length (the work done is bounded, see the remarks).</param>
-    /// <param name="label">A tag such as <c>code</c> from the content classifier; may be empty, which is a feature too.</param>
+    /// <param name="tags">
+    /// The request's tags, comma-separated (<c>code, team-a</c>): the label that picked a tier (a tag or the content
+    /// classifier's category) and every tag the request carries. Blanks around a tag and its case do not matter, nor
+    /// does a repeat; the first <see cref="MaxTags"/> distinct ones count. Empty is a feature too ("no tags").
+    /// </param>
     /// <param name="buckets">Where the indices go; at most <see cref="MaxFeatures"/> of it is used.</param>
     /// <param name="bits">The indices are in [0, 2^bits); between <see cref="MinBits"/> and <see cref="MaxBits"/>.</param>
+    /// <param name="tagFeatures">
+    /// How many of the features written, at the start of <paramref name="buckets"/>, are the tags': the model weighs them
+    /// whole, the prompt's features scaled by their number (<see cref="EscalationRouter.Logit"/>).
+    /// </param>
     /// <returns>The number of indices written, all distinct; never more than <see cref="MaxFeatures"/>.</returns>
-    public static int Extract(ReadOnlySpan<char> prompt, ReadOnlySpan<char> label, Span<int> buckets, int bits)
+    public static int Extract(ReadOnlySpan<char> prompt, ReadOnlySpan<char> tags, Span<int> buckets, int bits, out int tagFeatures)
     {
+        tagFeatures = 0;
         if (bits is < MinBits or > MaxBits)
         {
             ThrowBitsOutOfRange(bits);
@@ -93,7 +107,9 @@ internal static class RouterFeatures
         table.Clear();
         var set = new FeatureSet(buckets[..capacity], table, bits);
 
-        AddFixed(ref set, prompt, label);
+        AddTags(ref set, tags);
+        tagFeatures = set.Count;
+        AddFixed(ref set, prompt);
         AddCharTrigrams(ref set, prompt[..Math.Min(prompt.Length, CharGramPrefix)]);
         AddWords(ref set, prompt);
         return set.Count;
@@ -111,15 +127,45 @@ internal static class RouterFeatures
         return (int)Math.Min(bound, MaxFeatures);
     }
 
-    private static void AddFixed(ref FeatureSet set, ReadOnlySpan<char> prompt, ReadOnlySpan<char> label)
+    private static void AddTags(ref FeatureSet set, ReadOnlySpan<char> tags)
     {
-        var labelHash = FnvOffset;
-        foreach (var c in label)
+        var added = 0;
+        foreach (var range in tags.Split(','))
         {
-            labelHash = (labelHash ^ Lower(c)) * FnvPrime;
+            var tag = tags[range].Trim();
+            if (tag.IsEmpty)
+            {
+                continue;
+            }
+
+            var hash = FnvOffset;
+            foreach (var c in tag)
+            {
+                hash = (hash ^ Lower(c)) * FnvPrime;
+            }
+
+            // A repeated tag is already in the set, and does not count against MaxTags.
+            var before = set.Count;
+            if (!set.Add(KindTag, hash))
+            {
+                return;
+            }
+
+            if (set.Count > before && ++added == MaxTags)
+            {
+                return;
+            }
         }
 
-        set.Add(KindLabel, labelHash);
+        if (added == 0)
+        {
+            // No tags: the hash of the empty tag, so an untagged request has a weight of its own to learn.
+            set.Add(KindTag, FnvOffset);
+        }
+    }
+
+    private static void AddFixed(ref FeatureSet set, ReadOnlySpan<char> prompt)
+    {
         set.Add(KindLength, (ulong)BitOperations.Log2((uint)prompt.Length + 1));
 
         var fences = 0;

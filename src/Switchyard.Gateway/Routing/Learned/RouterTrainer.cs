@@ -103,9 +103,9 @@ internal static class RouterTrainer
             foreach (var i in order)
             {
                 var example = examples[i];
-                var count = RouterFeatures.Extract(example.Prompt, example.Label, buckets, bits);
+                var count = RouterFeatures.Extract(example.Prompt, example.Tags, buckets, bits, out var tagFeatures);
                 var features = buckets.AsSpan(0, count);
-                var p = EscalationRouter.Sigmoid(EscalationRouter.Logit(weights, bias, features));
+                var p = EscalationRouter.Sigmoid(EscalationRouter.Logit(weights, bias, features, tagFeatures));
                 var y = example.CheapFailed ? 1.0 : 0.0;
                 var g = (example.CheapFailed ? positiveWeight : negativeWeight) * (p - y);
 
@@ -116,11 +116,13 @@ internal static class RouterTrainer
                     continue;
                 }
 
-                var scaled = g / Math.Sqrt(count);
-                foreach (var feature in features)
+                // The gradient of each weight is g times its factor in the logit: 1 for a tag, 1/√n for the prompt's.
+                var scaled = count > tagFeatures ? g / Math.Sqrt(count - tagFeatures) : g;
+                for (var f = 0; f < count; f++)
                 {
+                    var feature = features[f];
                     double w = weights[feature];
-                    var gradient = scaled + (l2 * w);
+                    var gradient = (f < tagFeatures ? g : scaled) + (l2 * w);
                     var square = squares[feature] + (gradient * gradient);
                     squares[feature] = (float)square;
                     weights[feature] = (float)(w - (learningRate * gradient / (Math.Sqrt(square) + Epsilon)));
@@ -136,8 +138,8 @@ internal static class RouterTrainer
         for (var i = 0; i < n; i++)
         {
             var example = examples[i];
-            var count = RouterFeatures.Extract(example.Prompt, example.Label, buckets, bits);
-            scores[i] = EscalationRouter.Sigmoid(EscalationRouter.Logit(weights, bias, buckets.AsSpan(0, count)));
+            var count = RouterFeatures.Extract(example.Prompt, example.Tags, buckets, bits, out var tagFeatures);
+            scores[i] = EscalationRouter.Sigmoid(EscalationRouter.Logit(weights, bias, buckets.AsSpan(0, count), tagFeatures));
             labels[i] = example.CheapFailed;
         }
 

@@ -131,6 +131,67 @@ internal static class RoutingMetrics
     }
 
     /// <summary>
+    /// What a random router scores on <paramref name="items"/> in expectation: the baseline a trained router must beat,
+    /// exact rather than one seeded draw's luck.
+    /// </summary>
+    /// <remarks>
+    /// A router that sends a uniformly random k of the n items to the strong model gains, in expectation, k/n of the
+    /// strong-minus-weak total (each item is sent with probability k/n), so its quality is weak mean + (k/n)·gap and its
+    /// PGR is exactly its call share k/n. Hence the curve is the diagonal through every k/n, APGR is 0.5, CPT(x) is the
+    /// first share k/n at or past x, and AUROC is 0.5 (a random score ranks a failure above a pass half the time).
+    /// Thresholds are those of scores drawn uniformly from [0, 1): routing k/n takes a threshold of 1 − k/n.
+    /// </remarks>
+    /// <param name="items">At least one item; only the qualities are read (every value must be finite).</param>
+    /// <exception cref="ArgumentException">No items, or a quality that is NaN or infinite.</exception>
+    public static RoutingEvaluation RandomExpectation(IReadOnlyList<RoutedItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            throw new ArgumentException("There are no items to evaluate the router on.", nameof(items));
+        }
+
+        var n = items.Count;
+        double weakTotal = 0, strongTotal = 0;
+        bool anyFailed = false, anyPassed = false;
+        for (var i = 0; i < n; i++)
+        {
+            var item = items[i];
+            if (!double.IsFinite(item.WeakQuality) || !double.IsFinite(item.StrongQuality))
+            {
+                throw new ArgumentException($"Item {i} has a quality that is not a finite number: {item}.", nameof(items));
+            }
+
+            weakTotal += item.WeakQuality;
+            strongTotal += item.StrongQuality;
+            anyFailed |= item.WeakQuality < item.StrongQuality;
+            anyPassed |= item.WeakQuality >= item.StrongQuality;
+        }
+
+        var weakMean = weakTotal / n;
+        var strongMean = strongTotal / n;
+        var gap = strongMean - weakMean;
+        var degenerate = Math.Abs(gap) <= 1e-12 * Math.Max(1.0, Math.Max(Math.Abs(weakMean), Math.Abs(strongMean)));
+        var curve = new List<RoutingCurvePoint>(n + 1) { new(0, weakMean, 0, double.PositiveInfinity) };
+        for (var k = 1; k <= n; k++)
+        {
+            var share = k == n ? 1.0 : (double)k / n;
+            curve.Add(new RoutingCurvePoint(share, k == n ? strongMean : weakMean + (share * gap), degenerate ? 0 : share, 1 - share));
+        }
+
+        return new RoutingEvaluation(
+            curve,
+            degenerate ? 0 : 0.5,
+            degenerate ? null : CallShareReaching(curve, 0.5),
+            degenerate ? null : CallShareReaching(curve, 0.8),
+            anyFailed && anyPassed ? 0.5 : null,
+            weakMean,
+            strongMean,
+            degenerate,
+            degenerate ? "The strong and weak models have the same mean quality: there is no gap to recover." : null);
+    }
+
+    /// <summary>
     /// The area under the ROC curve of <paramref name="scores"/> for <paramref name="positives"/>: the probability that a
     /// random positive scores above a random negative, a tie counting half (the Mann–Whitney U with mid-ranks).
     /// </summary>

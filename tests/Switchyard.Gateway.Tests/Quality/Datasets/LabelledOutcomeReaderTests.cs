@@ -23,7 +23,50 @@ public sealed class LabelledOutcomeReaderTests : IDisposable
         var result = LabelledOutcomeReader.Read(path, new LabelledOutcomeOptions());
 
         Assert.Empty(result.Errors);
-        Assert.Equal(new LabelledOutcomeReader.Outcome("What is 17 x 23?", "math", 0, 1), Assert.Single(result.Outcomes));
+        Assert.Equal(new LabelledOutcomeReader.Outcome("What is 17 x 23?", "math", null, 0, 1), Assert.Single(result.Outcomes));
+    }
+
+    [Fact]
+    public void Read_Tags_AListOrACommaSeparatedString()
+    {
+        var path = Write("o.jsonl",
+            """{"prompt": "a", "label": "math", "tags": ["team-a", " exam "], "scores": {"open": 0, "frontier": 1}}""",
+            """{"prompt": "b", "tags": "team-b, support,", "scores": {"open": 1, "frontier": 1}}""",
+            """{"prompt": "c", "tags": null, "scores": {"open": 1, "frontier": 1}}""");
+
+        var result = LabelledOutcomeReader.Read(path, new LabelledOutcomeOptions());
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["team-a,exam", "team-b,support", null], result.Outcomes.Select(o => o.Tags));
+        Assert.Equal("math", result.Outcomes[0].Label);
+        Assert.Equal("team-a,exam", Assert.Single(LabelledOutcomeReader.AsSamples(result.Outcomes.Take(1), 0.5, "chat", DateTimeOffset.UnixEpoch)).Tags);
+    }
+
+    [Fact]
+    public void Read_TagsInCsv_OneQuotedCell()
+    {
+        var path = Write("o.csv", "prompt,tags,open,frontier", "\"a\",\"team-a, exam\",0,1");
+
+        var result = LabelledOutcomeReader.Read(path, new LabelledOutcomeOptions());
+
+        Assert.Empty(result.Errors);
+        Assert.Equal("team-a,exam", Assert.Single(result.Outcomes).Tags);
+    }
+
+    [Fact]
+    public void Read_BadTags_SaysLineWhatAndHow()
+    {
+        var path = Write("o.jsonl",
+            """{"prompt": "a", "tags": ["ok", 3], "scores": {"open": 0, "frontier": 1}}""",
+            """{"prompt": "b", "tags": ["a, b"], "scores": {"open": 0, "frontier": 1}}""",
+            """{"prompt": "c", "tags": {"team": "a"}, "scores": {"open": 0, "frontier": 1}}""");
+
+        var errors = LabelledOutcomeReader.Read(path, new LabelledOutcomeOptions()).Errors;
+
+        Assert.Equal(3, errors.Count);
+        Assert.StartsWith($"{path}:1: tags[1] must be a string", errors[0], StringComparison.Ordinal);
+        Assert.StartsWith($"{path}:2: tags[0] is \"a, b\": a tag cannot hold a comma", errors[1], StringComparison.Ordinal);
+        Assert.StartsWith($"{path}:3: tags must be a list of strings", errors[2], StringComparison.Ordinal);
     }
 
     [Fact]

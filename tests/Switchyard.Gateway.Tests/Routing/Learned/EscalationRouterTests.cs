@@ -43,7 +43,7 @@ public sealed class EscalationRouterTests
         Assert.Equal(router.TargetShare, loaded.TargetShare);
         Assert.Equal(router.Bias, loaded.Bias);
         Assert.Equal(router.Info, loaded.Info);
-        Assert.All(examples, e => Assert.Equal(router.Predict(e.Prompt, e.Label), loaded.Predict(e.Prompt, e.Label)));
+        Assert.All(examples, e => Assert.Equal(router.Predict(e.Prompt, e.Tags), loaded.Predict(e.Prompt, e.Tags)));
     }
 
     [Fact]
@@ -76,16 +76,20 @@ public sealed class EscalationRouterTests
         Assert.Contains($"version {EscalationRouter.FormatVersion + 1}, newer", error.Message);
     }
 
-    [Fact]
-    public void Load_Version1_AsksForARetrain()
+    [Theory]
+    [InlineData(1, "hashed prompt features another way")]
+    [InlineData(2, "one label per request")]
+    public void Load_OlderVersion_AsksForARetrain(int version, string why)
     {
-        // Version 1 files hashed their features differently: loaded, they would score every prompt wrong without a sign.
+        // Version 1 files hashed their features differently, version 2 read one label where version 3 reads every tag:
+        // loaded, either would score prompts wrong without a sign.
         var bytes = Saved(MakeRouter());
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), 1);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), version);
 
         var error = LoadFails(bytes);
 
-        Assert.Contains("format version 1", error.Message);
+        Assert.Contains($"format version {version}", error.Message);
+        Assert.Contains(why, error.Message);
         Assert.Contains("switchyard router train", error.Message);
     }
 
@@ -148,7 +152,7 @@ public sealed class EscalationRouterTests
         var prompt = string.Concat(Enumerable.Repeat("Explain why my async function deadlocks? ", 60));
         var sum = 0.0;
 
-        Assert.Equal(0, Allocations.Steady(() => sum += router.Predict(prompt, "code")));
+        Assert.Equal(0, Allocations.Steady(() => sum += router.Predict(prompt, "code, team-a,Support ,code")));
         Assert.InRange(sum / 1_200, 0, 1);
     }
 

@@ -6,17 +6,17 @@ public sealed class RouterFeaturesTests
 {
     private const string Prompt = "Why does this C# code throw a NullReferenceException?\n```csharp\nvar x = items[0].Name;\n```\nThanks!";
 
-    // 8 fixed features, 9 character 3-grams, 2 words and 1 bigram, at 18 bits.
+    // 1 tag and 7 fixed features, 9 character 3-grams, 2 words and 1 bigram, at 18 bits.
     private static readonly int[] PinnedHelloWorld =
     [
         36212, 257907, 236666, 232429, 211188, 53410, 27932, 106821, 168994, 210346,
         247822, 246569, 194309, 106551, 41721, 227554, 78635, 179362, 239951, 14153,
     ];
 
-    private static int[] Extract(string prompt, string label, int bits = 18, int capacity = RouterFeatures.MaxFeatures)
+    private static int[] Extract(string prompt, string tags, int bits = 18, int capacity = RouterFeatures.MaxFeatures)
     {
         var buckets = new int[capacity];
-        var count = RouterFeatures.Extract(prompt, label, buckets, bits);
+        var count = RouterFeatures.Extract(prompt, tags, buckets, bits, out _);
         return buckets[..count];
     }
 
@@ -51,8 +51,8 @@ public sealed class RouterFeaturesTests
     public void Extract_SmallDestination_StopsWhenFull()
     {
         var buckets = new int[5];
-        Assert.Equal(5, RouterFeatures.Extract(Prompt, "code", buckets, 18));
-        Assert.Equal(0, RouterFeatures.Extract(Prompt, "code", Span<int>.Empty, 18));
+        Assert.Equal(5, RouterFeatures.Extract(Prompt, "code", buckets, 18, out _));
+        Assert.Equal(0, RouterFeatures.Extract(Prompt, "code", Span<int>.Empty, 18, out _));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class RouterFeaturesTests
     {
         var words = string.Join(' ', Enumerable.Range(0, 200_000).Select(i => "w" + i));
         var buckets = new int[RouterFeatures.MaxFeatures * 2];
-        var count = RouterFeatures.Extract(words, "", buckets, 24);
+        var count = RouterFeatures.Extract(words, "", buckets, 24, out _);
         Assert.Equal(RouterFeatures.MaxFeatures, count);
     }
 
@@ -77,11 +77,11 @@ public sealed class RouterFeaturesTests
         var prompt = string.Concat(Enumerable.Range(0, length).Select(i => i % 2 == 0 ? (char)('a' + random.Next(26)) : " ?{"[random.Next(3)]));
         var capacity = RouterFeatures.CapacityFor(length);
 
-        var count = RouterFeatures.Extract(prompt, "", new int[RouterFeatures.MaxFeatures], 24);
+        var count = RouterFeatures.Extract(prompt, "", new int[RouterFeatures.MaxFeatures], 24, out _);
 
         Assert.InRange(capacity, 0, RouterFeatures.MaxFeatures);
         Assert.True(count <= capacity, $"{count} features, capacity {capacity}");
-        Assert.Equal(count, RouterFeatures.Extract(prompt, "", new int[capacity], 24));
+        Assert.Equal(count, RouterFeatures.Extract(prompt, "", new int[capacity], 24, out _));
     }
 
     [Fact]
@@ -98,6 +98,35 @@ public sealed class RouterFeaturesTests
         Assert.Equal(code.Length, none.Length);
         Assert.Single(code.Except(none));
         Assert.Equal(code, Extract(Prompt, "CODE"));
+    }
+
+    [Fact]
+    public void Extract_SeveralTags_OneFeatureEach()
+    {
+        var one = Extract(Prompt, "code");
+        var three = Extract(Prompt, "code,team-a,support");
+
+        // Two features more than one tag, and no "no tags" feature among them.
+        Assert.Equal(one.Length + 2, three.Length);
+        Assert.Empty(one.Except(three));
+        Assert.DoesNotContain(Extract(Prompt, "").Except(one).Single(), three);
+    }
+
+    [Fact]
+    public void Extract_Tags_OrderCaseBlanksAndRepeatsDoNotMatter()
+    {
+        var tags = Extract(Prompt, "code,team-a");
+
+        Assert.Equal(tags.Order(), Extract(Prompt, " Team-A , CODE,, code ").Order());
+    }
+
+    [Fact]
+    public void Extract_ManyTags_AtMostMaxTags()
+    {
+        var tags = string.Join(',', Enumerable.Range(0, 40).Select(i => "tag" + i));
+        var none = Extract(Prompt, "");
+
+        Assert.Equal(none.Length - 1 + RouterFeatures.MaxTags, Extract(Prompt, tags).Length);
     }
 
     [Fact]
@@ -119,6 +148,6 @@ public sealed class RouterFeaturesTests
     [InlineData(31)]
     public void Extract_BitsOutOfRange_Throws(int bits)
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => RouterFeatures.Extract("x", "", new int[8], bits));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RouterFeatures.Extract("x", "", new int[8], bits, out _));
     }
 }

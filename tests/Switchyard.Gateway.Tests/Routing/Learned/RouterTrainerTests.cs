@@ -15,12 +15,12 @@ public sealed class RouterTrainerTests
 
         var router = RouterTrainer.Train(training, Options);
 
-        var scores = heldOut.Select(e => router.Predict(e.Prompt, e.Label)).ToArray();
+        var scores = heldOut.Select(e => router.Predict(e.Prompt, e.Tags)).ToArray();
         var auroc = RoutingMetrics.Auroc(scores, heldOut.Select(e => e.CheapFailed).ToArray());
         Assert.True(auroc > 0.85, $"held-out AUROC {auroc:0.000}");
         Assert.True(router.Info.TrainingAuroc > 0.85, $"training AUROC {router.Info.TrainingAuroc:0.000}");
 
-        var trainingShare = training.Count(e => router.ShouldEscalate(router.Predict(e.Prompt, e.Label))) / (double)training.Count;
+        var trainingShare = training.Count(e => router.ShouldEscalate(router.Predict(e.Prompt, e.Tags))) / (double)training.Count;
         var heldOutShare = scores.Count(router.ShouldEscalate) / (double)scores.Length;
         Assert.InRange(trainingShare, 0.19, 0.21);
         Assert.InRange(heldOutShare, 0.15, 0.25);
@@ -55,7 +55,7 @@ public sealed class RouterTrainerTests
         var router = RouterTrainer.Train(examples[..4000], Options with { TargetShare = 0.03 });
 
         var heldOut = examples[4000..];
-        var auroc = RoutingMetrics.Auroc(heldOut.Select(e => router.Predict(e.Prompt, e.Label)).ToArray(), heldOut.Select(e => e.CheapFailed).ToArray());
+        var auroc = RoutingMetrics.Auroc(heldOut.Select(e => router.Predict(e.Prompt, e.Tags)).ToArray(), heldOut.Select(e => e.CheapFailed).ToArray());
         Assert.True(auroc > 0.85, $"held-out AUROC {auroc:0.000} with {heldOut.Count(e => e.CheapFailed)} failures");
     }
 
@@ -68,9 +68,9 @@ public sealed class RouterTrainerTests
         var second = RouterTrainer.Train(examples, Options);
         var other = RouterTrainer.Train(examples, Options with { Seed = 43 });
 
-        Assert.All(examples, e => Assert.Equal(first.Predict(e.Prompt, e.Label), second.Predict(e.Prompt, e.Label)));
+        Assert.All(examples, e => Assert.Equal(first.Predict(e.Prompt, e.Tags), second.Predict(e.Prompt, e.Tags)));
         Assert.Equal(first.Threshold, second.Threshold);
-        Assert.Contains(examples, e => first.Predict(e.Prompt, e.Label) != other.Predict(e.Prompt, e.Label));
+        Assert.Contains(examples, e => first.Predict(e.Prompt, e.Tags) != other.Predict(e.Prompt, e.Tags));
     }
 
     [Fact]

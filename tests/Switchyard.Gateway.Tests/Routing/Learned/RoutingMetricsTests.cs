@@ -129,6 +129,72 @@ public sealed class RoutingMetricsTests
     }
 
     [Fact]
+    public void RandomExpectation_FiveItems_PgrIsTheCallShare()
+    {
+        // The same items as above: weak mean 0.6, strong mean 0.82, gap 0.22. Routing a random k of 5 gains k/5 of the
+        // total gain 1.1 in expectation: quality 0.6 + 0.22 k/5, PGR k/5.
+        RoutedItem[] items =
+        [
+            new(0.6, 0.8, 0.8), new(0.1, 0.9, 1.0), new(0.9, 0.2, 1.0), new(0.3, 0.6, 0.4), new(0.6, 0.5, 0.9),
+        ];
+
+        var result = RoutingMetrics.RandomExpectation(items);
+
+        Assert.Equal(6, result.Curve.Count);
+        for (var k = 0; k <= 5; k++)
+        {
+            Assert.Equal(k / 5.0, result.Curve[k].CallShare, Exact);
+            Assert.Equal(k / 5.0, result.Curve[k].Pgr, Exact);
+            Assert.Equal(0.6 + (0.22 * k / 5), result.Curve[k].Quality, Exact);
+        }
+
+        Assert.Equal(0.5, result.Apgr, Exact);
+        // The first share k/5 at or past 0.5 is 3/5; at or past 0.8 it is 4/5.
+        Assert.Equal(0.6, result.Cpt50!.Value, Exact);
+        Assert.Equal(0.8, result.Cpt80!.Value, Exact);
+        Assert.Equal(0.5, result.Auroc);
+    }
+
+    [Fact]
+    public void RandomExpectation_MatchesTheMeanOfManyRandomDraws()
+    {
+        var random = new Random(3);
+        var items = Enumerable.Range(0, 200).Select(_ => new RoutedItem(0, random.Next(3) == 0 ? 0 : 1, random.NextDouble() < 0.95 ? 1 : 0)).ToArray();
+        var expected = RoutingMetrics.RandomExpectation(items);
+
+        const int Draws = 2000;
+        double apgr = 0, auroc = 0, pgrAtHalf = 0;
+        for (var draw = 0; draw < Draws; draw++)
+        {
+            var evaluation = RoutingMetrics.Evaluate([.. items.Select(i => i with { Score = random.NextDouble() })]);
+            apgr += evaluation.Apgr;
+            auroc += evaluation.Auroc!.Value;
+            pgrAtHalf += evaluation.Curve[items.Length / 2].Pgr;
+        }
+
+        // Each draw's APGR spreads by about 0.05; the mean of 2,000 by about 0.001.
+        Assert.Equal(expected.Apgr, apgr / Draws, 0.005);
+        Assert.Equal(expected.Auroc!.Value, auroc / Draws, 0.005);
+        Assert.Equal(expected.Curve[items.Length / 2].Pgr, pgrAtHalf / Draws, 0.01);
+    }
+
+    [Fact]
+    public void RandomExpectation_EqualMeansOrOneClass_SaysSo()
+    {
+        var equal = RoutingMetrics.RandomExpectation([new(0, 1, 1), new(0, 0, 0)]);
+        var allFail = RoutingMetrics.RandomExpectation([new(0, 0, 1), new(0, 0.5, 1)]);
+
+        Assert.True(equal.GapIsDegenerate);
+        Assert.Equal(0, equal.Apgr);
+        Assert.Null(equal.Cpt50);
+        Assert.NotNull(equal.Note);
+        Assert.Null(allFail.Auroc);
+        Assert.Equal(0.5, allFail.Apgr, Exact);
+        Assert.Throws<ArgumentException>(() => RoutingMetrics.RandomExpectation([]));
+        Assert.Throws<ArgumentException>(() => RoutingMetrics.RandomExpectation([new(0, double.NaN, 1)]));
+    }
+
+    [Fact]
     public void Auroc_TiesAcrossClasses_CountHalf()
     {
         // Positives 0.5, 0.5; negatives 0.5, 0.2. Pairs: (0.5, 0.5) 1/2 twice, (0.5, 0.2) 1 twice => 3 / 4.

@@ -13,6 +13,9 @@ internal sealed class OutcomeRow
 
     public string? Label { get; init; }
 
+    /// <summary>The row's other tags, comma-separated (a <c>tags</c> field: a list of strings or one comma-separated string).</summary>
+    public string? Tags { get; init; }
+
     /// <summary>The <c>scores</c> object's tiers, in the file's order, or null when the row has none.</summary>
     public List<KeyValuePair<string, OutcomeCell>>? Scores { get; init; }
 

@@ -15,6 +15,9 @@ internal static class OutcomeRowBuilder
     /// <summary>The names a tag goes by: ours, RouterBench's benchmark, and MT-Bench's category.</summary>
     public static readonly string[] LabelNames = ["label", "eval_name", "tag", "category"];
 
+    /// <summary>The optional field of the request's other tags, features of the router beside the label.</summary>
+    public const string TagsName = "tags";
+
     private const string Expected = "needs the prompt as \"prompt\" (or question, input, query, instruction, text, or messages: a list of chat messages)";
 
     /// <summary>A field as it arrived: JSON (any kind) or CSV (always a string).</summary>
@@ -71,12 +74,18 @@ internal static class OutcomeRowBuilder
             break;
         }
 
+        string? tags = null;
+        if (byName.TryGetValue(TagsName, out var tagField) && !TryTags(tagField, out tags, out problem))
+        {
+            return null;
+        }
+
         List<KeyValuePair<string, OutcomeCell>>? scores = null;
         var rest = new List<KeyValuePair<string, OutcomeCell>>();
         foreach (var field in fields)
         {
             if (field.Name.Contains('|', StringComparison.Ordinal) || PromptNames.Contains(field.Name, StringComparer.OrdinalIgnoreCase)
-                || LabelNames.Contains(field.Name, StringComparer.OrdinalIgnoreCase))
+                || LabelNames.Contains(field.Name, StringComparer.OrdinalIgnoreCase) || field.Name.Equals(TagsName, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
@@ -96,7 +105,56 @@ internal static class OutcomeRowBuilder
             rest.Add(KeyValuePair.Create(field.Name, field.Text is { } text ? OutcomeCell.Of(text) : OutcomeCell.Of(field.Json)));
         }
 
-        return new OutcomeRow { Line = line, Prompt = prompt, Label = label, Scores = scores, Fields = rest };
+        return new OutcomeRow { Line = line, Prompt = prompt, Label = label, Tags = tags, Scores = scores, Fields = rest };
+    }
+
+    /// <summary>
+    /// <c>tags</c>: a list of strings (<c>["code", "team-a"]</c>) or one comma-separated string (<c>"code, team-a"</c>, the
+    /// only way a CSV cell can hold several), as a comma-separated list; null when empty.
+    /// </summary>
+    private static bool TryTags(Source field, out string? tags, out string? problem)
+    {
+        tags = null;
+        problem = null;
+        var list = new List<string>();
+        if (field.IsString)
+        {
+            list.AddRange(field.String.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        }
+        else if (field.Json.ValueKind == JsonValueKind.Array)
+        {
+            var index = 0;
+            foreach (var item in field.Json.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.String)
+                {
+                    problem = $"tags[{index}] must be a string (a tag such as \"code\"), but is {OutcomeCell.Of(item).Shown}";
+                    return false;
+                }
+
+                var tag = item.GetString()!.Trim();
+                if (tag.Contains(',', StringComparison.Ordinal))
+                {
+                    problem = $"tags[{index}] is \"{tag}\": a tag cannot hold a comma; give each tag its own string";
+                    return false;
+                }
+
+                if (tag.Length > 0)
+                {
+                    list.Add(tag);
+                }
+
+                index++;
+            }
+        }
+        else if (field.Json.ValueKind != JsonValueKind.Null)
+        {
+            problem = $"tags must be a list of strings (e.g. [\"code\", \"team-a\"]) or a comma-separated string, but is {OutcomeCell.Of(field.Json).Shown}";
+            return false;
+        }
+
+        tags = list.Count > 0 ? string.Join(',', list) : null;
+        return true;
     }
 
     private static bool TryPrompt(Dictionary<string, Source> fields, out string prompt, out string? problem)
