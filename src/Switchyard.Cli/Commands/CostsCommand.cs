@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Spectre.Console;
 using Switchyard.Cli.Internal;
+using Switchyard.Gateway.Economics;
 using Switchyard.Storage.RequestLog;
 using Switchyard.Storage.Sqlite;
 
@@ -18,9 +19,6 @@ namespace Switchyard.Cli.Commands;
 /// </summary>
 internal static class CostsCommand
 {
-    private static readonly (string Word, CostDimension Dimension)[] Dimensions =
-        [("route", CostDimension.Route), ("tier", CostDimension.Tier), ("deployment", CostDimension.Deployment), ("day", CostDimension.Day), ("team", CostDimension.Team), ("key", CostDimension.Key)];
-
     public static Command Create() => Create(TimeProvider.System);
 
     internal static Command Create(TimeProvider time)
@@ -35,7 +33,7 @@ internal static class CostsCommand
         format.AcceptOnlyFromAmong("table", "csv", "json");
         by.Validators.Add(result =>
         {
-            if (Parse(result.GetValueOrDefault<string>()) is { Error: { } problem })
+            if (CostDimensions.Parse(result.GetValueOrDefault<string>()) is { Error: { } problem })
             {
                 result.AddError(problem);
             }
@@ -53,7 +51,7 @@ internal static class CostsCommand
                 return 1;
             }
 
-            var dimensions = Parse(pr.GetValue(by)!).Dimensions;
+            var dimensions = CostDimensions.Parse(pr.GetValue(by)!).Dimensions;
             var from = CliOptions.TimeValue(pr, since, time) ?? time.GetUtcNow().AddDays(-30);
             var to = CliOptions.TimeValue(pr, until, time);
             IReadOnlyList<CostSummaryRow> rows;
@@ -74,7 +72,7 @@ internal static class CostsCommand
                 return 1;
             }
 
-            var names = dimensions.Select(d => Dimensions.First(x => x.Dimension == d).Word).ToArray();
+            var names = dimensions.Select(CostDimensions.Word).ToArray();
             switch (pr.GetValue(format))
             {
                 case "csv":
@@ -109,35 +107,6 @@ internal static class CostsCommand
         return command;
     }
 
-    /// <summary>The dimensions a <c>--by</c> value names, or what is wrong with it.</summary>
-    internal static (CostDimension[] Dimensions, string? Error) Parse(string? text)
-    {
-        var words = (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (words is ["none"])
-        {
-            return ([], null);
-        }
-
-        var dimensions = new List<CostDimension>();
-        foreach (var word in words)
-        {
-            var match = Array.FindIndex(Dimensions, d => d.Word.Equals(word, StringComparison.OrdinalIgnoreCase));
-            if (match < 0)
-            {
-                return ([], $"--by '{word}' is not a dimension: use route, tier, deployment, day, team or key (comma-separated), or none.");
-            }
-
-            if (dimensions.Contains(Dimensions[match].Dimension))
-            {
-                return ([], $"--by names '{word}' twice.");
-            }
-
-            dimensions.Add(Dimensions[match].Dimension);
-        }
-
-        return ([.. dimensions], null);
-    }
-
     private static void WriteTable(IAnsiConsole console, string[] names, IReadOnlyList<CostSummaryRow> rows, DateTimeOffset from, DateTimeOffset? to)
     {
         var span = string.Create(CultureInfo.InvariantCulture, $"{from:yyyy-MM-dd HH:mm} to {(to is { } t ? t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "now")} UTC");
@@ -147,31 +116,64 @@ internal static class CostsCommand
             table.AddColumn(name);
         }
 
-        foreach (var column in (string[])["requests", "tokens in", "tokens out", "answers", "extra", "spent", "all-frontier", "saved", "saved %"])
+        // Prompt-cache reads and reasoning tokens only when some traffic had them: most self-hosted traffic has neither.
+        var details = rows.Any(r => r.CachedTokens > 0 || r.ReasoningTokens > 0);
+        string[] columns = ["requests", "tokens in", "tokens out", .. details ? (string[])["cached in", "reasoning out"] : [], "answers", "escalated", "checks", "failed", "spent", "all-frontier", "saved", "saved %"];
+        foreach (var column in columns)
         {
             table.AddColumn(new TableColumn(column).RightAligned());
         }
 
-        foreach (var row in rows.Append(Total(rows, names.Length)))
+        var total = Total(rows, names.Length);
+        foreach (var row in rows.Append(total))
         {
+            var notes = new List<string>();
+            if (row.Uncosted > 0)
+            {
+                notes.Add($"{row.Uncosted:N0} uncosted");
+            }
+
+            if (row.Estimated > 0)
+            {
+                notes.Add($"{row.Estimated:N0} estimated");
+            }
+
             var cells = new List<string>(row.Keys.Select(Markup.Escape))
             {
-                row.Requests.ToString("N0", CultureInfo.InvariantCulture) + (row.Uncosted > 0 ? $" ({row.Uncosted:N0} uncosted)" : ""),
+                row.Requests.ToString("N0", CultureInfo.InvariantCulture) + (notes.Count > 0 ? $" ({string.Join(", ", notes)})" : ""),
                 row.InputTokens.ToString("N0", CultureInfo.InvariantCulture),
                 row.OutputTokens.ToString("N0", CultureInfo.InvariantCulture),
+            };
+            if (details)
+            {
+                cells.Add(row.CachedTokens.ToString("N0", CultureInfo.InvariantCulture));
+                cells.Add(row.ReasoningTokens.ToString("N0", CultureInfo.InvariantCulture));
+            }
+
+            cells.AddRange(
+            [
                 Money(row.Cost),
-                Money(row.ExtraCost),
+                Money(row.EscalatedCost),
+                Money(row.ChecksCost),
+                Money(row.FailedCost),
                 Money(row.Spent),
                 Money(row.BaselineCost),
                 Money(row.Saved),
                 row.BaselineCost > 0 ? (row.Saved / row.BaselineCost).ToString("P0", CultureInfo.InvariantCulture) : "-",
-            };
+            ]);
             table.AddRow([.. cells]);
         }
 
         console.Write(table);
-        console.WriteLine("answers: what the answers cost; extra: answers the quality gate turned down and judge or agreement calls;");
-        console.WriteLine("all-frontier: the same answers from each route's last tier; saved: all-frontier minus spent. Uncosted: deployments without a price.");
+        console.WriteLine("answers: what the answers the clients got cost; escalated: answers the quality gate turned down; checks: judge and");
+        console.WriteLine("agreement calls; failed: calls that failed after tokens flowed (estimated from what was seen). Each is under the");
+        console.WriteLine("deployment and tier that spent it. all-frontier: the same answers at each route's baseline; saved: all-frontier minus spent.");
+        console.WriteLine("Uncosted: deployments without a price. Estimated: the upstream reported no usage, or a call failed mid-way.");
+        if (Math.Abs(total.UnsplitExtraCost) >= 0.00005)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{Money(total.UnsplitExtraCost)} of spent is extra cost of requests logged before it was split by kind: it is under the deployment that answered them."));
+        }
     }
 
     /// <summary>
@@ -225,16 +227,22 @@ internal static class CostsCommand
         Keys = keys == 0 ? [] : ["total", .. Enumerable.Repeat("", keys - 1)],
         Requests = rows.Sum(r => r.Requests),
         Uncosted = rows.Sum(r => r.Uncosted),
+        Estimated = rows.Sum(r => r.Estimated),
         InputTokens = rows.Sum(r => r.InputTokens),
         OutputTokens = rows.Sum(r => r.OutputTokens),
+        CachedTokens = rows.Sum(r => r.CachedTokens),
+        ReasoningTokens = rows.Sum(r => r.ReasoningTokens),
         Cost = rows.Sum(r => r.Cost),
-        ExtraCost = rows.Sum(r => r.ExtraCost),
+        EscalatedCost = rows.Sum(r => r.EscalatedCost),
+        ChecksCost = rows.Sum(r => r.ChecksCost),
+        FailedCost = rows.Sum(r => r.FailedCost),
+        UnsplitExtraCost = rows.Sum(r => r.UnsplitExtraCost),
         BaselineCost = rows.Sum(r => r.BaselineCost),
     };
 
     private static void WriteCsv(TextWriter output, string[] names, IReadOnlyList<CostSummaryRow> rows)
     {
-        output.WriteLine(string.Join(",", [.. names, "requests", "uncosted", "input_tokens", "output_tokens", "cost_usd", "extra_cost_usd", "spent_usd", "baseline_cost_usd", "saved_usd"]));
+        output.WriteLine(string.Join(",", [.. names, .. CostReport.Fields]));
         foreach (var row in rows)
         {
             var line = new StringBuilder();
@@ -243,7 +251,7 @@ internal static class CostsCommand
                 line.Append(Csv(key)).Append(',');
             }
 
-            line.Append(CultureInfo.InvariantCulture, $"{row.Requests},{row.Uncosted},{row.InputTokens},{row.OutputTokens},{Exact(row.Cost)},{Exact(row.ExtraCost)},{Exact(row.Spent)},{Exact(row.BaselineCost)},{Exact(row.Saved)}");
+            line.AppendJoin(',', CostReport.Values(row).Select(v => v.Count is { } count ? count.ToString(CultureInfo.InvariantCulture) : Exact(v.Dollars)));
             output.WriteLine(line.ToString());
         }
     }
@@ -256,22 +264,7 @@ internal static class CostsCommand
             json.WriteStartArray();
             foreach (var row in rows)
             {
-                json.WriteStartObject();
-                for (var i = 0; i < names.Length; i++)
-                {
-                    json.WriteString(names[i], row.Keys[i]);
-                }
-
-                json.WriteNumber("requests", row.Requests);
-                json.WriteNumber("uncosted", row.Uncosted);
-                json.WriteNumber("input_tokens", row.InputTokens);
-                json.WriteNumber("output_tokens", row.OutputTokens);
-                json.WriteNumber("cost_usd", row.Cost);
-                json.WriteNumber("extra_cost_usd", row.ExtraCost);
-                json.WriteNumber("spent_usd", row.Spent);
-                json.WriteNumber("baseline_cost_usd", row.BaselineCost);
-                json.WriteNumber("saved_usd", row.Saved);
-                json.WriteEndObject();
+                CostReport.Write(json, names, row);
             }
 
             json.WriteEndArray();

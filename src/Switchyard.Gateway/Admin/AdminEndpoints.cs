@@ -437,20 +437,20 @@ internal static class AdminEndpoints
 
             var team = caller.CanRead ? context.Request.Query["team"].FirstOrDefault() : caller.Team ?? "\u0000";
             var days = int.TryParse(context.Request.Query["days"], NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? Math.Clamp(d, 1, 366) : 30;
-            var rows = store.SummarizeCosts([CostDimension.Team, CostDimension.Route], time.GetUtcNow().AddDays(-days), null, null, team);
+            var (dimensions, problem) = CostDimensions.Parse(context.Request.Query["by"].FirstOrDefault() ?? "team,route", "by");
+            if (problem is not null)
+            {
+                return Error(StatusCodes.Status400BadRequest, problem, "invalid_by");
+            }
+
+            var rows = store.SummarizeCosts(dimensions, time.GetUtcNow().AddDays(-days), null, null, team);
+            var names = dimensions.Select(CostDimensions.Word).ToArray();
             return Write(writer =>
             {
                 writer.WriteStartArray();
                 foreach (var row in rows)
                 {
-                    writer.WriteStartObject();
-                    writer.WriteString("team", row.Keys[0]);
-                    writer.WriteString("route", row.Keys[1]);
-                    writer.WriteNumber("requests", row.Requests);
-                    writer.WriteNumber("spent_usd", row.Spent);
-                    writer.WriteNumber("baseline_cost_usd", row.BaselineCost);
-                    writer.WriteNumber("saved_usd", row.Saved);
-                    writer.WriteEndObject();
+                    Economics.CostReport.Write(writer, names, row);
                 }
 
                 writer.WriteEndArray();

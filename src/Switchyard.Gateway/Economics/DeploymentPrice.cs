@@ -26,6 +26,9 @@ public sealed record DeploymentPrice(double Input, double Output, double CachedI
         return (((double)(inputTokens - cached) * Input) + (cached * CachedInput) + ((double)(outputTokens - reasoning) * Output) + (reasoning * Reasoning)) / 1e6;
     }
 
+    /// <summary>The cost in dollars of the tokens in <paramref name="usage"/>.</summary>
+    internal double Cost(Forwarding.Usage usage) => Cost(usage.PromptTokens, usage.CompletionTokens, usage.CachedTokens, usage.ReasoningTokens);
+
     /// <summary>The price a deployment's configuration gives it, or <see langword="null"/> when it is not costed.</summary>
     public static DeploymentPrice? For(DeploymentConfig deployment)
     {

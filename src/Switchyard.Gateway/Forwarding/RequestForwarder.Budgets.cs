@@ -102,8 +102,7 @@ internal sealed partial class RequestForwarder
             return;
         }
 
-        var (answer, extra, _) = log.FinalCosts ?? log.Costs();
-        var actual = (answer ?? 0) + (extra ?? 0);
+        var actual = (log.FinalCosts ?? log.Costs()).Total;
         var now = _time.GetUtcNow();
         for (var i = 0; i < budgets.Length; i++)
         {

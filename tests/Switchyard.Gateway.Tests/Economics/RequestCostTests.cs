@@ -5,6 +5,7 @@ using Switchyard.Gateway.Forwarding;
 using Switchyard.Gateway.Forwarding.Internal;
 using Switchyard.Gateway.Tests.Routing;
 using Switchyard.Simulator;
+using Switchyard.Storage.RequestLog;
 
 namespace Switchyard.Gateway.Tests.Economics;
 
@@ -22,8 +23,10 @@ public sealed class RequestCostTests
 
     private static readonly SimulatorOptions Models = new()
     {
-        Models = [Model("strong", 1), Model("weak", 0)],
+        Models = [Model("strong", 1), Model("weak", 0), Model("wrong", 0) with { WrongShare = 1 }],
     };
+
+    private const string MathPrompt = "What is 17 multiplied by 23? Calculate it.";
 
     [Fact]
     public void ReadUsage_CachedAndReasoningTokens_AreRead()
@@ -67,6 +70,138 @@ public sealed class RequestCostTests
         Assert.Equal(answer, entry.CostUsd!.Value, 12);
         Assert.Equal(thrownAway, entry.ExtraCostUsd!.Value, 12);
         Assert.Equal(answer + thrownAway, double.Parse(response.Header("x-switchyard-cost")!, CultureInfo.InvariantCulture), 8);
+    }
+
+    [Fact]
+    public async Task Post_Escalated_ThrownAwayAnswerIsUnderTheCheapDeploymentAndTier()
+    {
+        await using var gateway = await TieredGateway.StartAsync(Deployments + "\nroutes:\n  chat: { quality: {}, tiers: [ { name: open, deployments: [llama-weak] }, { name: frontier, deployments: [gpt] } ] }", Models, externalSimulator: Models);
+
+        using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Tell me about the weather in Lyon."));
+
+        var entry = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10)));
+        Assert.Equal("gpt", entry.Deployment);
+        var part = Assert.Single(entry.CostParts!);
+        Assert.Equal(CostKind.Escalated, part.Kind);
+        Assert.Equal(("llama-weak", "open"), (part.Deployment, part.Tier));
+        Assert.Equal(((part.InputTokens * 1.0) + (part.OutputTokens * 2.0)) / 1e6, part.CostUsd!.Value, 12);
+        Assert.Equal(part.CostUsd, entry.EscalatedCostUsd);
+        Assert.Equal(0, entry.ChecksCostUsd);
+        Assert.Equal(0, entry.FailedCostUsd);
+        Assert.Equal(entry.EscalatedCostUsd, entry.ExtraCostUsd);
+        Assert.False(entry.CostEstimated);
+    }
+
+    [Fact]
+    public async Task Post_Judged_TheJudgesCallIsACheckUnderTheJudgeAtItsPrice()
+    {
+        // The judge (gpt, $10 in, $40 out) is in none of the route's tiers; the wrong answer escalates to the frontier tier.
+        await using var gateway = await TieredGateway.StartAsync(Config("""
+            chat: { quality: { judge: { deployment: gpt } }, tiers: [ { name: open, deployments: [llama-wrong] }, { name: frontier, deployments: [gpt-big] } ] }
+            """, "  llama-wrong: { provider: internal, model: wrong, pricing: { input: 1, output: 2 } }\n  gpt-big: { provider: external, model: strong, hosting: external, pricing: { input: 20, output: 80 } }\n"), Models, externalSimulator: Models);
+
+        using var response = await gateway.PostAsync(TieredGateway.Chat("chat", MathPrompt));
+
+        Assert.Equal("gpt-big", response.Header("x-switchyard-deployment"));
+        var entry = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10)));
+        var parts = entry.CostParts!;
+        var judge = Assert.Single(parts, p => p.Kind == CostKind.Check);
+        Assert.Equal(("gpt", (string?)null), (judge.Deployment, judge.Tier));
+        Assert.Equal(((judge.InputTokens * 10.0) + (judge.OutputTokens * 40.0)) / 1e6, judge.CostUsd!.Value, 12);
+        var cheap = Assert.Single(parts, p => p.Kind == CostKind.Escalated);
+        Assert.Equal(("llama-wrong", "open"), (cheap.Deployment, cheap.Tier));
+        Assert.Equal(judge.CostUsd, entry.ChecksCostUsd);
+        Assert.Equal(cheap.CostUsd, entry.EscalatedCostUsd);
+        Assert.Equal(((entry.InputTokens!.Value * 20.0) + (entry.OutputTokens!.Value * 80.0)) / 1e6, entry.CostUsd!.Value, 12);
+        var total = entry.CostUsd + entry.ExtraCostUsd;
+        Assert.Equal(total!.Value, double.Parse(response.Header("x-switchyard-cost")!, CultureInfo.InvariantCulture), 8);
+    }
+
+    [Fact]
+    public async Task Post_AgreementChecked_TheSecondSampleIsACheckUnderItsDeploymentAndTier()
+    {
+        await using var gateway = await TieredGateway.StartAsync(Config("""
+            chat: { quality: { agreement: true }, tiers: [ { name: open, deployments: [llama, llama-2] }, { name: frontier, deployments: [gpt] } ] }
+            """, "  llama-2: { provider: internal, model: strong, pricing: { input: 3, output: 5 } }\n"), Models, externalSimulator: Models);
+
+        using var response = await gateway.PostAsync(TieredGateway.Chat("chat", MathPrompt, "\"seed\":1"));
+
+        var entry = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10)));
+        var check = Assert.Single(entry.CostParts!);
+        Assert.Equal(CostKind.Check, check.Kind);
+        // The second sample comes from the other replica of the tier that answered, at that replica's price.
+        var (answered, other, price) = entry.Deployment == "llama" ? ("llama", "llama-2", (3.0, 5.0)) : ("llama-2", "llama", (1.0, 2.0));
+        Assert.Equal((other, "open"), (check.Deployment, check.Tier));
+        Assert.Equal(((check.InputTokens * price.Item1) + (check.OutputTokens * price.Item2)) / 1e6, check.CostUsd!.Value, 12);
+        Assert.Equal(check.CostUsd, entry.ChecksCostUsd);
+        Assert.Equal(answered, response.Header("x-switchyard-deployment"));
+    }
+
+    [Fact]
+    public async Task Post_BufferedStreamCutMidWay_TheCutCallIsAnEstimatedFailedCostAndTheNextAnswers()
+    {
+        await using var gateway = await TieredGateway.StartAsync(Config("""
+            chat: { quality: { streaming: buffer }, tiers: [ { name: open, deployments: [llama-cut] }, { name: frontier, deployments: [gpt] } ] }
+            """, "  llama-cut: { provider: internal, model: strong@fault-cut_after_first_chunk, pricing: { input: 1, output: 2 } }\n"), Models, externalSimulator: Models);
+
+        using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Count to five.", "\"stream\":true"));
+        _ = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("gpt", response.Header("x-switchyard-deployment"));
+        var entry = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10)));
+        var failed = Assert.Single(entry.CostParts!);
+        Assert.Equal((CostKind.Failed, "llama-cut", "open", true), (failed.Kind, failed.Deployment, failed.Tier, failed.Estimated));
+        Assert.True(failed.OutputTokens >= 1, $"{failed.OutputTokens} output tokens");
+        Assert.Equal(((failed.InputTokens * 1.0) + (failed.OutputTokens * 2.0)) / 1e6, entry.FailedCostUsd!.Value, 12);
+        Assert.True(entry.CostEstimated);
+        Assert.Equal("true", response.Header("x-switchyard-cost-estimated"));
+        Assert.Equal((entry.CostUsd + entry.FailedCostUsd)!.Value, double.Parse(response.Header("x-switchyard-cost")!, CultureInfo.InvariantCulture), 8);
+    }
+
+    [Fact]
+    public async Task Post_StreamCutAfterTheClientHadAChunk_IsAFailedCostInTheLogAndTheStreamsCostComment()
+    {
+        await using var gateway = await TieredGateway.StartAsync(Config("""
+            chat: { deployments: [llama-cut] }
+            """, "  llama-cut: { provider: internal, model: strong@fault-cut_after_first_chunk, pricing: { input: 1, output: 2 } }\n"), Models, externalSimulator: Models);
+
+        using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Count to five.", "\"stream\":true"));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("stream_interrupted", body, StringComparison.Ordinal);
+        var entry = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10)));
+        Assert.Equal(502, entry.Status);
+        Assert.Null(entry.CostUsd);
+        var failed = Assert.Single(entry.CostParts!);
+        Assert.Equal((CostKind.Failed, "llama-cut", true), (failed.Kind, failed.Deployment, failed.Estimated));
+        Assert.Equal(entry.FailedCostUsd!.Value, StreamCost(body)!.Value, 8);
+        Assert.Contains(": x-switchyard-cost-estimated: true", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_Stream_CarriesItsCostInACommentBeforeDone()
+    {
+        await using var gateway = await TieredGateway.StartAsync(Deployments + "\nroutes:\n  chat: { deployments: [llama, gpt] }", Models, externalSimulator: Models);
+
+        using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Count to five.", "\"stream\":true"));
+        var body = await response.Content.ReadAsStringAsync();
+
+        var entry = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10)));
+        Assert.Equal(entry.CostUsd!.Value, StreamCost(body)!.Value, 8);
+        Assert.EndsWith("\n\ndata: [DONE]\n\n", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("estimated", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>The test deployments, plus <paramref name="extra"/> (YAML lines), and <paramref name="routes"/> under <c>routes:</c>.</summary>
+    private static string Config(string routes, string extra = "")
+        => Deployments.Replace("deployments:\n", "deployments:\n" + extra, StringComparison.Ordinal) + "\nroutes:\n  " + routes.Trim();
+
+    /// <summary>The cost an event stream carries in its <c>: x-switchyard-cost: N</c> comment, if it has one.</summary>
+    internal static double? StreamCost(string body)
+    {
+        const string Prefix = ": x-switchyard-cost: ";
+        var at = body.IndexOf(Prefix, StringComparison.Ordinal);
+        return at < 0 ? null : double.Parse(body.AsSpan(at + Prefix.Length, body.IndexOf('\n', at) - at - Prefix.Length), CultureInfo.InvariantCulture);
     }
 
     [Fact]
