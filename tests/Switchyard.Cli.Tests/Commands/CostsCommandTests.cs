@@ -8,7 +8,7 @@ using Switchyard.Storage.Sqlite;
 namespace Switchyard.Cli.Tests.Commands;
 
 /// <summary><c>switchyard costs</c>: the request log's costs grouped, agreeing with the log's own rows to the cent.</summary>
-public sealed class CostsCommandTests : IDisposable
+public sealed partial class CostsCommandTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
