@@ -90,6 +90,28 @@ public sealed class RequestCostTests
         Assert.Equal(0, entry.FailedCostUsd);
         Assert.Equal(entry.EscalatedCostUsd, entry.ExtraCostUsd);
         Assert.False(entry.CostEstimated);
+
+        // The escalation record says what each answer cost and how long it took, and what the checks measured.
+        var record = entry.Escalation!;
+        Assert.Equal(part.CostUsd, record.CheapCostUsd);
+        Assert.Equal(entry.CostUsd, record.FinalCostUsd);
+        Assert.Equal((part.InputTokens, part.OutputTokens), (record.CheapInputTokens, record.CheapOutputTokens));
+        Assert.True(record.CheapLatencyMs > 0 && record.FinalLatencyMs > 0, $"{record.CheapLatencyMs} ms, {record.FinalLatencyMs} ms");
+        Assert.True(record.CheapLatencyMs + record.FinalLatencyMs <= entry.LatencyMs + 1, "the calls took no longer than the request");
+    }
+
+    [Fact]
+    public async Task Post_EscalatedOnLogprobs_TheRecordKeepsTheSignalsOfBothAnswers()
+    {
+        await using var gateway = await TieredGateway.StartAsync(Deployments + "\nroutes:\n  chat: { quality: { logprobs: { min_mean: -1 } }, tiers: [ { name: open, deployments: [llama-weak] }, { name: frontier, deployments: [llama] } ] }", Models, externalSimulator: Models);
+
+        using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Tell me about the weather in Lyon."));
+
+        var record = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10))).Escalation!;
+        // Visibly bad answers have logprobs near -2, good ones near -0.2 (the simulator's README).
+        Assert.InRange(record.CheapSignals!["logprob_mean"], -3, -1);
+        Assert.True(record.CheapSignals["logprob_min"] <= record.CheapSignals["logprob_mean"]);
+        Assert.InRange(record.FinalSignals!["logprob_mean"], -1, 0);
     }
 
     [Fact]
