@@ -33,7 +33,7 @@ internal sealed partial class RequestForwarder
     /// </summary>
     private async ValueTask<ApiError?> ReserveBudgetsAsync(HttpContext context, BudgetLedger[] budgets, Route route, ParsedRequest parsed, EndpointKind endpoint, LogFields log)
     {
-        var estimate = BudgetBook.WorstCase(route, parsed.EstimatedPromptTokens, parsed.MaxTokens, endpoint == EndpointKind.Embeddings);
+        var estimate = BudgetBook.WorstCase(route, log.Table!, parsed.EstimatedPromptTokens, parsed.MaxTokens, endpoint == EndpointKind.Embeddings);
         var started = _time.GetTimestamp();
         var reserved = 0;
         var windows = new DateTimeOffset[budgets.Length];

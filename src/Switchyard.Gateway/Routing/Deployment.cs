@@ -50,6 +50,9 @@ internal sealed class Deployment : IDisposable
     /// <summary>What its tokens cost, or <see langword="null"/> when it is not costed.</summary>
     public Economics.DeploymentPrice? Price { get; }
 
+    /// <summary>The dearest its tokens can cost while this configuration runs: what a budget's worst case reserves.</summary>
+    public Economics.DeploymentPrice? WorstCasePrice => Price;
+
     public string Name { get; }
 
     public DeploymentConfig Config { get; }

@@ -123,6 +123,61 @@ public sealed class BudgetTests
         Assert.Equal(["c"], book.For("unknown-route").Select(l => l.Config.Name));
     }
 
+    [Theory]
+    [InlineData("chat: { deployments: [llama, gpt] }", false, false, false)]
+    [InlineData("chat: { quality: {}, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ] }", true, false, false)]
+    [InlineData("chat: { quality: { judge: { deployment: judge } }, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ] }", true, true, false)]
+    [InlineData("chat: { quality: { judge: { deployment: judge }, agreement: true }, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ] }", true, true, true)]
+    public void WorstCase_CoversEveryTierTheChecksAndAHedgeLeg(string route, bool everyTier, bool judged, bool sampled)
+    {
+        // llama $1 in / $2 out, gpt $10 / $40, judge $5 / $20 per million; 100 prompt tokens, max_tokens 50.
+        var config = Parse("", """
+              llama: { provider: vllm, model: llama, pricing: { input: 1, output: 2 } }
+              gpt: { provider: vllm, model: gpt, hosting: external, pricing: { input: 10, output: 40 } }
+              judge: { provider: vllm, model: judge, hosting: external, pricing: { input: 5, output: 20 } }
+            """, route);
+        Assert.True(config.Succeeded, string.Join("\n", config.Errors));
+        using var table = new Gateway.Routing.RouteTable(config.Config!, TimeProvider.System);
+        Assert.True(table.TryGetRoute("chat", out var chat));
+        const double Llama = ((100 * 1.0) + (50 * 2.0)) / 1e6, Gpt = ((100 * 10.0) + (50 * 40.0)) / 1e6;
+        var judgeCall = ((Gateway.Quality.JudgePrompt.OverheadTokens(config.Config!.Routes[0].Quality?.Judge ?? new JudgeConfig { Deployment = "judge" }) + 150) * 5.0 + (200 * 20.0)) / 1e6;
+
+        var expected = (everyTier ? Llama + Gpt : Gpt) + (judged ? judgeCall : 0) + (sampled ? Llama : 0);
+        Assert.Equal(expected, BudgetBook.WorstCase(chat, table, 100, 50, embeddings: false), 12);
+
+        // With hedge_after, a second call may run beside the first: one more answer at the route's dearest.
+        var hedged = Parse("", """
+              llama: { provider: vllm, model: llama, pricing: { input: 1, output: 2 } }
+              gpt: { provider: vllm, model: gpt, hosting: external, pricing: { input: 10, output: 40 } }
+              judge: { provider: vllm, model: judge, hosting: external, pricing: { input: 5, output: 20 } }
+            """, route.Replace("chat: { ", "chat: { hedge_after: 200ms, ", StringComparison.Ordinal));
+        using var hedgedTable = new Gateway.Routing.RouteTable(hedged.Config!, TimeProvider.System);
+        Assert.True(hedgedTable.TryGetRoute("chat", out var hedgedChat));
+        Assert.Equal(expected + Gpt, BudgetBook.WorstCase(hedgedChat, hedgedTable, 100, 50, embeddings: false), 12);
+        // Without max_tokens the answer is assumed to be 1,024 tokens.
+        Assert.Equal(everyTier ? 0 : ((100 * 10.0) + (BudgetBook.DefaultOutputTokens * 40.0)) / 1e6, everyTier ? 0 : BudgetBook.WorstCase(chat, table, 100, null, embeddings: false), 12);
+    }
+
+    [Fact]
+    public async Task Post_HardBudgetThatCoversTheAnswerButNotTheJudge_RefusesBeforeAnyCall()
+    {
+        // The answer's worst case (100-ish prompt tokens and 20 out at $1,000 per million) fits $0.30 (about $0.08 for both tiers); with the judge's
+        // call (its instructions, the prompt and the answer in, 200 out) it does not.
+        await using var gateway = await TieredGateway.StartAsync(Deployments + """
+              judge: { provider: internal, model: strong, pricing: { input: 1000, output: 1000 } }
+            routes:
+              chat: { quality: { judge: { deployment: judge } }, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ] }
+            budgets:
+              thirty-cents: { route: chat, limit: 0.3 }
+            """, Models);
+
+        using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Hello", "\"max_tokens\":20"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Contains("thirty-cents", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, gateway.Internal.Stats.Requests);
+    }
+
     [Fact]
     public void Ledger_Soft_NeverRefuses()
     {
@@ -259,14 +314,14 @@ public sealed class BudgetTests
         return (admitted, refused, entries.Sum(e => e.CostUsd ?? 0));
     }
 
-    private static ConfigLoadResult Parse(string budgets) => ConfigLoader.Parse($"""
+    private static ConfigLoadResult Parse(string budgets, string deployments = "  llama: { provider: vllm, model: llama }", string route = "chat: { deployments: [llama] }") => ConfigLoader.Parse($"""
         providers:
           vllm: {"{"} kind: openai, base_url: http://localhost:8000/v1 {"}"}
         registry: {"{"} enforce: off {"}"}
         deployments:
-          llama: {"{"} provider: vllm, model: llama {"}"}
+        {deployments.TrimEnd()}
         routes:
-          chat: {"{"} deployments: [llama] {"}"}
+          {route}
         {budgets}
         """, "switchyard.yaml", _ => null);
 }
