@@ -214,6 +214,51 @@ public sealed class RequestCostTests
         Assert.DoesNotContain("estimated", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Post_CachedAndReasoningTokens_ArePricedAtTheirOwnPricesInTheAnswerTheBaselineAndTheLog()
+    {
+        // o4: $2 in, $0.50 cached, $8 out, $12 reasoning; the baseline (gpt) $10 in, $2.50 cached, $40 out.
+        var models = Models with { Models = [.. Models.Models, Model("o4", 1) with { PrefixCacheBlockTokens = 16, ReasoningTokens = 100 }] };
+        await using var gateway = await TieredGateway.StartAsync(Config(
+            "chat: { baseline: gpt-cached, deployments: [o4] }",
+            "  o4: { provider: internal, model: o4, pricing: { input: 2, cached_input: 0.5, output: 8, reasoning: 12 } }\n  gpt-cached: { provider: external, model: strong, hosting: external, pricing: { input: 10, cached_input: 2.5, output: 40 } }\n"), models, externalSimulator: models);
+        var prompt = TieredGateway.Chat("chat", "Summarise the rules of chess in a paragraph, then name the three most famous openings and say who plays them.");
+
+        using var first = await gateway.PostAsync(prompt);
+        using var second = await gateway.PostAsync(prompt);
+
+        var entries = await gateway.Log.WaitForEntriesAsync(2, TimeSpan.FromSeconds(10));
+        Assert.Equal(0, entries[0].CachedTokens);
+        var entry = entries[1];
+        var (input, output, cached, reasoning) = (entry.InputTokens!.Value, entry.OutputTokens!.Value, entry.CachedTokens!.Value, entry.ReasoningTokens!.Value);
+        Assert.True(cached > 0 && reasoning > 0, $"cached {cached}, reasoning {reasoning}");
+        var expected = (((input - cached) * 2.0) + (cached * 0.5) + ((output - reasoning) * 8.0) + (reasoning * 12.0)) / 1e6;
+        Assert.Equal(expected, entry.CostUsd!.Value, 12);
+        Assert.Equal(expected, double.Parse(second.Header("x-switchyard-cost")!, CultureInfo.InvariantCulture), 8);
+        // The counterfactual reads the same prompt from the baseline's cache, at its cached price (reasoning at its output price).
+        Assert.Equal((((input - cached) * 10.0) + (cached * 2.5) + (output * 40.0)) / 1e6, entry.BaselineCostUsd!.Value, 12);
+    }
+
+    [Fact]
+    public async Task Post_JudgeReadsItsInstructionsFromTheCache_TheCheckIsPricedAtTheCachedPrice()
+    {
+        // The judge's instructions are the same system message every time: its second call reads them from the cache.
+        var models = Models with { Models = [.. Models.Models, Model("judge-model", 1) with { PrefixCacheBlockTokens = 16 }] };
+        await using var gateway = await TieredGateway.StartAsync(Config(
+            "chat: { quality: { judge: { deployment: judge } }, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ] }",
+            "  judge: { provider: external, model: judge-model, hosting: external, pricing: { input: 4, cached_input: 1, output: 16 } }\n"), models, externalSimulator: models);
+
+        using var first = await gateway.PostAsync(TieredGateway.Chat("chat", MathPrompt));
+        using var second = await gateway.PostAsync(TieredGateway.Chat("chat", "What is 12 multiplied by 31? Calculate it."));
+
+        var entry = (await gateway.Log.WaitForEntriesAsync(2, TimeSpan.FromSeconds(10)))[1];
+        var judge = Assert.Single(entry.CostParts!);
+        Assert.Equal(CostKind.Check, judge.Kind);
+        Assert.True(judge.CachedTokens > 0, "the judge's instructions came from its cache");
+        Assert.Equal((((judge.InputTokens - judge.CachedTokens) * 4.0) + (judge.CachedTokens * 1.0) + (judge.OutputTokens * 16.0)) / 1e6, judge.CostUsd!.Value, 12);
+        Assert.Equal((entry.CostUsd + judge.CostUsd)!.Value, double.Parse(second.Header("x-switchyard-cost")!, CultureInfo.InvariantCulture), 8);
+    }
+
     /// <summary>The test deployments, plus <paramref name="extra"/> (YAML lines), and <paramref name="routes"/> under <c>routes:</c>.</summary>
     private static string Config(string routes, string extra = "")
         => Deployments.Replace("deployments:\n", "deployments:\n" + extra, StringComparison.Ordinal) + "\nroutes:\n  " + routes.Trim();
