@@ -234,6 +234,11 @@ public sealed class GatewayHost : IAsyncDisposable
 
     private static void AddConsole(ILoggingBuilder logging, GatewayHostOptions options)
     {
+        if (options.LoggerProvider is { } provider)
+        {
+            logging.AddProvider(provider);
+        }
+
         if (options.ConsoleLogging)
         {
             logging.AddSimpleConsole(o =>

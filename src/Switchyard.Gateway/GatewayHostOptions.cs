@@ -12,6 +12,9 @@ public sealed record GatewayHostOptions
     /// <summary>Write logs to the console (the CLI does; tests do not).</summary>
     public bool ConsoleLogging { get; init; }
 
+    /// <summary>Also log to this provider (tests read the events the gateway logs); <see langword="null"/>: none.</summary>
+    public ILoggerProvider? LoggerProvider { get; init; }
+
     /// <summary>Lowest level logged for Switchyard's own categories; the framework logs warnings and above.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 

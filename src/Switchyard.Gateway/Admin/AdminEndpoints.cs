@@ -361,6 +361,49 @@ internal static class AdminEndpoints
             });
         }));
 
+        endpoints.MapGet("/admin/budgets", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
+        {
+            // A client key sees the budgets that limit it: its team's, its own, and the ones that limit everyone.
+            var now = time.GetUtcNow();
+            var states = runtime.Budgets.AllWithKeys
+                .Select(ledger => ledger.State(now))
+                .Where(s => caller.CanRead || (s.Config.Team is null && s.Config.Key is null) || s.Config.Team == caller.Team || s.Config.Key == caller.Actor)
+                .ToList();
+            return Write(writer =>
+            {
+                writer.WriteStartArray();
+                foreach (var state in states)
+                {
+                    var config = state.Config;
+                    writer.WriteStartObject();
+                    writer.WriteString("name", config.Name);
+                    writer.WriteString("route", config.Route);
+                    writer.WriteString("team", config.Team);
+                    writer.WriteString("key", config.Key);
+                    writer.WriteString("mode", config.Mode == Configuration.BudgetMode.Hard ? "hard" : "soft");
+                    writer.WriteString("per", config.Period == Configuration.BudgetPeriod.Day ? "day" : "month");
+                    writer.WriteString("window_start", state.WindowStart.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+                    writer.WriteString("resets_at", state.ResetsAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+                    writer.WriteNumber("limit_usd", config.Limit);
+                    writer.WriteNumber("warn_at", config.WarnAt);
+                    writer.WriteNumber("spent_usd", Math.Round(state.Spent, 9));
+                    writer.WriteNumber("reserved_usd", Math.Round(state.Reserved, 9));
+                    writer.WriteString("state", state.Status switch
+                    {
+                        Economics.Budgets.BudgetStatus.Exceeded => "exceeded",
+                        Economics.Budgets.BudgetStatus.Warning => "warning",
+                        _ => "ok",
+                    });
+                    writer.WriteNumber("warnings", state.Warnings);
+                    writer.WriteNumber("exceedances", state.Exceedances);
+                    writer.WriteNumber("refusals", state.Refusals);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            });
+        }));
+
         endpoints.MapGet("/admin/routes", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (_, _) => Write(writer =>
         {
             writer.WriteStartArray();

@@ -107,9 +107,21 @@ internal sealed partial class RequestForwarder
         for (var i = 0; i < budgets.Length; i++)
         {
             var ledger = budgets[i];
-            if (ledger.Settle(log.BudgetEstimate, actual, log.BudgetWindows![i], now))
+            var crossed = ledger.Settle(log.BudgetEstimate, actual, log.BudgetWindows![i], now);
+            if (crossed != BudgetCrossing.None)
             {
-                GatewayLog.BudgetWarning(_logger, ledger.Config.Name, ledger.Spent, ledger.Config.Limit);
+                // Each once a window: the state (/admin/budgets) says where every budget stands at any time.
+                var config = ledger.Config;
+                var spent = ledger.Spent;
+                if ((crossed & BudgetCrossing.Warning) != 0)
+                {
+                    GatewayLog.BudgetWarning(_logger, config.Name, config.WarnAt * 100, spent, config.Limit, ledger.ResetsAt);
+                }
+
+                if ((crossed & BudgetCrossing.Exceeded) != 0)
+                {
+                    GatewayLog.BudgetExceeded(_logger, config.Name, config.Mode == Configuration.BudgetMode.Soft ? "soft: requests go on" : "hard: requests are refused", spent, config.Limit, ledger.ResetsAt);
+                }
             }
         }
     }

@@ -189,7 +189,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("3.1.0", document.GetProperty("openapi").GetString());
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToArray();
-        Assert.Equal(["/admin/keys", "/admin/keys/{id}", "/admin/logs", "/admin/costs", "/admin/audit", "/admin/teams", "/admin/routes", "/admin/models", "/admin/models/{id}", "/admin/models/{id}/{action}", "/admin/openapi.json"], paths);
+        Assert.Equal(["/admin/keys", "/admin/keys/{id}", "/admin/logs", "/admin/costs", "/admin/audit", "/admin/teams", "/admin/budgets", "/admin/routes", "/admin/models", "/admin/models/{id}", "/admin/models/{id}/{action}", "/admin/openapi.json"], paths);
     }
 
     [Fact]

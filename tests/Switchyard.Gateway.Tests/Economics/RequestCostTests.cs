@@ -281,6 +281,9 @@ public sealed class RequestCostTests
 
         var entry = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10)));
         Assert.True(entry.Stream);
+        // The stream's usage chunk was read (the gateway asked for it): the cost is the upstream's count, not an estimate.
+        Assert.False(entry.UsageEstimated);
+        Assert.False(entry.CostEstimated);
         Assert.Equal(((entry.InputTokens!.Value * 1.0) + (entry.OutputTokens!.Value * 2.0)) / 1e6, entry.CostUsd!.Value, 12);
         // A stream's headers leave before its usage: the cost is in the log only.
         Assert.Null(response.Header("x-switchyard-cost"));

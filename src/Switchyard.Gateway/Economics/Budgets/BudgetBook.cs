@@ -43,6 +43,9 @@ internal sealed class BudgetBook
     /// <summary>Every ledger, in configuration order.</summary>
     public IReadOnlyList<BudgetLedger> All { get; private set; } = [];
 
+    /// <summary>Every ledger: the configured ones in order, then the keys' own (made on each key's first request), by key.</summary>
+    public IEnumerable<BudgetLedger> AllWithKeys => All.Concat(_byKey.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => k.Value));
+
     /// <summary>Takes in the budgets of <paramref name="config"/>.</summary>
     public void Configure(GatewayConfig config, DateTimeOffset now)
     {
