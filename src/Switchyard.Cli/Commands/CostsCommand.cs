@@ -95,8 +95,7 @@ internal static class CostsCommand
                         }
 
                         await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = path }, time);
-                        var served = store.SummarizeCosts([CostDimension.Deployment], from, to, pr.GetValue(route));
-                        WriteMeasured(console, loaded.Config!, served, from, to ?? time.GetUtcNow());
+                        WritePrices(console, loaded.Config!, store, from, to ?? time.GetUtcNow());
                     }
 
                     break;
@@ -177,50 +176,83 @@ internal static class CostsCommand
     }
 
     /// <summary>
-    /// Each self-hosted deployment with a hardware price, at its configured capacity and at the throughput it really
-    /// served over the window: its hardware cost for the window's hours over the tokens it served.
+    /// Each deployment's price per million tokens as the gateway charges it at the end of the report's window, and how
+    /// it is made: a list or configured price per token; a self-hosted deployment's hardware spread over its configured
+    /// capacity (with, for comparison, the price at the throughput it served over the whole report); or over the tokens
+    /// it served in its measured window before the report's end (<c>basis: measured</c>, as the gateway computes it).
     /// </summary>
-    private static void WriteMeasured(IAnsiConsole console, Gateway.Configuration.GatewayConfig config, IReadOnlyList<CostSummaryRow> served, DateTimeOffset from, DateTimeOffset to)
+    private static void WritePrices(IAnsiConsole console, Gateway.Configuration.GatewayConfig config, SqliteRequestLogStore store, DateTimeOffset from, DateTimeOffset to)
     {
         var hours = Math.Max((to - from).TotalHours, 1.0 / 60);
-        var table = new Table().Border(TableBorder.Rounded).Title("[bold]Self-hosted: the price at configured capacity and at the throughput served[/]");
-        foreach (var column in (string[])["deployment", "hardware", "configured capacity", "price at capacity", "tokens served", "served tokens/s", "price at served throughput"])
-        {
-            table.AddColumn(column == "deployment" || column == "hardware" ? new TableColumn(column) : new TableColumn(column).RightAligned());
-        }
-
-        var any = false;
+        var overReport = store.SummarizeCosts([CostDimension.Deployment], from, to).ToDictionary(r => r.Keys[0], r => r.InputTokens + r.OutputTokens, StringComparer.Ordinal);
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]Prices[/] at {Markup.Escape(to.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))} UTC (US dollars per million tokens)");
+        table.AddColumn("deployment");
+        table.AddColumn("basis");
+        table.AddColumn(new TableColumn("input").RightAligned());
+        table.AddColumn(new TableColumn("output").RightAligned());
+        table.AddColumn("how");
         foreach (var deployment in config.Deployments)
         {
-            if (deployment.Pricing is not { TokensPerSecond: { } rate } hardware || Gateway.Economics.DeploymentPrice.For(deployment) is not { } price)
-            {
-                continue;
-            }
-
-            any = true;
-            var hourly = hardware.Monthly is { } monthly ? monthly / Gateway.Economics.DeploymentPrice.HoursPerMonth : hardware.GpuHour!.Value * hardware.Gpus;
-            var row = served.FirstOrDefault(r => r.Keys[0] == deployment.Name);
-            var tokens = row is null ? 0 : row.InputTokens + row.OutputTokens;
-            var measured = tokens > 0 ? hourly * hours / tokens * 1e6 : double.NaN;
+            var (basis, price, how) = PriceOf(deployment, config, store, to, hours, overReport);
             table.AddRow(
                 Markup.Escape(deployment.Name),
-                Markup.Escape(hardware.Monthly is { } m ? string.Create(CultureInfo.InvariantCulture, $"${m:0.##} a month") : string.Create(CultureInfo.InvariantCulture, $"{hardware.Gpus} × ${hardware.GpuHour:0.###}/h")),
-                string.Create(CultureInfo.InvariantCulture, $"{rate:0.#} tokens/s at {hardware.Utilisation * 100:0.#}%"),
-                string.Create(CultureInfo.InvariantCulture, $"${price.Input:0.####}/M"),
-                tokens.ToString("N0", CultureInfo.InvariantCulture),
-                (tokens / (hours * 3600)).ToString("0.###", CultureInfo.InvariantCulture),
-                double.IsNaN(measured) ? "-" : string.Create(CultureInfo.InvariantCulture, $"${measured:#,0.####}/M"));
-        }
-
-        if (!any)
-        {
-            return;
+                basis,
+                price is null ? "-" : Markup.Escape(PerMillion(price.Input)),
+                price is null ? "-" : Markup.Escape(PerMillion(price.Output)),
+                Markup.Escape(how));
         }
 
         console.Write(table);
-        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"A GPU costs the same busy or idle: over these {hours:0.#} hours its cost spread over the tokens it really served is the price at served throughput; the request log's costs use the price at capacity."));
+        console.WriteLine("A GPU costs the same busy or idle: on the capacity basis its price is fixed, on the measured basis it follows the traffic");
+        console.WriteLine("(the hardware's cost over the tokens served in the window, at least min_utilisation of tokens_per_second).");
     }
+
+    /// <summary>One deployment's basis, price and explanation for <see cref="WritePrices"/>.</summary>
+    private static (string Basis, Gateway.Economics.DeploymentPrice? Price, string How) PriceOf(
+        Gateway.Configuration.DeploymentConfig deployment, Gateway.Configuration.GatewayConfig config, SqliteRequestLogStore store, DateTimeOffset at, double hours, Dictionary<string, long> overReport)
+    {
+        if (deployment.Pricing is { None: true })
+        {
+            return ("none", null, "pricing: none: not costed");
+        }
+
+        if (deployment.Pricing is { TokensPerSecond: { } rate } hardware && (hardware.GpuHour is not null || hardware.Monthly is not null))
+        {
+            var hourly = Gateway.Economics.DeploymentPrice.Hourly(hardware);
+            // It and its adapters that take its price run on the same GPUs.
+            var names = config.Deployments.Where(d => d.Name == deployment.Name || (d.Base == deployment.Name && d.Pricing is null)).Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+            if (hardware.Basis == Gateway.Configuration.PricingBasis.Measured)
+            {
+                // As the gateway prices a call made at `at`: the window's whole minutes before that minute.
+                var minute = DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds() / 60 * 60);
+                var tokens = store.TokensServedByMinute(minute - hardware.Window, minute).Where(t => names.Contains(t.Deployment)).Sum(t => t.Tokens);
+                var measured = Gateway.Economics.DeploymentPrice.Measured(hardware, tokens);
+                return ("measured", measured, measured.Source);
+            }
+
+            var capacity = Gateway.Economics.DeploymentPrice.For(deployment)!;
+            var served = names.Sum(n => overReport.GetValueOrDefault(n));
+            var atServed = served > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"; over this report's {hours:0.#} h it served {served:N0} tokens ({served / (hours * 3600):0.###} tokens/s): {PerMillion(hourly * hours / served * 1e6)} at that throughput")
+                : "; it served nothing in this report's window";
+            return ("capacity", capacity, capacity.Source + atServed);
+        }
+
+        if (Gateway.Economics.DeploymentPrice.For(deployment) is { } price)
+        {
+            return (price.Source.StartsWith("catalog", StringComparison.Ordinal) ? "catalog" : "per token", price, price.Source + (price.CachedInput != price.Input ? string.Create(CultureInfo.InvariantCulture, $"; cached input {PerMillion(price.CachedInput)}") : ""));
+        }
+
+        if (deployment.Base is { } baseName && config.Deployments.FirstOrDefault(d => d.Name == baseName) is { } baseDeployment)
+        {
+            var (basis, inherited, how) = PriceOf(baseDeployment, config, store, at, hours, overReport);
+            return (basis, inherited, $"its base {baseName}'s: {how}");
+        }
+
+        return ("-", null, "no price: set pricing, or name a model of the price catalog (switchyard costs counts it as uncosted)");
+    }
+
+    private static string PerMillion(double dollars) => dollars.ToString("$#,0.####", CultureInfo.InvariantCulture);
 
     private static CostSummaryRow Total(IReadOnlyList<CostSummaryRow> rows, int keys) => new()
     {

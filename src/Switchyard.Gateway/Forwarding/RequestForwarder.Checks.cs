@@ -264,6 +264,11 @@ internal sealed partial class RequestForwarder
                 return new CheckCall(null, usage, status, milliseconds, "its answer is not a completion", price);
             }
 
+            if (usage is { } served && deployment.Meter is { } meter)
+            {
+                meter.Add(served.PromptTokens + served.CompletionTokens, _time.GetUtcNow());
+            }
+
             using var collected = new AnswerCollector();
             AnswerReader.ReadCompletion(bytes, collected);
             return new CheckCall(collected.Text.ToString(), usage, status, milliseconds, null, price);

@@ -126,6 +126,11 @@ internal sealed partial class RequestForwarder
             }
 
             var elapsed = _time.GetElapsedTime(attemptStart).TotalMilliseconds;
+            if (result.Usage is { } served && deployment.Meter is { } meter)
+            {
+                // Every token the server produced counts in its measured throughput, whatever became of the answer.
+                meter.Add(served.PromptTokens + served.CompletionTokens, _time.GetUtcNow());
+            }
             if (result.Failure is { Kind: UpstreamFailureKind.HedgeLost } lost)
             {
                 // Cancelled because the other call of the hedge answered first: not this deployment's failure, not retried.

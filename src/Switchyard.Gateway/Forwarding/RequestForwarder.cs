@@ -160,7 +160,7 @@ internal sealed partial class RequestForwarder : IDisposable
             }
 
             // The counterfactual: what the answer would have cost from the route's baseline (by default its last tier).
-            log.Baseline = route.BaselinePrice;
+            log.Baseline = route.BaselineDeployment?.Price ?? route.BaselinePrice;
             log.Stream = parsed.Stream;
             response.Headers["x-switchyard-route"] = route.Name;
 

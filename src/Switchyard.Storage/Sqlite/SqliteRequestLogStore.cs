@@ -333,6 +333,39 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         return rows;
     }
 
+    /// <summary>
+    /// The tokens (input and output) each deployment served per minute between <paramref name="since"/> and
+    /// <paramref name="until"/>: the answers of requests answered and every call of their cost parts, the same tokens
+    /// <see cref="SummarizeCosts"/> counts. Minutes are unix minutes of the requests' arrival.
+    /// </summary>
+    public IReadOnlyList<(string Deployment, long Minute, long Tokens)> TokensServedByMinute(DateTimeOffset since, DateTimeOffset until)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = SqliteConnectionFactory.Open(_options);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            WITH r AS (SELECT id, ts_unix_ms, deployment, status, input_tokens, output_tokens FROM request_log WHERE ts_unix_ms >= $since AND ts_unix_ms < $until)
+            SELECT deployment, ts_unix_ms / 60000 AS minute, SUM(tokens) FROM (
+                SELECT deployment, ts_unix_ms, COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0) AS tokens FROM r
+                WHERE status BETWEEN 200 AND 299 AND deployment IS NOT NULL
+                UNION ALL
+                SELECT p.deployment, r.ts_unix_ms, p.input_tokens + p.output_tokens FROM request_cost_parts p JOIN r ON r.id = p.request_row
+            )
+            GROUP BY deployment, minute
+            ORDER BY deployment, minute;
+            """;
+        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$until", until.ToUnixTimeMilliseconds());
+        var rows = new List<(string, long, long)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        }
+
+        return rows;
+    }
+
     private IReadOnlyList<RequestLogEntry> Query(RequestLogQuery query, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -164,10 +164,41 @@ public sealed partial class CostsCommandTests : IDisposable
         // At capacity: $2.50 / (2,500 × 0.6 × 3,600) × 10^6 = $0.463 per million. Served: 3,953 tokens in 168 hours (its
         // answers' 3,700, a cut attempt's 43 and a turned-down answer's 210), so the GPU's $420 for the week over them:
         // $106,248.4189 per million.
-        Assert.Contains("$0.463/M", output, StringComparison.Ordinal);
-        Assert.Contains("3,953", output, StringComparison.Ordinal);
-        Assert.Contains("$106,248.4189/M", output, StringComparison.Ordinal);
+        Assert.Contains("$0.463 ", output, StringComparison.Ordinal);
+        Assert.Contains("it served 3,953 tokens (0.007 tokens/s): $106,248.4189 at that throughput", Flatten(output), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Costs_WithTheConfiguration_ExplainsEachDeploymentsPriceAndItsBasis()
+    {
+        await WriteLogAsync();
+        var config = Path.Combine(_directory, "switchyard.yaml");
+        File.WriteAllText(config, """
+            providers:
+              vllm: { kind: openai, base_url: http://localhost:8000/v1 }
+              openai: { kind: openai, base_url: https://api.openai.com/v1 }
+            deployments:
+              llama: { provider: vllm, model: llama, pricing: { gpu_hour: 2.5, tokens_per_second: 1, basis: measured, window: 1h } }
+              gpt-4o: { provider: openai, model: gpt-4o, hosting: external }
+              judge: { provider: openai, model: judge, hosting: external, pricing: { input: 3, output: 15, cached_input: 0.3 } }
+              mystery: { provider: vllm, model: mystery }
+            routes:
+              chat: { deployments: [llama, gpt-4o] }
+            """);
+
+        var (exit, output, error) = await InvokeAsync("costs", "--db", DatabasePath, "--since", "7d", "--config", config);
+
+        Assert.True(exit == 0, error);
+        // llama served 1,410 tokens in the hour before 12:00 (t1's answer, t2's turned-down one): $2.50 / 1,410 × 10^6.
+        Assert.Contains("measured: 1 GPU × $2.5 an hour over the 1,410 tokens served in the last 1 h (0.392 tokens/s) = $1773.0496 per million tokens", Flatten(output), StringComparison.Ordinal);
+        Assert.Contains("catalog: gpt-4o list price", Flatten(output), StringComparison.Ordinal);
+        Assert.Contains("configured; cached input $0.3", Flatten(output), StringComparison.Ordinal);
+        Assert.Contains("no price: set pricing", Flatten(output), StringComparison.Ordinal);
+    }
+
+    /// <summary>The table's text with its cells' wrapping undone: the "how" column wraps long explanations.</summary>
+    private static string Flatten(string table) => System.Text.RegularExpressions.Regex.Replace(
+        string.Join(" ", table.Split('\n').Select(line => line.Split('│').Length > 6 ? line.Split('│')[5].Trim() : "")), @"\s+", " ");
 
     [Theory]
     [InlineData("--by", "teams", "--by 'teams' is not a dimension")]

@@ -46,6 +46,27 @@ public sealed class PricingConfigTests
     }
 
     [Fact]
+    public void Measured_IsTheHardwareOverTheTokensServedInTheWindow_WithAFloor()
+    {
+        var config = Parse("pricing: { gpu_hour: 3.6, tokens_per_second: 1000, basis: measured, window: 30m, min_utilisation: 0.1 }");
+        Assert.True(config.Succeeded, string.Join("\n", config.Errors));
+        var hardware = config.Config!.Deployments[0].Pricing!;
+        Assert.Equal((PricingBasis.Measured, TimeSpan.FromMinutes(30), 0.1), (hardware.Basis, hardware.Window, hardware.MinUtilisation));
+
+        // $3.60 an hour; 900,000 tokens in 30 minutes is 500 tokens/s: $3.60 / (500 × 3,600) × 10^6 = $2 per million.
+        var busy = DeploymentPrice.Measured(hardware, 900_000);
+        // Idle: the floor, 10% of 1,000 tokens/s = 100 tokens/s: $3.60 / (100 × 3,600) × 10^6 = $10 per million.
+        var idle = DeploymentPrice.Measured(hardware, 1_000);
+
+        Assert.Equal((2.0, 2.0), (Math.Round(busy.Input, 9), Math.Round(busy.Output, 9)));
+        Assert.Equal("measured: 1 GPU × $3.6 an hour over the 900,000 tokens served in the last 30 min (500 tokens/s) = $2 per million tokens", busy.Source);
+        Assert.Equal(10.0, idle.Input, 9);
+        Assert.Contains("below the floor of 100 tokens/s (10% of 1000)", idle.Source, StringComparison.Ordinal);
+        // Before any traffic is measured, a deployment is priced at its floor: the dearest it can be.
+        Assert.Equal(10.0, Prices("pricing: { gpu_hour: 3.6, tokens_per_second: 1000, basis: measured, min_utilisation: 0.1 }").Find("llama")!.Input, 9);
+    }
+
+    [Fact]
     public void Monthly_IsSpreadOverTheHoursOfAMonth()
     {
         // $1,461 a month / 730.5 h = $2/h; 1,000 tokens/s × 3,600 = 3.6M tokens/h; $2 / 3.6 = $0.5556 per million.
@@ -114,6 +135,13 @@ public sealed class PricingConfigTests
     [InlineData("pricing: { gpu_hour: 2, tokens_per_second: 100, utilisation: 1.5 }", "at most 1")]
     [InlineData("pricing: { input: 2.5, output: 10, currency: eur }", "currency")]
     [InlineData("pricing: cheap", "expected a mapping or 'none'")]
+    [InlineData("pricing: { gpu_hour: 2, tokens_per_second: 100, basis: measured, utilisation: 0.5 }", "gives utilisation with basis: measured")]
+    [InlineData("pricing: { gpu_hour: 2, tokens_per_second: 100, window: 30m }", "only apply to basis: measured")]
+    [InlineData("pricing: { gpu_hour: 2, tokens_per_second: 100, basis: measured, window: 90s }", "whole minutes, from 5m to 24h")]
+    [InlineData("pricing: { gpu_hour: 2, tokens_per_second: 100, basis: measured, window: 25h }", "whole minutes, from 5m to 24h")]
+    [InlineData("pricing: { gpu_hour: 2, tokens_per_second: 100, basis: throughput }", "basis")]
+    [InlineData("pricing: { gpu_hour: 2, basis: measured }", "min_utilisation of it is the least throughput")]
+    [InlineData("pricing: { input: 1, output: 2, basis: measured }", "mixes prices per token")]
     public void Mistakes_AreReportedWithTheirLine(string pricing, string message)
     {
         var result = Parse(pricing);

@@ -259,6 +259,68 @@ public sealed class RequestCostTests
         Assert.Equal((entry.CostUsd + judge.CostUsd)!.Value, double.Parse(second.Header("x-switchyard-cost")!, CultureInfo.InvariantCulture), 8);
     }
 
+    [Fact]
+    public async Task Post_MeasuredBasis_ChargesTheHardwareOverTheTokensItServedInTheWindow()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            // In the last hour llama served 3,000,000 tokens of answers and 600,000 of an answer turned down: 1,000
+            // tokens/s, so its $3.60 an hour is $1 per million. llama-idle served nothing: its floor, 1% of 1,000 tokens/s,
+            // makes $100 per million.
+            var db = Path.Combine(directory, "switchyard.db");
+            var before = DateTimeOffset.UtcNow.AddMinutes(-10);
+            await using (var store = new Storage.Sqlite.SqliteRequestLogStore(new Storage.Sqlite.SqliteStoreOptions { Path = db }, TimeProvider.System))
+            {
+                await store.InitializeAsync(CancellationToken.None);
+                await store.WriteBatchAsync(
+                [
+                    new() { Timestamp = before, RequestId = "a", Endpoint = "chat.completions", Route = "chat", Deployment = "llama", Status = 200, InputTokens = 2_000_000, OutputTokens = 1_000_000 },
+                    new() { Timestamp = before, RequestId = "b", Endpoint = "chat.completions", Route = "chat", Deployment = "gpt", Status = 200, InputTokens = 10, OutputTokens = 10, ExtraCostUsd = 0, EscalatedCostUsd = 0, ChecksCostUsd = 0, FailedCostUsd = 0,
+                        CostParts = [new() { Kind = CostKind.Escalated, Deployment = "llama", InputTokens = 500_000, OutputTokens = 100_000 }] },
+                    // Older than the window: not counted.
+                    new() { Timestamp = before.AddHours(-2), RequestId = "c", Endpoint = "chat.completions", Route = "chat", Deployment = "llama", Status = 200, InputTokens = 9_000_000, OutputTokens = 0 },
+                ], CancellationToken.None);
+            }
+
+            await using var simulator = await SimulatorHost.StartAsync(Models with { Port = 0 });
+            var config = Switchyard.Gateway.Configuration.ConfigLoader.Parse($$"""
+                server: { listen: "http://127.0.0.1:0" }
+                storage: { kind: sqlite, path: "{{db}}" }
+                request_log: { flush_interval: 20ms }
+                registry: { enforce: off }
+                providers:
+                  internal: { kind: openai, base_url: "{{new Uri(simulator.BaseAddress, "v1")}}" }
+                deployments:
+                  llama: { provider: internal, model: strong, pricing: { gpu_hour: 3.6, tokens_per_second: 1000, basis: measured, min_utilisation: 0.01 } }
+                  llama-idle: { provider: internal, model: strong, pricing: { gpu_hour: 3.6, tokens_per_second: 1000, basis: measured, min_utilisation: 0.01 } }
+                routes:
+                  chat: { deployments: [llama] }
+                  idle: { deployments: [llama-idle] }
+                """, "measured.yaml", _ => null);
+            Assert.True(config.Succeeded, string.Join("\n", config.Errors));
+            await using var gateway = await GatewayHost.StartAsync(config.Config!, new GatewayHostOptions());
+            using var client = new HttpClient { BaseAddress = new Uri(gateway.BaseAddress, "v1/") };
+
+            using var busy = await client.PostAsync("chat/completions", new StringContent(TieredGateway.Chat("chat", "Hello"), System.Text.Encoding.UTF8, "application/json"));
+            using var idle = await client.PostAsync("chat/completions", new StringContent(TieredGateway.Chat("idle", "Hello"), System.Text.Encoding.UTF8, "application/json"));
+            await gateway.FlushRequestLogAsync();
+            await using var log = new Storage.Sqlite.SqliteRequestLogStore(new Storage.Sqlite.SqliteStoreOptions { Path = db }, TimeProvider.System);
+            var entries = await log.QueryAsync(new RequestLogQuery { Limit = 2 }, CancellationToken.None);
+
+            var chat = entries.Single(e => e.Route == "chat");
+            Assert.Equal((chat.InputTokens + chat.OutputTokens)!.Value * 1.0 / 1e6, chat.CostUsd!.Value, 9);
+            Assert.Equal(chat.CostUsd.Value, double.Parse(busy.Header("x-switchyard-cost")!, CultureInfo.InvariantCulture), 8);
+            var quiet = entries.Single(e => e.Route == "idle");
+            Assert.Equal((quiet.InputTokens + quiet.OutputTokens)!.Value * 100.0 / 1e6, quiet.CostUsd!.Value, 9);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>The test deployments, plus <paramref name="extra"/> (YAML lines), and <paramref name="routes"/> under <c>routes:</c>.</summary>
     private static string Config(string routes, string extra = "")
         => Deployments.Replace("deployments:\n", "deployments:\n" + extra, StringComparison.Ordinal) + "\nroutes:\n  " + routes.Trim();
