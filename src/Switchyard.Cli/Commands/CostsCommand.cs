@@ -230,7 +230,7 @@ internal static class CostsCommand
                 return ("measured", measured, measured.Source);
             }
 
-            var capacity = Gateway.Economics.DeploymentPrice.For(deployment)!;
+            var capacity = Gateway.Economics.DeploymentPrice.For(deployment, config.Prices)!;
             var served = names.Sum(n => overReport.GetValueOrDefault(n));
             var atServed = served > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"; over this report's {hours:0.#} h it served {served:N0} tokens ({served / (hours * 3600):0.###} tokens/s): {PerMillion(hourly * hours / served * 1e6)} at that throughput")
@@ -238,9 +238,9 @@ internal static class CostsCommand
             return ("capacity", capacity, capacity.Source + atServed);
         }
 
-        if (Gateway.Economics.DeploymentPrice.For(deployment) is { } price)
+        if (Gateway.Economics.DeploymentPrice.For(deployment, config.Prices) is { } price)
         {
-            return (price.Source.StartsWith("catalog", StringComparison.Ordinal) ? "catalog" : "per token", price, price.Source + (price.CachedInput != price.Input ? string.Create(CultureInfo.InvariantCulture, $"; cached input {PerMillion(price.CachedInput)}") : ""));
+            return (price.Source.StartsWith("catalog", StringComparison.Ordinal) ? "catalog" : price.Source.StartsWith("prices:", StringComparison.Ordinal) ? "prices:" : "per token", price, price.Source + (price.CachedInput != price.Input ? string.Create(CultureInfo.InvariantCulture, $"; cached input {PerMillion(price.CachedInput)}") : ""));
         }
 
         if (deployment.Base is { } baseName && config.Deployments.FirstOrDefault(d => d.Name == baseName) is { } baseDeployment)

@@ -60,8 +60,12 @@ public sealed record DeploymentPrice(double Input, double Output, double CachedI
         return new DeploymentPrice(perMillion, perMillion, perMillion, perMillion, source);
     }
 
-    /// <summary>The price a deployment's configuration gives it, or <see langword="null"/> when it is not costed.</summary>
-    public static DeploymentPrice? For(DeploymentConfig deployment)
+    /// <summary>
+    /// The price a deployment's configuration gives it, or <see langword="null"/> when it is not costed: its own
+    /// <c>pricing:</c>; for an external deployment without one, its model's price in <paramref name="prices"/> (the
+    /// configuration's <c>prices:</c>) or else in the built-in catalog.
+    /// </summary>
+    public static DeploymentPrice? For(DeploymentConfig deployment, IReadOnlyList<ModelPriceConfig>? prices = null)
     {
         if (deployment.Pricing is { None: true })
         {
@@ -89,15 +93,27 @@ public sealed record DeploymentPrice(double Input, double Output, double CachedI
             return new DeploymentPrice(perMillion, perMillion, perMillion, perMillion, source);
         }
 
-        if (deployment.Hosting == Hosting.External && PriceCatalog.TryFind(deployment.Model, out var entry))
-        {
-            return Catalog(entry);
-        }
-
-        return null;
+        return deployment.Hosting == Hosting.External ? Listed(deployment.Model, prices) : null;
     }
 
-    /// <summary>A catalog entry's list price (reasoning tokens at the output price), with its date in the source.</summary>
-    public static DeploymentPrice Catalog(PriceCatalog.Entry entry)
-        => new(entry.Input, entry.Output, entry.CachedInput, entry.Output, $"catalog: {entry.Model} list price, {PriceCatalog.CheckedOn}");
+    /// <summary>
+    /// The price of a model by name: the configuration's <c>prices:</c> entry for it when there is one, else the built-in
+    /// catalog's dated list price; names match after <see cref="PriceCatalog.Normalise"/>.
+    /// </summary>
+    public static DeploymentPrice? Listed(string model, IReadOnlyList<ModelPriceConfig>? prices)
+    {
+        var name = PriceCatalog.Normalise(model);
+        foreach (var price in prices ?? [])
+        {
+            if (PriceCatalog.Normalise(price.Model) == name)
+            {
+                var source = $"prices: {price.Model} in the configuration" + (price.Checked is { } on ? $", checked {on:yyyy-MM-dd}" : "");
+                return new DeploymentPrice(price.Input, price.Output, price.CachedInput ?? price.Input, price.Reasoning ?? price.Output, source);
+            }
+        }
+
+        return PriceCatalog.TryFind(model, out var entry)
+            ? new DeploymentPrice(entry.Input, entry.Output, entry.CachedInput, entry.Output, $"catalog: {entry.Model} list price, checked {entry.CheckedOn:yyyy-MM-dd}")
+            : null;
+    }
 }

@@ -15,7 +15,7 @@ internal sealed class Deployment : IDisposable
     private int _refusesLogprobs;
 
     /// <summary>A deployment on its own server.</summary>
-    public Deployment(DeploymentConfig config, ProviderConfig provider, TimeProvider time, Action<string, string>? onCircuitChange = null)
+    public Deployment(DeploymentConfig config, ProviderConfig provider, TimeProvider time, Action<string, string>? onCircuitChange = null, Economics.DeploymentPrice? price = null)
     {
         Config = config;
         Provider = provider;
@@ -25,7 +25,8 @@ internal sealed class Deployment : IDisposable
         Upstream = new OpenAIUpstream(provider, config);
         Health = new DeploymentHealth(config, time, onCircuitChange);
         _time = time;
-        _price = Economics.DeploymentPrice.For(config);
+        // Its configured price (pricing:, prices: or the catalog), computed by the route table with the configuration's prices.
+        _price = price ?? Economics.DeploymentPrice.For(config);
         Meter = Measured(config);
         _ownsUpstream = true;
         if (config.HealthCheck is { } check)
@@ -36,7 +37,7 @@ internal sealed class Deployment : IDisposable
     }
 
     /// <summary>A LoRA adapter served by <paramref name="baseDeployment"/>'s server: same connections, same health.</summary>
-    public Deployment(DeploymentConfig config, Deployment baseDeployment)
+    public Deployment(DeploymentConfig config, Deployment baseDeployment, Economics.DeploymentPrice? price = null)
     {
         Config = config;
         Provider = baseDeployment.Provider;
@@ -48,7 +49,7 @@ internal sealed class Deployment : IDisposable
         _time = baseDeployment._time;
         // An adapter runs on its base's GPUs: without a price of its own, its tokens cost what the base's do (and count in
         // the base's measured throughput).
-        if (Economics.DeploymentPrice.For(config) is { } own)
+        if ((price ?? Economics.DeploymentPrice.For(config)) is { } own)
         {
             _price = own;
             Meter = Measured(config);
@@ -69,6 +70,9 @@ internal sealed class Deployment : IDisposable
     /// price of the current minute (read it once per call: the call's header and log entry use that one figure).
     /// </summary>
     public Economics.DeploymentPrice? Price => _inherits is { } inherited ? inherited.Price : Meter is { } meter ? meter.Price(_time.GetUtcNow()) : _price;
+
+    /// <summary>The price its configuration gives it (before any measurement), to tell whether a reload changed it.</summary>
+    internal Economics.DeploymentPrice? ConfiguredPrice => _price;
 
     /// <summary>The dearest its tokens can cost while this configuration runs: what a budget's worst case reserves.</summary>
     public Economics.DeploymentPrice? WorstCasePrice => _inherits is { } inherited ? inherited.WorstCasePrice : Meter?.Ceiling ?? _price;

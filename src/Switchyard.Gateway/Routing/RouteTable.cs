@@ -25,7 +25,8 @@ internal sealed class RouteTable : IDisposable
         foreach (var deployment in config.Deployments.OrderBy(d => d.Base is null ? 0 : 1))
         {
             var provider = providers[deployment.Provider];
-            if (previous?.Find(deployment.Name) is { } old && old.Config == deployment && SameProvider(old.Provider, provider)
+            var listed = Economics.DeploymentPrice.For(deployment, config.Prices);
+            if (previous?.Find(deployment.Name) is { } old && old.Config == deployment && SameProvider(old.Provider, provider) && old.ConfiguredPrice == listed
                 && (deployment.Base is null || ReferenceEquals(old.Base, byName[deployment.Base])))
             {
                 byName.Add(deployment.Name, old);
@@ -34,8 +35,8 @@ internal sealed class RouteTable : IDisposable
             }
 
             var created = deployment.Base is { } baseName
-                ? new Deployment(deployment, byName[baseName])
-                : new Deployment(deployment, provider, time, onCircuitChange);
+                ? new Deployment(deployment, byName[baseName], listed)
+                : new Deployment(deployment, provider, time, onCircuitChange, listed);
             if (created.Meter is { } meter && !ReferenceEquals(meter, created.Base?.Meter) && previous?.Find(deployment.Name)?.Meter is { } counted)
             {
                 // The same server under a new configuration: what it served still counts in its measured price.
@@ -51,7 +52,7 @@ internal sealed class RouteTable : IDisposable
             {
                 ImmutableArray<Tier> tiers = [.. r.EffectiveTiers().Select(t => new Tier(t, [.. t.Members.Select(m => byName[m.Deployment])]))];
                 var baseline = r.Baseline is null ? tiers[^1].Members[0] : byName.GetValueOrDefault(r.Baseline);
-                return new Route(r, tiers) { BaselineDeployment = baseline, BaselinePrice = baseline is null ? CatalogPrice(r.Baseline!) : null };
+                return new Route(r, tiers) { BaselineDeployment = baseline, BaselinePrice = baseline is null ? Economics.DeploymentPrice.Listed(r.Baseline!, config.Prices) : null };
             })
             .ToFrozenDictionary(r => r.Name, StringComparer.Ordinal);
         _lookup = _routes.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -60,10 +61,6 @@ internal sealed class RouteTable : IDisposable
         ClassifierScanChars = config.Classifier.ScanChars;
         Pii = config.Pii.Enabled ? Content.PiiDetector.Create(config.Pii) : null;
     }
-
-    /// <summary>The price of a <c>baseline</c> that is a model of the price catalog rather than a deployment.</summary>
-    private static Economics.DeploymentPrice? CatalogPrice(string model)
-        => Economics.PriceCatalog.TryFind(model, out var entry) ? Economics.DeploymentPrice.Catalog(entry) : null;
 
     /// <summary>The content classifier (<c>classifier:</c>).</summary>
     public Content.PromptClassifier Classifier { get; }

@@ -154,6 +154,65 @@ public sealed class PricingConfigTests
     }
 
     [Fact]
+    public void Prices_OverrideTheCatalogByModelName_AndAddModelsItDoesNotKnow()
+    {
+        var result = ConfigLoader.Parse("""
+            providers:
+              openai: { kind: openai, base_url: https://api.openai.com/v1 }
+            deployments:
+              gpt: { provider: openai, model: openai/gpt-4o-2024-08-06, hosting: external }
+              mini: { provider: openai, model: gpt-4o-mini, hosting: external }
+              tuned: { provider: openai, model: acme-tuned-7b, hosting: external }
+              own: { provider: openai, model: gpt-4o, hosting: external, pricing: { input: 1, output: 1 } }
+            prices:
+              gpt-4o: { input: 2.0, output: 8.0, cached_input: 1.0, checked: 2026-01-15 }
+              acme-tuned-7b: { input: 0.3, output: 1.2 }
+            routes:
+              chat: { baseline: acme-tuned-7b, deployments: [gpt, mini, tuned, own] }
+            """, "switchyard.yaml", _ => null);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var prices = new PriceBook(result.Config!);
+
+        // The negotiated price of gpt-4o wins over the catalog's, whatever prefix and date the deployment's model has.
+        var gpt = prices.Find("gpt")!;
+        Assert.Equal((2.0, 8.0, 1.0, 8.0), (gpt.Input, gpt.Output, gpt.CachedInput, gpt.Reasoning));
+        Assert.Equal("prices: gpt-4o in the configuration, checked 2026-01-15", gpt.Source);
+        // A model the catalog does not know, priced here; its cached input defaults to its input price.
+        Assert.Equal((0.3, 1.2, 0.3), (prices.Find("tuned")!.Input, prices.Find("tuned")!.Output, prices.Find("tuned")!.CachedInput));
+        // Untouched entries keep the catalog's dated list price; a deployment's own pricing still wins.
+        Assert.Equal("catalog: gpt-4o-mini list price, checked 2025-11-30", prices.Find("mini")!.Source);
+        Assert.Equal(1.0, prices.Find("own")!.Input);
+        using var table = new Gateway.Routing.RouteTable(result.Config!, TimeProvider.System);
+        Assert.True(table.TryGetRoute("chat", out var chat));
+        Assert.Equal(1.2, chat.BaselinePrice!.Output);
+    }
+
+    [Theory]
+    [InlineData("gpt-4o: { input: 2 }", "prices.gpt-4o.output: is required")]
+    [InlineData("gpt-4o: { input: 2, output: 8, checked: January }", "expected the date the price was checked as YYYY-MM-DD")]
+    [InlineData("gpt-4o: { input: 2, output: -8 }", "prices.gpt-4o.output")]
+    [InlineData("gpt-4o: { input: 2, output: 8, currency: eur }", "currency")]
+    [InlineData("gpt-4o: { input: 2, output: 8 }\n  openai/GPT-4o-2024-08-06: { input: 3, output: 9 }", "names the same model as 'gpt-4o'")]
+    public void Prices_Mistakes_AreReportedWithTheirLineAndKey(string entries, string message)
+    {
+        var result = ConfigLoader.Parse($"""
+            providers:
+              vllm: {"{"} kind: openai, base_url: http://localhost:8000/v1 {"}"}
+            deployments:
+              llama: {"{"} provider: vllm, model: llama {"}"}
+            routes:
+              chat: {"{"} deployments: [llama] {"}"}
+            prices:
+              {entries}
+            """, "switchyard.yaml", _ => null);
+
+        Assert.False(result.Succeeded);
+        var errors = string.Join("\n", result.Errors);
+        Assert.Matches(@"switchyard\.yaml:(8|9):", errors);
+        Assert.Contains(message, errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void HardwareCost_OnAnExternalDeployment_IsRefused()
     {
         var result = Parse("", "pricing: { gpu_hour: 2, tokens_per_second: 100 }");
