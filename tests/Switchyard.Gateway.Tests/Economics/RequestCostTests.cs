@@ -378,7 +378,7 @@ public sealed class RequestCostTests
 
         var errors = string.Join("\n", result.Errors);
         Assert.Contains("switchyard.yaml:6:", errors, StringComparison.Ordinal);
-        Assert.Contains("'gpt-9-ultra' is neither a deployment nor a model the price catalog knows", errors, StringComparison.Ordinal);
+        Assert.Contains("'gpt-9-ultra' is neither a deployment nor a model the price catalog or prices: knows", errors, StringComparison.Ordinal);
     }
 
     [Fact]
