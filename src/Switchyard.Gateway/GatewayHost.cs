@@ -192,6 +192,11 @@ public sealed class GatewayHost : IAsyncDisposable
             {
                 ledger.Seed(sqlite.SummarizeCosts([], ledger.WindowStart, null, ledger.Config.Route, ledger.Config.Team, ledger.Config.Key).Sum(r => r.Spent));
             }
+
+            // Measured prices continue from the throughput the request log says each server served in its window.
+            var snapshot = runtime.Acquire();
+            SeedMeters(snapshot, sqlite, time.GetUtcNow());
+            runtime.Release(snapshot);
         }
 
         builder.Services.AddSingleton(runtime);
@@ -225,6 +230,26 @@ public sealed class GatewayHost : IAsyncDisposable
             ? new ConfigWatcher(source, runtime, loggerFactory.CreateLogger("Switchyard.Configuration")) { Registry = gate }
             : null;
         return new GatewayHost(app, runtime, requestLog, store, loggerFactory, urls) { _watcher = watcher, _registry = gate };
+    }
+
+    /// <summary>Counts into each measured deployment's meter what the request log says it served in its window.</summary>
+    private static void SeedMeters(Internal.RuntimeSnapshot snapshot, SqliteRequestLogStore store, DateTimeOffset now)
+    {
+        var measured = snapshot.Routes.Deployments.Where(d => d.Meter is not null).ToList();
+        if (measured.Count == 0)
+        {
+            return;
+        }
+
+        var longest = measured.Max(d => (d.Config.Pricing ?? d.Base?.Config.Pricing)!.Window);
+        var byName = measured.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        foreach (var (deployment, minute, tokens) in store.TokensServedByMinute(now - longest - TimeSpan.FromMinutes(1), now))
+        {
+            if (byName.TryGetValue(deployment, out var served))
+            {
+                served.Meter!.Add(tokens, DateTimeOffset.FromUnixTimeSeconds(minute * 60));
+            }
+        }
     }
 
     private static void AddConsole(ILoggingBuilder logging, GatewayHostOptions options)

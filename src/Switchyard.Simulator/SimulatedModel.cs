@@ -53,4 +53,20 @@ public sealed record SimulatedModel
 
     /// <summary>Tokens per streamed chunk. 1 by default, as OpenAI and vLLM stream.</summary>
     public int TokensPerChunk { get; init; } = 1;
+
+    /// <summary>
+    /// A prompt cache in blocks of this many tokens (0, the default: none). A chat prompt whose leading messages this
+    /// model has seen before (a shared system prompt, an earlier turn, the same prompt again) reports them as
+    /// <c>prompt_tokens_details.cached_tokens</c>, rounded down to whole blocks and at most the prompt less one token, as
+    /// vLLM's automatic prefix caching (16-token blocks) and OpenAI's prompt caching (128-token steps) do.
+    /// </summary>
+    public int PrefixCacheBlockTokens { get; init; }
+
+    /// <summary>
+    /// Hidden reasoning tokens a reasoning model spends on each answer before it (0, the default: none): between half and
+    /// one and a half times this, drawn from the prompt's hash; counted in <c>completion_tokens</c> and reported as
+    /// <c>completion_tokens_details.reasoning_tokens</c>, decoded before the first visible token, and within
+    /// <c>max_tokens</c> when the request sets it.
+    /// </summary>
+    public int ReasoningTokens { get; init; }
 }

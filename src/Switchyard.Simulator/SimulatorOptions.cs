@@ -12,7 +12,7 @@ namespace Switchyard.Simulator;
 public sealed record SimulatorOptions
 {
     /// <summary>The built-in profile names <see cref="ForProfile"/> accepts.</summary>
-    public static ImmutableArray<string> ProfileNames { get; } = ["open", "frontier", "instant", "mixed"];
+    public static ImmutableArray<string> ProfileNames { get; } = ["open", "frontier", "instant", "mixed", "reasoning"];
 
     /// <summary>The address Kestrel binds. 127.0.0.1 by default: the simulator is a test fixture, not a public service.</summary>
     public string Host { get; init; } = "127.0.0.1";
@@ -57,7 +57,13 @@ public sealed record SimulatorOptions
     /// <summary>Both the open and the frontier model in one server (unknown names get the open model).</summary>
     public static SimulatorOptions Mixed() => new() { Models = [OpenModel(), FrontierModel()] };
 
-    /// <summary>The options of a built-in profile by name: <c>open</c>, <c>frontier</c>, <c>instant</c> or <c>mixed</c>.</summary>
+    /// <summary>
+    /// A reasoning API model: <c>o4-mini</c>, which spends about 400 hidden reasoning tokens (200 to 600) on each answer
+    /// before its first visible token, reported in <c>completion_tokens_details.reasoning_tokens</c>.
+    /// </summary>
+    public static SimulatorOptions Reasoning() => new() { Models = [ReasoningModel()] };
+
+    /// <summary>The options of a built-in profile by name: <c>open</c>, <c>frontier</c>, <c>instant</c>, <c>mixed</c> or <c>reasoning</c>.</summary>
     /// <exception cref="SimulatorConfigException">The name is none of these.</exception>
     public static SimulatorOptions ForProfile(string profile) => profile switch
     {
@@ -65,6 +71,7 @@ public sealed record SimulatorOptions
         "frontier" => Frontier(),
         "instant" => Instant(),
         "mixed" => Mixed(),
+        "reasoning" => Reasoning(),
         _ => throw new SimulatorConfigException($"profile: unknown profile '{profile}'; use one of: {string.Join(", ", ProfileNames)}."),
     };
 
@@ -84,6 +91,8 @@ public sealed record SimulatorOptions
         TokensPerSecondJitter = 0.2,
         Skill = Skills(general: 0.9, code: 0.55, legal: 0.6, medical: 0.6, math: 0.65, json: 0.8),
         ContextWindow = 8192,
+        // vLLM's automatic prefix caching, in its 16-token blocks.
+        PrefixCacheBlockTokens = 16,
     };
 
     internal static SimulatedModel FrontierModel() => new()
@@ -96,6 +105,21 @@ public sealed record SimulatorOptions
         Skill = Skills(general: 0.99, code: 0.96, legal: 0.95, medical: 0.95, math: 0.96, json: 0.99),
         EmbeddingDimensions = 1536,
         ContextWindow = 128_000,
+        // OpenAI's prompt caching, in steps of 128 tokens.
+        PrefixCacheBlockTokens = 128,
+    };
+
+    internal static SimulatedModel ReasoningModel() => new()
+    {
+        Name = "o4-mini",
+        TimeToFirstToken = TimeSpan.FromMilliseconds(400),
+        TimeToFirstTokenJitter = 0.25,
+        TokensPerSecond = 150,
+        TokensPerSecondJitter = 0.2,
+        Skill = Skills(general: 0.98, code: 0.97, legal: 0.94, medical: 0.94, math: 0.99, json: 0.98),
+        ContextWindow = 200_000,
+        PrefixCacheBlockTokens = 128,
+        ReasoningTokens = 400,
     };
 
     internal static SimulatedModel InstantModel() => new()

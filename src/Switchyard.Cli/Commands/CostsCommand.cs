@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Spectre.Console;
 using Switchyard.Cli.Internal;
+using Switchyard.Gateway.Economics;
 using Switchyard.Storage.RequestLog;
 using Switchyard.Storage.Sqlite;
 
@@ -18,9 +19,6 @@ namespace Switchyard.Cli.Commands;
 /// </summary>
 internal static class CostsCommand
 {
-    private static readonly (string Word, CostDimension Dimension)[] Dimensions =
-        [("route", CostDimension.Route), ("tier", CostDimension.Tier), ("deployment", CostDimension.Deployment), ("day", CostDimension.Day), ("team", CostDimension.Team), ("key", CostDimension.Key)];
-
     public static Command Create() => Create(TimeProvider.System);
 
     internal static Command Create(TimeProvider time)
@@ -35,7 +33,7 @@ internal static class CostsCommand
         format.AcceptOnlyFromAmong("table", "csv", "json");
         by.Validators.Add(result =>
         {
-            if (Parse(result.GetValueOrDefault<string>()) is { Error: { } problem })
+            if (CostDimensions.Parse(result.GetValueOrDefault<string>()) is { Error: { } problem })
             {
                 result.AddError(problem);
             }
@@ -53,7 +51,7 @@ internal static class CostsCommand
                 return 1;
             }
 
-            var dimensions = Parse(pr.GetValue(by)!).Dimensions;
+            var dimensions = CostDimensions.Parse(pr.GetValue(by)!).Dimensions;
             var from = CliOptions.TimeValue(pr, since, time) ?? time.GetUtcNow().AddDays(-30);
             var to = CliOptions.TimeValue(pr, until, time);
             IReadOnlyList<CostSummaryRow> rows;
@@ -74,7 +72,7 @@ internal static class CostsCommand
                 return 1;
             }
 
-            var names = dimensions.Select(d => Dimensions.First(x => x.Dimension == d).Word).ToArray();
+            var names = dimensions.Select(CostDimensions.Word).ToArray();
             switch (pr.GetValue(format))
             {
                 case "csv":
@@ -97,8 +95,7 @@ internal static class CostsCommand
                         }
 
                         await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = path }, time);
-                        var served = store.SummarizeCosts([CostDimension.Deployment], from, to, pr.GetValue(route));
-                        WriteMeasured(console, loaded.Config!, served, from, to ?? time.GetUtcNow());
+                        WritePrices(console, loaded.Config!, store, from, to ?? time.GetUtcNow());
                     }
 
                     break;
@@ -107,35 +104,6 @@ internal static class CostsCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>The dimensions a <c>--by</c> value names, or what is wrong with it.</summary>
-    internal static (CostDimension[] Dimensions, string? Error) Parse(string? text)
-    {
-        var words = (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (words is ["none"])
-        {
-            return ([], null);
-        }
-
-        var dimensions = new List<CostDimension>();
-        foreach (var word in words)
-        {
-            var match = Array.FindIndex(Dimensions, d => d.Word.Equals(word, StringComparison.OrdinalIgnoreCase));
-            if (match < 0)
-            {
-                return ([], $"--by '{word}' is not a dimension: use route, tier, deployment, day, team or key (comma-separated), or none.");
-            }
-
-            if (dimensions.Contains(Dimensions[match].Dimension))
-            {
-                return ([], $"--by names '{word}' twice.");
-            }
-
-            dimensions.Add(Dimensions[match].Dimension);
-        }
-
-        return ([.. dimensions], null);
     }
 
     private static void WriteTable(IAnsiConsole console, string[] names, IReadOnlyList<CostSummaryRow> rows, DateTimeOffset from, DateTimeOffset? to)
@@ -147,94 +115,166 @@ internal static class CostsCommand
             table.AddColumn(name);
         }
 
-        foreach (var column in (string[])["requests", "tokens in", "tokens out", "answers", "extra", "spent", "all-frontier", "saved", "saved %"])
+        // Prompt-cache reads and reasoning tokens only when some traffic had them: most self-hosted traffic has neither.
+        var details = rows.Any(r => r.CachedTokens > 0 || r.ReasoningTokens > 0);
+        string[] columns = ["requests", "tokens in", "tokens out", .. details ? (string[])["cached in", "reasoning out"] : [], "answers", "escalated", "checks", "failed", "spent", "all-frontier", "saved", "saved %"];
+        foreach (var column in columns)
         {
             table.AddColumn(new TableColumn(column).RightAligned());
         }
 
-        foreach (var row in rows.Append(Total(rows, names.Length)))
+        var total = Total(rows, names.Length);
+        foreach (var row in rows.Append(total))
         {
+            var notes = new List<string>();
+            if (row.Uncosted > 0)
+            {
+                notes.Add($"{row.Uncosted:N0} uncosted");
+            }
+
+            if (row.Estimated > 0)
+            {
+                notes.Add($"{row.Estimated:N0} estimated");
+            }
+
             var cells = new List<string>(row.Keys.Select(Markup.Escape))
             {
-                row.Requests.ToString("N0", CultureInfo.InvariantCulture) + (row.Uncosted > 0 ? $" ({row.Uncosted:N0} uncosted)" : ""),
+                row.Requests.ToString("N0", CultureInfo.InvariantCulture) + (notes.Count > 0 ? $" ({string.Join(", ", notes)})" : ""),
                 row.InputTokens.ToString("N0", CultureInfo.InvariantCulture),
                 row.OutputTokens.ToString("N0", CultureInfo.InvariantCulture),
+            };
+            if (details)
+            {
+                cells.Add(row.CachedTokens.ToString("N0", CultureInfo.InvariantCulture));
+                cells.Add(row.ReasoningTokens.ToString("N0", CultureInfo.InvariantCulture));
+            }
+
+            cells.AddRange(
+            [
                 Money(row.Cost),
-                Money(row.ExtraCost),
+                Money(row.EscalatedCost),
+                Money(row.ChecksCost),
+                Money(row.FailedCost),
                 Money(row.Spent),
                 Money(row.BaselineCost),
                 Money(row.Saved),
                 row.BaselineCost > 0 ? (row.Saved / row.BaselineCost).ToString("P0", CultureInfo.InvariantCulture) : "-",
-            };
+            ]);
             table.AddRow([.. cells]);
         }
 
         console.Write(table);
-        console.WriteLine("answers: what the answers cost; extra: answers the quality gate turned down and judge or agreement calls;");
-        console.WriteLine("all-frontier: the same answers from each route's last tier; saved: all-frontier minus spent. Uncosted: deployments without a price.");
+        console.WriteLine("answers: what the answers the clients got cost; escalated: answers the quality gate turned down; checks: judge and");
+        console.WriteLine("agreement calls; failed: calls that failed after tokens flowed (estimated from what was seen). Each is under the");
+        console.WriteLine("deployment and tier that spent it. all-frontier: the same answers at each route's baseline; saved: all-frontier minus spent.");
+        console.WriteLine("Uncosted: deployments without a price. Estimated: the upstream reported no usage, or a call failed mid-way.");
+        if (Math.Abs(total.UnsplitExtraCost) >= 0.00005)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{Money(total.UnsplitExtraCost)} of spent is extra cost of requests logged before it was split by kind: it is under the deployment that answered them."));
+        }
     }
 
     /// <summary>
-    /// Each self-hosted deployment with a hardware price, at its configured capacity and at the throughput it really
-    /// served over the window: its hardware cost for the window's hours over the tokens it served.
+    /// Each deployment's price per million tokens as the gateway charges it at the end of the report's window, and how
+    /// it is made: a list or configured price per token; a self-hosted deployment's hardware spread over its configured
+    /// capacity (with, for comparison, the price at the throughput it served over the whole report); or over the tokens
+    /// it served in its measured window before the report's end (<c>basis: measured</c>, as the gateway computes it).
     /// </summary>
-    private static void WriteMeasured(IAnsiConsole console, Gateway.Configuration.GatewayConfig config, IReadOnlyList<CostSummaryRow> served, DateTimeOffset from, DateTimeOffset to)
+    private static void WritePrices(IAnsiConsole console, Gateway.Configuration.GatewayConfig config, SqliteRequestLogStore store, DateTimeOffset from, DateTimeOffset to)
     {
         var hours = Math.Max((to - from).TotalHours, 1.0 / 60);
-        var table = new Table().Border(TableBorder.Rounded).Title("[bold]Self-hosted: the price at configured capacity and at the throughput served[/]");
-        foreach (var column in (string[])["deployment", "hardware", "configured capacity", "price at capacity", "tokens served", "served tokens/s", "price at served throughput"])
-        {
-            table.AddColumn(column == "deployment" || column == "hardware" ? new TableColumn(column) : new TableColumn(column).RightAligned());
-        }
-
-        var any = false;
+        var overReport = store.SummarizeCosts([CostDimension.Deployment], from, to).ToDictionary(r => r.Keys[0], r => r.InputTokens + r.OutputTokens, StringComparer.Ordinal);
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]Prices[/] at {Markup.Escape(to.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))} UTC (US dollars per million tokens)");
+        table.AddColumn("deployment");
+        table.AddColumn("basis");
+        table.AddColumn(new TableColumn("input").RightAligned());
+        table.AddColumn(new TableColumn("output").RightAligned());
+        table.AddColumn("how");
         foreach (var deployment in config.Deployments)
         {
-            if (deployment.Pricing is not { TokensPerSecond: { } rate } hardware || Gateway.Economics.DeploymentPrice.For(deployment) is not { } price)
-            {
-                continue;
-            }
-
-            any = true;
-            var hourly = hardware.Monthly is { } monthly ? monthly / Gateway.Economics.DeploymentPrice.HoursPerMonth : hardware.GpuHour!.Value * hardware.Gpus;
-            var row = served.FirstOrDefault(r => r.Keys[0] == deployment.Name);
-            var tokens = row is null ? 0 : row.InputTokens + row.OutputTokens;
-            var measured = tokens > 0 ? hourly * hours / tokens * 1e6 : double.NaN;
+            var (basis, price, how) = PriceOf(deployment, config, store, to, hours, overReport);
             table.AddRow(
                 Markup.Escape(deployment.Name),
-                Markup.Escape(hardware.Monthly is { } m ? string.Create(CultureInfo.InvariantCulture, $"${m:0.##} a month") : string.Create(CultureInfo.InvariantCulture, $"{hardware.Gpus} × ${hardware.GpuHour:0.###}/h")),
-                string.Create(CultureInfo.InvariantCulture, $"{rate:0.#} tokens/s at {hardware.Utilisation * 100:0.#}%"),
-                string.Create(CultureInfo.InvariantCulture, $"${price.Input:0.####}/M"),
-                tokens.ToString("N0", CultureInfo.InvariantCulture),
-                (tokens / (hours * 3600)).ToString("0.###", CultureInfo.InvariantCulture),
-                double.IsNaN(measured) ? "-" : string.Create(CultureInfo.InvariantCulture, $"${measured:#,0.####}/M"));
-        }
-
-        if (!any)
-        {
-            return;
+                basis,
+                price is null ? "-" : Markup.Escape(PerMillion(price.Input)),
+                price is null ? "-" : Markup.Escape(PerMillion(price.Output)),
+                Markup.Escape(how));
         }
 
         console.Write(table);
-        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"A GPU costs the same busy or idle: over these {hours:0.#} hours its cost spread over the tokens it really served is the price at served throughput; the request log's costs use the price at capacity."));
+        console.WriteLine("A GPU costs the same busy or idle: on the capacity basis its price is fixed, on the measured basis it follows the traffic");
+        console.WriteLine("(the hardware's cost over the tokens served in the window, at least min_utilisation of tokens_per_second).");
     }
+
+    /// <summary>One deployment's basis, price and explanation for <see cref="WritePrices"/>.</summary>
+    private static (string Basis, Gateway.Economics.DeploymentPrice? Price, string How) PriceOf(
+        Gateway.Configuration.DeploymentConfig deployment, Gateway.Configuration.GatewayConfig config, SqliteRequestLogStore store, DateTimeOffset at, double hours, Dictionary<string, long> overReport)
+    {
+        if (deployment.Pricing is { None: true })
+        {
+            return ("none", null, "pricing: none: not costed");
+        }
+
+        if (deployment.Pricing is { TokensPerSecond: { } rate } hardware && (hardware.GpuHour is not null || hardware.Monthly is not null))
+        {
+            var hourly = Gateway.Economics.DeploymentPrice.Hourly(hardware);
+            // It and its adapters that take its price run on the same GPUs.
+            var names = config.Deployments.Where(d => d.Name == deployment.Name || (d.Base == deployment.Name && d.Pricing is null)).Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+            if (hardware.Basis == Gateway.Configuration.PricingBasis.Measured)
+            {
+                // As the gateway prices a call made at `at`: the window's whole minutes before that minute.
+                var minute = DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds() / 60 * 60);
+                var tokens = store.TokensServedByMinute(minute - hardware.Window, minute).Where(t => names.Contains(t.Deployment)).Sum(t => t.Tokens);
+                var measured = Gateway.Economics.DeploymentPrice.Measured(hardware, tokens);
+                return ("measured", measured, measured.Source);
+            }
+
+            var capacity = Gateway.Economics.DeploymentPrice.For(deployment, config.Prices)!;
+            var served = names.Sum(n => overReport.GetValueOrDefault(n));
+            var atServed = served > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"; over this report's {hours:0.#} h it served {served:N0} tokens ({served / (hours * 3600):0.###} tokens/s): {PerMillion(hourly * hours / served * 1e6)} at that throughput")
+                : "; it served nothing in this report's window";
+            return ("capacity", capacity, capacity.Source + atServed);
+        }
+
+        if (Gateway.Economics.DeploymentPrice.For(deployment, config.Prices) is { } price)
+        {
+            return (price.Source.StartsWith("catalog", StringComparison.Ordinal) ? "catalog" : price.Source.StartsWith("prices:", StringComparison.Ordinal) ? "prices:" : "per token", price, price.Source + (price.CachedInput != price.Input ? string.Create(CultureInfo.InvariantCulture, $"; cached input {PerMillion(price.CachedInput)}") : ""));
+        }
+
+        if (deployment.Base is { } baseName && config.Deployments.FirstOrDefault(d => d.Name == baseName) is { } baseDeployment)
+        {
+            var (basis, inherited, how) = PriceOf(baseDeployment, config, store, at, hours, overReport);
+            return (basis, inherited, $"its base {baseName}'s: {how}");
+        }
+
+        return ("-", null, "no price: set pricing, or name a model of the price catalog (switchyard costs counts it as uncosted)");
+    }
+
+    private static string PerMillion(double dollars) => dollars.ToString("$#,0.####", CultureInfo.InvariantCulture);
 
     private static CostSummaryRow Total(IReadOnlyList<CostSummaryRow> rows, int keys) => new()
     {
         Keys = keys == 0 ? [] : ["total", .. Enumerable.Repeat("", keys - 1)],
         Requests = rows.Sum(r => r.Requests),
         Uncosted = rows.Sum(r => r.Uncosted),
+        Estimated = rows.Sum(r => r.Estimated),
         InputTokens = rows.Sum(r => r.InputTokens),
         OutputTokens = rows.Sum(r => r.OutputTokens),
+        CachedTokens = rows.Sum(r => r.CachedTokens),
+        ReasoningTokens = rows.Sum(r => r.ReasoningTokens),
         Cost = rows.Sum(r => r.Cost),
-        ExtraCost = rows.Sum(r => r.ExtraCost),
+        EscalatedCost = rows.Sum(r => r.EscalatedCost),
+        ChecksCost = rows.Sum(r => r.ChecksCost),
+        FailedCost = rows.Sum(r => r.FailedCost),
+        UnsplitExtraCost = rows.Sum(r => r.UnsplitExtraCost),
         BaselineCost = rows.Sum(r => r.BaselineCost),
     };
 
     private static void WriteCsv(TextWriter output, string[] names, IReadOnlyList<CostSummaryRow> rows)
     {
-        output.WriteLine(string.Join(",", [.. names, "requests", "uncosted", "input_tokens", "output_tokens", "cost_usd", "extra_cost_usd", "spent_usd", "baseline_cost_usd", "saved_usd"]));
+        output.WriteLine(string.Join(",", [.. names, .. CostReport.Fields]));
         foreach (var row in rows)
         {
             var line = new StringBuilder();
@@ -243,7 +283,7 @@ internal static class CostsCommand
                 line.Append(Csv(key)).Append(',');
             }
 
-            line.Append(CultureInfo.InvariantCulture, $"{row.Requests},{row.Uncosted},{row.InputTokens},{row.OutputTokens},{Exact(row.Cost)},{Exact(row.ExtraCost)},{Exact(row.Spent)},{Exact(row.BaselineCost)},{Exact(row.Saved)}");
+            line.AppendJoin(',', CostReport.Values(row).Select(v => v.Count is { } count ? count.ToString(CultureInfo.InvariantCulture) : Exact(v.Dollars)));
             output.WriteLine(line.ToString());
         }
     }
@@ -256,22 +296,7 @@ internal static class CostsCommand
             json.WriteStartArray();
             foreach (var row in rows)
             {
-                json.WriteStartObject();
-                for (var i = 0; i < names.Length; i++)
-                {
-                    json.WriteString(names[i], row.Keys[i]);
-                }
-
-                json.WriteNumber("requests", row.Requests);
-                json.WriteNumber("uncosted", row.Uncosted);
-                json.WriteNumber("input_tokens", row.InputTokens);
-                json.WriteNumber("output_tokens", row.OutputTokens);
-                json.WriteNumber("cost_usd", row.Cost);
-                json.WriteNumber("extra_cost_usd", row.ExtraCost);
-                json.WriteNumber("spent_usd", row.Spent);
-                json.WriteNumber("baseline_cost_usd", row.BaselineCost);
-                json.WriteNumber("saved_usd", row.Saved);
-                json.WriteEndObject();
+                CostReport.Write(json, names, row);
             }
 
             json.WriteEndArray();

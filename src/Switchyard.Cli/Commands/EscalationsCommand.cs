@@ -153,9 +153,11 @@ internal static class EscalationsCommand
             output.WriteLine($"request body: {record.Request}");
             output.WriteLine();
             output.WriteLine($"{record.CheapDeployment} ({record.CheapTier}) scored {record.CheapScore:0.##}" + (record.CheapJudgeScore is { } judged ? $" (judge {judged * 10:0.#}/10)" : "") + $": {record.CheapReasons ?? "no reason recorded"}");
+            output.WriteLine(Spent(record.CheapInputTokens, record.CheapOutputTokens, record.CheapCostUsd, record.CheapLatencyMs, record.CheapSignals));
             output.WriteLine(record.CheapAnswer);
             output.WriteLine();
             output.WriteLine($"{record.FinalDeployment} ({record.FinalTier}) scored {record.FinalScore:0.##}" + (record.FinalFailed is { } failed ? $" (failed: {failed})" : "") + ", sent to the client:");
+            output.WriteLine(Spent(record.FinalInputTokens, record.FinalOutputTokens, record.FinalCostUsd, record.FinalLatencyMs, record.FinalSignals));
             output.WriteLine(record.FinalAnswer);
             if (record.Review is { } verdict)
             {
@@ -166,6 +168,32 @@ internal static class EscalationsCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// One answer's tokens, cost, time and check signals in a line:
+    /// <c>(120 tokens in, 48 out; $0.000216; 812 ms; logprob_mean -1.9, judge 0.2)</c>; unknown figures are left out.
+    /// </summary>
+    internal static string Spent(int? input, int? output, double? cost, double? milliseconds, IReadOnlyDictionary<string, double>? signals)
+    {
+        var parts = new List<string>();
+        if (input is not null || output is not null)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{input?.ToString("N0", CultureInfo.InvariantCulture) ?? "?"} tokens in, {output?.ToString("N0", CultureInfo.InvariantCulture) ?? "?"} out"));
+        }
+
+        parts.Add(cost is { } dollars ? string.Create(CultureInfo.InvariantCulture, $"${dollars:0.######}") : "not costed");
+        if (milliseconds is { } ms)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{ms:N0} ms"));
+        }
+
+        if (signals is { Count: > 0 })
+        {
+            parts.Add(string.Join(", ", signals.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value:0.###}"))));
+        }
+
+        return "(" + string.Join("; ", parts) + ")";
     }
 
     private static Command Review(TimeProvider time)
@@ -247,6 +275,7 @@ internal static class EscalationsCommand
 
             json.WriteString("answer", r.CheapAnswer);
             Tokens(json, r.CheapInputTokens, r.CheapOutputTokens);
+            Spending(json, r.CheapCostUsd, r.CheapLatencyMs, r.CheapSignals);
             json.WriteEndObject();
             json.WriteStartObject("final");
             json.WriteString("deployment", r.FinalDeployment);
@@ -260,6 +289,7 @@ internal static class EscalationsCommand
 
             json.WriteString("answer", r.FinalAnswer);
             Tokens(json, r.FinalInputTokens, r.FinalOutputTokens);
+            Spending(json, r.FinalCostUsd, r.FinalLatencyMs, r.FinalSignals);
             json.WriteEndObject();
             json.WriteString("review", r.Review);
             json.WriteString("review_note", r.ReviewNote);
@@ -267,6 +297,30 @@ internal static class EscalationsCommand
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+
+        static void Spending(Utf8JsonWriter json, double? cost, double? milliseconds, IReadOnlyDictionary<string, double>? signals)
+        {
+            if (cost is { } dollars)
+            {
+                json.WriteNumber("cost_usd", dollars);
+            }
+
+            if (milliseconds is { } ms)
+            {
+                json.WriteNumber("latency_ms", ms);
+            }
+
+            if (signals is { Count: > 0 })
+            {
+                json.WriteStartObject("signals");
+                foreach (var (name, value) in signals.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    json.WriteNumber(name, value);
+                }
+
+                json.WriteEndObject();
+            }
+        }
 
         static void Tokens(Utf8JsonWriter json, int? input, int? output)
         {

@@ -231,8 +231,30 @@ internal static class LogsCommand
             json.WriteString("escalated_from", entry.EscalatedFrom);
             WriteNumberOrNull(json, "cost_usd", entry.CostUsd);
             WriteNumberOrNull(json, "extra_cost_usd", entry.ExtraCostUsd);
+            WriteNumberOrNull(json, "escalated_cost_usd", entry.EscalatedCostUsd);
+            WriteNumberOrNull(json, "checks_cost_usd", entry.ChecksCostUsd);
+            WriteNumberOrNull(json, "failed_cost_usd", entry.FailedCostUsd);
             WriteNumberOrNull(json, "baseline_cost_usd", entry.BaselineCostUsd);
+            WriteNumberOrNull(json, "cached_tokens", entry.CachedTokens);
+            WriteNumberOrNull(json, "reasoning_tokens", entry.ReasoningTokens);
             json.WriteBoolean("usage_estimated", entry.UsageEstimated);
+            json.WriteBoolean("cost_estimated", entry.CostEstimated);
+            // Each call behind the extra costs, under the deployment and tier that made it.
+            json.WriteStartArray("cost_parts");
+            foreach (var part in entry.CostParts ?? [])
+            {
+                json.WriteStartObject();
+                json.WriteString("kind", RequestCostPart.Word(part.Kind));
+                json.WriteString("deployment", part.Deployment);
+                json.WriteString("tier", part.Tier);
+                json.WriteNumber("input_tokens", part.InputTokens);
+                json.WriteNumber("output_tokens", part.OutputTokens);
+                WriteNumberOrNull(json, "cost_usd", part.CostUsd);
+                json.WriteBoolean("estimated", part.Estimated);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             if (entry.AttemptsJson is { } attempts && IsJson(attempts))
             {
                 // Written by the gateway as a JSON array: embedded as JSON, not as a string to parse twice.

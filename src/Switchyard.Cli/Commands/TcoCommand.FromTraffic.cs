@@ -158,6 +158,7 @@ internal static partial class TcoCommand
         var capacity = selfHosted.CapacityPerSetPerDay is { } perSet ? $", {TcoFormat.Count(perSet)} tokens a day a set" : ", capacity not given: one set serves any volume";
         var cheapest = new[] { projection.AllApi, projection.AllSelfHosted, projection.Hybrid }.MinBy(c => c.Total)!;
         console.WriteLine($"A GPU set costs {TcoFormat.Money(selfHosted.CostPerSetPerYear)} a year{capacity}. Cheapest: {cheapest.Strategy}.");
-        console.WriteLine("External tokens are priced with --api-price (or --api-price-in/--api-price-out), the same for every external deployment.");
+        console.WriteLine("In the hybrid, each external deployment's tokens are priced at its own price (its pricing, prices: or the catalog's list price);");
+        console.WriteLine("--api-price (or --api-price-in/--api-price-out) prices the all-API line and any external deployment without a price.");
     }
 }

@@ -21,7 +21,7 @@ namespace Switchyard.Cli.Demo;
 /// <param name="FrontierAnswered">Requests the frontier API answered.</param>
 /// <param name="LatenciesMs">Every answered request's latency, sorted.</param>
 /// <param name="FrontierLatenciesMs">The latency of every request the frontier answered, sorted.</param>
-/// <param name="CostUsd">What the round cost at the configuration's prices (the request log's cost and extra cost).</param>
+/// <param name="CostUsd">What the round's requests cost at the configuration's prices (the request log's cost and extra cost, failed requests' included).</param>
 /// <param name="AllFrontierCostUsd">What the same answers would have cost had the frontier API written them all.</param>
 internal sealed record DemoRound(
     int Answered,
@@ -53,9 +53,11 @@ internal sealed record DemoRound(
         }
 
         var frontier = answered.Where(e => e.Deployment is { } d && external.Contains(d)).ToArray();
-        // The gateway costed every request from its usage at the price book's prices: the answer and what was thrown away
-        // (the demo's routes have no judge or agreement check, so the extra cost is the poor answers').
-        var extra = answered.Sum(e => e.ExtraCostUsd ?? 0);
+        // The gateway costed every request from its usage at the price book's prices: the answer and what else was spent
+        // (turned-down answers, checks, calls that failed mid-way), failed requests included, as `costs --route chat` sums it.
+        // What the router can save is the turned-down answers' part (the demo's routes have no judge or agreement check).
+        var extra = answered.Sum(e => e.EscalatedCostUsd ?? e.ExtraCostUsd ?? 0);
+        var cost = entries.Where(e => e.Route == Route).Sum(e => (e.CostUsd ?? 0) + (e.ExtraCostUsd ?? 0));
         return new DemoRound(
             answered.Length,
             answered.Count(e => e.Rule == "router"),
@@ -66,7 +68,7 @@ internal sealed record DemoRound(
             frontier.Length,
             [.. answered.Select(e => e.LatencyMs).Order()],
             [.. frontier.Select(e => e.LatencyMs).Order()],
-            answered.Sum(e => e.CostUsd ?? 0) + extra,
+            cost,
             answered.Sum(e => e.BaselineCostUsd ?? 0));
     }
 
@@ -199,11 +201,14 @@ internal static class DemoMoney
     public static IEnumerable<string> Describe(IReadOnlyList<RequestLogEntry> entries, GatewayConfig config, string costsCommand)
     {
         var answered = entries.Where(e => e.Status is >= 200 and < 300).ToArray();
-        var spent = answered.Sum(e => (e.CostUsd ?? 0) + (e.ExtraCostUsd ?? 0));
-        var baseline = answered.Sum(e => e.BaselineCostUsd ?? 0);
+        // Everything the requests spent, failed ones' included (a stream cut mid-way, a turned-down answer before a
+        // failure): the same sum as `switchyard costs` over the same requests.
+        var spent = entries.Sum(e => (e.CostUsd ?? 0) + (e.ExtraCostUsd ?? 0));
+        var baseline = entries.Sum(e => e.BaselineCostUsd ?? 0);
         var saved = baseline - spent;
+        var failed = entries.Count - answered.Length;
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"Money: {answered.Length} answers cost ${spent:0.0000}; all of them from each route's last tier would have cost ${baseline:0.0000}: saved ${saved:0.0000} ({(baseline > 0 ? saved / baseline : 0):P0}). `{costsCommand}` breaks it down.");
+            $"Money: {answered.Length} answers{(failed > 0 ? $" (and {failed} failed requests)" : "")} cost ${spent:0.0000}; the answers from each route's last tier would have cost ${baseline:0.0000}: saved ${saved:0.0000} ({(baseline > 0 ? saved / baseline : 0):P0}). `{costsCommand}` breaks it down.");
 
         var input = answered.Sum(e => (long)(e.InputTokens ?? 0));
         var output = answered.Sum(e => (long)(e.OutputTokens ?? 0));

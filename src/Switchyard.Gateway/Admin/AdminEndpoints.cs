@@ -281,6 +281,54 @@ internal static partial class AdminEndpoints
             });
         }));
 
+        endpoints.MapGet("/admin/budgets", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
+        {
+            if (!caller.ReadsTeamRows)
+            {
+                return RegistryOnly();
+            }
+
+            // A client key sees the budgets that limit it: its team's, its own, and the ones that limit everyone.
+            var now = time.GetUtcNow();
+            var states = runtime.Budgets.AllWithKeys
+                .Select(ledger => ledger.State(now))
+                .Where(s => caller.ReadsEverything || (s.Config.Team is null && s.Config.Key is null) || s.Config.Team == caller.Team || s.Config.Key == caller.Actor)
+                .ToList();
+            return Write(writer =>
+            {
+                writer.WriteStartArray();
+                foreach (var state in states)
+                {
+                    var config = state.Config;
+                    writer.WriteStartObject();
+                    writer.WriteString("name", config.Name);
+                    writer.WriteString("route", config.Route);
+                    writer.WriteString("team", config.Team);
+                    writer.WriteString("key", config.Key);
+                    writer.WriteString("mode", config.Mode == Configuration.BudgetMode.Hard ? "hard" : "soft");
+                    writer.WriteString("per", config.Period == Configuration.BudgetPeriod.Day ? "day" : "month");
+                    writer.WriteString("window_start", state.WindowStart.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+                    writer.WriteString("resets_at", state.ResetsAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+                    writer.WriteNumber("limit_usd", config.Limit);
+                    writer.WriteNumber("warn_at", config.WarnAt);
+                    writer.WriteNumber("spent_usd", Math.Round(state.Spent, 9));
+                    writer.WriteNumber("reserved_usd", Math.Round(state.Reserved, 9));
+                    writer.WriteString("state", state.Status switch
+                    {
+                        Economics.Budgets.BudgetStatus.Exceeded => "exceeded",
+                        Economics.Budgets.BudgetStatus.Warning => "warning",
+                        _ => "ok",
+                    });
+                    writer.WriteNumber("warnings", state.Warnings);
+                    writer.WriteNumber("exceedances", state.Exceedances);
+                    writer.WriteNumber("refusals", state.Refusals);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            });
+        }));
+
         endpoints.MapGet("/admin/routes", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) => !caller.ReadsTeamRows ? RegistryOnly() : Write(writer =>
         {
             var config = runtime.Config;
@@ -375,20 +423,20 @@ internal static partial class AdminEndpoints
 
             var team = caller.TeamScope(context.Request.Query["team"].FirstOrDefault());
             var days = int.TryParse(context.Request.Query["days"], NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? Math.Clamp(d, 1, 366) : 30;
-            var rows = store.SummarizeCosts([CostDimension.Team, CostDimension.Route], time.GetUtcNow().AddDays(-days), null, null, team);
+            var (dimensions, problem) = CostDimensions.Parse(context.Request.Query["by"].FirstOrDefault() ?? "team,route", "by");
+            if (problem is not null)
+            {
+                return Error(StatusCodes.Status400BadRequest, problem, "invalid_by");
+            }
+
+            var rows = store.SummarizeCosts(dimensions, time.GetUtcNow().AddDays(-days), null, null, team);
+            var names = dimensions.Select(CostDimensions.Word).ToArray();
             return Write(writer =>
             {
                 writer.WriteStartArray();
                 foreach (var row in rows)
                 {
-                    writer.WriteStartObject();
-                    writer.WriteString("team", row.Keys[0]);
-                    writer.WriteString("route", row.Keys[1]);
-                    writer.WriteNumber("requests", row.Requests);
-                    writer.WriteNumber("spent_usd", row.Spent);
-                    writer.WriteNumber("baseline_cost_usd", row.BaselineCost);
-                    writer.WriteNumber("saved_usd", row.Saved);
-                    writer.WriteEndObject();
+                    Economics.CostReport.Write(writer, names, row);
                 }
 
                 writer.WriteEndArray();

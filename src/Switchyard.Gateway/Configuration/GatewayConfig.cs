@@ -43,4 +43,7 @@ public sealed record GatewayConfig
 
     /// <summary>Spending limits (<c>budgets:</c>), in file order.</summary>
     public ImmutableArray<BudgetConfig> Budgets { get; init; } = [];
+
+    /// <summary>Prices per model that override or extend the built-in catalog (<c>prices:</c>).</summary>
+    public ImmutableArray<ModelPriceConfig> Prices { get; init; } = [];
 }

@@ -32,8 +32,23 @@ public sealed record PricingConfig
     /// <summary>Tokens (prompt and completion) the deployment serves per second at full load (<c>tokens_per_second</c>).</summary>
     public double? TokensPerSecond { get; init; }
 
-    /// <summary>Share of the time it serves at that rate (<c>utilisation</c>), in (0, 1]; 1 by default.</summary>
+    /// <summary>Share of the time it serves at that rate (<c>utilisation</c>), in (0, 1]; 1 by default. Basis <c>capacity</c> only.</summary>
     public double Utilisation { get; init; } = 1;
+
+    /// <summary>
+    /// What the hardware's cost is spread over (<c>basis</c>): the configured capacity (<c>tokens_per_second</c> at
+    /// <c>utilisation</c>, the default) or the throughput the deployment measurably served over <see cref="Window"/>.
+    /// </summary>
+    public PricingBasis Basis { get; init; } = PricingBasis.Capacity;
+
+    /// <summary>The trailing window the measured throughput is taken over (<c>window</c>), whole minutes; 1 hour by default.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The throughput a measured price assumes at least (<c>min_utilisation</c>), as a share of <see cref="TokensPerSecond"/>;
+    /// 0.05 by default: an idle deployment's tokens cost at most 20 times what they cost at full load.
+    /// </summary>
+    public double MinUtilisation { get; init; } = 0.05;
 
     /// <summary><c>pricing: none</c>: the deployment is not costed (its requests have no cost, not a zero one).</summary>
     public bool None { get; init; }

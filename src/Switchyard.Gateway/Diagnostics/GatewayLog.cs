@@ -38,8 +38,11 @@ internal static partial class GatewayLog
     [LoggerMessage(1011, LogLevel.Warning, "Deployment {Deployment} rejected the logprobs the quality gate asked for ({Detail}); the request is sent again without them, and the deployment is not asked for them again: its answers are gated without the logprobs check")]
     public static partial void LogprobsRejected(ILogger logger, string deployment, string detail);
 
-    [LoggerMessage(1012, LogLevel.Warning, "Budget {Budget} has passed its warning share: ${Spent:0.0000} of ${Limit:0.00} spent")]
-    public static partial void BudgetWarning(ILogger logger, string budget, double spent, double limit);
+    [LoggerMessage(1012, LogLevel.Warning, "Budget {Budget} has passed its warning share of {WarnPercent:0.#}%: ${Spent:0.0000} of ${Limit:0.00} spent; it resets at {ResetsAt:u}")]
+    public static partial void BudgetWarning(ILogger logger, string budget, double warnPercent, double spent, double limit, DateTimeOffset resetsAt);
+
+    [LoggerMessage(1030, LogLevel.Warning, "Budget {Budget} has passed its limit ({Mode}): ${Spent:0.0000} of ${Limit:0.00} spent; it resets at {ResetsAt:u}")]
+    public static partial void BudgetExceeded(ILogger logger, string budget, string mode, double spent, double limit, DateTimeOffset resetsAt);
 
     [LoggerMessage(1101, LogLevel.Information, "Configuration reloaded from {Path} (generation {Generation}): {Routes} routes, {Deployments} deployments")]
     public static partial void ConfigReloaded(ILogger logger, string path, int generation, int routes, int deployments);

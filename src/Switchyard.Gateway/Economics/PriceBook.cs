@@ -16,7 +16,7 @@ public sealed class PriceBook
         // Bases before adapters: an adapter without a price of its own costs what its base does (it runs on its GPUs).
         foreach (var deployment in config.Deployments.OrderBy(d => d.Base is null ? 0 : 1))
         {
-            var price = DeploymentPrice.For(deployment)
+            var price = DeploymentPrice.For(deployment, config.Prices)
                 ?? (deployment is { Base: { } baseName, Pricing: not { None: true } } && prices.TryGetValue(baseName, out var inherited) ? inherited : null);
             if (price is not null)
             {

@@ -7,7 +7,7 @@ namespace Switchyard.Gateway.Forwarding;
 /// <c>streaming: buffer</c>; less the logprobs the gateway asked for, see <see cref="ClientBody"/>), its usage and its
 /// verdict, until the request decides which answer the client gets.
 /// </summary>
-internal sealed class HeldAnswer(byte[] body, bool stream, Usage? usage, QualityVerdict verdict, string deployment, string tier)
+internal sealed class HeldAnswer(byte[] body, bool stream, Usage? usage, QualityVerdict verdict, string deployment, string tier, Economics.DeploymentPrice? price = null)
 {
     /// <summary>The answer's bytes as held (owned: not pooled); the client gets <see cref="ClientBody"/>.</summary>
     public byte[] Body { get; } = body;
@@ -16,6 +16,18 @@ internal sealed class HeldAnswer(byte[] body, bool stream, Usage? usage, Quality
     public bool Stream { get; } = stream;
 
     public Usage? Usage { get; } = usage;
+
+    /// <summary>The deployment's price when the answer was asked for: what <see cref="Usage"/> cost.</summary>
+    public Economics.DeploymentPrice? Price { get; } = price;
+
+    /// <summary>What the answer cost in dollars, or <see langword="null"/> when its deployment has no price or it no usage.</summary>
+    public double? Cost => Usage is { } used ? Price?.Cost(used) : null;
+
+    /// <summary>How long its call took, in milliseconds (set when the attempt is recorded).</summary>
+    public double Milliseconds { get; set; }
+
+    /// <summary>The agreement check's similarity of a second sample to it (0 to 1), when it was compared.</summary>
+    public double? AgreementScore { get; set; }
 
     /// <summary>The gate's verdict: the cheap checks', then with the checks that call a model added in.</summary>
     public QualityVerdict Verdict { get; set; } = verdict;
@@ -64,6 +76,28 @@ internal sealed class HeldAnswer(byte[] body, bool stream, Usage? usage, Quality
         }
 
         return answer.Text.ToString();
+    }
+
+    /// <summary>
+    /// The values the checks measured on it, for the escalation record: <c>logprob_mean</c> and <c>logprob_min</c> when
+    /// the gate read logprobs, <c>judge</c> and <c>agreement</c> when those checks ran; <see langword="null"/> when none.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? Signals()
+    {
+        Dictionary<string, double>? signals = null;
+        void Add(string name, double? value)
+        {
+            if (value is { } known)
+            {
+                (signals ??= new Dictionary<string, double>(StringComparer.Ordinal))[name] = Math.Round(known, 4);
+            }
+        }
+
+        Add("logprob_mean", Verdict.LogprobMean);
+        Add("logprob_min", Verdict.LogprobMin);
+        Add("judge", JudgeScore);
+        Add("agreement", AgreementScore);
+        return signals;
     }
 
     /// <summary>Of two held answers, the one the client should get: the higher score; a tie goes to the later (higher tier).</summary>

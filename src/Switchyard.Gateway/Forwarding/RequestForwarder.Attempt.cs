@@ -19,11 +19,14 @@ internal sealed partial class RequestForwarder
         ReadOnlyMemory<byte> upstreamBody,
         string requestId,
         int attempt,
+        LogFields log,
         HedgeLeg? leg = null,
         GatedRequest? gated = null)
     {
         var timeouts = deployment.Config.Timeouts;
         var attemptStart = _time.GetTimestamp();
+        // One price for the whole call, read once: the header and the log charge its tokens the same.
+        var price = deployment.Price;
 
         // One token for the whole attempt: cancelled by the client leaving or by whichever timeout is due. Streams wait
         // at most first_token for the first chunk and for each later one; everything is bounded by total. Deadlines are
@@ -53,10 +56,10 @@ internal sealed partial class RequestForwarder
 
             if (parsed.Stream)
             {
-                return await RelayStreamAsync(context, response, deployment, parsed, requestId, deadline, attemptStart, leg, gated);
+                return await RelayStreamAsync(context, response, deployment, price, parsed, requestId, deadline, attemptStart, log, leg, gated);
             }
 
-            return await RelayJsonAsync(context, response, deployment.Name, deployment.Price, parsed.EstimatedPromptTokens, leg, gated, cancellationToken);
+            return await RelayJsonAsync(context, response, deployment.Name, price, parsed.EstimatedPromptTokens, log, leg, gated, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
         {
@@ -164,7 +167,7 @@ internal sealed partial class RequestForwarder
     }
 
     /// <summary>Buffers a non-streaming answer, checks it is one JSON document, reads its usage, then answers.</summary>
-    private async Task<AttemptResult> RelayJsonAsync(HttpContext context, HttpResponseMessage response, string deployment, Economics.DeploymentPrice? price, int promptEstimate, HedgeLeg? leg, GatedRequest? gated, CancellationToken cancellationToken)
+    private async Task<AttemptResult> RelayJsonAsync(HttpContext context, HttpResponseMessage response, string deployment, Economics.DeploymentPrice? price, int promptEstimate, LogFields log, HedgeLeg? leg, GatedRequest? gated, CancellationToken cancellationToken)
     {
         var content = response.Content;
         var stream = await content.ReadAsStreamAsync(cancellationToken);
@@ -223,14 +226,15 @@ internal sealed partial class RequestForwarder
 
             if (leg is not null && !leg.TryWin(context))
             {
-                return AttemptResult.Failed(leg.LostFailure(deployment));
+                // The other call of the hedge answered first, but this whole answer was written (and billed) all the same.
+                return AttemptResult.Failed(leg.LostFailure(deployment), usage, price);
             }
 
             if (gated is not null)
             {
                 // The quality gate decides first: the answer is kept, not sent, so the request may still escalate.
                 var verdict = gated.Evaluate(json.Span, usage);
-                return AttemptResult.Hold(new HeldAnswer(json.ToArray(), stream: false, usage, verdict, deployment, tier: ""));
+                return AttemptResult.Hold(new HeldAnswer(json.ToArray(), stream: false, usage, verdict, deployment, tier: "", price));
             }
 
             var clientResponse = context.Response;
@@ -238,8 +242,10 @@ internal sealed partial class RequestForwarder
             clientResponse.ContentType = "application/json";
             if (price is not null && usage is { } used)
             {
-                clientResponse.Headers[CostHeader] = FormatCost(price.Cost(used.PromptTokens, used.CompletionTokens, used.CachedTokens, used.ReasoningTokens));
-                if (used.Estimated)
+                // The answer and whatever the request spent before it (calls that failed after tokens flowed).
+                var (before, estimated) = log.SpentSoFar();
+                clientResponse.Headers[CostHeader] = FormatCost(price.Cost(used) + before);
+                if (used.Estimated || estimated)
                 {
                     clientResponse.Headers[CostEstimatedHeader] = "true";
                 }
@@ -248,7 +254,7 @@ internal sealed partial class RequestForwarder
             clientResponse.ContentLength = length;
             var firstByte = _time.GetTimestamp();
             await clientResponse.Body.WriteAsync(json, context.RequestAborted);
-            return AttemptResult.Success(usage, firstByte);
+            return AttemptResult.Success(usage, firstByte, price);
         }
         finally
         {

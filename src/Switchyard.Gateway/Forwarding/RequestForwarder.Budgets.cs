@@ -33,7 +33,7 @@ internal sealed partial class RequestForwarder
     /// </summary>
     private async ValueTask<ApiError?> ReserveBudgetsAsync(HttpContext context, BudgetLedger[] budgets, Route route, ParsedRequest parsed, EndpointKind endpoint, LogFields log)
     {
-        var estimate = BudgetBook.WorstCase(route, parsed.EstimatedPromptTokens, parsed.MaxTokens, endpoint == EndpointKind.Embeddings);
+        var estimate = BudgetBook.WorstCase(route, log.Table!, parsed.EstimatedPromptTokens, parsed.MaxTokens, endpoint == EndpointKind.Embeddings);
         var started = _time.GetTimestamp();
         var reserved = 0;
         var windows = new DateTimeOffset[budgets.Length];
@@ -102,15 +102,26 @@ internal sealed partial class RequestForwarder
             return;
         }
 
-        var (answer, extra, _) = log.FinalCosts ?? log.Costs();
-        var actual = (answer ?? 0) + (extra ?? 0);
+        var actual = (log.FinalCosts ?? log.Costs()).Total;
         var now = _time.GetUtcNow();
         for (var i = 0; i < budgets.Length; i++)
         {
             var ledger = budgets[i];
-            if (ledger.Settle(log.BudgetEstimate, actual, log.BudgetWindows![i], now))
+            var crossed = ledger.Settle(log.BudgetEstimate, actual, log.BudgetWindows![i], now);
+            if (crossed != BudgetCrossing.None)
             {
-                GatewayLog.BudgetWarning(_logger, ledger.Config.Name, ledger.Spent, ledger.Config.Limit);
+                // Each once a window: the state (/admin/budgets) says where every budget stands at any time.
+                var config = ledger.Config;
+                var spent = ledger.Spent;
+                if ((crossed & BudgetCrossing.Warning) != 0)
+                {
+                    GatewayLog.BudgetWarning(_logger, config.Name, config.WarnAt * 100, spent, config.Limit, ledger.ResetsAt);
+                }
+
+                if ((crossed & BudgetCrossing.Exceeded) != 0)
+                {
+                    GatewayLog.BudgetExceeded(_logger, config.Name, config.Mode == Configuration.BudgetMode.Soft ? "soft: requests go on" : "hard: requests are refused", spent, config.Limit, ledger.ResetsAt);
+                }
             }
         }
     }

@@ -30,6 +30,7 @@ internal sealed partial class RequestForwarder
         ReadOnlyMemory<byte> body,
         ParsedRequest parsed,
         RouteTable table,
+        Route route,
         Tier tier,
         bool confidential,
         LogFields log,
@@ -62,10 +63,12 @@ internal sealed partial class RequestForwarder
             var outcome = await task;
             if (outcome.Deployment is not null)
             {
-                log.Record(new AttemptRecord(outcome.Deployment, outcome.Tier ?? tier.Name, outcome.Outcome, outcome.Status, outcome.Milliseconds, Quality: outcome.Applied ? outcome.Value : null)
+                // The call is the check deployment's spending: under its own tier of the route, or none for a judge outside them.
+                log.Record(new AttemptRecord(outcome.Deployment, outcome.Tier ?? TierOf(route, outcome.Deployment), outcome.Outcome, outcome.Status, outcome.Milliseconds, Quality: outcome.Applied ? outcome.Value : null)
                 {
-                    InputTokens = outcome.Usage?.PromptTokens,
-                    OutputTokens = outcome.Usage?.CompletionTokens,
+                    Spend = outcome.Usage is null ? Spend.None : Spend.Check,
+                    Usage = outcome.Usage,
+                    Price = outcome.Price,
                     Error = outcome.Error,
                 });
             }
@@ -74,6 +77,11 @@ internal sealed partial class RequestForwarder
             {
                 held.JudgeScore = outcome.Value;
                 held.JudgeSummary = outcome.Summary;
+            }
+
+            if (outcome.Check == QualityCheck.Agreement && outcome.Applied)
+            {
+                held.AgreementScore = outcome.Value;
             }
 
             if (outcome.Applied)
@@ -133,7 +141,7 @@ internal sealed partial class RequestForwarder
         var summary = string.Create(CultureInfo.InvariantCulture, $"{deployment.Name} {score:0.#}/10") + (reason is null ? "" : ": " + Excerpt(reason));
         return new CheckOutcome(QualityCheck.Judge, Applied: true, value, pass,
             pass ? null : string.Create(CultureInfo.InvariantCulture, $"judge {summary} (min_score {config.MinScore})"),
-            deployment.Name, null, "judge", call.Status, call.Milliseconds, call.Usage, summary);
+            deployment.Name, null, "judge", call.Status, call.Milliseconds, call.Usage, summary, call.Price);
     }
 
     /// <summary>Samples the same request once more from <paramref name="tier"/> and compares the answers.</summary>
@@ -204,7 +212,7 @@ internal sealed partial class RequestForwarder
         var value = AnswerAgreement.Compare(answer, call.Text!, config, json, out var agree, out var how);
         return new CheckOutcome(QualityCheck.Agreement, Applied: true, value, agree,
             agree ? null : $"agreement: a second sample from {chosen.Name} disagrees ({how})",
-            chosen.Name, tier.Name, "agreement", call.Status, call.Milliseconds, call.Usage, how);
+            chosen.Name, tier.Name, "agreement", call.Status, call.Milliseconds, call.Usage, how, call.Price);
     }
 
     /// <summary>
@@ -232,9 +240,10 @@ internal sealed partial class RequestForwarder
     private async Task<CheckCall> CallForCheckAsync(HttpContext context, Deployment deployment, EndpointKind endpoint, byte[] request, TimeSpan timeout, string requestId)
     {
         var start = _time.GetTimestamp();
+        var price = deployment.Price;
         if (!deployment.Health.TryAcquire())
         {
-            return new CheckCall(null, null, 0, 0, $"at its max_concurrency of {deployment.Health.MaxConcurrency}");
+            return new CheckCall(null, null, 0, 0, $"at its max_concurrency of {deployment.Health.MaxConcurrency}", null);
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -248,24 +257,29 @@ internal sealed partial class RequestForwarder
             if (status is < 200 or > 299)
             {
                 var message = UpstreamErrorReader.Describe(bytes, out _) ?? UpstreamErrorReader.Excerpt(bytes);
-                return new CheckCall(null, null, status, milliseconds, $"it answered {status}" + (string.IsNullOrEmpty(message) ? "" : ": " + message));
+                return new CheckCall(null, null, status, milliseconds, $"it answered {status}" + (string.IsNullOrEmpty(message) ? "" : ": " + message), price);
             }
 
             if (!UsageReader.TryRead(bytes, out var usage, out var isError) || isError)
             {
-                return new CheckCall(null, usage, status, milliseconds, "its answer is not a completion");
+                return new CheckCall(null, usage, status, milliseconds, "its answer is not a completion", price);
+            }
+
+            if (usage is { } served && deployment.Meter is { } meter)
+            {
+                meter.Add(served.PromptTokens + served.CompletionTokens, _time.GetUtcNow());
             }
 
             using var collected = new AnswerCollector();
             AnswerReader.ReadCompletion(bytes, collected);
-            return new CheckCall(collected.Text.ToString(), usage, status, milliseconds, null);
+            return new CheckCall(collected.Text.ToString(), usage, status, milliseconds, null, price);
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
         {
             var milliseconds = _time.GetElapsedTime(start).TotalMilliseconds;
             return new CheckCall(null, null, 0, milliseconds, context.RequestAborted.IsCancellationRequested ? "the client disconnected"
                 : e is OperationCanceledException ? $"no answer within {Describe(timeout)}"
-                : $"the connection failed: {e.Message}");
+                : $"the connection failed: {e.Message}", price);
         }
         finally
         {
@@ -277,8 +291,8 @@ internal sealed partial class RequestForwarder
     {
         var name = check == QualityCheck.Judge ? "judge" : "agreement";
         return policy == CheckErrorPolicy.Fail
-            ? new CheckOutcome(check, Applied: true, 0, Pass: false, reason + " (on_error: fail)", deployment, null, name + "_error", call.Status, call.Milliseconds, call.Usage, reason, Error: reason)
-            : new CheckOutcome(check, Applied: false, 0, Pass: true, null, deployment, null, name + "_error", call.Status, call.Milliseconds, call.Usage, reason, Error: reason);
+            ? new CheckOutcome(check, Applied: true, 0, Pass: false, reason + " (on_error: fail)", deployment, null, name + "_error", call.Status, call.Milliseconds, call.Usage, reason, call.Price, Error: reason)
+            : new CheckOutcome(check, Applied: false, 0, Pass: true, null, deployment, null, name + "_error", call.Status, call.Milliseconds, call.Usage, reason, call.Price, Error: reason);
     }
 
     private static string Excerpt(string text)
@@ -287,8 +301,25 @@ internal sealed partial class RequestForwarder
         return flat.Length <= 160 ? flat : string.Concat(flat.AsSpan(0, 157), "...");
     }
 
-    /// <summary>A call made for a check: the answer's text, or the problem.</summary>
-    private readonly record struct CheckCall(string? Text, Usage? Usage, int Status, double Milliseconds, string? Problem);
+    /// <summary>The tier of <paramref name="route"/> that has <paramref name="deployment"/>, or <see langword="null"/>.</summary>
+    private static string? TierOf(Route route, string deployment)
+    {
+        foreach (var tier in route.Tiers)
+        {
+            foreach (var member in tier.Members)
+            {
+                if (member.Name == deployment)
+                {
+                    return tier.Name;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A call made for a check: the answer's text, or the problem; and the price its tokens are charged at.</summary>
+    private readonly record struct CheckCall(string? Text, Usage? Usage, int Status, double Milliseconds, string? Problem, Economics.DeploymentPrice? Price);
 
     /// <summary>What a check that calls a model found, and how its call goes in the log.</summary>
     private readonly record struct CheckOutcome(
@@ -304,6 +335,7 @@ internal sealed partial class RequestForwarder
         double Milliseconds,
         Usage? Usage,
         string? Summary,
+        Economics.DeploymentPrice? Price = null,
         string? Error = null)
     {
         /// <summary>The check could not be made and no call was tried (nothing to log).</summary>

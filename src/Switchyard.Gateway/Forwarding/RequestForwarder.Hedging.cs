@@ -157,7 +157,7 @@ internal sealed partial class RequestForwarder
 
         public HedgeLeg Start(int index, string? deployment = null)
         {
-            var leg = new HedgeLeg(this, index, main.Endpoint, CancellationTokenSource.CreateLinkedTokenSource(requestAborted)) { Planned = deployment };
+            var leg = new HedgeLeg(this, index, main, CancellationTokenSource.CreateLinkedTokenSource(requestAborted)) { Planned = deployment };
             // A full fence: either the winner sees this leg (and cancels it) or the caller sees the winner (and does not call).
             Interlocked.Exchange(ref _legs[index], leg);
             return leg;
@@ -213,12 +213,12 @@ internal sealed partial class RequestForwarder
     }
 
     /// <summary>One call of a hedge: its own log, its own cancellation, and what it is calling now.</summary>
-    private sealed class HedgeLeg(HedgeRace race, int index, EndpointKind endpoint, CancellationTokenSource cancellation) : IDisposable
+    private sealed class HedgeLeg(HedgeRace race, int index, LogFields main, CancellationTokenSource cancellation) : IDisposable
     {
         public int Index { get; } = index;
 
         /// <summary>This leg's attempts and failures, merged into the request's log when the race is over.</summary>
-        public LogFields Log { get; } = new() { Endpoint = endpoint };
+        public LogFields Log { get; } = new() { Endpoint = main.Endpoint, Parent = main };
 
         /// <summary>Cancelled when the client leaves or the other leg wins.</summary>
         public CancellationToken Token => cancellation.Token;

@@ -79,11 +79,11 @@ internal sealed partial class RequestForwarder
         log.Quality = answer.Verdict;
         log.Escalated = escalated;
         log.Sent = answer;
-        if (log.Costs() is { Answer: { } spent } costs)
+        if (log.Costs() is { Answer: not null } costs)
         {
-            // Everything this request cost: the answer, and any poor answers and check calls before it.
-            headers[CostHeader] = FormatCost(spent + (costs.Extra ?? 0));
-            if (log.Usage?.Estimated == true)
+            // Everything this request cost: the answer, and any poor answers, check calls and failed calls before it.
+            headers[CostHeader] = FormatCost(costs.Total);
+            if (costs.Estimated)
             {
                 headers[CostEstimatedHeader] = "true";
             }

@@ -84,7 +84,7 @@ internal sealed partial class RequestForwarder
                 if (!rejected)
                 {
                     var length = UpstreamBody.Build(body.Span, parsed, deployment.EncodedModel, scratch, askLogprobs ? UpstreamBody.LogprobsValue(endpoint) : default);
-                    result = await AttemptAsync(context, endpoint, deployment, parsed, scratch.AsMemory(0, length), requestId, log.Attempts, leg, gated);
+                    result = await AttemptAsync(context, endpoint, deployment, parsed, scratch.AsMemory(0, length), requestId, log.Attempts, log, leg, gated);
                 }
             }
             catch (OperationCanceledException)
@@ -126,30 +126,47 @@ internal sealed partial class RequestForwarder
             }
 
             var elapsed = _time.GetElapsedTime(attemptStart).TotalMilliseconds;
+            if (result.Usage is { } served && deployment.Meter is { } meter)
+            {
+                // Every token the server produced counts in its measured throughput, whatever became of the answer.
+                meter.Add(served.PromptTokens + served.CompletionTokens, _time.GetUtcNow());
+            }
             if (result.Failure is { Kind: UpstreamFailureKind.HedgeLost } lost)
             {
                 // Cancelled because the other call of the hedge answered first: not this deployment's failure, not retried.
-                log.Record(new AttemptRecord(deployment.Name, tier.Name, "hedge_lost", 0, elapsed, hedge));
+                log.Record(new AttemptRecord(deployment.Name, tier.Name, "hedge_lost", 0, elapsed, hedge) { Spend = Spent(result), Usage = result.Usage, Price = result.Price });
                 return lost;
             }
 
             log.Deployment = deployment.Name;
             log.Tier = tier.Name;
-            log.Usage = result.Usage ?? log.Usage;
+            if (result.Failure is null || result.Committed)
+            {
+                // A failure's tokens are its attempt's, not the request's answer (unless the client already has part of it).
+                log.Usage = result.Usage ?? log.Usage;
+            }
+
             log.FirstByte = result.FirstByteTimestamp;
             if (result.Held is { } held)
             {
                 // A whole answer the quality gate holds: the request decides which answer the client gets.
                 held.Tier = tier.Name;
                 held.GatewayLogprobs = askLogprobs;
+                held.Milliseconds = elapsed;
                 log.Held = held;
-                log.Record(new AttemptRecord(deployment.Name, tier.Name, held.Verdict.Passed ? "ok" : "below_threshold", result.Status, elapsed, hedge, held.Verdict.Score) { Held = held.Usage });
+                log.Record(new AttemptRecord(deployment.Name, tier.Name, held.Verdict.Passed ? "ok" : "below_threshold", result.Status, elapsed, hedge, held.Verdict.Score)
+                {
+                    Spend = Spend.Held,
+                    Usage = held.Usage,
+                    Price = held.Price,
+                    Answer = held,
+                });
                 return null;
             }
 
             if (result.Failure is not { } failure)
             {
-                log.Record(new AttemptRecord(deployment.Name, tier.Name, "ok", result.Status, elapsed, hedge));
+                log.Record(new AttemptRecord(deployment.Name, tier.Name, "ok", result.Status, elapsed, hedge) { Spend = Spend.Answer, Usage = result.Usage, Price = result.Price });
                 log.Status = result.Status;
                 log.Finished = true;
                 if (result.FirstByteTimestamp != 0)
@@ -175,7 +192,7 @@ internal sealed partial class RequestForwarder
                 continue;
             }
 
-            log.Record(new AttemptRecord(deployment.Name, tier.Name, FailureKinds.Describe(failure.Kind), failure.UpstreamStatus, elapsed, hedge));
+            log.Record(new AttemptRecord(deployment.Name, tier.Name, FailureKinds.Describe(failure.Kind), failure.UpstreamStatus, elapsed, hedge) { Spend = Spent(result), Usage = result.Usage, Price = result.Price });
             if (result.Committed)
             {
                 // The client already has part of a stream: it got an error event; nothing else can be tried.
@@ -218,6 +235,9 @@ internal sealed partial class RequestForwarder
             }
         }
     }
+
+    /// <summary>A failed call whose tokens flowed before it failed is billed: it is a failed cost.</summary>
+    private static Spend Spent(in AttemptResult result) => result.Usage is null ? Spend.None : Spend.Failed;
 
     /// <summary>Asks the circuit to let an attempt through. A client already gone is not offered to it (neither a probe nor a sample).</summary>
     private static bool Enter(HttpContext context, CircuitBreakerState circuit)

@@ -31,17 +31,19 @@ internal sealed partial class RequestForwarder
         HttpContext context,
         HttpResponseMessage response,
         Deployment deployment,
+        Economics.DeploymentPrice? price,
         ParsedRequest parsed,
         string requestId,
         AttemptDeadline deadline,
         long attemptStart,
+        LogFields log,
         HedgeLeg? leg,
         GatedRequest? gated)
     {
         var timeouts = deployment.Config.Timeouts;
         var stream = await response.Content.ReadAsStreamAsync(deadline.Token);
         var reader = PipeReader.Create(stream, UpstreamReaderOptions);
-        var state = new StreamState(deployment.Name, !parsed.IncludeUsage, leg, gated is null ? null : new Quality.AnswerCollector());
+        var state = new StreamState(deployment.Name, !parsed.IncludeUsage, leg, gated is null ? null : new Quality.AnswerCollector(), price, parsed.EstimatedPromptTokens, log);
         using var held = gated is null ? null : new MemoryStream();
         var output = held is null ? context.Response.BodyWriter : PipeWriter.Create(held, new StreamPipeWriterOptions(leaveOpen: true));
         try
@@ -59,14 +61,14 @@ internal sealed partial class RequestForwarder
                     var flush = await output.FlushAsync(context.RequestAborted);
                     if (flush.IsCompleted || flush.IsCanceled)
                     {
-                        return AttemptResult.Failed(new UpstreamFailure(UpstreamFailureKind.ClientGone, deployment.Name, "the client disconnected"));
+                        return AttemptResult.Failed(new UpstreamFailure(UpstreamFailureKind.ClientGone, deployment.Name, "the client disconnected"), Spent(state), price);
                     }
                 }
 
                 if (outcome == StreamOutcome.Done)
                 {
                     state.Usage ??= EstimateStreamUsage(state, parsed.EstimatedPromptTokens);
-                    return held is null ? AttemptResult.Success(state.Usage, state.FirstByte) : await HoldStreamAsync(output, held, state, gated!);
+                    return held is null ? AttemptResult.Success(state.Usage, state.FirstByte, price) : await HoldStreamAsync(output, held, state, gated!);
                 }
 
                 if (outcome == StreamOutcome.Failed)
@@ -81,10 +83,11 @@ internal sealed partial class RequestForwarder
                         // COMPAT: some servers close after the finish chunk without [DONE]; the answer is complete, so
                         // the client gets the [DONE] its SDK waits for.
                         GatewayLog.MissingDoneAdded(_logger, requestId, deployment.Name);
+                        state.Usage ??= EstimateStreamUsage(state, parsed.EstimatedPromptTokens);
+                        WriteCostComment(output, ref state, state.Usage.Value);
                         output.Write(DoneEvent);
                         await output.FlushAsync(context.RequestAborted);
-                        state.Usage ??= EstimateStreamUsage(state, parsed.EstimatedPromptTokens);
-                        return held is null ? AttemptResult.Success(state.Usage, state.FirstByte) : await HoldStreamAsync(output, held, state, gated!);
+                        return held is null ? AttemptResult.Success(state.Usage, state.FirstByte, price) : await HoldStreamAsync(output, held, state, gated!);
                     }
 
                     var cut = new UpstreamFailure(
@@ -105,12 +108,12 @@ internal sealed partial class RequestForwarder
         {
             if (context.RequestAborted.IsCancellationRequested)
             {
-                return AttemptResult.Failed(new UpstreamFailure(UpstreamFailureKind.ClientGone, deployment.Name, "the client disconnected"));
+                return AttemptResult.Failed(new UpstreamFailure(UpstreamFailureKind.ClientGone, deployment.Name, "the client disconnected"), Spent(state), price);
             }
 
             if (!state.Committed && leg is { Lost: true })
             {
-                return AttemptResult.Failed(leg.LostFailure(deployment.Name));
+                return AttemptResult.Failed(leg.LostFailure(deployment.Name), Spent(state), price);
             }
 
             var failure = e is OperationCanceledException
@@ -143,25 +146,70 @@ internal sealed partial class RequestForwarder
     private static Usage EstimateStreamUsage(StreamState state, int promptTokens)
         => new(promptTokens, state.Answer is { } answer ? (answer.Text.Length + 3) / 4 : Math.Max(0, state.Events - 2), Estimated: true);
 
+    /// <summary>
+    /// What a stream that failed had spent: its usage if the usage chunk came before the failure, else an estimate from
+    /// what was seen (the prompt as the parser estimated it; a token per 4 characters of the text read, or per content
+    /// event). <see langword="null"/> when no event arrived: nothing is known to have been generated.
+    /// </summary>
+    private static Usage? Spent(in StreamState state)
+    {
+        if (state.Usage is { } usage)
+        {
+            return usage;
+        }
+
+        if (state.Events == 0)
+        {
+            return null;
+        }
+
+        // The first event is the role's (no text); a cut stream has no finish event.
+        var output = state.Answer is { } answer ? (answer.Text.Length + 3) / 4 : Math.Max(1, state.Events - 1);
+        return new Usage(state.PromptEstimate, output, Estimated: true);
+    }
+
+    /// <summary>
+    /// An SSE comment with the request's cost so far (<c>: x-switchyard-cost: 0.00001234</c>): a stream's headers leave
+    /// before its usage, so its cost comes at its end. Comments are ignored by SSE clients (the OpenAI SDKs included);
+    /// a stream buffered for the quality gate has the header instead.
+    /// </summary>
+    private static void WriteCostComment(PipeWriter output, ref StreamState state, Usage usage)
+    {
+        if (state.Answer is not null || state.Price is not { } price)
+        {
+            return;
+        }
+
+        var (before, estimated) = state.Log.SpentSoFar();
+        var text = ": " + CostHeader + ": " + FormatCost(price.Cost(usage) + before)
+            + (usage.Estimated || estimated ? "\n: " + CostEstimatedHeader + ": true" : "") + "\n\n";
+        var span = output.GetSpan(text.Length);
+        var written = System.Text.Encoding.ASCII.GetBytes(text, span);
+        output.Advance(written);
+    }
+
     /// <summary>A whole buffered stream, checked: held for the request to decide on.</summary>
     private static async Task<AttemptResult> HoldStreamAsync(PipeWriter output, MemoryStream held, StreamState state, GatedRequest gated)
     {
         await output.CompleteAsync();
         var verdict = gated.Evaluate(state.Answer!, state.Usage);
-        return AttemptResult.Hold(new HeldAnswer(held.ToArray(), stream: true, state.Usage, verdict, state.Deployment, tier: ""));
+        return AttemptResult.Hold(new HeldAnswer(held.ToArray(), stream: true, state.Usage, verdict, state.Deployment, tier: "", state.Price));
     }
 
     /// <summary>Before the first byte: a plain failure (the next deployment is tried). After: an error event, then the end.</summary>
     private static async Task<AttemptResult> FailStreamAsync(HttpContext context, PipeWriter output, StreamState state, UpstreamFailure failure)
     {
+        var spent = Spent(state);
         if (!state.Committed || state.Answer is not null)
         {
-            // Nothing reached the client (a buffered stream is still in memory): the next deployment may be tried.
-            return AttemptResult.Failed(failure);
+            // Nothing reached the client (a buffered stream is still in memory): the next deployment may be tried. What
+            // flowed before the failure was generated, and is billed, all the same.
+            return AttemptResult.Failed(failure, spent, state.Price);
         }
 
         if (!state.ErrorForwarded && !context.RequestAborted.IsCancellationRequested)
         {
+            WriteCostComment(output, ref state, spent!.Value);
             output.Write(DataPrefix);
             ApiErrorWriter.Write(output, new ApiError(
                 StatusCodes.Status502BadGateway,
@@ -180,7 +228,7 @@ internal sealed partial class RequestForwarder
             }
         }
 
-        return AttemptResult.FailedAfterCommit(failure, state.Usage, state.FirstByte);
+        return AttemptResult.FailedAfterCommit(failure, spent, state.FirstByte, state.Price);
     }
 
     /// <summary>
@@ -310,6 +358,8 @@ internal sealed partial class RequestForwarder
                 return StreamOutcome.Failed;
             }
 
+            state.Usage ??= EstimateStreamUsage(state, state.PromptEstimate);
+            WriteCostComment(output, ref state, state.Usage.Value);
             output.Write(DoneEvent);
             state.PendingFlush = true;
             return StreamOutcome.Done;
@@ -423,8 +473,17 @@ internal sealed partial class RequestForwarder
     }
 
     /// <summary>The state of one relayed stream.</summary>
-    private struct StreamState(string deployment, bool stripUsage, HedgeLeg? leg, Quality.AnswerCollector? answer)
+    private struct StreamState(string deployment, bool stripUsage, HedgeLeg? leg, Quality.AnswerCollector? answer, Economics.DeploymentPrice? price, int promptEstimate, LogFields log)
     {
+        /// <summary>The deployment's price for this call.</summary>
+        public readonly Economics.DeploymentPrice? Price = price;
+
+        /// <summary>The prompt's tokens as the parser estimated them, for a stream that reports no usage.</summary>
+        public readonly int PromptEstimate = promptEstimate;
+
+        /// <summary>The log of the call (a hedge leg's own), whose earlier calls' costs the cost comment adds in.</summary>
+        public readonly LogFields Log = log;
+
         /// <summary>The answer read from the events, when the stream is buffered for the quality gate.</summary>
         public readonly Quality.AnswerCollector? Answer = answer;
 

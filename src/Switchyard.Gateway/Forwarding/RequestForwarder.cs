@@ -173,7 +173,7 @@ internal sealed partial class RequestForwarder : IDisposable
             }
 
             // The counterfactual: what the answer would have cost from the route's baseline (by default its last tier).
-            log.Baseline = route.BaselinePrice;
+            log.Baseline = route.BaselineDeployment?.Price ?? route.BaselinePrice;
             log.Stream = parsed.Stream;
             response.Headers["x-switchyard-route"] = route.Name;
 
@@ -282,7 +282,7 @@ internal sealed partial class RequestForwarder : IDisposable
                         if (held.Verdict.Passed && t < decision.Order.Length - 1 && gated!.Gate.CallsModels)
                         {
                             // The cheap checks passed and a later tier could do better: now the checks that call a model.
-                            await CheckWithModelsAsync(context, endpoint, held, gated, body.AsMemory(0, bodyLength), parsed, table, tier, decision.Confidential is not null, log, requestId);
+                            await CheckWithModelsAsync(context, endpoint, held, gated, body.AsMemory(0, bodyLength), parsed, table, route, tier, decision.Confidential is not null, log, requestId);
                             if (!held.Verdict.Passed)
                             {
                                 log.Requalify(held);
@@ -549,10 +549,17 @@ internal sealed partial class RequestForwarder : IDisposable
             Rule = log.Rule,
             RouterScore = log.RouterScore,
             UsageEstimated = log.Usage?.Estimated == true,
+            CachedTokens = log.Usage?.CachedTokens,
+            ReasoningTokens = log.Usage?.ReasoningTokens,
             KeyId = log.KeyId,
             Team = log.Team,
             CostUsd = costs.Answer,
             ExtraCostUsd = costs.Extra,
+            EscalatedCostUsd = costs.Escalated,
+            ChecksCostUsd = costs.Checks,
+            FailedCostUsd = costs.Failed,
+            CostParts = costs.Parts,
+            CostEstimated = costs.Estimated,
             BaselineCostUsd = costs.Baseline,
             Confidential = log.Confidential,
             FallbackReason = log.Status is >= 200 and < 300 ? DescribeFallback(log.Failures) : null,
@@ -579,6 +586,9 @@ internal sealed partial class RequestForwarder : IDisposable
                     CheapJudgeScore = cheap.JudgeScore,
                     CheapInputTokens = cheap.Usage?.PromptTokens,
                     CheapOutputTokens = cheap.Usage?.CompletionTokens,
+                    CheapCostUsd = cheap.Cost,
+                    CheapLatencyMs = Math.Round(cheap.Milliseconds, 2),
+                    CheapSignals = cheap.Signals(),
                     FinalDeployment = sent.Deployment,
                     FinalTier = sent.Tier,
                     FinalAnswer = sent.Text(),
@@ -587,6 +597,9 @@ internal sealed partial class RequestForwarder : IDisposable
                     FinalJudgeScore = sent.JudgeScore,
                     FinalInputTokens = sent.Usage?.PromptTokens,
                     FinalOutputTokens = sent.Usage?.CompletionTokens,
+                    FinalCostUsd = sent.Cost,
+                    FinalLatencyMs = Math.Round(sent.Milliseconds, 2),
+                    FinalSignals = sent.Signals(),
                 }
                 : null,
             Tags = log.Tags,
@@ -610,7 +623,7 @@ internal sealed partial class RequestForwarder : IDisposable
     }
 
     /// <summary>What the request log needs, gathered as the request goes (one object per request).</summary>
-    private sealed class LogFields
+    private sealed partial class LogFields
     {
         public EndpointKind Endpoint;
         public string? Route;
@@ -637,7 +650,10 @@ internal sealed partial class RequestForwarder : IDisposable
         public double BudgetEstimate;
 
         /// <summary>The costs the request log recorded, for the budgets to settle with (computed once, when recorded).</summary>
-        public (double? Answer, double? Extra, double? Baseline)? FinalCosts;
+        public RequestCosts? FinalCosts;
+
+        /// <summary>For a leg of a hedge: the request's own log, whose earlier calls' costs count in the leg's cost header.</summary>
+        public LogFields? Parent;
 
         /// <summary>The window each reservation of <see cref="Budgets"/> was made in.</summary>
         public DateTimeOffset[]? BudgetWindows;
@@ -698,7 +714,7 @@ internal sealed partial class RequestForwarder : IDisposable
             for (var i = (_attempts?.Count ?? 0) - 1; i >= 0; i--)
             {
                 var attempt = _attempts![i];
-                if (attempt.Deployment == held.Deployment && attempt.Outcome == "ok")
+                if (ReferenceEquals(attempt.Answer, held) && attempt.Outcome == "ok")
                 {
                     _attempts[i] = attempt with { Outcome = "below_threshold", Quality = held.Verdict.Score };
                     return;
@@ -746,60 +762,6 @@ internal sealed partial class RequestForwarder : IDisposable
         }
 
         /// <summary>
-        /// What the request cost, in dollars: the answer the client got (<c>Answer</c>), what else was spent on it
-        /// (<c>Extra</c>: poor answers the quality gate turned down, judge and agreement calls), and what the answer
-        /// would have cost from the route's last tier (<c>Baseline</c>). Each is <see langword="null"/> when unknown: no
-        /// usage, or a deployment without a price. Nothing is counted twice: the answer is one of the held attempts.
-        /// </summary>
-        public (double? Answer, double? Extra, double? Baseline) Costs()
-        {
-            double? answer = null;
-            double? baseline = null;
-            if (Usage is { } usage && Status is >= 200 and < 300)
-            {
-                answer = Table?.Find(Deployment ?? "")?.Price?.Cost(usage.PromptTokens, usage.CompletionTokens, usage.CachedTokens, usage.ReasoningTokens);
-                baseline = Baseline?.Cost(usage.PromptTokens, usage.CompletionTokens);
-            }
-
-            if (_attempts is null || Table is null)
-            {
-                return (answer, answer is null ? null : 0, baseline);
-            }
-
-            // Held answers (the gate kept their usage) and calls made for a check; the one sent is the answer above.
-            var held = 0.0;
-            var side = 0.0;
-            var any = false;
-            foreach (var attempt in _attempts)
-            {
-                if (Table.Find(attempt.Deployment)?.Price is not { } price)
-                {
-                    continue;
-                }
-
-                if (attempt.Held is { } used)
-                {
-                    held += price.Cost(used.PromptTokens, used.CompletionTokens, used.CachedTokens, used.ReasoningTokens);
-                    any = true;
-                }
-                else if (attempt.InputTokens is not null || attempt.OutputTokens is not null)
-                {
-                    side += price.Cost(attempt.InputTokens ?? 0, attempt.OutputTokens ?? 0);
-                    any = true;
-                }
-            }
-
-            if (!any)
-            {
-                return (answer, answer is null ? null : 0, baseline);
-            }
-
-            // Rounding can leave a hair below zero when the answer was the only held one.
-            var extra = Math.Max(0, held - (answer ?? 0)) + side;
-            return (answer, extra, baseline);
-        }
-
-        /// <summary>
         /// Every attempt and skip as JSON, or <see langword="null"/> for the common case of one call that answered (the
         /// row's deployment, tier and status say all of it): building the array for every request cost measurable
         /// throughput (bench/results/latest.md).
@@ -841,14 +803,29 @@ internal sealed partial class RequestForwarder : IDisposable
                         writer.WriteNumber("quality"u8, Math.Round(quality, 3));
                     }
 
-                    if ((attempt.Held?.PromptTokens ?? attempt.InputTokens) is { } input)
+                    if (attempt.Usage is { } usage)
                     {
-                        writer.WriteNumber("input_tokens"u8, input);
-                    }
+                        writer.WriteNumber("input_tokens"u8, usage.PromptTokens);
+                        writer.WriteNumber("output_tokens"u8, usage.CompletionTokens);
+                        if (usage.CachedTokens > 0)
+                        {
+                            writer.WriteNumber("cached_tokens"u8, usage.CachedTokens);
+                        }
 
-                    if ((attempt.Held?.CompletionTokens ?? attempt.OutputTokens) is { } output)
-                    {
-                        writer.WriteNumber("output_tokens"u8, output);
+                        if (usage.ReasoningTokens > 0)
+                        {
+                            writer.WriteNumber("reasoning_tokens"u8, usage.ReasoningTokens);
+                        }
+
+                        if (usage.Estimated)
+                        {
+                            writer.WriteBoolean("estimated"u8, true);
+                        }
+
+                        if (attempt.Price is { } price)
+                        {
+                            writer.WriteNumber("cost_usd"u8, Math.Round(price.Cost(usage), 10));
+                        }
                     }
 
                     if (attempt.Error is { } error)
@@ -868,19 +845,42 @@ internal sealed partial class RequestForwarder : IDisposable
 
     /// <summary>
     /// One deployment considered for a request: called (with its outcome) or skipped (with the reason). <c>Hedge</c>:
-    /// considered as the hedge of a slow first call.
+    /// considered as the hedge of a slow first call. <c>Tier</c> is <see langword="null"/> for a judge outside the route's tiers.
     /// </summary>
-    private readonly record struct AttemptRecord(string Deployment, string Tier, string Outcome, int Status, double Milliseconds, bool Hedge = false, double? Quality = null)
+    private readonly record struct AttemptRecord(string Deployment, string? Tier, string Outcome, int Status, double Milliseconds, bool Hedge = false, double? Quality = null)
     {
-        /// <summary>Tokens of a call made for a check (judge, agreement), which the request's usage does not include.</summary>
-        public int? InputTokens { get; init; }
+        /// <summary>What the call's tokens went to, when it is known to have spent any.</summary>
+        public Spend Spend { get; init; }
 
-        public int? OutputTokens { get; init; }
+        /// <summary>The tokens it spent (the upstream's count, or an estimate marked so).</summary>
+        public Usage? Usage { get; init; }
 
-        /// <summary>The usage of an answer the quality gate held (whether or not the client got it).</summary>
-        public Usage? Held { get; init; }
+        /// <summary>The deployment's price when the call was made.</summary>
+        public Economics.DeploymentPrice? Price { get; init; }
+
+        /// <summary>The answer the quality gate held from this call (whether or not the client got it).</summary>
+        public HeldAnswer? Answer { get; init; }
 
         /// <summary>Why a call made for a check failed (<c>no answer within 10s</c>), whether or not that failed the check.</summary>
         public string? Error { get; init; }
+    }
+
+    /// <summary>What a call's tokens were spent on.</summary>
+    private enum Spend
+    {
+        /// <summary>Nothing known to be billed (a skip, an error answer, a failure before any token).</summary>
+        None,
+
+        /// <summary>The answer the client got (unless the request failed after it).</summary>
+        Answer,
+
+        /// <summary>A whole answer the quality gate held: the client's if it is the one sent, else escalated past.</summary>
+        Held,
+
+        /// <summary>A judge or agreement call.</summary>
+        Check,
+
+        /// <summary>A call that failed after tokens flowed.</summary>
+        Failed,
     }
 }

@@ -32,6 +32,13 @@ internal static class JudgePrompt
         + "Reply with only a JSON object and no other text: {{\"score\": <integer 0-10>, \"reason\": \"<one short sentence>\"}}";
 
     /// <summary>
+    /// The tokens a judge's prompt adds to the conversation and the answer it grades (the instructions with the rubric,
+    /// the tags around the texts), estimated as <see cref="Build"/> does: for a budget's worst case.
+    /// </summary>
+    public static int OverheadTokens(JudgeConfig config)
+        => (Encoding.UTF8.GetByteCount(string.Format(CultureInfo.InvariantCulture, Instructions, config.Rubric)) + "<conversation>\n</conversation>\n<answer>\n\n</answer>".Length + 64) / 4 + 12;
+
+    /// <summary>
     /// The judge's chat completion request for <paramref name="answer"/> to the client's <paramref name="body"/>, sent to
     /// the model <paramref name="model"/>; its estimated prompt tokens in <paramref name="promptTokens"/>.
     /// </summary>

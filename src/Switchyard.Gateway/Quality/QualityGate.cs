@@ -134,7 +134,11 @@ internal sealed class QualityGate
         }
 
         var score = veto ? 0 : total > 0 ? sum / total : 1;
-        return new QualityVerdict(score, score >= _config.Threshold, failed, reasons?.ToString(), sum, total, veto);
+        return new QualityVerdict(score, score >= _config.Threshold, failed, reasons?.ToString(), sum, total, veto)
+        {
+            LogprobMean = answer.LogprobCount > 0 ? answer.LogprobSum / answer.LogprobCount : null,
+            LogprobMin = answer.LogprobCount > 0 ? answer.LogprobMin : null,
+        };
 
         void Score(QualityCheck check, bool pass, string? reason) => Add(check, pass ? 1 : 0, reason);
 

@@ -13,6 +13,12 @@ namespace Switchyard.Gateway.Quality;
 /// <param name="Vetoed">A check failed that makes the answer unusable whatever the weights (score 0).</param>
 internal readonly record struct QualityVerdict(double Score, bool Passed, QualityFailures Failed, string? Reasons, double Weighted = 0, double Total = 0, bool Vetoed = false)
 {
+    /// <summary>The mean token logprob of the answer, when the gate read its logprobs (a signal kept with escalations).</summary>
+    public double? LogprobMean { get; init; }
+
+    /// <summary>The least likely token's logprob, when the gate read the answer's logprobs.</summary>
+    public double? LogprobMin { get; init; }
+
     /// <summary>The failed checks' names, comma-separated (<c>refusal,truncated</c>), or <see langword="null"/>.</summary>
     public string? FailedNames => QualityFailuresNames.Describe(Failed);
 
@@ -35,6 +41,6 @@ internal readonly record struct QualityVerdict(double Score, bool Passed, Qualit
         var score = Vetoed ? 0 : weighted / total;
         var failed = pass ? Failed : Failed | (QualityFailures)(1 << (int)check);
         var reasons = pass || reason is null ? Reasons : Reasons is null ? reason : Reasons + "; " + reason;
-        return new QualityVerdict(score, score >= threshold, failed, reasons, weighted, total, Vetoed);
+        return this with { Score = score, Passed = score >= threshold, Failed = failed, Reasons = reasons, Weighted = weighted, Total = total };
     }
 }

@@ -15,7 +15,7 @@ internal sealed class Deployment : IDisposable
     private int _refusesLogprobs;
 
     /// <summary>A deployment on its own server.</summary>
-    public Deployment(DeploymentConfig config, ProviderConfig provider, TimeProvider time, Action<string, string>? onCircuitChange = null)
+    public Deployment(DeploymentConfig config, ProviderConfig provider, TimeProvider time, Action<string, string>? onCircuitChange = null, Economics.DeploymentPrice? price = null)
     {
         Config = config;
         Provider = provider;
@@ -24,7 +24,10 @@ internal sealed class Deployment : IDisposable
         EncodedModel = JsonSerializer.SerializeToUtf8Bytes(config.Model, GatewayJsonContext.Default.String);
         Upstream = new OpenAIUpstream(provider, config);
         Health = new DeploymentHealth(config, time, onCircuitChange);
-        Price = Economics.DeploymentPrice.For(config);
+        _time = time;
+        // Its configured price (pricing:, prices: or the catalog), computed by the route table with the configuration's prices.
+        _price = price ?? Economics.DeploymentPrice.For(config);
+        Meter = Measured(config);
         _ownsUpstream = true;
         if (config.HealthCheck is { } check)
         {
@@ -34,7 +37,7 @@ internal sealed class Deployment : IDisposable
     }
 
     /// <summary>A LoRA adapter served by <paramref name="baseDeployment"/>'s server: same connections, same health.</summary>
-    public Deployment(DeploymentConfig config, Deployment baseDeployment)
+    public Deployment(DeploymentConfig config, Deployment baseDeployment, Economics.DeploymentPrice? price = null)
     {
         Config = config;
         Provider = baseDeployment.Provider;
@@ -43,12 +46,45 @@ internal sealed class Deployment : IDisposable
         Upstream = baseDeployment.Upstream;
         Health = baseDeployment.Health;
         Base = baseDeployment;
-        // An adapter runs on its base's GPUs: without a price of its own, its tokens cost what the base's do.
-        Price = Economics.DeploymentPrice.For(config) ?? (config.Pricing is { None: true } ? null : baseDeployment.Price);
+        _time = baseDeployment._time;
+        // An adapter runs on its base's GPUs: without a price of its own, its tokens cost what the base's do (and count in
+        // the base's measured throughput).
+        if ((price ?? Economics.DeploymentPrice.For(config)) is { } own)
+        {
+            _price = own;
+            Meter = Measured(config);
+        }
+        else if (config.Pricing is not { None: true })
+        {
+            _inherits = baseDeployment;
+            Meter = baseDeployment.Meter;
+        }
     }
 
-    /// <summary>What its tokens cost, or <see langword="null"/> when it is not costed.</summary>
-    public Economics.DeploymentPrice? Price { get; }
+    private readonly TimeProvider _time;
+    private readonly Economics.DeploymentPrice? _price;
+    private readonly Deployment? _inherits;
+
+    /// <summary>
+    /// What its tokens cost now, or <see langword="null"/> when it is not costed: fixed, or on the measured basis the
+    /// price of the current minute (read it once per call: the call's header and log entry use that one figure).
+    /// </summary>
+    public Economics.DeploymentPrice? Price => _inherits is { } inherited ? inherited.Price : Meter is { } meter ? meter.Price(_time.GetUtcNow()) : _price;
+
+    /// <summary>The price its configuration gives it (before any measurement), to tell whether a reload changed it.</summary>
+    internal Economics.DeploymentPrice? ConfiguredPrice => _price;
+
+    /// <summary>The dearest its tokens can cost while this configuration runs: what a budget's worst case reserves.</summary>
+    public Economics.DeploymentPrice? WorstCasePrice => _inherits is { } inherited ? inherited.WorstCasePrice : Meter?.Ceiling ?? _price;
+
+    /// <summary>
+    /// Where its calls' tokens are counted when a price follows the measured throughput: its own meter, or its base's
+    /// when it inherits the base's price; <see langword="null"/> otherwise.
+    /// </summary>
+    public Economics.ThroughputMeter? Meter { get; }
+
+    private static Economics.ThroughputMeter? Measured(DeploymentConfig config)
+        => config.Pricing is { Basis: PricingBasis.Measured, TokensPerSecond: not null } hardware ? new Economics.ThroughputMeter(hardware) : null;
 
     public string Name { get; }
 

@@ -49,10 +49,17 @@ internal sealed class Route
     public LearnedRoute? Learned { get; }
 
     /// <summary>
-    /// The price each answer is compared with: the configured <c>baseline</c> (a deployment's price, or a catalog model's
-    /// list price), otherwise the last tier's first deployment's. <see langword="null"/>: no counterfactual.
+    /// The list price each answer is compared with when the configured <c>baseline</c> is a catalog model rather than a
+    /// deployment (<see cref="BaselineDeployment"/>); <see langword="null"/> otherwise.
     /// </summary>
     public Economics.DeploymentPrice? BaselinePrice { get; init; }
+
+    /// <summary>
+    /// The deployment the route's answers are compared with (its <c>baseline</c>, or its last tier's first deployment):
+    /// its price is read per request, since a measured price changes. <see langword="null"/> when the baseline is a
+    /// catalog model (<see cref="BaselinePrice"/>).
+    /// </summary>
+    public Deployment? BaselineDeployment { get; init; }
 
     /// <summary>The route's quality gate, or <see langword="null"/> when its answers are not checked.</summary>
     public Quality.QualityGate? Quality { get; }

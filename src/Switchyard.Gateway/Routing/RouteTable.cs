@@ -25,7 +25,8 @@ internal sealed class RouteTable : IDisposable
         foreach (var deployment in config.Deployments.OrderBy(d => d.Base is null ? 0 : 1))
         {
             var provider = providers[deployment.Provider];
-            if (previous?.Find(deployment.Name) is { } old && old.Config == deployment && SameProvider(old.Provider, provider)
+            var listed = Economics.DeploymentPrice.For(deployment, config.Prices);
+            if (previous?.Find(deployment.Name) is { } old && old.Config == deployment && SameProvider(old.Provider, provider) && old.ConfiguredPrice == listed
                 && (deployment.Base is null || ReferenceEquals(old.Base, byName[deployment.Base])))
             {
                 byName.Add(deployment.Name, old);
@@ -34,8 +35,13 @@ internal sealed class RouteTable : IDisposable
             }
 
             var created = deployment.Base is { } baseName
-                ? new Deployment(deployment, byName[baseName])
-                : new Deployment(deployment, provider, time, onCircuitChange);
+                ? new Deployment(deployment, byName[baseName], listed)
+                : new Deployment(deployment, provider, time, onCircuitChange, listed);
+            if (created.Meter is { } meter && !ReferenceEquals(meter, created.Base?.Meter) && previous?.Find(deployment.Name)?.Meter is { } counted)
+            {
+                // The same server under a new configuration: what it served still counts in its measured price.
+                meter.Absorb(counted);
+            }
             byName.Add(deployment.Name, created);
             _owned.Add(created);
         }
@@ -45,7 +51,8 @@ internal sealed class RouteTable : IDisposable
             .Select(r =>
             {
                 ImmutableArray<Tier> tiers = [.. r.EffectiveTiers().Select(t => new Tier(t, [.. t.Members.Select(m => byName[m.Deployment])]))];
-                return new Route(r, tiers) { BaselinePrice = BaselinePrice(r, tiers, byName) };
+                var baseline = r.Baseline is null ? tiers[^1].Members[0] : byName.GetValueOrDefault(r.Baseline);
+                return new Route(r, tiers) { BaselineDeployment = baseline, BaselinePrice = baseline is null ? Economics.DeploymentPrice.Listed(r.Baseline!, config.Prices) : null };
             })
             .ToFrozenDictionary(r => r.Name, StringComparer.Ordinal);
         _lookup = _routes.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -53,24 +60,6 @@ internal sealed class RouteTable : IDisposable
         Classifier = Content.PromptClassifier.Create(config.Classifier);
         ClassifierScanChars = config.Classifier.ScanChars;
         Pii = config.Pii.Enabled ? Content.PiiDetector.Create(config.Pii) : null;
-    }
-
-    /// <summary>The price a route's answers are compared with: its <c>baseline</c>, or its last tier's first deployment.</summary>
-    private static Economics.DeploymentPrice? BaselinePrice(RouteConfig route, ImmutableArray<Tier> tiers, Dictionary<string, Deployment> byName)
-    {
-        if (route.Baseline is not { } baseline)
-        {
-            return tiers[^1].Members[0].Price;
-        }
-
-        if (byName.TryGetValue(baseline, out var deployment))
-        {
-            return deployment.Price;
-        }
-
-        return Economics.PriceCatalog.TryFind(baseline, out var entry)
-            ? new Economics.DeploymentPrice(entry.Input, entry.Output, entry.CachedInput, entry.Output, $"catalog: {entry.Model} list price, {Economics.PriceCatalog.CheckedOn}")
-            : null;
     }
 
     /// <summary>The content classifier (<c>classifier:</c>).</summary>

@@ -27,6 +27,8 @@ internal sealed class ModelProfile
         EmbeddingDimensions = model.EmbeddingDimensions;
         ContextWindow = model.ContextWindow;
         WrongShare = model.WrongShare;
+        ReasoningTokens = model.ReasoningTokens;
+        PrefixCache = model.PrefixCacheBlockTokens > 0 ? new PrefixCache(model.PrefixCacheBlockTokens) : null;
         IsInstant = TimeToFirstToken == TimeSpan.Zero && TokensPerSecond == 0;
 
         var general = model.Skill.TryGetValue(PromptKinds.General, out var g) ? g : 1.0;
@@ -71,6 +73,12 @@ internal sealed class ModelProfile
     public double TokensPerSecondJitter { get; }
 
     public int TokensPerChunk { get; }
+
+    /// <summary>Mean hidden reasoning tokens per answer (0: not a reasoning model).</summary>
+    public int ReasoningTokens { get; }
+
+    /// <summary>This model's prompt cache on this host, or <see langword="null"/> when it has none.</summary>
+    public PrefixCache? PrefixCache { get; }
 
     public int EmbeddingDimensions { get; }
 

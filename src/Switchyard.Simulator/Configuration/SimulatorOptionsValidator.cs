@@ -125,6 +125,16 @@ internal static class SimulatorOptionsValidator
         {
             issues.Add(new($"{key}.tokens_per_chunk", $"{model.TokensPerChunk} is too small; use at least 1."));
         }
+
+        if (model.PrefixCacheBlockTokens is < 0 or > 4096)
+        {
+            issues.Add(new($"{key}.prefix_cache_block", $"{model.PrefixCacheBlockTokens} is out of range; use 0 (no prompt cache) or a block of 1-4096 tokens (vLLM uses 16, OpenAI caches in steps of 128)."));
+        }
+
+        if (model.ReasoningTokens is < 0 or > 1_000_000)
+        {
+            issues.Add(new($"{key}.reasoning_tokens", $"{model.ReasoningTokens} is out of range; use 0 (not a reasoning model) or the mean hidden reasoning tokens per answer, up to 1,000,000."));
+        }
     }
 
     private static void CheckFraction(double value, string key, List<ConfigIssue> issues)

@@ -17,6 +17,7 @@ internal static class SimulatorYamlLoader
     [
         "name", "profile", "time_to_first_token", "time_to_first_token_jitter", "tokens_per_second", "tokens_per_second_jitter",
         "skill", "wrong_share", "embedding_dimensions", "context_window", "fault_rates", "tokens_per_chunk",
+        "prefix_cache_block", "reasoning_tokens",
     ];
 
     public static SimulatorOptions Load(string path)
@@ -152,8 +153,11 @@ internal static class SimulatorYamlLoader
                 case "instant":
                     model = SimulatorOptions.InstantModel();
                     break;
+                case "reasoning":
+                    model = SimulatorOptions.ReasoningModel();
+                    break;
                 default:
-                    state.Error(profileNode.Start, $"{prefix}.profile", $"unknown profile '{profile}'; use open, frontier or instant.");
+                    state.Error(profileNode.Start, $"{prefix}.profile", $"unknown profile '{profile}'; use open, frontier, instant or reasoning.");
                     break;
             }
         }
@@ -199,6 +203,12 @@ internal static class SimulatorYamlLoader
                     break;
                 case "tokens_per_chunk":
                     model = model with { TokensPerChunk = state.Int(value, key) ?? model.TokensPerChunk };
+                    break;
+                case "prefix_cache_block":
+                    model = model with { PrefixCacheBlockTokens = state.Int(value, key) ?? model.PrefixCacheBlockTokens };
+                    break;
+                case "reasoning_tokens":
+                    model = model with { ReasoningTokens = state.Int(value, key) ?? model.ReasoningTokens };
                     break;
                 default:
                     state.Error(keyNode.Start, key, $"unknown key; valid keys are: {string.Join(", ", ModelKeys)}.");

@@ -101,7 +101,8 @@ internal sealed class GenerationHandler(
         var answers = Generate(request, model, overrides.Quality, fault == SimulatorFault.ContentFilter);
         try
         {
-            var completionTokens = 0;
+            var details = Details(request, profile, answers);
+            var completionTokens = details.ReasoningTokens * answers.Length;
             foreach (var answer in answers)
             {
                 completionTokens += answer.TokenCount;
@@ -118,11 +119,11 @@ internal sealed class GenerationHandler(
                 request.IncludeUsage);
             if (request.Stream)
             {
-                await StreamAsync(context, request, answers, identity, profile, plan, fault, overrides, completionTokens, cancellationToken);
+                await StreamAsync(context, request, answers, identity, profile, plan, fault, overrides, completionTokens, details, cancellationToken);
             }
             else
             {
-                await AnswerAsync(context, request, answers, identity, plan, fault, overrides, cancellationToken);
+                await AnswerAsync(context, request, answers, identity, plan, fault, overrides, details, cancellationToken);
             }
         }
         finally
@@ -183,7 +184,34 @@ internal sealed class GenerationHandler(
         }
     }
 
-    private async Task AnswerAsync(HttpContext context, GenerationRequest request, Answer[] answers, ResponseIdentity identity, LatencyPlan plan, SimulatorFault fault, RequestOverrides overrides, CancellationToken cancellationToken)
+    /// <summary>
+    /// The prompt's cached tokens, from the model's prompt cache (which then remembers this prompt), and the hidden
+    /// reasoning tokens of each answer: half to one and a half times the model's mean, drawn from the prompt's hash, and
+    /// no more than <c>max_tokens</c> leaves after the longest visible answer.
+    /// </summary>
+    private static UsageDetails Details(GenerationRequest request, ModelProfile profile, Answer[] answers)
+    {
+        var cached = profile.PrefixCache is { } cache && request.Prefixes.Length > 0 ? cache.Lookup(request.Prefixes, request.PromptTokens) : 0;
+        var reasoning = 0;
+        if (profile.ReasoningTokens > 0 && request.Prompts.Length > 0)
+        {
+            reasoning = (int)(profile.ReasoningTokens * (0.5 + StableHash.Unit(StableHash.Combine(request.Prompts[0].Hash, profile.NameHash))));
+            if (request.MaxTokens is { } max)
+            {
+                var longest = 0;
+                foreach (var answer in answers)
+                {
+                    longest = Math.Max(longest, answer.TokenCount);
+                }
+
+                reasoning = Math.Clamp(max - longest, 0, reasoning);
+            }
+        }
+
+        return new UsageDetails(cached, reasoning);
+    }
+
+    private async Task AnswerAsync(HttpContext context, GenerationRequest request, Answer[] answers, ResponseIdentity identity, LatencyPlan plan, SimulatorFault fault, RequestOverrides overrides, UsageDetails details, CancellationToken cancellationToken)
     {
         if (fault == SimulatorFault.Stall)
         {
@@ -197,7 +225,8 @@ internal sealed class GenerationHandler(
             longest = Math.Max(longest, answer.TokenCount);
         }
 
-        var delay = plan.TimeToFirstToken + plan.ForTokens(longest) + SlowFirstTokenDelay(fault, overrides);
+        // Each choice reasons before it answers: its hidden tokens are decoded too.
+        var delay = plan.TimeToFirstToken + plan.ForTokens(longest + details.ReasoningTokens) + SlowFirstTokenDelay(fault, overrides);
         if (delay > TimeSpan.Zero)
         {
             await Task.Delay(delay, time, cancellationToken);
@@ -215,7 +244,7 @@ internal sealed class GenerationHandler(
         {
             if (request.Endpoint == EndpointKind.ChatCompletions)
             {
-                ChatResponseWriter.WriteCompletion(writer, identity, answers, request.PromptTokens, request.Logprobs, request.TopLogprobs);
+                ChatResponseWriter.WriteCompletion(writer, identity, answers, request.PromptTokens, request.Logprobs, request.TopLogprobs, details with { ReasoningTokens = details.ReasoningTokens * answers.Length });
             }
             else
             {
@@ -248,6 +277,7 @@ internal sealed class GenerationHandler(
         SimulatorFault fault,
         RequestOverrides overrides,
         int completionTokens,
+        UsageDetails details,
         CancellationToken cancellationToken)
     {
         var response = context.Response;
@@ -268,7 +298,7 @@ internal sealed class GenerationHandler(
             throw new ConnectionCutException();
         }
 
-        var firstDelay = plan.TimeToFirstToken + SlowFirstTokenDelay(fault, overrides);
+        var firstDelay = plan.TimeToFirstToken + plan.ForTokens(details.ReasoningTokens) + SlowFirstTokenDelay(fault, overrides);
         if (firstDelay > TimeSpan.Zero)
         {
             await Task.Delay(firstDelay, time, cancellationToken);
@@ -344,7 +374,7 @@ internal sealed class GenerationHandler(
             var writer = sse.BeginEvent();
             if (chat)
             {
-                ChatResponseWriter.WriteUsageChunk(writer, identity, request.PromptTokens, completionTokens);
+                ChatResponseWriter.WriteUsageChunk(writer, identity, request.PromptTokens, completionTokens, details with { ReasoningTokens = details.ReasoningTokens * answers.Length });
             }
             else
             {

@@ -9,7 +9,7 @@ namespace Switchyard.Simulator.Protocol;
 /// </summary>
 internal static class ChatResponseWriter
 {
-    public static void WriteCompletion(Utf8JsonWriter writer, in ResponseIdentity identity, ReadOnlySpan<Answer> answers, int promptTokens, bool logprobs, int topLogprobs)
+    public static void WriteCompletion(Utf8JsonWriter writer, in ResponseIdentity identity, ReadOnlySpan<Answer> answers, int promptTokens, bool logprobs, int topLogprobs, UsageDetails details = default)
     {
         writer.WriteStartObject();
         writer.WriteString(JsonNames.Id, identity.Id);
@@ -17,7 +17,7 @@ internal static class ChatResponseWriter
         writer.WriteNumber(JsonNames.Created, identity.Created);
         writer.WriteString(JsonNames.Model, identity.Model);
         writer.WriteStartArray(JsonNames.Choices);
-        var completionTokens = 0;
+        var completionTokens = details.ReasoningTokens;
         for (var i = 0; i < answers.Length; i++)
         {
             var answer = answers[i];
@@ -71,7 +71,7 @@ internal static class ChatResponseWriter
         }
 
         writer.WriteEndArray();
-        WriteUsage(writer, promptTokens, completionTokens);
+        WriteUsage(writer, promptTokens, completionTokens, details);
         writer.WriteString(JsonNames.SystemFingerprint, identity.Fingerprint);
         writer.WriteEndObject();
     }
@@ -143,27 +143,28 @@ internal static class ChatResponseWriter
     }
 
     /// <summary>The chunk <c>stream_options.include_usage</c> asks for: no choices, the whole request's usage.</summary>
-    public static void WriteUsageChunk(Utf8JsonWriter writer, in ResponseIdentity identity, int promptTokens, int completionTokens)
+    public static void WriteUsageChunk(Utf8JsonWriter writer, in ResponseIdentity identity, int promptTokens, int completionTokens, UsageDetails details = default)
     {
         WriteEnvelopeStart(writer, identity);
         writer.WriteStartArray(JsonNames.Choices);
         writer.WriteEndArray();
-        WriteUsage(writer, promptTokens, completionTokens);
+        WriteUsage(writer, promptTokens, completionTokens, details);
         writer.WriteEndObject();
     }
 
-    public static void WriteUsage(Utf8JsonWriter writer, int promptTokens, int completionTokens)
+    /// <summary>The <c>usage</c> object; <paramref name="completionTokens"/> includes the reasoning tokens of <paramref name="details"/>.</summary>
+    public static void WriteUsage(Utf8JsonWriter writer, int promptTokens, int completionTokens, UsageDetails details = default)
     {
         writer.WriteStartObject(JsonNames.Usage);
         writer.WriteNumber(JsonNames.PromptTokens, promptTokens);
         writer.WriteNumber(JsonNames.CompletionTokens, completionTokens);
         writer.WriteNumber(JsonNames.TotalTokens, promptTokens + completionTokens);
         writer.WriteStartObject(JsonNames.PromptTokensDetails);
-        writer.WriteNumber(JsonNames.CachedTokens, 0);
+        writer.WriteNumber(JsonNames.CachedTokens, details.CachedTokens);
         writer.WriteNumber(JsonNames.AudioTokens, 0);
         writer.WriteEndObject();
         writer.WriteStartObject(JsonNames.CompletionTokensDetails);
-        writer.WriteNumber(JsonNames.ReasoningTokens, 0);
+        writer.WriteNumber(JsonNames.ReasoningTokens, details.ReasoningTokens);
         writer.WriteNumber(JsonNames.AudioTokens, 0);
         writer.WriteNumber(JsonNames.AcceptedPredictionTokens, 0);
         writer.WriteNumber(JsonNames.RejectedPredictionTokens, 0);

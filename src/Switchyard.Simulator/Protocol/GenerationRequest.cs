@@ -61,6 +61,12 @@ internal sealed class GenerationRequest
     /// <summary>Prompt tokens of the whole request (all prompts, tools included).</summary>
     public int PromptTokens { get; set; }
 
+    /// <summary>
+    /// A chat's leading runs of whole messages, shortest first: the hash of messages 0..i and their tokens, for a model's
+    /// prompt cache. Empty for legacy completions.
+    /// </summary>
+    public (ulong Hash, int Tokens)[] Prefixes { get; set; } = [];
+
     /// <summary>Tools apply: given, not disabled by <c>tool_choice: none</c>, and the last message is not a tool result.</summary>
     public bool UsesTools => Tools is { Length: > 0 } && ToolChoice != ToolChoiceMode.None && !LastMessageIsToolResult;
 }

@@ -279,6 +279,7 @@ internal static class GenerationRequestParser
         }
 
         Span<int> scores = stackalloc int[PromptClassifier.ScoreSlots];
+        var prefixes = new List<(ulong Hash, int Tokens)>(4);
         var index = 0;
         var lastUserContent = -1;
         var lastUserMarked = false;
@@ -343,6 +344,7 @@ internal static class GenerationRequestParser
 
             hash = StableHash.Combine(StableHash.Combine(hash, (ulong)role), messageHash);
             tokens += TokensPerMessage + ((contentBytes + 3) / 4);
+            prefixes.Add((hash, tokens));
             if (role == MessageRole.User)
             {
                 kind = PromptClassifier.Pick(scores);
@@ -377,6 +379,7 @@ internal static class GenerationRequestParser
         }
 
         prompt = new PromptInfo(hash, tokens, kind, trueAnswer);
+        request.Prefixes = [.. prefixes];
         return null;
     }
 

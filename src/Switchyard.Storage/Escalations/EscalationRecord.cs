@@ -2,7 +2,7 @@ namespace Switchyard.Storage.Escalations;
 
 /// <summary>
 /// One request the quality gate escalated: what was asked, the poor answer and why it was poor, the answer that replaced
-/// it, who answered and what it cost in tokens. The raw material of fine-tuning datasets (<c>switchyard dataset export</c>).
+/// it, who answered, what each answer cost in tokens, dollars and time, and what the checks measured. The raw material of fine-tuning datasets (<c>switchyard dataset export</c>).
 /// </summary>
 /// <remarks>
 /// Unlike the request log, a record holds prompt and completion text: it lives in the company's own store, and a route
@@ -53,6 +53,18 @@ public sealed record EscalationRecord
 
     public int? CheapOutputTokens { get; init; }
 
+    /// <summary>What the poor answer cost, in US dollars at its deployment's price; <see langword="null"/>: not costed.</summary>
+    public double? CheapCostUsd { get; init; }
+
+    /// <summary>How long the poor answer's call took, in milliseconds.</summary>
+    public double? CheapLatencyMs { get; init; }
+
+    /// <summary>
+    /// The values the quality checks measured on the poor answer, where known: <c>logprob_mean</c>, <c>logprob_min</c>
+    /// (natural log), <c>judge</c> and <c>agreement</c> (0 to 1).
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? CheapSignals { get; init; }
+
     /// <summary>The deployment whose answer the client got.</summary>
     public required string FinalDeployment { get; init; }
 
@@ -71,6 +83,15 @@ public sealed record EscalationRecord
     public int? FinalInputTokens { get; init; }
 
     public int? FinalOutputTokens { get; init; }
+
+    /// <summary>What the answer the client got cost, in US dollars at its deployment's price.</summary>
+    public double? FinalCostUsd { get; init; }
+
+    /// <summary>How long that answer's call took, in milliseconds.</summary>
+    public double? FinalLatencyMs { get; init; }
+
+    /// <summary>The values the quality checks measured on the answer the client got, as <see cref="CheapSignals"/>.</summary>
+    public IReadOnlyDictionary<string, double>? FinalSignals { get; init; }
 
     /// <summary>A reviewer's verdict on the final answer: <c>good</c>, <c>bad</c>, or <see langword="null"/> (not reviewed).</summary>
     public string? Review { get; init; }

@@ -98,10 +98,40 @@ public sealed record RequestLogEntry
     public double? CostUsd { get; init; }
 
     /// <summary>
-    /// What else the request cost, in US dollars: answers the quality gate turned down (an escalated cheap attempt) and
-    /// judge or agreement calls. 0 when nothing else was spent; <see langword="null"/>: not costed.
+    /// What else the request cost, in US dollars: <see cref="EscalatedCostUsd"/> + <see cref="ChecksCostUsd"/> +
+    /// <see cref="FailedCostUsd"/>. 0 when nothing else was spent; <see langword="null"/>: not costed.
     /// </summary>
     public double? ExtraCostUsd { get; init; }
+
+    /// <summary>Answers the quality gate held and did not send (the escalated cheap attempts), in US dollars.</summary>
+    public double? EscalatedCostUsd { get; init; }
+
+    /// <summary>Judge and agreement calls, in US dollars.</summary>
+    public double? ChecksCostUsd { get; init; }
+
+    /// <summary>
+    /// Attempts that failed after tokens flowed (a stream cut or stalled after its first chunk, a hedge's lost call), in US
+    /// dollars: estimated from what was seen unless the upstream's usage arrived before the failure.
+    /// </summary>
+    public double? FailedCostUsd { get; init; }
+
+    /// <summary>
+    /// The calls behind <see cref="EscalatedCostUsd"/>, <see cref="ChecksCostUsd"/> and <see cref="FailedCostUsd"/>, each
+    /// with the deployment and tier that spent it; <see langword="null"/> when the answer was the only call that cost.
+    /// </summary>
+    public IReadOnlyList<RequestCostPart>? CostParts { get; init; }
+
+    /// <summary>The answer's input tokens read from the provider's prompt cache (part of <see cref="InputTokens"/>).</summary>
+    public int? CachedTokens { get; init; }
+
+    /// <summary>The answer's output tokens spent reasoning (part of <see cref="OutputTokens"/>).</summary>
+    public int? ReasoningTokens { get; init; }
+
+    /// <summary>
+    /// Some of the request's cost rests on the gateway's estimate of tokens: the answer's usage (<see cref="UsageEstimated"/>)
+    /// or a failed attempt's.
+    /// </summary>
+    public bool CostEstimated { get; init; }
 
     /// <summary>What the same answer would have cost from the route's last tier (its frontier), in US dollars.</summary>
     public double? BaselineCostUsd { get; init; }

@@ -15,7 +15,8 @@ public sealed class SqliteEscalationStore
         request_id, ts_unix_ms, route, endpoint, label, confidential, request_json,
         cheap_deployment, cheap_tier, cheap_answer, cheap_score, cheap_failed, cheap_reasons, cheap_input_tokens, cheap_output_tokens,
         final_deployment, final_tier, final_answer, final_score, final_failed, final_input_tokens, final_output_tokens,
-        review, review_note, reviewed_unix_ms, cheap_judge_score, final_judge_score
+        review, review_note, reviewed_unix_ms, cheap_judge_score, final_judge_score,
+        cheap_cost_usd, cheap_latency_ms, cheap_signals, final_cost_usd, final_latency_ms, final_signals
         """;
 
     private readonly SqliteStoreOptions _options;
@@ -154,7 +155,8 @@ public sealed class SqliteEscalationStore
         command.CommandText = $"""
             INSERT OR REPLACE INTO escalations ({Columns})
             VALUES ($id, $ts, $route, $endpoint, $label, $confidential, $request,
-                    $cd, $ct, $ca, $cs, $cf, $cr, $ci, $co, $fd, $ft, $fa, $fs, $ff, $fi, $fo, NULL, NULL, NULL, $cj, $fj);
+                    $cd, $ct, $ca, $cs, $cf, $cr, $ci, $co, $fd, $ft, $fa, $fs, $ff, $fi, $fo, NULL, NULL, NULL, $cj, $fj,
+                    $cc, $cl, $cg, $fc, $fl, $fg);
             """;
         var p = command.Parameters;
         p.AddWithValue("$id", record.RequestId);
@@ -181,6 +183,12 @@ public sealed class SqliteEscalationStore
         p.AddWithValue("$fo", (object?)record.FinalOutputTokens ?? DBNull.Value);
         p.AddWithValue("$cj", (object?)record.CheapJudgeScore ?? DBNull.Value);
         p.AddWithValue("$fj", (object?)record.FinalJudgeScore ?? DBNull.Value);
+        p.AddWithValue("$cc", (object?)record.CheapCostUsd ?? DBNull.Value);
+        p.AddWithValue("$cl", (object?)record.CheapLatencyMs ?? DBNull.Value);
+        p.AddWithValue("$cg", (object?)Signals(record.CheapSignals) ?? DBNull.Value);
+        p.AddWithValue("$fc", (object?)record.FinalCostUsd ?? DBNull.Value);
+        p.AddWithValue("$fl", (object?)record.FinalLatencyMs ?? DBNull.Value);
+        p.AddWithValue("$fg", (object?)Signals(record.FinalSignals) ?? DBNull.Value);
         command.ExecuteNonQuery();
     }
 
@@ -315,7 +323,21 @@ public sealed class SqliteEscalationStore
         ReviewedAt = r.IsDBNull(24) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(24)),
         CheapJudgeScore = r.IsDBNull(25) ? null : r.GetDouble(25),
         FinalJudgeScore = r.IsDBNull(26) ? null : r.GetDouble(26),
+        CheapCostUsd = r.IsDBNull(27) ? null : r.GetDouble(27),
+        CheapLatencyMs = r.IsDBNull(28) ? null : r.GetDouble(28),
+        CheapSignals = Signals(Text(r, 29)),
+        FinalCostUsd = r.IsDBNull(30) ? null : r.GetDouble(30),
+        FinalLatencyMs = r.IsDBNull(31) ? null : r.GetDouble(31),
+        FinalSignals = Signals(Text(r, 32)),
     };
+
+    /// <summary>Check signals as a JSON object, keys in order; <see langword="null"/> when there are none.</summary>
+    private static string? Signals(IReadOnlyDictionary<string, double>? signals) => signals is { Count: > 0 }
+        ? System.Text.Json.JsonSerializer.Serialize(new SortedDictionary<string, double>(signals.ToDictionary(), StringComparer.Ordinal), Storage.Internal.StorageJsonContext.Default.SortedDictionaryStringDouble)
+        : null;
+
+    private static SortedDictionary<string, double>? Signals(string? json)
+        => json is null ? null : System.Text.Json.JsonSerializer.Deserialize(json, Storage.Internal.StorageJsonContext.Default.SortedDictionaryStringDouble);
 
     private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 

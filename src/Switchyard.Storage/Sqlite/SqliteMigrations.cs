@@ -202,6 +202,42 @@ internal static class SqliteMigrations
             );
             CREATE INDEX ix_model_decisions_model ON model_decisions (model_id, seq);
             """),
+        new(16, "costs split by what they bought and attributed to who spent them; cached and reasoning tokens", """
+            -- What a request spent besides its answer, split: answers the quality gate held and did not send, judge and
+            -- agreement calls, attempts that failed after tokens flowed. extra_cost_usd stays their sum (and is the only
+            -- figure of rows written before this step).
+            ALTER TABLE request_log ADD COLUMN escalated_cost_usd REAL;
+            ALTER TABLE request_log ADD COLUMN checks_cost_usd REAL;
+            ALTER TABLE request_log ADD COLUMN failed_cost_usd REAL;
+            -- The answer's prompt-cache reads and reasoning tokens (parts of input_tokens and output_tokens).
+            ALTER TABLE request_log ADD COLUMN cached_tokens INTEGER;
+            ALTER TABLE request_log ADD COLUMN reasoning_tokens INTEGER;
+            -- 1 when some of the cost rests on an estimate of tokens (the answer's, or a failed attempt's).
+            ALTER TABLE request_log ADD COLUMN cost_estimated INTEGER NOT NULL DEFAULT 0;
+            -- Each call behind those three columns, with the deployment and tier that made it: `costs --by deployment`
+            -- puts every dollar under the deployment that spent it. A request's parts of a kind add up to its column.
+            CREATE TABLE request_cost_parts (
+                request_row      INTEGER NOT NULL REFERENCES request_log (id) ON DELETE CASCADE,
+                kind             TEXT    NOT NULL CHECK (kind IN ('escalated', 'check', 'failed')),
+                deployment       TEXT    NOT NULL,
+                tier             TEXT,
+                input_tokens     INTEGER NOT NULL,
+                output_tokens    INTEGER NOT NULL,
+                cached_tokens    INTEGER NOT NULL DEFAULT 0,
+                reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+                cost_usd         REAL,
+                estimated        INTEGER NOT NULL DEFAULT 0 CHECK (estimated IN (0, 1))
+            );
+            CREATE INDEX ix_request_cost_parts_row ON request_cost_parts (request_row);
+            -- Escalation records: what each answer cost and how long it took, and the values its checks measured
+            -- (a JSON object: logprob_mean, logprob_min, judge, agreement), where known.
+            ALTER TABLE escalations ADD COLUMN cheap_cost_usd REAL;
+            ALTER TABLE escalations ADD COLUMN cheap_latency_ms REAL;
+            ALTER TABLE escalations ADD COLUMN cheap_signals TEXT;
+            ALTER TABLE escalations ADD COLUMN final_cost_usd REAL;
+            ALTER TABLE escalations ADD COLUMN final_latency_ms REAL;
+            ALTER TABLE escalations ADD COLUMN final_signals TEXT;
+            """),
         new(17, "the tags of escalated and sampled requests", """
             -- Every tag the request carried (header, metadata.tags or the key's defaults, and the route's), comma-separated:
             -- features of the learned router beside the label. NULL in rows written before.

@@ -194,6 +194,25 @@ public sealed class DatasetCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Escalations_Show_PrintsTheTokensCostTimeAndSignalsOfBothAnswers()
+    {
+        await SeedAsync(Record("req-1", "Explain TCP.", "TCP is a transport protocol."));
+
+        var (exit, shown, error) = await InvokeAsync("escalations", "show", "req-1", "--db", DatabasePath);
+        var (_, list, _) = await InvokeAsync("escalations", "list", "--db", DatabasePath, "--json");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("(20 tokens in, 9 out; $0.000038; 412 ms; logprob_mean -2.1, logprob_min -6.25)", shown, StringComparison.Ordinal);
+        Assert.Contains("(20 tokens in, 5 out; $0.0001; 1,830 ms; judge 0.9)", shown, StringComparison.Ordinal);
+        var row = JsonDocument.Parse(list).RootElement;
+        Assert.Equal(0.000038, row.GetProperty("cheap").GetProperty("cost_usd").GetDouble());
+        Assert.Equal(412.4, row.GetProperty("cheap").GetProperty("latency_ms").GetDouble());
+        Assert.Equal(-6.25, row.GetProperty("cheap").GetProperty("signals").GetProperty("logprob_min").GetDouble());
+        Assert.Equal(1830, row.GetProperty("final").GetProperty("latency_ms").GetDouble());
+        Assert.Equal(0.9, row.GetProperty("final").GetProperty("signals").GetProperty("judge").GetDouble());
+    }
+
+    [Fact]
     public async Task Export_DatabaseMissing_SaysWhatToRunAndCreatesNothing()
     {
         var (exit, _, error) = await InvokeAsync("dataset", "export", "--db", DatabasePath, "-o", Path.Combine(_directory, "x.jsonl"));
@@ -249,6 +268,11 @@ public sealed class DatasetCommandTests : IDisposable
             CheapScore = 0.33,
             CheapFailed = "refusal",
             CheapReasons = "the answer opens with a refusal",
+            CheapInputTokens = 20,
+            CheapOutputTokens = 9,
+            CheapCostUsd = 0.000038,
+            CheapLatencyMs = 412.4,
+            CheapSignals = new Dictionary<string, double> { ["logprob_mean"] = -2.1, ["logprob_min"] = -6.25 },
             FinalDeployment = finalDeployment,
             FinalTier = "frontier",
             FinalAnswer = answer,
@@ -256,6 +280,9 @@ public sealed class DatasetCommandTests : IDisposable
             FinalScore = finalScore,
             FinalInputTokens = 20,
             FinalOutputTokens = 5,
+            FinalCostUsd = 0.0001,
+            FinalLatencyMs = 1830,
+            FinalSignals = new Dictionary<string, double> { ["judge"] = 0.9 },
         };
     }
 

@@ -25,7 +25,7 @@ public sealed class DemoRoundTests
             },
             // Answered in-house: 1,000 tokens at $0.20 per million.
             new() { Timestamp = at, RequestId = "c", Endpoint = "chat.completions", Route = "chat", Status = 200, Deployment = "llama-8b", Rule = "default", LatencyMs = 300, InputTokens = 400, OutputTokens = 600, CostUsd = 0.0002, ExtraCostUsd = 0, BaselineCostUsd = 0.007 },
-            // Not the chat route, and a failure: neither counts.
+            // Not the chat route (not counted), and a failure (its calls cost money all the same).
             new() { Timestamp = at, RequestId = "d", Endpoint = "embeddings", Route = "embeddings", Status = 200, Deployment = "llama-embed", LatencyMs = 5 },
             new() { Timestamp = at, RequestId = "e", Endpoint = "chat.completions", Route = "chat", Status = 502, LatencyMs = 5, ExtraCostUsd = 0.5 },
         ];
@@ -39,9 +39,50 @@ public sealed class DemoRoundTests
         Assert.Equal(0.0001, round.PoorAnswerCostUsd, 12);
         Assert.Equal(2, round.FrontierAnswered);
         Assert.Equal([300.0, 900, 1200], round.LatenciesMs);
-        // The request log's own costs: the answers' and the extras of those answered; the failure's extra is not a round's answer.
-        Assert.Equal(0.0025 + 0.00125 + 0.0001 + 0.0002, round.CostUsd, 12);
+        // The request log's own costs over the round's requests, as `costs --route chat` sums them: the failure's too.
+        Assert.Equal(0.0025 + 0.00125 + 0.0001 + 0.0002 + 0.5, round.CostUsd, 12);
         Assert.Equal(0.0025 + 0.00125 + 0.007, round.AllFrontierCostUsd, 12);
+    }
+
+    [Fact]
+    public async Task Money_Spent_IsWhatCostsReportsForTheSameRequests()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+            RequestLogEntry[] entries =
+            [
+                new() { Timestamp = at, RequestId = "a", Endpoint = "chat.completions", Route = "chat", Status = 200, Deployment = "gpt-4o", CostUsd = 0.0025, ExtraCostUsd = 0.0004, EscalatedCostUsd = 0.0004, ChecksCostUsd = 0, FailedCostUsd = 0, BaselineCostUsd = 0.0025,
+                    CostParts = [new() { Kind = CostKind.Escalated, Deployment = "llama-8b", InputTokens = 100, OutputTokens = 50, CostUsd = 0.0004 }] },
+                new() { Timestamp = at, RequestId = "b", Endpoint = "chat.completions", Route = "chat", Status = 200, Deployment = "llama-8b", CostUsd = 0.0002, ExtraCostUsd = 0, BaselineCostUsd = 0.007 },
+                // A stream cut after its first chunk: no answer, but its tokens were paid for.
+                new() { Timestamp = at, RequestId = "c", Endpoint = "chat.completions", Route = "chat", Status = 502, Deployment = "llama-8b", ExtraCostUsd = 0.0003, EscalatedCostUsd = 0, ChecksCostUsd = 0, FailedCostUsd = 0.0003, CostEstimated = true,
+                    CostParts = [new() { Kind = CostKind.Failed, Deployment = "llama-8b", InputTokens = 100, OutputTokens = 2, CostUsd = 0.0003, Estimated = true }] },
+            ];
+            await using var store = new Storage.Sqlite.SqliteRequestLogStore(new Storage.Sqlite.SqliteStoreOptions { Path = Path.Combine(directory, "switchyard.db") }, TimeProvider.System);
+            await store.InitializeAsync(CancellationToken.None);
+            await store.WriteBatchAsync(entries, CancellationToken.None);
+            var config = Gateway.Configuration.ConfigLoader.Parse("""
+                providers:
+                  vllm: { kind: openai, base_url: http://localhost:8000/v1 }
+                deployments:
+                  llama-8b: { provider: vllm, model: llama }
+                routes:
+                  chat: { deployments: [llama-8b] }
+                """, "demo.yaml", _ => null).Config!;
+
+            var line = DemoMoney.Describe(entries, config, "switchyard costs").First();
+            var reported = Assert.Single(store.SummarizeCosts([], null, null)).Spent;
+
+            Assert.Contains(FormattableString.Invariant($"cost ${reported:0.0000};"), line, StringComparison.Ordinal);
+            Assert.Contains("2 answers (and 1 failed requests)", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Theory]

@@ -50,6 +50,10 @@ public sealed class LogsCommandTests : IDisposable
         Assert.Equal(2, failed.GetProperty("attempts").GetInt32());
         Assert.Equal(JsonValueKind.Null, failed.GetProperty("ttft_ms").ValueKind);
         Assert.Equal("upstream_error", failed.GetProperty("error_type").GetString());
+        Assert.Equal(0.00002, failed.GetProperty("failed_cost_usd").GetDouble());
+        Assert.True(failed.GetProperty("cost_estimated").GetBoolean());
+        var part = Assert.Single(failed.GetProperty("cost_parts").EnumerateArray());
+        Assert.Equal(("failed", "llama-vllm", "open", 43), (part.GetProperty("kind").GetString(), part.GetProperty("deployment").GetString(), part.GetProperty("tier").GetString(), part.GetProperty("input_tokens").GetInt32() + part.GetProperty("output_tokens").GetInt32()));
         Assert.Equal(45.5, documents[0].GetProperty("ttft_ms").GetDouble());
         Assert.Equal(12, documents[0].GetProperty("input_tokens").GetInt32());
     }
@@ -153,6 +157,8 @@ public sealed class LogsCommandTests : IDisposable
                 {
                     Timestamp = Start.AddSeconds(1), RequestId = "req-1", Endpoint = "chat.completions", Route = "code", Deployment = "llama-vllm",
                     Attempts = 2, Status = 503, LatencyMs = 900, ErrorType = "upstream_error", ErrorMessage = "upstream answered 503",
+                    ExtraCostUsd = 0.00002, EscalatedCostUsd = 0, ChecksCostUsd = 0, FailedCostUsd = 0.00002, CostEstimated = true,
+                    CostParts = [new() { Kind = CostKind.Failed, Deployment = "llama-vllm", Tier = "open", InputTokens = 40, OutputTokens = 3, CostUsd = 0.00002, Estimated = true }],
                 },
                 new RequestLogEntry
                 {

@@ -69,12 +69,12 @@ public sealed class BudgetTests
         // Only the one in flight stands in the way: wait for it.
         Assert.Equal(Admission.Wait, ledger.TryReserve(0.6, now, out var settled));
         Assert.False(settled.IsCompleted);
-        Assert.False(ledger.Settle(0.6, 0.3, now)); // 30%: below the 50% warning share
+        Assert.Equal(BudgetCrossing.None, ledger.Settle(0.6, 0.3, now)); // 30%: below the 50% warning share
         Assert.True(settled.IsCompleted);
         Assert.Equal(Admission.Admitted, ledger.TryReserve(0.6, now, out _));
-        Assert.True(ledger.Settle(0.6, 0.6, now)); // 90%: crossed it
+        Assert.Equal(BudgetCrossing.Warning, ledger.Settle(0.6, 0.6, now)); // 90%: crossed it
         Assert.Equal(Admission.Admitted, ledger.TryReserve(0.05, now, out _));
-        Assert.False(ledger.Settle(0.05, 0, now)); // warned once a window
+        Assert.Equal(BudgetCrossing.None, ledger.Settle(0.05, 0, now)); // warned once a window
 
         Assert.Equal(0.9, ledger.Spent, 9);
         Assert.Equal(Admission.Refused, ledger.TryReserve(0.2, now, out _));
@@ -83,6 +83,132 @@ public sealed class BudgetTests
         // Midnight UTC: a new day, nothing spent.
         Assert.Equal(Admission.Admitted, ledger.TryReserve(0.2, now.AddHours(1), out _));
         Assert.Equal(0, ledger.Spent);
+    }
+
+    [Theory]
+    [InlineData(BudgetPeriod.Day, "2026-12-31T18:00:00Z", "2026-12-31T00:00:00Z", "2027-01-01T00:00:00Z")]
+    [InlineData(BudgetPeriod.Month, "2026-12-31T18:00:00Z", "2026-12-01T00:00:00Z", "2027-01-01T00:00:00Z")]
+    [InlineData(BudgetPeriod.Month, "2028-02-10T09:30:00Z", "2028-02-01T00:00:00Z", "2028-03-01T00:00:00Z")]
+    [InlineData(BudgetPeriod.Day, "2028-02-29T23:59:59Z", "2028-02-29T00:00:00Z", "2028-03-01T00:00:00Z")]
+    public void Ledger_Window_StartsAndResetsAtUtcMidnightOfTheDayOrMonth(BudgetPeriod period, string now, string start, string resets)
+    {
+        var at = DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture);
+        var ledger = new BudgetLedger(new BudgetConfig { Name = "b", Limit = 1, Period = period }, at);
+
+        Assert.Equal(DateTimeOffset.Parse(start, System.Globalization.CultureInfo.InvariantCulture), ledger.WindowStart);
+        Assert.Equal(DateTimeOffset.Parse(resets, System.Globalization.CultureInfo.InvariantCulture), ledger.ResetsAt);
+        Assert.Contains(ledger.ResetsAt.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), BudgetBook.Refusal(ledger, 2), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ledger_Events_FireOnceForEachShareEachWindow()
+    {
+        var now = new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
+        var ledger = new BudgetLedger(new BudgetConfig { Name = "b", Limit = 1.0, WarnAt = 0.5, Mode = BudgetMode.Soft }, now);
+
+        BudgetCrossing[] today = [.. new[] { 0.3, 0.3, 0.3, 0.2, 0.5 }.Select(dollars => ledger.Settle(0, dollars, now))];
+        var state = ledger.State(now);
+        // The next day: a new window, each share announced again; both at once when one request passes both.
+        var tomorrow = now.AddDays(1);
+        var both = ledger.Settle(0, 1.5, tomorrow);
+        var after = ledger.Settle(0, 1, tomorrow);
+
+        Assert.Equal([BudgetCrossing.None, BudgetCrossing.Warning, BudgetCrossing.None, BudgetCrossing.Exceeded, BudgetCrossing.None], today);
+        Assert.Equal((BudgetStatus.Exceeded, 1.6, 1L, 1L), (state.Status, Math.Round(state.Spent, 9), state.Warnings, state.Exceedances));
+        Assert.Equal(BudgetCrossing.Warning | BudgetCrossing.Exceeded, both);
+        Assert.Equal(BudgetCrossing.None, after);
+        Assert.Equal((2L, 2L), (ledger.State(tomorrow).Warnings, ledger.State(tomorrow).Exceedances));
+        Assert.Equal((BudgetStatus.Ok, 0.0), (ledger.State(tomorrow.AddDays(1)).Status, ledger.State(tomorrow.AddDays(1)).Spent));
+    }
+
+    [Fact]
+    public void Ledger_SeededPastItsShares_DoesNotAnnounceThemAgain()
+    {
+        var now = new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
+        var ledger = new BudgetLedger(new BudgetConfig { Name = "b", Limit = 1.0, WarnAt = 0.5, Mode = BudgetMode.Soft }, now);
+        ledger.Seed(0.7);
+
+        Assert.Equal(BudgetCrossing.None, ledger.Settle(0, 0.1, now));
+        Assert.Equal(BudgetCrossing.Exceeded, ledger.Settle(0, 0.3, now));
+        Assert.Equal(BudgetStatus.Exceeded, ledger.State(now).Status);
+    }
+
+    [Fact]
+    public void Ledger_State_ShowsReservationsAndRefusals()
+    {
+        var now = new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
+        var ledger = new BudgetLedger(new BudgetConfig { Name = "b", Limit = 1.0, WarnAt = 0.8 }, now);
+        Assert.Equal(Admission.Admitted, ledger.TryReserve(0.6, now, out _));
+        Assert.Equal(Admission.Refused, ledger.TryReserve(1.5, now, out _));
+
+        var state = ledger.State(now);
+
+        Assert.Equal((0.0, 0.6, BudgetStatus.Ok, 1L), (state.Spent, state.Reserved, state.Status, state.Refusals));
+        Assert.Equal(new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero), state.ResetsAt);
+    }
+
+    [Fact]
+    public async Task Post_SoftBudgetPassingItsShareAndItsLimit_LogsEachOnceAndAdminBudgetsSaysWhereItStands()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var db = Path.Combine(directory, "switchyard.db");
+            var keys = new Storage.Sqlite.SqliteKeyStore(new Storage.Sqlite.SqliteStoreOptions { Path = db }, TimeProvider.System);
+            var (admin, id, hash) = Gateway.Auth.ApiKeys.Generate();
+            Assert.True(keys.Add(new Storage.Keys.ApiKeyRecord { Id = id, Hash = hash, Team = "platform", Role = "operator", Created = DateTimeOffset.UtcNow }));
+            await using var simulator = await SimulatorHost.StartAsync(Models with { Port = 0 });
+            var config = ConfigLoader.Parse($$"""
+                server: { listen: "http://127.0.0.1:0" }
+                storage: { kind: sqlite, path: "{{db}}" }
+                request_log: { flush_interval: 20ms }
+                registry: { enforce: off }
+                providers:
+                  internal: { kind: openai, base_url: "{{new Uri(simulator.BaseAddress, "v1")}}" }
+                  external: { kind: openai, base_url: "{{new Uri(simulator.BaseAddress, "v1")}}" }
+                {{Deployments}}
+                routes:
+                  chat: { deployments: [llama] }
+                budgets:
+                  watch: { limit: 0.1, mode: soft, warn_at: 0.5 }
+                """, "soft.yaml", _ => null);
+            Assert.True(config.Succeeded, string.Join("\n", config.Errors));
+            using var logs = new Support.LogCapture();
+            await using var gateway = await GatewayHost.StartAsync(config.Config!, new GatewayHostOptions { KeyStore = keys, LogSink = logs });
+            using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
+
+            // About $0.04 a request at $1,000 per million tokens: the 50% share passes at the 2nd, the limit at the 3rd.
+            for (var i = 0; i < 6; i++)
+            {
+                using var response = await client.PostAsync("v1/chat/completions", new StringContent(TieredGateway.Chat("chat", "Hello", "\"max_tokens\":20"), System.Text.Encoding.UTF8, "application/json"));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            await gateway.FlushRequestLogAsync();
+            using var request = new HttpRequestMessage(HttpMethod.Get, "admin/budgets");
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + admin);
+            using var budgets = await client.SendAsync(request);
+            var watch = Assert.Single(JsonDocument.Parse(await budgets.Content.ReadAsStringAsync()).RootElement.EnumerateArray());
+            await using var store = new Storage.Sqlite.SqliteRequestLogStore(new Storage.Sqlite.SqliteStoreOptions { Path = db }, TimeProvider.System);
+            var spent = (await store.QueryAsync(new Storage.RequestLog.RequestLogQuery(), CancellationToken.None)).Sum(e => (e.CostUsd ?? 0) + (e.ExtraCostUsd ?? 0));
+
+            var warning = Assert.Single(logs.Messages(1012));
+            Assert.StartsWith("Budget watch has passed its warning share of 50%", warning, StringComparison.Ordinal);
+            var exceeded = Assert.Single(logs.Messages(1030));
+            Assert.StartsWith("Budget watch has passed its limit (soft: requests go on)", exceeded, StringComparison.Ordinal);
+            Assert.Equal("exceeded", watch.GetProperty("state").GetString());
+            Assert.Equal(spent, watch.GetProperty("spent_usd").GetDouble(), 9);
+            Assert.True(spent > 0.1, $"spent {spent}");
+            Assert.Equal(0, watch.GetProperty("reserved_usd").GetDouble());
+            Assert.Equal(0.1, watch.GetProperty("limit_usd").GetDouble());
+            Assert.Equal($"{DateTime.UtcNow.Date.AddDays(1):yyyy-MM-dd}T00:00:00Z", watch.GetProperty("resets_at").GetString());
+            Assert.Equal((1, 1, 0), (watch.GetProperty("warnings").GetInt32(), watch.GetProperty("exceedances").GetInt32(), watch.GetProperty("refusals").GetInt32()));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]
@@ -123,6 +249,61 @@ public sealed class BudgetTests
         Assert.Equal(["c"], book.For("unknown-route").Select(l => l.Config.Name));
     }
 
+    [Theory]
+    [InlineData("chat: { deployments: [llama, gpt] }", false, false, false)]
+    [InlineData("chat: { quality: {}, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ] }", true, false, false)]
+    [InlineData("chat: { quality: { judge: { deployment: judge } }, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ] }", true, true, false)]
+    [InlineData("chat: { quality: { judge: { deployment: judge }, agreement: true }, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ] }", true, true, true)]
+    public void WorstCase_CoversEveryTierTheChecksAndAHedgeLeg(string route, bool everyTier, bool judged, bool sampled)
+    {
+        // llama $1 in / $2 out, gpt $10 / $40, judge $5 / $20 per million; 100 prompt tokens, max_tokens 50.
+        var config = Parse("", """
+              llama: { provider: vllm, model: llama, pricing: { input: 1, output: 2 } }
+              gpt: { provider: vllm, model: gpt, hosting: external, pricing: { input: 10, output: 40 } }
+              judge: { provider: vllm, model: judge, hosting: external, pricing: { input: 5, output: 20 } }
+            """, route);
+        Assert.True(config.Succeeded, string.Join("\n", config.Errors));
+        using var table = new Gateway.Routing.RouteTable(config.Config!, TimeProvider.System);
+        Assert.True(table.TryGetRoute("chat", out var chat));
+        const double Llama = ((100 * 1.0) + (50 * 2.0)) / 1e6, Gpt = ((100 * 10.0) + (50 * 40.0)) / 1e6;
+        var judgeCall = ((Gateway.Quality.JudgePrompt.OverheadTokens(config.Config!.Routes[0].Quality?.Judge ?? new JudgeConfig { Deployment = "judge" }) + 150) * 5.0 + (200 * 20.0)) / 1e6;
+
+        var expected = (everyTier ? Llama + Gpt : Gpt) + (judged ? judgeCall : 0) + (sampled ? Llama : 0);
+        Assert.Equal(expected, BudgetBook.WorstCase(chat, table, 100, 50, embeddings: false), 12);
+
+        // With hedge_after, a second call may run beside the first: one more answer at the route's dearest.
+        var hedged = Parse("", """
+              llama: { provider: vllm, model: llama, pricing: { input: 1, output: 2 } }
+              gpt: { provider: vllm, model: gpt, hosting: external, pricing: { input: 10, output: 40 } }
+              judge: { provider: vllm, model: judge, hosting: external, pricing: { input: 5, output: 20 } }
+            """, route.Replace("chat: { ", "chat: { hedge_after: 200ms, ", StringComparison.Ordinal));
+        using var hedgedTable = new Gateway.Routing.RouteTable(hedged.Config!, TimeProvider.System);
+        Assert.True(hedgedTable.TryGetRoute("chat", out var hedgedChat));
+        Assert.Equal(expected + Gpt, BudgetBook.WorstCase(hedgedChat, hedgedTable, 100, 50, embeddings: false), 12);
+        // Without max_tokens the answer is assumed to be 1,024 tokens.
+        Assert.Equal(everyTier ? 0 : ((100 * 10.0) + (BudgetBook.DefaultOutputTokens * 40.0)) / 1e6, everyTier ? 0 : BudgetBook.WorstCase(chat, table, 100, null, embeddings: false), 12);
+    }
+
+    [Fact]
+    public async Task Post_HardBudgetThatCoversTheAnswerButNotTheJudge_RefusesBeforeAnyCall()
+    {
+        // The answer's worst case (100-ish prompt tokens and 20 out at $1,000 per million) fits $0.30 (about $0.08 for both tiers); with the judge's
+        // call (its instructions, the prompt and the answer in, 200 out) it does not.
+        await using var gateway = await TieredGateway.StartAsync(Deployments + """
+              judge: { provider: internal, model: strong, pricing: { input: 1000, output: 1000 } }
+            routes:
+              chat: { quality: { judge: { deployment: judge } }, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ] }
+            budgets:
+              thirty-cents: { route: chat, limit: 0.3 }
+            """, Models);
+
+        using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Hello", "\"max_tokens\":20"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Contains("thirty-cents", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, gateway.Internal.Stats.Requests);
+    }
+
     [Fact]
     public void Ledger_Soft_NeverRefuses()
     {
@@ -144,6 +325,10 @@ public sealed class BudgetTests
         Assert.Equal(one.Admitted, fifty.Admitted);
         Assert.True(fifty.Spent <= 2.0, $"spent {fifty.Spent}");
         Assert.Equal(one.Spent, fifty.Spent, 9);
+        // Every request that was not admitted was refused by the budget, and for no other reason.
+        Assert.Equal(0, one.Other);
+        Assert.Equal(0, fifty.Other);
+        Assert.Equal(60 - one.Admitted, one.Refused);
         Assert.Equal(200 - fifty.Admitted, fifty.Refused);
     }
 
@@ -164,7 +349,9 @@ public sealed class BudgetTests
         Assert.Equal("insufficient_quota", error.GetProperty("type").GetString());
         Assert.Equal("budget_exceeded", error.GetProperty("code").GetString());
         Assert.Contains("Budget 'tiny' (route 'chat', $0.00 a day) cannot cover this request", error.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Contains("It resets at ", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        // A day's budget resets at the next midnight UTC.
+        var midnight = DateTime.UtcNow.Date.AddDays(1);
+        Assert.Contains($"It resets at {midnight:yyyy-MM-dd}T00:00:00Z;", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, gateway.Internal.Stats.Requests);
     }
 
@@ -184,6 +371,7 @@ public sealed class BudgetTests
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.StartsWith("watch: ", second.Header("x-switchyard-budget-warning"), StringComparison.Ordinal);
         Assert.Contains("of $0.01 a day used; resets ", second.Header("x-switchyard-budget-warning"), StringComparison.Ordinal);
+        Assert.EndsWith($"resets {DateTime.UtcNow.Date.AddDays(1):yyyy-MM-dd}T00:00:00Z", second.Header("x-switchyard-budget-warning"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -233,7 +421,7 @@ public sealed class BudgetTests
         }
     }
 
-    private async Task<(int Admitted, int Refused, double Spent)> RunAsync(int clients, int perClient)
+    private async Task<(int Admitted, int Refused, int Other, double Spent)> RunAsync(int clients, int perClient)
     {
         // 20 ms an answer: the fifty clients' requests overlap, so many are in flight as the budget runs out.
         var slow = Models with { Models = [Models.Models[0] with { TimeToFirstToken = TimeSpan.FromMilliseconds(20) }] };
@@ -243,7 +431,7 @@ public sealed class BudgetTests
             budgets:
               two-dollars: { route: chat, limit: 2 }
             """, slow);
-        int admitted = 0, refused = 0;
+        int admitted = 0, refused = 0, other = 0;
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
             for (var i = 0; i < perClient; i++)
@@ -251,22 +439,45 @@ public sealed class BudgetTests
                 // The same request every time: the same cost, so one client and fifty must stop at the same count. Its
                 // worst case (max_tokens 400) is far above what it costs, so admitting on reservations alone would stop early.
                 using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Name three rivers in France.", "\"max_tokens\":400"));
-                Interlocked.Increment(ref response.StatusCode == HttpStatusCode.OK ? ref admitted : ref refused);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref admitted);
+                }
+                else if (response.StatusCode == HttpStatusCode.TooManyRequests && ErrorCode(await response.Content.ReadAsStringAsync()) == "budget_exceeded")
+                {
+                    Interlocked.Increment(ref refused);
+                }
+                else
+                {
+                    Interlocked.Increment(ref other);
+                }
             }
         }));
 
         var entries = await gateway.LogEntriesAsync();
-        return (admitted, refused, entries.Sum(e => e.CostUsd ?? 0));
+        return (admitted, refused, other, entries.Sum(e => e.CostUsd ?? 0));
     }
 
-    private static ConfigLoadResult Parse(string budgets) => ConfigLoader.Parse($"""
+    private static string? ErrorCode(string body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("code").GetString();
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static ConfigLoadResult Parse(string budgets, string deployments = "  llama: { provider: vllm, model: llama }", string route = "chat: { deployments: [llama] }") => ConfigLoader.Parse($"""
         providers:
           vllm: {"{"} kind: openai, base_url: http://localhost:8000/v1 {"}"}
         registry: {"{"} enforce: off {"}"}
         deployments:
-          llama: {"{"} provider: vllm, model: llama {"}"}
+        {deployments.TrimEnd()}
         routes:
-          chat: {"{"} deployments: [llama] {"}"}
+          {route}
         {budgets}
         """, "switchyard.yaml", _ => null);
 }

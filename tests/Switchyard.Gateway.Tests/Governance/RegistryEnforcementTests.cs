@@ -238,7 +238,7 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.OK, "llama"), (served.StatusCode, served.Headers.GetValues("x-switchyard-deployment").Single()));
         Assert.Contains("revoked in the registry", await log.WaitForAsync("serves registry model llama-approved", LogLevel.Warning, TimeSpan.FromSeconds(10)));
         gateway.RefreshRegistry();
-        Assert.Single(log.Messages, m => m.Message.Contains("serves registry model llama-approved", StringComparison.Ordinal));
+        Assert.Single(log.Events, m => m.Message.Contains("serves registry model llama-approved", StringComparison.Ordinal));
     }
 
     [Fact]

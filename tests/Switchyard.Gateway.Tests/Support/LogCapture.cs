@@ -6,10 +6,14 @@ namespace Switchyard.Gateway.Tests.Support;
 /// <summary>A log sink for <see cref="GatewayHostOptions.LogSink"/>: keeps every message and lets a test await one.</summary>
 internal sealed class LogCapture : ILoggerProvider
 {
-    private readonly ConcurrentQueue<(LogLevel Level, string Category, string Message)> _messages = new();
+    private readonly ConcurrentQueue<(EventId Id, LogLevel Level, string Category, string Message)> _messages = new();
     private readonly SemaphoreSlim _arrived = new(0);
 
-    public IReadOnlyList<(LogLevel Level, string Category, string Message)> Messages => [.. _messages];
+    /// <summary>Every event logged so far (id, level, category, text), in order.</summary>
+    public IReadOnlyList<(EventId Id, LogLevel Level, string Category, string Message)> Events => [.. _messages];
+
+    /// <summary>The messages of the events with <paramref name="id"/>, in order.</summary>
+    public IReadOnlyList<string> Messages(int id) => [.. _messages.Where(e => e.Id.Id == id).Select(e => e.Message)];
 
     /// <summary>The first message at <paramref name="level"/> or above that contains <paramref name="text"/>, awaited up to <paramref name="timeout"/>.</summary>
     public async Task<string> WaitForAsync(string text, LogLevel level, TimeSpan timeout)
@@ -17,7 +21,7 @@ internal sealed class LogCapture : ILoggerProvider
         using var deadline = new CancellationTokenSource(timeout);
         while (true)
         {
-            foreach (var (l, _, message) in _messages)
+            foreach (var (_, l, _, message) in _messages)
             {
                 if (l >= level && message.Contains(text, StringComparison.Ordinal))
                 {
@@ -48,7 +52,7 @@ internal sealed class LogCapture : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            owner._messages.Enqueue((logLevel, category, formatter(state, exception)));
+            owner._messages.Enqueue((eventId, logLevel, category, formatter(state, exception)));
             owner._arrived.Release();
         }
     }

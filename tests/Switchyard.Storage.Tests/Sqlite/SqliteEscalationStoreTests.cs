@@ -108,6 +108,32 @@ public sealed class SqliteEscalationStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Query_CostsTimesAndSignals_RoundTrip()
+    {
+        await WriteAsync(
+            Record("a", At) with
+            {
+                CheapCostUsd = 0.0000123,
+                CheapLatencyMs = 412.25,
+                CheapSignals = new Dictionary<string, double> { ["logprob_mean"] = -2.1, ["judge"] = 0.2 },
+                FinalCostUsd = 0.00042,
+                FinalLatencyMs = 1830.5,
+                FinalSignals = new Dictionary<string, double> { ["judge"] = 0.9 },
+            },
+            Record("b", At.AddMinutes(1)));
+        var store = new SqliteEscalationStore(Options, TimeProvider.System);
+
+        var a = store.Get("a")!;
+        Assert.Equal((0.0000123, 412.25, 0.00042, 1830.5), (a.CheapCostUsd, a.CheapLatencyMs, a.FinalCostUsd, a.FinalLatencyMs));
+        Assert.Equal([("judge", 0.2), ("logprob_mean", -2.1)], a.CheapSignals!.Select(p => (p.Key, p.Value)).Order());
+        Assert.Equal([("judge", 0.9)], a.FinalSignals!.Select(p => (p.Key, p.Value)));
+        var b = store.Get("b")!;
+        Assert.Null(b.CheapCostUsd);
+        Assert.Null(b.CheapSignals);
+        Assert.Null(b.FinalLatencyMs);
+    }
+
+    [Fact]
     public async Task Delete_RemovesOnlyThatRecordAndKeepsTheRequestLog()
     {
         await WriteAsync(Record("a", At), Record("b", At.AddSeconds(1)));

@@ -63,6 +63,69 @@ public sealed class SqliteRequestLogStoreTests(ITestOutputHelper output) : IDisp
     }
 
     [Fact]
+    public async Task WriteBatchAsync_SplitCostsAndTheirParts_RoundTrip()
+    {
+        await using var store = await OpenAsync();
+        RequestCostPart[] parts =
+        [
+            new() { Kind = CostKind.Escalated, Deployment = "llama", Tier = "open", InputTokens = 120, OutputTokens = 40, CachedTokens = 64, CostUsd = 0.0002 },
+            new() { Kind = CostKind.Check, Deployment = "judge", InputTokens = 300, OutputTokens = 20, ReasoningTokens = 12, CostUsd = 0.0003 },
+            new() { Kind = CostKind.Failed, Deployment = "llama-b", Tier = "open", InputTokens = 120, OutputTokens = 3, Estimated = true },
+        ];
+        var entry = new RequestLogEntry
+        {
+            Timestamp = new DateTimeOffset(2026, 11, 21, 10, 15, 30, 123, TimeSpan.Zero),
+            RequestId = "req-parts",
+            Endpoint = "chat.completions",
+            Route = "chat",
+            Deployment = "gpt",
+            Status = 200,
+            InputTokens = 120,
+            OutputTokens = 80,
+            CachedTokens = 100,
+            ReasoningTokens = 30,
+            CostUsd = 0.001,
+            ExtraCostUsd = 0.0005,
+            EscalatedCostUsd = 0.0002,
+            ChecksCostUsd = 0.0003,
+            FailedCostUsd = 0,
+            CostEstimated = true,
+            CostParts = parts,
+        };
+
+        await store.WriteBatchAsync([entry, TestEntries.Create(1)], CancellationToken.None);
+        var read = (await store.QueryAsync(new RequestLogQuery { Route = "chat" }, CancellationToken.None)).Single(e => e.RequestId == "req-parts");
+
+        Assert.Equal(parts, read.CostParts);
+        Assert.Equal(entry with { CostParts = null }, read with { CostParts = null });
+    }
+
+    [Fact]
+    public async Task SummarizeCosts_PartsCountUnderTheirDeploymentAndRowsBeforeTheSplitUnderTheAnswering()
+    {
+        await using var store = await OpenAsync();
+        var at = new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
+        await store.WriteBatchAsync(
+        [
+            new() { Timestamp = at, RequestId = "new", Endpoint = "chat.completions", Route = "chat", Deployment = "gpt", Tier = "frontier", Status = 200, InputTokens = 100, OutputTokens = 10, CostUsd = 0.01, ExtraCostUsd = 0.003, EscalatedCostUsd = 0.002, ChecksCostUsd = 0.001, FailedCostUsd = 0, BaselineCostUsd = 0.01,
+                CostParts = [new() { Kind = CostKind.Escalated, Deployment = "llama", Tier = "open", InputTokens = 100, OutputTokens = 30, CostUsd = 0.002 }, new() { Kind = CostKind.Check, Deployment = "judge", InputTokens = 200, OutputTokens = 5, CostUsd = 0.001 }] },
+            // Logged before costs were split: its extra has no kind and stays under the deployment that answered.
+            new() { Timestamp = at, RequestId = "old", Endpoint = "chat.completions", Route = "chat", Deployment = "gpt", Tier = "frontier", Status = 200, InputTokens = 50, OutputTokens = 5, CostUsd = 0.005, ExtraCostUsd = 0.0007, BaselineCostUsd = 0.005 },
+        ], CancellationToken.None);
+
+        var byDeployment = store.SummarizeCosts([CostDimension.Deployment], null, null).ToDictionary(r => r.Keys[0]);
+        var total = Assert.Single(store.SummarizeCosts([], null, null));
+
+        Assert.Equal(["gpt", "judge", "llama"], byDeployment.Keys);
+        Assert.Equal((2L, 0.015, 0.0007), (byDeployment["gpt"].Requests, byDeployment["gpt"].Cost, byDeployment["gpt"].UnsplitExtraCost));
+        Assert.Equal((0L, 0.002, 130L), (byDeployment["llama"].Requests, byDeployment["llama"].EscalatedCost, byDeployment["llama"].InputTokens + byDeployment["llama"].OutputTokens));
+        Assert.Equal(0.001, byDeployment["judge"].ChecksCost, 12);
+        Assert.Equal(0.015 + 0.003 + 0.0007, total.Spent, 12);
+        Assert.Equal(total.Spent, byDeployment.Values.Sum(r => r.Spent), 12);
+        Assert.Equal(2, total.Requests);
+    }
+
+    [Fact]
     public async Task WriteBatchAsync_NonUtcOffsetAndSubMillisecond_StoresUtcMilliseconds()
     {
         await using var store = await OpenAsync();

@@ -5,7 +5,8 @@ namespace Switchyard.Gateway.Configuration.Internal;
 /// <summary><c>deployments.NAME.pricing</c>: API prices per million tokens, or a self-hosted deployment's hardware cost.</summary>
 internal sealed partial class ConfigReader
 {
-    private static readonly string[] PricingKeys = ["input", "output", "cached_input", "reasoning", "gpu_hour", "gpus", "monthly", "tokens_per_second", "utilisation"];
+    private static readonly string[] PricingKeys = ["input", "output", "cached_input", "reasoning", "gpu_hour", "gpus", "monthly", "tokens_per_second", "utilisation", "basis", "window", "min_utilisation"];
+    private static readonly (string Word, PricingBasis Value)[] PricingBases = [("capacity", PricingBasis.Capacity), ("measured", PricingBasis.Measured)];
 
     private const string PricingExample = "pricing: { input: 2.50, output: 10.00 } (dollars per million tokens), or for self-hosted pricing: { gpu_hour: 2.50, gpus: 1, tokens_per_second: 2500, utilisation: 0.6 }";
 
@@ -38,8 +39,10 @@ internal sealed partial class ConfigReader
             return null;
         }
 
-        double input = -1, output = -1, cached = -1, reasoning = -1, gpuHour = -1, monthly = -1, rate = -1, utilisation = 1;
+        double input = -1, output = -1, cached = -1, reasoning = -1, gpuHour = -1, monthly = -1, rate = -1, utilisation = 1, minUtilisation = 0.05;
         var gpus = 1;
+        var basis = PricingBasis.Capacity;
+        var window = TimeSpan.FromHours(1);
         var good = TryReadNumber(section, "input", 0, MaxPrice, ref input)
             & TryReadNumber(section, "output", 0, MaxPrice, ref output)
             & TryReadNumber(section, "cached_input", 0, MaxPrice, ref cached)
@@ -48,7 +51,10 @@ internal sealed partial class ConfigReader
             & TryReadInt(section, "gpus", 1, 4096, "It is how many GPUs the deployment's server runs on.", ref gpus)
             & TryReadNumber(section, "monthly", 0, 100 * MaxPrice, ref monthly)
             & TryReadNumber(section, "tokens_per_second", 0.001, 1e9, ref rate)
-            & TryReadRatio(section, "utilisation", ref utilisation);
+            & TryReadRatio(section, "utilisation", ref utilisation)
+            & TryReadChoice(section, "basis", PricingBases, ref basis)
+            & TryReadDuration(section, "window", ref window)
+            & TryReadRatio(section, "min_utilisation", ref minUtilisation);
         if (!good)
         {
             ok = false;
@@ -56,7 +62,8 @@ internal sealed partial class ConfigReader
         }
 
         var perToken = input >= 0 || output >= 0 || cached >= 0 || reasoning >= 0;
-        var hardware = gpuHour >= 0 || monthly >= 0 || rate >= 0 || Value(section, "gpus") is not null || Value(section, "utilisation") is not null;
+        var measuredKeys = Value(section, "basis") is not null || Value(section, "window") is not null || Value(section, "min_utilisation") is not null;
+        var hardware = gpuHour >= 0 || monthly >= 0 || rate >= 0 || Value(section, "gpus") is not null || Value(section, "utilisation") is not null || measuredKeys;
         string? problem = null;
         if (perToken && hardware)
         {
@@ -76,7 +83,21 @@ internal sealed partial class ConfigReader
         }
         else if (hardware && rate < 0)
         {
-            problem = "needs tokens_per_second: the tokens the server serves per second at full load, over which its cost is spread";
+            problem = basis == PricingBasis.Measured
+                ? "needs tokens_per_second: the tokens the server serves per second at full load (with basis: measured, min_utilisation of it is the least throughput the price assumes)"
+                : "needs tokens_per_second: the tokens the server serves per second at full load, over which its cost is spread";
+        }
+        else if (basis == PricingBasis.Measured && Value(section, "utilisation") is not null)
+        {
+            problem = "gives utilisation with basis: measured. The measured basis spreads the cost over the tokens really served; min_utilisation sets the least throughput it assumes. Remove utilisation, or use basis: capacity";
+        }
+        else if (basis == PricingBasis.Capacity && (Value(section, "window") is not null || Value(section, "min_utilisation") is not null))
+        {
+            problem = "gives window or min_utilisation, which only apply to basis: measured. Add basis: measured, or remove them";
+        }
+        else if (basis == PricingBasis.Measured && (window < TimeSpan.FromMinutes(5) || window > TimeSpan.FromHours(24) || window.Ticks % TimeSpan.TicksPerMinute != 0))
+        {
+            problem = $"has window {window}: the measured throughput is taken over whole minutes, from 5m to 24h. Write window: 1h";
         }
         else if (!perToken && !hardware)
         {
@@ -106,6 +127,9 @@ internal sealed partial class ConfigReader
                 Monthly = monthly >= 0 ? monthly : null,
                 TokensPerSecond = rate,
                 Utilisation = utilisation,
+                Basis = basis,
+                Window = window,
+                MinUtilisation = minUtilisation,
             };
     }
 }

@@ -137,9 +137,9 @@ internal sealed partial class ConfigReader
         if (Value(section, "baseline") is { } baselineNode)
         {
             baseline = Scalar(baselineNode, Join(path, "baseline"), "a deployment or a model of the price catalog");
-            if (baseline is not null && !deploymentNames.Contains(baseline) && !Economics.PriceCatalog.TryFind(baseline, out _))
+            if (baseline is not null && !deploymentNames.Contains(baseline) && !Economics.PriceCatalog.TryFind(baseline, out _) && !_pricedModels.Contains(Economics.PriceCatalog.Normalise(baseline)))
             {
-                Error(baselineNode, Join(path, "baseline"), $"'{Truncate(baseline)}' is neither a deployment nor a model the price catalog knows. Name a deployment ({NameSuggester.List(deploymentNames)}) or a catalog model such as gpt-4o.");
+                Error(baselineNode, Join(path, "baseline"), $"'{Truncate(baseline)}' is neither a deployment nor a model the price catalog or prices: knows. Name a deployment ({NameSuggester.List(deploymentNames)}), a catalog model such as gpt-4o, or add it under prices:.");
                 ok = false;
             }
             else

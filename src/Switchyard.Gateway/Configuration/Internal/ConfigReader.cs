@@ -24,7 +24,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
     /// <summary>The key reported for problems with the file as a whole.</summary>
     internal const string FileKey = "(file)";
 
-    private static readonly string[] RootKeys = ["server", "storage", "request_log", "providers", "deployments", "routes", "classifier", "pii", "budgets", "auth", "teams", "registry"];
+    private static readonly string[] RootKeys = ["server", "storage", "request_log", "providers", "deployments", "routes", "classifier", "pii", "budgets", "auth", "teams", "registry", "prices"];
     private static readonly string[] ServerKeys = ["listen", "max_request_body_bytes", "tls"];
     private static readonly string[] TlsKeys = ["certificate", "key", "password"];
     private static readonly string[] StorageKeys = ["kind", "path"];
@@ -52,6 +52,8 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
         var requestLog = ReadRequestLog(top);
         var providers = ReadProviders(top, out var providerNames);
         var deployments = ReadDeployments(top, providerNames, out var deploymentNames);
+        // Before the routes: a route's baseline may name a model priced here.
+        var prices = ReadPrices(top);
         var routes = ReadRoutes(top, deploymentNames, out var routeNames);
         var (classifier, pii) = (ReadClassifier(top), ReadPii(top));
         var budgets = ReadBudgets(top, routes.IsDefault ? [] : [.. routes.Select(r => r.Name)]);
@@ -76,6 +78,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
             SourcePath = sourcePath,
             Classifier = classifier!, Pii = pii!,
             Budgets = budgets,
+            Prices = prices,
             Auth = auth ?? new AuthConfig(),
             Teams = teams,
             Registry = registry!,

@@ -43,6 +43,9 @@ internal sealed class BudgetBook
     /// <summary>Every ledger, in configuration order.</summary>
     public IReadOnlyList<BudgetLedger> All { get; private set; } = [];
 
+    /// <summary>Every ledger: the configured ones in order, then the keys' own (made on each key's first request), by key.</summary>
+    public IEnumerable<BudgetLedger> AllWithKeys => All.Concat(_byKey.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => k.Value));
+
     /// <summary>Takes in the budgets of <paramref name="config"/>.</summary>
     public void Configure(GatewayConfig config, DateTimeOffset now)
     {
@@ -88,30 +91,57 @@ internal sealed class BudgetBook
     }
 
     /// <summary>
-    /// The most a request can cost on <paramref name="route"/>: its prompt and answer at the dearest deployment of each
-    /// tier it may reach (one tier unless the quality gate may escalate).
+    /// The most a request can cost on <paramref name="route"/>, in dollars: its prompt and answer (<c>max_tokens</c>, or
+    /// <see cref="DefaultOutputTokens"/> without it) at the dearest deployment of each tier it may reach: one tier unless
+    /// the quality gate may escalate, then every tier, and before each tier but the last the checks that call a model
+    /// (the judge's call at the judge's price, with the prompt, the answer and its instructions in and its
+    /// <c>max_tokens</c> out; the agreement check's second sample at the tier's dearest); on a route with
+    /// <c>hedge_after</c>, one more answer at the route's dearest deployment (the hedge's leg). Decision 11 says what it
+    /// leaves out.
     /// </summary>
-    public static double WorstCase(Route route, int promptTokens, int? maxTokens, bool embeddings)
+    public static double WorstCase(Route route, RouteTable table, int promptTokens, int? maxTokens, bool embeddings)
     {
         var output = embeddings ? 0 : maxTokens ?? DefaultOutputTokens;
+        var gate = route.Quality?.Config;
+        var judgePrice = gate?.Judge is { } judge ? table.Find(judge.Deployment)?.WorstCasePrice : null;
         var total = 0.0;
         var worst = 0.0;
-        foreach (var tier in route.Tiers)
+        for (var t = 0; t < route.Tiers.Length; t++)
+        {
+            var dearest = Dearest(route.Tiers[t], promptTokens, output);
+            total += dearest;
+            worst = Math.Max(worst, dearest);
+            if (gate is not null && t < route.Tiers.Length - 1)
+            {
+                // The checks that call a model run on an answer of a tier that could still escalate: every tier but the last.
+                if (judgePrice is not null)
+                {
+                    total += judgePrice.Cost(Quality.JudgePrompt.OverheadTokens(gate.Judge!) + promptTokens + output, gate.Judge!.MaxTokens);
+                }
+
+                if (gate.Agreement is not null)
+                {
+                    total += dearest;
+                }
+            }
+        }
+
+        var answer = route.Quality is null ? worst : total;
+        return route.Config.HedgeAfter is null ? answer : answer + worst;
+
+        static double Dearest(Tier tier, int prompt, int output)
         {
             var dearest = 0.0;
             foreach (var member in tier.Members)
             {
-                if (member.Price is { } price)
+                if (member.WorstCasePrice is { } price)
                 {
-                    dearest = Math.Max(dearest, price.Cost(promptTokens, output));
+                    dearest = Math.Max(dearest, price.Cost(prompt, output));
                 }
             }
 
-            total += dearest;
-            worst = Math.Max(worst, dearest);
+            return dearest;
         }
-
-        return route.Quality is null ? worst : total;
     }
 
     /// <summary>The <c>x-switchyard-budget-warning</c> text for a ledger past its warning share.</summary>

@@ -18,6 +18,10 @@ internal sealed class BudgetLedger
     private long _inFlight;
     private DateTimeOffset _windowEnd;
     private bool _warned;
+    private bool _exceeded;
+    private long _warnings;
+    private long _exceedances;
+    private long _refusals;
     private TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public BudgetLedger(BudgetConfig config, DateTimeOffset now)
@@ -56,12 +60,17 @@ internal sealed class BudgetLedger
         }
     }
 
-    /// <summary>Adds what the request log says was spent in the window before this process started.</summary>
+    /// <summary>
+    /// Adds what the request log says was spent in the window before this process started. A share already passed then
+    /// was announced by the process that passed it: it is not announced again.
+    /// </summary>
     public void Seed(double dollars)
     {
         lock (_lock)
         {
             _spent += ToNanos(dollars);
+            _warned |= _spent >= ToNanos(Config.Limit * Config.WarnAt);
+            _exceeded |= _spent >= ToNanos(Config.Limit);
         }
     }
 
@@ -87,7 +96,13 @@ internal sealed class BudgetLedger
             var limit = ToNanos(Config.Limit);
             if (Config.Mode == BudgetMode.Hard && _spent + _inFlight + nanos > limit)
             {
-                return _inFlight > 0 && _spent + nanos <= limit ? Admission.Wait : Admission.Refused;
+                if (_inFlight > 0 && _spent + nanos <= limit)
+                {
+                    return Admission.Wait;
+                }
+
+                _refusals++;
+                return Admission.Refused;
             }
 
             _inFlight += nanos;
@@ -96,19 +111,19 @@ internal sealed class BudgetLedger
     }
 
     /// <summary>
-    /// Replaces a reservation of <paramref name="estimate"/> with what the request really cost. Returns whether the
-    /// budget has just passed its warning share (true once a window).
+    /// Replaces a reservation of <paramref name="estimate"/> with what the request really cost. Returns the shares the
+    /// budget has just passed (each once a window): its warning share, its limit.
     /// </summary>
-    public bool Settle(double estimate, double actual, DateTimeOffset now) => Settle(estimate, actual, WindowStart, now);
+    public BudgetCrossing Settle(double estimate, double actual, DateTimeOffset now) => Settle(estimate, actual, WindowStart, now);
 
     /// <summary>
     /// As <see cref="Settle(double, double, DateTimeOffset)"/> for a reservation made in <paramref name="window"/>: one
     /// from a window since rolled over was dropped with it, so only the real cost is added.
     /// </summary>
-    public bool Settle(double estimate, double actual, DateTimeOffset window, DateTimeOffset now)
+    public BudgetCrossing Settle(double estimate, double actual, DateTimeOffset window, DateTimeOffset now)
     {
         TaskCompletionSource settled;
-        bool crossed;
+        var crossed = BudgetCrossing.None;
         lock (_lock)
         {
             Roll(now);
@@ -118,14 +133,38 @@ internal sealed class BudgetLedger
             }
 
             _spent += ToNanos(actual);
-            crossed = !_warned && _spent >= ToNanos(Config.Limit * Config.WarnAt);
-            _warned |= crossed;
+            if (!_warned && _spent >= ToNanos(Config.Limit * Config.WarnAt))
+            {
+                _warned = true;
+                _warnings++;
+                crossed |= BudgetCrossing.Warning;
+            }
+
+            if (!_exceeded && _spent >= ToNanos(Config.Limit))
+            {
+                _exceeded = true;
+                _exceedances++;
+                crossed |= BudgetCrossing.Exceeded;
+            }
+
             settled = _settled;
             _settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
         settled.TrySetResult();
         return crossed;
+    }
+
+    /// <summary>The budget's state at <paramref name="now"/> (its window rolled over first if it has ended), for operators.</summary>
+    public BudgetState State(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            Roll(now);
+            var limit = ToNanos(Config.Limit);
+            var status = _spent >= limit ? BudgetStatus.Exceeded : _spent >= ToNanos(Config.Limit * Config.WarnAt) ? BudgetStatus.Warning : BudgetStatus.Ok;
+            return new BudgetState(Config, WindowStart, _windowEnd, _spent / NanosPerDollar, _inFlight / NanosPerDollar, status, _warnings, _exceedances, _refusals);
+        }
     }
 
     /// <summary>The share of the limit spent and reserved, for the warning header.</summary>
@@ -161,6 +200,7 @@ internal sealed class BudgetLedger
         _spent = 0;
         _inFlight = 0;
         _warned = false;
+        _exceeded = false;
     }
 
     private static long ToNanos(double dollars) => (long)Math.Round(Math.Max(0, dollars) * NanosPerDollar);

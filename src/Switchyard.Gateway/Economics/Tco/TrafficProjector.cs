@@ -13,8 +13,13 @@ internal static class TrafficProjector
     /// <summary>Days "next month" projects: the brief's 30, not a twelfth of a year.</summary>
     public const int DefaultHorizonDays = 30;
 
-    /// <summary>Sums <paramref name="entries"/> at or after <paramref name="since"/> and before <paramref name="until"/>.</summary>
-    /// <param name="entries">Request log rows in any order.</param>
+    /// <summary>
+    /// Sums <paramref name="entries"/> at or after <paramref name="since"/> and before <paramref name="until"/>: the
+    /// tokens of every answer (requests answered) under the deployment that wrote it, and those of every other call a
+    /// request paid for (its cost parts: turned-down answers, checks, calls that failed mid-way) under the deployment
+    /// called, the same tokens <c>switchyard costs</c> counts. Requests are counted where they were answered.
+    /// </summary>
+    /// <param name="entries">Request log rows in any order, with their cost parts.</param>
     /// <param name="hostingOf">Where a deployment runs, or <see langword="null"/> for a name the configuration does not have.</param>
     /// <param name="since">The window's start.</param>
     /// <param name="until">The window's end (now).</param>
@@ -39,29 +44,22 @@ internal static class TrafficProjector
                 first = entry.Timestamp;
             }
 
-            if (entry.Deployment is not { } name || (entry.InputTokens is null && entry.OutputTokens is null))
-            {
-                withoutTokens++;
-                continue;
-            }
-
-            long input = entry.InputTokens ?? 0;
-            long output = entry.OutputTokens ?? 0;
-            deployments[name] = deployments.TryGetValue(name, out var sum)
-                ? (sum.Requests + 1, sum.Input + input, sum.Output + output)
-                : (1, input, output);
-
-            if (!hosting.TryGetValue(name, out var where))
-            {
-                where = hostingOf(name);
-                hosting[name] = where;
-            }
-
             var day = DateOnly.FromDateTime(entry.Timestamp.UtcDateTime);
-            days.TryGetValue(day, out var daySum);
-            days[day] = where is Hosting.SelfHosted
-                ? (daySum.External, daySum.SelfHosted + input + output)
-                : (daySum.External + input + output, daySum.SelfHosted);
+            var counted = false;
+            // A failed request's own tokens are those of its failed call, which its cost parts hold.
+            if (entry.Status is >= 200 and < 300 && entry.Deployment is { } name && (entry.InputTokens is not null || entry.OutputTokens is not null))
+            {
+                Add(name, request: 1, entry.InputTokens ?? 0, entry.OutputTokens ?? 0, day);
+                counted = true;
+            }
+
+            foreach (var part in entry.CostParts ?? [])
+            {
+                Add(part.Deployment, request: 0, part.InputTokens, part.OutputTokens, day);
+                counted = true;
+            }
+
+            withoutTokens += counted ? 0 : 1;
         }
 
         return new TrafficUsage
@@ -76,14 +74,31 @@ internal static class TrafficProjector
             Until = until,
             RequestsWithoutTokens = withoutTokens,
         };
+
+        void Add(string name, int request, long input, long output, DateOnly day)
+        {
+            deployments[name] = deployments.TryGetValue(name, out var sum)
+                ? (sum.Requests + request, sum.Input + input, sum.Output + output)
+                : (request, input, output);
+            if (!hosting.TryGetValue(name, out var where))
+            {
+                where = hostingOf(name);
+                hosting[name] = where;
+            }
+
+            days.TryGetValue(day, out var daySum);
+            days[day] = where is Hosting.SelfHosted
+                ? (daySum.External, daySum.SelfHosted + input + output)
+                : (daySum.External + input + output, daySum.SelfHosted);
+        }
     }
 
     /// <summary>Projects <paramref name="usage"/>'s daily average over <paramref name="horizonDays"/> days.</summary>
     /// <param name="usage">What was served.</param>
     /// <param name="apiPricing">The API price every token pays in the all-API strategy.</param>
     /// <param name="externalPricing">
-    /// The price an external deployment's tokens pay in the hybrid. The seam for a per-deployment price book; until there
-    /// is one, callers pass the same price for every deployment.
+    /// The price an external deployment's tokens pay in the hybrid: its own from the price book (configured, <c>prices:</c>
+    /// or the catalog's list price), or the all-API price for one the price book does not know.
     /// </param>
     /// <param name="selfHosted">The GPUs' cost and capacity.</param>
     /// <param name="selfHostedConfigured">Whether the configuration has self-hosted deployments: the hybrid pays for at least one set even when they served nothing.</param>

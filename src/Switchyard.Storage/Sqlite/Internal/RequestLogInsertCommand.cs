@@ -20,12 +20,21 @@ internal sealed class RequestLogInsertCommand : IDisposable
                                  latency_ms, ttft_ms, input_tokens, output_tokens, error_type, error_message,
                                  tier, label, confidential, fallback_reason, attempts_json,
                                  quality_score, quality_failed, escalated_from, rule, router_score,
-                                 cost_usd, extra_cost_usd, baseline_cost_usd, usage_estimated, key_id, team)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30);
+                                 cost_usd, extra_cost_usd, baseline_cost_usd, usage_estimated, key_id, team,
+                                 escalated_cost_usd, checks_cost_usd, failed_cost_usd, cached_tokens, reasoning_tokens, cost_estimated)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30,
+                ?31, ?32, ?33, ?34, ?35, ?36);
+        """;
+
+    private const string PartSql = """
+        INSERT INTO request_cost_parts (request_row, kind, deployment, tier, input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_usd, estimated)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10);
         """;
 
     private readonly SqliteConnection _connection;
     private readonly sqlite3_stmt _statement;
+    // Prepared on the first request that has cost parts (an escalation, a check, a failed stream): most never do.
+    private sqlite3_stmt? _parts;
     private byte[] _text = new byte[1024];
 
     public RequestLogInsertCommand(SqliteConnection connection)
@@ -70,22 +79,76 @@ internal sealed class RequestLogInsertCommand : IDisposable
         raw.sqlite3_bind_int64(s, 28, entry.UsageEstimated ? 1 : 0);
         BindText(29, entry.KeyId);
         BindText(30, entry.Team);
+        BindDouble(31, entry.EscalatedCostUsd);
+        BindDouble(32, entry.ChecksCostUsd);
+        BindDouble(33, entry.FailedCostUsd);
+        BindInt(34, entry.CachedTokens);
+        BindInt(35, entry.ReasoningTokens);
+        raw.sqlite3_bind_int64(s, 36, entry.CostEstimated ? 1 : 0);
+        Step(s);
 
-        var rc = raw.sqlite3_step(s);
-        raw.sqlite3_reset(s);
+        if (entry.CostParts is { Count: > 0 } parts)
+        {
+            InsertParts(raw.sqlite3_last_insert_rowid(_connection.Handle), parts);
+        }
+    }
+
+    public void Dispose()
+    {
+        _statement.Dispose();
+        _parts?.Dispose();
+    }
+
+    private void InsertParts(long row, IReadOnlyList<RequestCostPart> parts)
+    {
+        if (_parts is null)
+        {
+            Check(raw.sqlite3_prepare_v2(_connection.Handle, PartSql, out var prepared));
+            _parts = prepared;
+        }
+
+        var p = _parts;
+        foreach (var part in parts)
+        {
+            raw.sqlite3_bind_int64(p, 1, row);
+            BindText(p, 2, RequestCostPart.Word(part.Kind));
+            BindText(p, 3, part.Deployment);
+            BindText(p, 4, part.Tier);
+            raw.sqlite3_bind_int64(p, 5, part.InputTokens);
+            raw.sqlite3_bind_int64(p, 6, part.OutputTokens);
+            raw.sqlite3_bind_int64(p, 7, part.CachedTokens);
+            raw.sqlite3_bind_int64(p, 8, part.ReasoningTokens);
+            if (part.CostUsd is { } cost)
+            {
+                raw.sqlite3_bind_double(p, 9, cost);
+            }
+            else
+            {
+                raw.sqlite3_bind_null(p, 9);
+            }
+
+            raw.sqlite3_bind_int64(p, 10, part.Estimated ? 1 : 0);
+            Step(p);
+        }
+    }
+
+    private void Step(sqlite3_stmt statement)
+    {
+        var rc = raw.sqlite3_step(statement);
+        raw.sqlite3_reset(statement);
         if (rc != raw.SQLITE_DONE)
         {
             Check(rc);
         }
     }
 
-    public void Dispose() => _statement.Dispose();
+    private void BindText(int index, string? value) => BindText(_statement, index, value);
 
-    private void BindText(int index, string? value)
+    private void BindText(sqlite3_stmt statement, int index, string? value)
     {
         if (value is null)
         {
-            raw.sqlite3_bind_null(_statement, index);
+            raw.sqlite3_bind_null(statement, index);
             return;
         }
 
@@ -96,7 +159,7 @@ internal sealed class RequestLogInsertCommand : IDisposable
         }
 
         var length = Encoding.UTF8.GetBytes(value, _text);
-        raw.sqlite3_bind_text(_statement, index, _text.AsSpan(0, length));
+        raw.sqlite3_bind_text(statement, index, _text.AsSpan(0, length));
     }
 
     private void BindInt(int index, int? value)

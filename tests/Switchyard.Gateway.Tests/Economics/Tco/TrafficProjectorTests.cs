@@ -45,6 +45,37 @@ public sealed class TrafficProjectorTests
     };
 
     [Fact]
+    public void Summarise_CountsTheCallsBehindExtraCostsUnderTheirDeployments_AndAFailedRequestsTokensOnce()
+    {
+        RequestLogEntry[] entries =
+        [
+            // Escalated: llama's turned-down answer and a judge on gpt-4o were paid for too.
+            Entry(Since, "gpt-4o", 1_000, 500) with
+            {
+                CostParts =
+                [
+                    new() { Kind = CostKind.Escalated, Deployment = "llama", InputTokens = 1_000, OutputTokens = 300 },
+                    new() { Kind = CostKind.Check, Deployment = "gpt-4o", InputTokens = 1_600, OutputTokens = 20 },
+                ],
+            },
+            // A stream cut after its first chunk: its row and its failed part hold the same tokens, counted once.
+            Entry(Since.AddHours(1), "llama", 1_000, 5) with
+            {
+                Status = 502,
+                CostParts = [new() { Kind = CostKind.Failed, Deployment = "llama", InputTokens = 1_000, OutputTokens = 5, Estimated = true }],
+            },
+        ];
+
+        var usage = TrafficProjector.Summarise(entries, HostingOf, Since, Until);
+
+        Assert.Equal(
+            [new DeploymentUsage("gpt-4o", Hosting.External, 1, 2_600, 520), new DeploymentUsage("llama", Hosting.SelfHosted, 0, 2_000, 305)],
+            usage.Deployments.AsEnumerable());
+        Assert.Equal(0, usage.RequestsWithoutTokens);
+        Assert.Equal((3_120, 2_305), (usage.Days[0].ExternalTokens, usage.Days[0].SelfHostedTokens));
+    }
+
+    [Fact]
     public void Summarise_SumsPerDeploymentAndPerDay_InsideTheWindowOnly()
     {
         var usage = TrafficProjector.Summarise(Week(), HostingOf, Since, Until);
