@@ -209,13 +209,12 @@ internal static class RouterCommand
     internal static List<RouterExample> Examples(SqliteEscalationStore store, string? route, DateTimeOffset? since)
     {
         var examples = new List<RouterExample>();
-        var tags = store.QueryTags(route, since);
         foreach (var record in store.Query(new EscalationQuery { Route = route, Since = since, Limit = int.MaxValue }))
         {
             var endpoint = record.Endpoint == "completions" ? EndpointKind.Completions : EndpointKind.ChatCompletions;
             var prompt = RouterPrompt.Of(Encoding.UTF8.GetBytes(record.Request), endpoint);
             // A record written before tags were kept still has the client's metadata.tags in its request.
-            var kept = tags.TryGetValue(record.RequestId, out var found) ? found : RouterTags.FromStoredRequest(record.Request);
+            var kept = record.Tags ?? RouterTags.FromStoredRequest(record.Request);
             examples.Add(new RouterExample(prompt, RouterTags.Combine(record.Label, kept), CheapFailed: true, record.CheapScore, record.FinalScore));
         }
 

@@ -600,9 +600,9 @@ internal sealed partial class RequestForwarder : IDisposable
                     FinalCostUsd = sent.Cost,
                     FinalLatencyMs = Math.Round(sent.Milliseconds, 2),
                     FinalSignals = sent.Signals(),
+                    Tags = log.Tags,
                 }
                 : null,
-            Tags = log.Tags,
             Sample = log.SamplePrompt is { } prompt
                 ? new OutcomeSample
                 {

@@ -93,6 +93,12 @@ public sealed record EscalationRecord
     /// <summary>The values the quality checks measured on the answer the client got, as <see cref="CheapSignals"/>.</summary>
     public IReadOnlyDictionary<string, double>? FinalSignals { get; init; }
 
+    /// <summary>
+    /// The request's tags (header, <c>metadata.tags</c> or the key's defaults, and the route's), comma-separated: features
+    /// of the learned router beside <see cref="Label"/>. <see langword="null"/> in records written before they were kept.
+    /// </summary>
+    public string? Tags { get; init; }
+
     /// <summary>A reviewer's verdict on the final answer: <c>good</c>, <c>bad</c>, or <see langword="null"/> (not reviewed).</summary>
     public string? Review { get; init; }
 

@@ -147,10 +147,4 @@ public sealed record RequestLogEntry
 
     /// <summary>An outcome sample for the learned router to store with this row (a sampled pass, an unescalated failure).</summary>
     public Escalations.OutcomeSample? Sample { get; init; }
-
-    /// <summary>
-    /// The request's tags (header, <c>metadata.tags</c> or the key's defaults, and the route's), comma-separated: kept with
-    /// <see cref="Escalation"/> as features of the learned router. Not a column of the request log.
-    /// </summary>
-    public string? Tags { get; init; }
 }

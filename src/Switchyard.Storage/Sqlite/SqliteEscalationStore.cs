@@ -16,7 +16,7 @@ public sealed class SqliteEscalationStore
         cheap_deployment, cheap_tier, cheap_answer, cheap_score, cheap_failed, cheap_reasons, cheap_input_tokens, cheap_output_tokens,
         final_deployment, final_tier, final_answer, final_score, final_failed, final_input_tokens, final_output_tokens,
         review, review_note, reviewed_unix_ms, cheap_judge_score, final_judge_score,
-        cheap_cost_usd, cheap_latency_ms, cheap_signals, final_cost_usd, final_latency_ms, final_signals
+        cheap_cost_usd, cheap_latency_ms, cheap_signals, final_cost_usd, final_latency_ms, final_signals, tags
         """;
 
     private readonly SqliteStoreOptions _options;
@@ -156,7 +156,7 @@ public sealed class SqliteEscalationStore
             INSERT OR REPLACE INTO escalations ({Columns})
             VALUES ($id, $ts, $route, $endpoint, $label, $confidential, $request,
                     $cd, $ct, $ca, $cs, $cf, $cr, $ci, $co, $fd, $ft, $fa, $fs, $ff, $fi, $fo, NULL, NULL, NULL, $cj, $fj,
-                    $cc, $cl, $cg, $fc, $fl, $fg);
+                    $cc, $cl, $cg, $fc, $fl, $fg, $tags);
             """;
         var p = command.Parameters;
         p.AddWithValue("$id", record.RequestId);
@@ -189,38 +189,7 @@ public sealed class SqliteEscalationStore
         p.AddWithValue("$fc", (object?)record.FinalCostUsd ?? DBNull.Value);
         p.AddWithValue("$fl", (object?)record.FinalLatencyMs ?? DBNull.Value);
         p.AddWithValue("$fg", (object?)Signals(record.FinalSignals) ?? DBNull.Value);
-        command.ExecuteNonQuery();
-    }
-
-    /// <summary>The tags kept with the escalation records (request id to tags), for the records that have any.</summary>
-    /// <remarks>Apart from <see cref="EscalationRecord"/>: only the learned router reads them.</remarks>
-    public IReadOnlyDictionary<string, string> QueryTags(string? route = null, DateTimeOffset? since = null)
-    {
-        using var connection = SqliteConnectionFactory.Open(_options);
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT request_id, tags FROM escalations
-            WHERE tags IS NOT NULL AND ($route IS NULL OR route = $route) AND ($since IS NULL OR ts_unix_ms >= $since);
-            """;
-        command.Parameters.AddWithValue("$route", (object?)route ?? DBNull.Value);
-        command.Parameters.AddWithValue("$since", since is { } s ? s.ToUnixTimeMilliseconds() : DBNull.Value);
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            tags[reader.GetString(0)] = reader.GetString(1);
-        }
-
-        return tags;
-    }
-
-    /// <summary>Keeps the request's tags with its escalation record, in the connection's current transaction.</summary>
-    internal static void SetTags(SqliteConnection connection, string requestId, string tags)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE escalations SET tags = $tags WHERE request_id = $id;";
-        command.Parameters.AddWithValue("$id", requestId);
-        command.Parameters.AddWithValue("$tags", tags);
+        p.AddWithValue("$tags", (object?)record.Tags ?? DBNull.Value);
         command.ExecuteNonQuery();
     }
 
@@ -329,6 +298,7 @@ public sealed class SqliteEscalationStore
         FinalCostUsd = r.IsDBNull(30) ? null : r.GetDouble(30),
         FinalLatencyMs = r.IsDBNull(31) ? null : r.GetDouble(31),
         FinalSignals = Signals(Text(r, 32)),
+        Tags = Text(r, 33),
     };
 
     /// <summary>Check signals as a JSON object, keys in order; <see langword="null"/> when there are none.</summary>

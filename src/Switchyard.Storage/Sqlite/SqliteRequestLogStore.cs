@@ -182,10 +182,6 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
             {
                 // Rare (an escalation), so a plain parameterised command in the same transaction: both rows or neither.
                 SqliteEscalationStore.Insert(_connection, escalation);
-                if (batch[i].Tags is { } tags)
-                {
-                    SqliteEscalationStore.SetTags(_connection, escalation.RequestId, tags);
-                }
             }
 
             if (batch[i].Sample is { } sample)

@@ -88,15 +88,15 @@ public sealed class RouterCommandTests : IDisposable
         await using (var log = new SqliteRequestLogStore(new SqliteStoreOptions { Path = DatabasePath }, TimeProvider.System))
         {
             await log.InitializeAsync(CancellationToken.None);
-            var kept = Escalation("kept", at, """{"model":"chat","messages":[{"role":"user","content":"Q1"}]}""");
+            var kept = Escalation("kept", at, """{"model":"chat","messages":[{"role":"user","content":"Q1"}]}""") with { Tags = "team-a,support" };
             // Recorded before tags were kept with it: the request's own metadata.tags is what is left.
             var older = Escalation("older", at, """{"model":"chat","metadata":{"tags":"exam"},"messages":[{"role":"user","content":"Q2"}]}""");
             var sample = new OutcomeSample { Timestamp = at, Source = "passed", Route = "chat", Label = "code", Tags = "team-b", Prompt = "Q3", CheapFailed = false };
             await log.WriteBatchAsync(
                 [
-                    new RequestLogEntry { Timestamp = at, RequestId = "kept", Endpoint = "chat.completions", Route = "chat", Escalation = kept, Tags = "team-a,support" },
+                    new RequestLogEntry { Timestamp = at, RequestId = "kept", Endpoint = "chat.completions", Route = "chat", Escalation = kept },
                     new RequestLogEntry { Timestamp = at, RequestId = "older", Endpoint = "chat.completions", Route = "chat", Escalation = older },
-                    new RequestLogEntry { Timestamp = at, RequestId = "s", Endpoint = "chat.completions", Route = "chat", Sample = sample, Tags = sample.Tags },
+                    new RequestLogEntry { Timestamp = at, RequestId = "s", Endpoint = "chat.completions", Route = "chat", Sample = sample },
                 ],
                 CancellationToken.None);
         }

@@ -33,23 +33,22 @@ public sealed class SqliteEscalationStoreTests : IDisposable
         await using (var log = new SqliteRequestLogStore(Options, TimeProvider.System))
         {
             await log.InitializeAsync(CancellationToken.None);
-            var tagged = Record("req-1", At);
+            var tagged = Record("req-1", At) with { Tags = "team-a,support" };
             var untagged = Record("req-2", At, route: "other");
             var sample = new OutcomeSample { Timestamp = At, Source = "passed", Route = "chat", Label = "code", Tags = "team-a,support", Prompt = "Hi", CheapFailed = false, CheapScore = 1 };
             await log.WriteBatchAsync(
                 [
-                    new RequestLogEntry { Timestamp = At, RequestId = "req-1", Endpoint = "chat.completions", Route = "chat", Escalation = tagged, Tags = "team-a,support" },
+                    new RequestLogEntry { Timestamp = At, RequestId = "req-1", Endpoint = "chat.completions", Route = "chat", Escalation = tagged },
                     new RequestLogEntry { Timestamp = At, RequestId = "req-2", Endpoint = "chat.completions", Route = "other", Escalation = untagged },
-                    new RequestLogEntry { Timestamp = At, RequestId = "req-3", Endpoint = "chat.completions", Route = "chat", Sample = sample, Tags = sample.Tags },
+                    new RequestLogEntry { Timestamp = At, RequestId = "req-3", Endpoint = "chat.completions", Route = "chat", Sample = sample },
                 ],
                 CancellationToken.None);
         }
 
         var store = new SqliteEscalationStore(Options, TimeProvider.System);
 
-        Assert.Equal(new Dictionary<string, string> { ["req-1"] = "team-a,support" }, store.QueryTags());
-        Assert.Empty(store.QueryTags(route: "other"));
-        Assert.Empty(store.QueryTags(since: At.AddSeconds(1)));
+        Assert.Equal("team-a,support", store.Get("req-1")!.Tags);
+        Assert.Null(store.Get("req-2")!.Tags);
         Assert.Equal("team-a,support", Assert.Single(store.QuerySamples()).Tags);
     }
 
