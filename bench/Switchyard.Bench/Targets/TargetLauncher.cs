@@ -76,6 +76,7 @@ internal sealed class TargetLauncher(BenchOptions options, string serveExecutabl
             storage: { kind: sqlite, path: {{Path.Combine(dir, "bench.db")}} }
             request_log: { enabled: true }
             auth: { keys: off }
+            registry: { enforce: off }    # the simulator serves no registered model: the benchmark measures the proxy
             providers:
               sim: { kind: openai, base_url: {{UpstreamBase}} }
             {{routes}}
