@@ -59,7 +59,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture browser, ITestOutputHe
         output.WriteLine($"Screenshot: {shot}");
 
         // The charts are drawn from the same answer: the tier chart's series are the stats' tiers and add up to the requests.
-        var stats = await _gateway.AdminAsync("admin/stats?since=15m");
+        var stats = await _gateway.AdminAsync("admin/stats?since=5m");
         var tierLabels = await page.EvaluateAsync<string[]>("() => Chart.getChart('tiers-chart').data.datasets.map(d => d.label)");
         Assert.Equal(stats.GetProperty("tiers").EnumerateArray().Select(t => t.GetProperty("tier").GetString()!), tierLabels);
         Assert.Equal(["open", "frontier"], tierLabels);
@@ -239,7 +239,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture browser, ITestOutputHe
     /// <summary>The headline figures and the latest requests, read from the page, against the admin API read now.</summary>
     private async Task AssertFiguresMatchTheAdminApiAsync(IPage page, int expectedRequests)
     {
-        var stats = await _gateway.AdminAsync("admin/stats?since=15m");
+        var stats = await _gateway.AdminAsync("admin/stats?since=5m");
         var costs = (await _gateway.AdminAsync("admin/costs?days=1")).EnumerateArray().ToArray();
         var logs = (await _gateway.AdminAsync("admin/logs?limit=25")).EnumerateArray().ToArray();
         var all = (await _gateway.AdminAsync("admin/logs?limit=1000")).EnumerateArray().ToArray();

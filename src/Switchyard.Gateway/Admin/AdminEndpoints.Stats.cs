@@ -234,7 +234,7 @@ internal static partial class AdminEndpoints
                 external[b] += group.Answered;
             }
 
-            var tier = group.Tier ?? "(none)";
+            var tier = TierLabel(config, group.Route, group.Tier);
             if (!byTier.TryGetValue(tier, out var series))
             {
                 byTier[tier] = series = new long[n];
@@ -404,11 +404,27 @@ internal static partial class AdminEndpoints
         return counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Key, c.Value));
     }
 
+    /// <summary>
+    /// A tier as the traffic chart names it: its name when its route names its tiers (<c>open</c>, <c>frontier</c>: the
+    /// same name on two routes is one series); for a route with a plain list of deployments, whose tiers are numbered, the
+    /// route (<c>embeddings</c>) or, with several, the route and the number (<c>embeddings/2</c>).
+    /// </summary>
+    private static string TierLabel(GatewayConfig config, string? route, string? tier)
+    {
+        if (tier is null)
+        {
+            return "(none)";
+        }
+
+        var named = route is null ? null : config.Routes.FirstOrDefault(r => r.Name == route);
+        return named is null || !named.Tiers.IsDefaultOrEmpty ? tier : named.Deployments.Length == 1 ? named.Name : named.Name + "/" + tier;
+    }
+
     /// <summary>Tiers as the routes list them (the cheap first), then any others the log holds (a tier since removed).</summary>
     private static IEnumerable<string> TierOrder(GatewayConfig config, IEnumerable<string> present)
     {
         var seen = present.ToHashSet(StringComparer.Ordinal);
-        var ordered = config.Routes.SelectMany(r => r.EffectiveTiers().Select(t => t.Name)).Where(seen.Contains).Distinct(StringComparer.Ordinal).ToList();
+        var ordered = config.Routes.SelectMany(r => r.EffectiveTiers().Select(t => TierLabel(config, r.Name, t.Name))).Where(seen.Contains).Distinct(StringComparer.Ordinal).ToList();
         return ordered.Concat(seen.Except(ordered, StringComparer.Ordinal).Order(StringComparer.Ordinal));
     }
 

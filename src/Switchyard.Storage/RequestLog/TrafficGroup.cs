@@ -1,13 +1,16 @@
 namespace Switchyard.Storage.RequestLog;
 
 /// <summary>
-/// The requests of one time bucket that one tier and deployment answered (or failed on): counts, tokens and costs, as the
+/// The requests of one time bucket on one route that one tier and deployment answered (or failed on): counts, tokens and costs, as the
 /// dashboard's time series add them up.
 /// </summary>
 public sealed record TrafficGroup
 {
     /// <summary>The bucket's index from the start of the window (0 is the oldest).</summary>
     public required int Bucket { get; init; }
+
+    /// <summary>The route; <see langword="null"/> when none resolved.</summary>
+    public string? Route { get; init; }
 
     /// <summary>The tier that answered or was tried last; <see langword="null"/> when the request failed before routing.</summary>
     public string? Tier { get; init; }

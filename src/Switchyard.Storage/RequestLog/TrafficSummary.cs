@@ -15,7 +15,7 @@ public sealed record TrafficSummary
     /// <summary>How many buckets the window has; the last one ends at <see cref="Start"/> + <see cref="Buckets"/> × <see cref="Step"/>.</summary>
     public required int Buckets { get; init; }
 
-    /// <summary>Requests by bucket, tier and deployment, ordered by bucket.</summary>
+    /// <summary>Requests by bucket, route, tier and deployment, ordered by bucket.</summary>
     public required IReadOnlyList<TrafficGroup> Groups { get; init; }
 
     /// <summary>Latency percentiles of the answered requests per bucket, ordered by bucket.</summary>

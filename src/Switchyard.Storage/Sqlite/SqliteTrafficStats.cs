@@ -5,8 +5,8 @@ using Switchyard.Storage.Sqlite.Internal;
 namespace Switchyard.Storage.Sqlite;
 
 /// <summary>
-/// The request log as time series (the dashboard's <c>/admin/stats</c>): counts, tokens and costs by bucket, tier and
-/// deployment; latency percentiles per bucket; the checks escalated answers failed. Everything is added up by SQLite, so
+/// The request log as time series (the dashboard's <c>/admin/stats</c>): counts, tokens and costs by bucket, route, tier
+/// and deployment; latency percentiles per bucket; the checks escalated answers failed. Everything is added up by SQLite, so
 /// a window of a busy day returns a few hundred rows, not its requests.
 /// </summary>
 /// <remarks>Each call opens its own short-lived connection, which WAL mode lets run beside the request log's writer.</remarks>
@@ -16,7 +16,7 @@ public sealed class SqliteTrafficStats
     public const int MaxBuckets = 1440;
 
     private const string GroupsSql = """
-        SELECT (ts_unix_ms - $start) / $step AS b, tier, deployment,
+        SELECT (ts_unix_ms - $start) / $step AS b, route, tier, deployment,
                COUNT(*),
                SUM(CASE WHEN status BETWEEN 200 AND 299 THEN 1 ELSE 0 END),
                SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END),
@@ -27,8 +27,8 @@ public sealed class SqliteTrafficStats
                COALESCE(SUM(cost_usd), 0), COALESCE(SUM(extra_cost_usd), 0), COALESCE(SUM(baseline_cost_usd), 0)
         FROM request_log
         WHERE ts_unix_ms >= $start AND ts_unix_ms < $end
-        GROUP BY b, tier, deployment
-        ORDER BY b, tier, deployment;
+        GROUP BY b, route, tier, deployment
+        ORDER BY b, route, tier, deployment;
         """;
 
     // Nearest rank: the value at rank ceil(p * n), written as integer arithmetic ((n * P + 99) / 100) because this SQLite
@@ -98,18 +98,19 @@ public sealed class SqliteTrafficStats
                 groups.Add(new TrafficGroup
                 {
                     Bucket = (int)reader.GetInt64(0),
-                    Tier = reader.IsDBNull(1) ? null : reader.GetString(1),
-                    Deployment = reader.IsDBNull(2) ? null : reader.GetString(2),
-                    Requests = reader.GetInt64(3),
-                    Answered = reader.GetInt64(4),
-                    Errors = reader.GetInt64(5),
-                    Escalated = reader.GetInt64(6),
-                    Failovers = reader.GetInt64(7),
-                    InputTokens = reader.GetInt64(8),
-                    OutputTokens = reader.GetInt64(9),
-                    Cost = reader.GetDouble(10),
-                    ExtraCost = reader.GetDouble(11),
-                    BaselineCost = reader.GetDouble(12),
+                    Route = reader.IsDBNull(1) ? null : reader.GetString(1),
+                    Tier = reader.IsDBNull(2) ? null : reader.GetString(2),
+                    Deployment = reader.IsDBNull(3) ? null : reader.GetString(3),
+                    Requests = reader.GetInt64(4),
+                    Answered = reader.GetInt64(5),
+                    Errors = reader.GetInt64(6),
+                    Escalated = reader.GetInt64(7),
+                    Failovers = reader.GetInt64(8),
+                    InputTokens = reader.GetInt64(9),
+                    OutputTokens = reader.GetInt64(10),
+                    Cost = reader.GetDouble(11),
+                    ExtraCost = reader.GetDouble(12),
+                    BaselineCost = reader.GetDouble(13),
                 });
             }
         }

@@ -100,7 +100,7 @@ public sealed class AdminStatsTests : IAsyncLifetime
         Assert.Equal(90, times.Length);
         Assert.Equal(90, stats.GetProperty("requests").GetArrayLength());
         Assert.Equal(90, stats.GetProperty("latency_ms").GetProperty("p95").GetArrayLength());
-        Assert.Equal(["open", "frontier", "1"], stats.GetProperty("tiers").EnumerateArray().Select(t => t.GetProperty("tier").GetString()));
+        Assert.Equal(["open", "frontier", "down"], stats.GetProperty("tiers").EnumerateArray().Select(t => t.GetProperty("tier").GetString()));
         Assert.Equal(6, stats.GetProperty("tiers").EnumerateArray().Sum(t => t.GetProperty("requests").EnumerateArray().Sum(v => v.GetInt32())));
         Assert.Equal(4, stats.GetProperty("hosting").GetProperty("self-hosted").EnumerateArray().Sum(v => v.GetInt32()));
         Assert.Equal(["gone", "gpt", "llama"], stats.GetProperty("deployments").EnumerateArray().Select(d => d.GetProperty("name").GetString()));

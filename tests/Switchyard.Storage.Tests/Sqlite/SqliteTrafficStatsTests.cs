@@ -13,7 +13,7 @@ public sealed class SqliteTrafficStatsTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public async Task Summarize_GroupsByBucketTierAndDeployment_AndAddsUpCountsTokensAndCosts()
+    public async Task Summarize_GroupsByBucketRouteTierAndDeployment_AndAddsUpCountsTokensAndCosts()
     {
         var start = TestEntries.Start;
         await WriteAsync(
@@ -22,6 +22,7 @@ public sealed class SqliteTrafficStatsTests : IDisposable
             Entry(start.AddSeconds(3), "open", "llama", 503),
             Entry(start.AddSeconds(9.999), "frontier", "gpt", 200, cost: 0.01, baseline: 0.01) with { EscalatedFrom = "llama", ExtraCostUsd = 0.0005 },
             Entry(start.AddSeconds(10), "frontier", "gpt", 200, cost: 0.02, baseline: 0.02),
+            Entry(start.AddSeconds(25), "open", "llama", 200) with { Route = "code" },
             Entry(start.AddSeconds(-0.001), "open", "llama", 200, cost: 1, baseline: 1),    // before the window
             Entry(start.AddSeconds(30), "open", "llama", 200, cost: 1, baseline: 1));       // after it
 
@@ -30,8 +31,8 @@ public sealed class SqliteTrafficStatsTests : IDisposable
         Assert.Equal(start, summary.Start);
         Assert.Equal(3, summary.Buckets);
         Assert.Equal(
-            [(0, "frontier", "gpt", 1L), (0, "open", "llama", 3L), (1, "frontier", "gpt", 1L)],
-            summary.Groups.Select(g => (g.Bucket, g.Tier!, g.Deployment!, g.Requests)));
+            [(0, "chat", "frontier", "gpt", 1L), (0, "chat", "open", "llama", 3L), (1, "chat", "frontier", "gpt", 1L), (2, "code", "open", "llama", 1L)],
+            summary.Groups.Select(g => (g.Bucket, g.Route!, g.Tier!, g.Deployment!, g.Requests)));
         var open = summary.Groups[1];
         Assert.Equal((2L, 1L, 0L, 1L), (open.Answered, open.Errors, open.Escalated, open.Failovers));
         Assert.Equal(0.003, open.Cost, 12);

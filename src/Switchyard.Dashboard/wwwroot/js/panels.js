@@ -175,6 +175,7 @@ export class Panels {
       data: budgets.map((b) => (b.limit_usd > 0 ? (100 * b.spent_usd) / b.limit_usd : 0)),
       backgroundColor: budgets.map((b) => (b.spent_usd >= b.limit_usd * b.warn_at ? palette[3] : palette[0])),
     }]);
+    $('budgets-chart-box').hidden = budgets.length === 0;
     $('budgets-summary').textContent = budgets.length === 0
       ? 'No budgets are configured (budgets: in the configuration, or keys with --budget).'
       : budgets.map((b) => `${b.name}: ${usd(b.spent_usd)} of ${usd(b.limit_usd)} this ${b.period} (${b.mode})`).join('; ');
