@@ -32,4 +32,5 @@ dotnet test Switchyard.slnx -c Release --no-build -nologo --logger "console;verb
 awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Passed:") p += $(i+1); if ($i == "Failed:") f += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 rm -f "$log"
+echo "Dashboard screenshots: tests/Switchyard.Dashboard.Tests/bin/Release/net10.0/artifacts/dashboard/"
 exit "$status"
