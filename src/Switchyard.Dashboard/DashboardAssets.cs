@@ -25,6 +25,12 @@ internal sealed class DashboardAssets
 
     private DashboardAssets(FrozenDictionary<string, Asset> files) => _files = files;
 
+    // The files never change in a process: every gateway started in it (tests start hundreds) shares one copy.
+    private static readonly Lazy<DashboardAssets> Loaded = new(Load);
+
+    /// <summary>The files, read on first use.</summary>
+    public static DashboardAssets Shared => Loaded.Value;
+
     /// <summary>The files' paths under <c>/ui/</c> (<c>index.html</c>, <c>js/app.js</c>, ...).</summary>
     public IEnumerable<string> Paths => _files.Keys;
 

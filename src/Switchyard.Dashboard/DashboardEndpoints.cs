@@ -25,7 +25,7 @@ public static class DashboardEndpoints
     public static IEndpointConventionBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var assets = DashboardAssets.Load();
+        var assets = DashboardAssets.Shared;
         return endpoints.MapMethods("/ui/{**path}", [HttpMethods.Get, HttpMethods.Head], (HttpContext context, string? path) => Serve(context, assets, path ?? ""));
     }
 
