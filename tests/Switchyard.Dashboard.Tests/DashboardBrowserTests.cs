@@ -58,6 +58,10 @@ public sealed class DashboardBrowserTests(ChromiumFixture browser, ITestOutputHe
         var shot = await ChromiumFixture.ScreenshotAsync(page, "dashboard-after-traffic");
         output.WriteLine($"Screenshot: {shot}");
 
+        // Accessible markup: every chart is an image with a name and a text description, every control has a label.
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => [...document.querySelectorAll('canvas')].filter(c => c.getAttribute('role') !== 'img' || !c.getAttribute('aria-label') || !document.getElementById(c.getAttribute('aria-describedby'))).length"));
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => [...document.querySelectorAll('input, select')].filter(e => !e.closest('label') && !document.querySelector(`label[for='${e.id}']`)).length"));
+
         // The charts are drawn from the same answer: the tier chart's series are the stats' tiers and add up to the requests.
         var stats = await _gateway.AdminAsync("admin/stats?since=5m");
         var tierLabels = await page.EvaluateAsync<string[]>("() => Chart.getChart('tiers-chart').data.datasets.map(d => d.label)");

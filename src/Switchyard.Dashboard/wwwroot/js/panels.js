@@ -134,7 +134,6 @@ export class Panels {
     $('tiers-summary').textContent = totals.requests === 0
       ? `No requests ${window}.`
       : `${count(totals.requests)} requests ${window}: ${stats.tiers.map((t) => `${t.tier} ${count(sum(t.requests))}`).join(', ')}; ${count(totals.failovers)} failed over to another deployment.`;
-    this.tiers.canvas.setAttribute('aria-label', `Requests per tier over time. ${$('tiers-summary').textContent}`);
 
     const open = sum(stats.hosting['self-hosted']);
     const external = sum(stats.hosting.external);
