@@ -213,6 +213,7 @@ public sealed class GatewayHost : IAsyncDisposable
         app.MapOpenAIEndpoints();
         Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => authenticator.Value, () => store as SqliteRequestLogStore, options.BootstrapAdminKey, time);
         app.MapHealthEndpoints();
+        Dashboard.DashboardEndpoints.MapDashboard(app);
         await app.StartAsync(cancellationToken);
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;

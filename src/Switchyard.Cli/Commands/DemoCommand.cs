@@ -120,10 +120,13 @@ internal static class DemoCommand
         await DemoRegistry.RegisterAsync(console, db, config.Registry.Organisation, cancellationToken);
         var external = config.Deployments.Where(d => d.Hosting == Hosting.External).Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
         var host = await StartGatewayAsync(config, gatewayPort, cancellationToken);
+        var dashboardKey = DemoDashboard.CreateKey(db, TimeProvider.System);
         try
         {
             var baseUrl = host.BaseAddress;
             var grid = new Grid().AddColumn().AddColumn();
+            grid.AddRow("dashboard", DemoDashboard.Address(baseUrl) + "  (live: tiers, escalations, savings)");
+            grid.AddRow("dashboard key", $"{dashboardKey}  {DemoDashboard.KeyNote}");
             grid.AddRow("simulated self-hosted model", $"{open.BaseAddress}v1  (llama-3.1-8b-instruct: weak at medical questions, with injected 503s and 429s)");
             grid.AddRow("simulated frontier API", $"{frontier.BaseAddress}v1  (gpt-4o)");
             grid.AddRow("gateway", $"{baseUrl}v1  (routes: chat with tiers code, legal, open, frontier; frontier; embeddings)");
@@ -199,6 +202,7 @@ internal static class DemoCommand
 
             console.WriteLine();
             console.MarkupLine("Try it yourself:");
+            console.WriteLine($"  {DemoDashboard.Describe(host.BaseAddress, dashboardKey)}");
             console.WriteLine($"  curl -s {host.BaseAddress}v1/chat/completions -H 'Content-Type: application/json' \\");
             console.WriteLine("    -d '{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}' -i");
             var self = SelfCommand();

@@ -68,6 +68,7 @@ internal static class ServeCommand
             await using (host)
             {
                 await output.WriteLineAsync($"Switchyard serving {path} at {host.BaseAddress} (OpenAI base URL: {host.BaseAddress}v1). Ctrl-C to stop.");
+                await output.WriteLineAsync($"Dashboard: {host.BaseAddress}ui/ (sign in with an admin, operator or auditor key).");
                 try
                 {
                     await host.WaitForShutdownAsync(cancellationToken);

@@ -68,6 +68,7 @@ internal static partial class AdminEndpoints
         var models = new Lazy<Storage.Sqlite.SqliteModelStore>(() => new Storage.Sqlite.SqliteModelStore(new SqliteStoreOptions { Path = runtime.Config.Storage.Path }, time));
         Switchyard.Registry.Workflow.ModelRegistry OpenRegistry() => new(models.Value, runtime.Config.Registry.Organisation, time);
         MapRegistryEndpoints(endpoints, runtime, keys, authenticator, bootstrap, models, time);
+        MapStatsEndpoints(endpoints, runtime, keys, authenticator, log, bootstrap, time);
 
         endpoints.MapGet("/admin/models", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
         {
@@ -380,8 +381,14 @@ internal static partial class AdminEndpoints
 
             var limit = int.TryParse(context.Request.Query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 1000) : 100;
             var team = caller.TeamScope(context.Request.Query["team"].FirstOrDefault());
+            var (query, invalid) = ReadLogFilter(context.Request.Query);
+            if (invalid is not null)
+            {
+                return Error(StatusCodes.Status400BadRequest, invalid == "status" ? "status: write a status code (status=429) or status=errors (400 and above)." : "escalated: write true or false.", "invalid_value", invalid);
+            }
+
             // Team-scoped reads filter after the query: the log's index is by time, and a team's rows are a subset of it.
-            var entries = store.QueryAsync(new RequestLogQuery { Route = context.Request.Query["route"].FirstOrDefault(), Limit = team is null ? limit : 10 * limit }, context.RequestAborted).GetAwaiter().GetResult()
+            var entries = store.QueryAsync(query with { Limit = team is null ? limit : 10 * limit }, context.RequestAborted).GetAwaiter().GetResult()
                 .Where(e => team is null || e.Team == team).Take(limit);
             return Write(writer =>
             {
@@ -401,6 +408,8 @@ internal static partial class AdminEndpoints
                     {
                         writer.WriteNumber("cost_usd", cost);
                     }
+
+                    WriteLogDetail(writer, entry);
 
                     writer.WriteEndObject();
                 }

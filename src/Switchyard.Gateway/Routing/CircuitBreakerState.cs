@@ -54,6 +54,9 @@ internal sealed class CircuitBreakerState
     /// <summary>Whether the circuit is open or waiting for its probe's answer.</summary>
     public bool IsBroken => _state != Closed;
 
+    /// <summary>Whether its one probe is out (the dashboard tells half-open from open).</summary>
+    public bool IsHalfOpen => _state == HalfOpen;
+
     /// <summary>
     /// Asks to make an attempt. False when the circuit refuses it: open and still within its break, or half-open with its
     /// one probe already out. The first caller after the break becomes that probe.

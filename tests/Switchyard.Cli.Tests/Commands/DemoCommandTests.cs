@@ -34,6 +34,13 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains("Money: ", output, StringComparison.Ordinal);
         Assert.Contains("Break-even for this traffic", output, StringComparison.Ordinal);
         Assert.Contains("curl -s http://127.0.0.1:", output, StringComparison.Ordinal);
+        // The dashboard's address and the auditor key to sign in with, before round 1 starts.
+        var dashboard = System.Text.RegularExpressions.Regex.Match(output, @"dashboard +http://127\.0\.0\.1:\d+/ui/ .*\n *dashboard key +(sy_[a-z2-7]{10}_\S+) ");
+        Assert.True(dashboard.Success, output);
+        Assert.True(dashboard.Index < output.IndexOf("Round 1", StringComparison.Ordinal), output);
+        var key = new SqliteKeyStore(new SqliteStoreOptions { Path = db }, TimeProvider.System).Find(dashboard.Groups[1].Value[..13]);
+        Assert.Equal(("auditor", DemoDashboard.Team), (key?.Role, key?.Team));
+        Assert.True(Switchyard.Gateway.Auth.ApiKeys.Matches(dashboard.Groups[1].Value, key!.Hash));
 
         await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = db }, TimeProvider.System);
         var entries = await store.QueryAsync(new RequestLogQuery { Limit = 1000 }, CancellationToken.None);
