@@ -18,7 +18,8 @@ internal sealed class EmbeddingsHandler(
     ILogger logger,
     CancellationToken stopping)
 {
-    public async Task HandleAsync(HttpContext context, RequestOverrides overrides, string requestId)
+    /// <summary>Serves one request; <paramref name="deployment"/>, when given, is the model the URL names (Azure).</summary>
+    public async Task HandleAsync(HttpContext context, RequestOverrides overrides, string requestId, string? deployment = null)
     {
         EmbeddingRequest request;
         RequestError error;
@@ -31,6 +32,7 @@ internal sealed class EmbeddingsHandler(
             }
         }
 
+        request.Model = deployment ?? request.Model;
         if (!config.TryResolve(request.Model!, out var model, out error))
         {
             await RejectAsync(context, error, requestId);
