@@ -33,6 +33,14 @@ internal static class AnthropicErrors
     };
 
     /// <summary>
+    /// The Anthropic type for an error the gateway answers with <paramref name="status"/>: an Anthropic type that came from
+    /// an Anthropic upstream is kept (<c>overloaded_error</c> says more than 503); otherwise the status decides, since the
+    /// gateway's own errors say <c>invalid_request_error</c> for a 404 or 403 as OpenAI does.
+    /// </summary>
+    public static string TypeFor(string? type, int status)
+        => type is not null && type != "invalid_request_error" && IsAnthropicType(type) ? type : TypeForStatus(status);
+
+    /// <summary>
     /// Whether <paramref name="type"/> is one of Anthropic's error types (an OpenAI-shaped error that came from an Anthropic
     /// upstream keeps its type, and the ingress passes it on).
     /// </summary>
