@@ -64,7 +64,9 @@ internal sealed partial class ConfigReader
         // Azure names its URL the resource's endpoint; every other kind takes the API's base URL with its version path.
         var urlKey = kind == ProviderKind.AzureOpenAI ? "endpoint" : "base_url";
         var ok = kind is null || CheckKindKeys(section, kind.Value);
-        var baseUrl = kind is null ? null : ReadBaseUrl(section, entry.Name, urlKey, kind.Value);
+        // An Azure provider with base_url instead of endpoint gets one error (rename it), not a second one for endpoint.
+        var misnamed = kind == ProviderKind.AzureOpenAI && Value(section, "endpoint") is null && Value(section, "base_url") is not null;
+        var baseUrl = misnamed ? null : ReadBaseUrl(section, entry.Name, urlKey, kind ?? ProviderKind.OpenAI);
         ok &= TryReadApiKey(section, entry.Name, out var apiKey);
         ok &= TryReadHeaders(section, entry.Name, out var headers);
         var options = kind is { } known ? ReadKindOptions(section, known, ref ok) : default;
