@@ -38,6 +38,7 @@ public class AnthropicEndpointsTests
 
         var entry = Assert.Single(await gateway.LogEntriesAsync());
         Assert.Equal("chat", entry.Route);
+        Assert.Equal("messages", entry.Endpoint);
         Assert.Equal(root.GetProperty("usage").GetProperty("output_tokens").GetInt32(), entry.OutputTokens);
     }
 
