@@ -25,7 +25,7 @@ internal sealed class EmbeddingsHandler(
         RequestError error;
         using (var body = await RequestBody.ReadAsync(context.Request, context.RequestAborted))
         {
-            if (!EmbeddingRequestParser.TryParse(body.WrittenSpan, out request, out error))
+            if (!EmbeddingRequestParser.TryParse(body.WrittenSpan, out request, out error, deployment))
             {
                 await RejectAsync(context, error, requestId);
                 return;

@@ -54,7 +54,7 @@ internal sealed partial class GenerationHandler(
         RequestError error;
         using (var body = await RequestBody.ReadAsync(context.Request, context.RequestAborted))
         {
-            if (!GenerationRequestParser.TryParse(body.WrittenSpan, endpoint, out request, out error))
+            if (!GenerationRequestParser.TryParse(body.WrittenSpan, endpoint, out request, out error, model))
             {
                 await RejectAsync(context, error, requestId);
                 return;
