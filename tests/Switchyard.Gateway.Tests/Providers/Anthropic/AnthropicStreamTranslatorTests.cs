@@ -165,6 +165,47 @@ public class AnthropicStreamTranslatorTests
         await Assert.ThrowsAsync<IOException>(() => TranslateAsync("data: {\"type\":\"message_start\"\n\n", 64));
     }
 
+    [Fact]
+    public void Translate_TextAndArgumentDeltas_AllocateNothingOnceWarm()
+    {
+        // PERF: a streamed delta costs a copy into a pooled buffer, not an allocation (the style's hot-path rule 4).
+        var translator = new AnthropicStreamTranslator(new AnthropicCall(true, null), 1700000000);
+        using var output = new Switchyard.Gateway.Internal.PooledBufferWriter(1 << 16);
+        translator.Translate("""{"type":"message_start","message":{"id":"msg_1","model":"m","usage":{"input_tokens":3}}}"""u8, output);
+        translator.Translate("""{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"""u8, output);
+        var text = """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"some words \\n here"}}"""u8.ToArray();
+        translator.Translate(text, output);
+        output.Clear();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            translator.Translate(text, output);
+            output.Clear();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void OpenAIStreamTranslator_ContentDeltas_AllocateNothingOnceWarm()
+    {
+        var translator = new Switchyard.Gateway.Api.Anthropic.OpenAIStreamTranslator();
+        using var output = new Switchyard.Gateway.Internal.PooledBufferWriter(1 << 16);
+        var chunk = """{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"some words"},"logprobs":null,"finish_reason":null}]}"""u8.ToArray();
+        translator.Translate(chunk, output);
+        output.Clear();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            translator.Translate(chunk, output);
+            output.Clear();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     /// <summary>A stream that hands out its bytes <c>size</c> at a time, as a slow network would.</summary>
     private sealed class ChunkedStream(byte[] bytes, int size) : MemoryStream(bytes)
     {
