@@ -211,6 +211,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var authenticator = new Lazy<Auth.KeyAuthenticator>(() => new Auth.KeyAuthenticator(keyStore.Value, time));
         app.UseClientKeys(runtime, () => authenticator.Value);
         app.MapOpenAIEndpoints();
+        Api.Anthropic.AnthropicEndpoints.MapAnthropicEndpoints(app);
         Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => authenticator.Value, () => store as SqliteRequestLogStore, options.BootstrapAdminKey, time);
         app.MapHealthEndpoints();
         Dashboard.DashboardEndpoints.MapDashboard(app);

@@ -48,10 +48,17 @@ public static class SimulatorFaults
     /// <summary>200 with empty content and <c>finish_reason: content_filter</c>.</summary>
     public const string ContentFilter = "content_filter";
 
+    /// <summary>
+    /// Anthropic's overload: on <c>/v1/messages</c> a 529 <c>overloaded_error</c>, or for a stream a 200 whose
+    /// <c>message_start</c> is followed by an <c>error</c> event, as Anthropic's API does under load. On the OpenAI
+    /// endpoints a 503, like <see cref="Unavailable"/>.
+    /// </summary>
+    public const string Overloaded = "overloaded";
+
     /// <summary>Every fault name, in a stable order.</summary>
     public static ImmutableArray<string> All { get; } =
     [
         RateLimit, ServerError, Unavailable, Reset, NoResponse, SlowFirstToken, CutBeforeFirstChunk, CutAfterFirstChunk,
-        Stall, MalformedChunk, MissingDone, ContextLengthExceeded, ContentFilter,
+        Stall, MalformedChunk, MissingDone, ContextLengthExceeded, ContentFilter, Overloaded,
     ];
 }

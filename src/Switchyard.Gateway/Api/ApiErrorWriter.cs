@@ -24,7 +24,16 @@ internal static class ApiErrorWriter
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);
-        Write(buffer, error);
+        if (context.GetEndpoint()?.Metadata.GetMetadata<Anthropic.AnthropicErrorFormat>() is not null
+            && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>() is not Anthropic.AnthropicResponseBody)
+        {
+            // /v1/messages before its translation is in place (authentication, a body too large): Anthropic's shape.
+            Anthropic.AnthropicErrorFormat.Write(buffer, error);
+        }
+        else
+        {
+            Write(buffer, error);
+        }
         response.ContentLength = buffer.WrittenCount;
         return response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).AsTask();
     }

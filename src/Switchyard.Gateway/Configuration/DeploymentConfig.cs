@@ -61,6 +61,21 @@ public sealed record DeploymentConfig
     /// </summary>
     public string? RegistryManifest { get; init; }
 
+    /// <summary>
+    /// On an Anthropic provider: the <c>max_tokens</c> sent when the client gives none (<c>default_max_tokens</c>), since
+    /// Anthropic requires one and OpenAI's clients usually send none.
+    /// </summary>
+    public int DefaultMaxTokens { get; init; } = DefaultAnthropicMaxTokens;
+
+    /// <summary>
+    /// The default of <see cref="DefaultMaxTokens"/>: 4096, the largest answer every Claude model can give (Claude 3 Haiku's
+    /// limit; later models allow more, and a deployment may raise it).
+    /// </summary>
+    public const int DefaultAnthropicMaxTokens = 4096;
+
+    /// <summary>On an Azure OpenAI provider: the Azure deployment's name in the URL (<c>azure_deployment</c>), by default <see cref="Model"/>.</summary>
+    public string? AzureDeployment { get; init; }
+
     /// <summary>The line of the deployment's key in its file (0 when built in code), for errors found after loading.</summary>
     public int Line { get; init; }
 }

@@ -106,6 +106,8 @@ internal sealed partial class RequestForwarder : IDisposable
         var snapshot = _runtime.Acquire();
         var table = snapshot.Routes;
         var log = new LogFields { Endpoint = endpoint };
+        // Anthropic's /v1/messages is served as a chat completion translated at the edge (Api/Anthropic); the log says which.
+        log.Ingress = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>() is Api.Anthropic.AnthropicResponseBody ? "messages" : null;
         byte[]? body = null;
         byte[]? scratch = null;
         Interlocked.Increment(ref _inFlight);
@@ -527,7 +529,7 @@ internal sealed partial class RequestForwarder : IDisposable
         {
             Timestamp = _time.GetUtcNow() - _time.GetElapsedTime(start),
             RequestId = requestId,
-            Endpoint = log.Endpoint switch
+            Endpoint = log.Ingress ?? log.Endpoint switch
             {
                 EndpointKind.ChatCompletions => "chat.completions",
                 EndpointKind.Completions => "completions",
@@ -626,6 +628,9 @@ internal sealed partial class RequestForwarder : IDisposable
     private sealed partial class LogFields
     {
         public EndpointKind Endpoint;
+
+        /// <summary>The API the client called when it is not <see cref="Endpoint"/>'s own (<c>messages</c>), for the log.</summary>
+        public string? Ingress;
         public string? Route;
         public string? Deployment;
         public string? Tier;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Switchyard.Gateway.Configuration;
-using Switchyard.Gateway.Providers.OpenAI;
+using Switchyard.Gateway.Providers;
 
 namespace Switchyard.Gateway.Routing;
 
@@ -22,7 +22,7 @@ internal sealed class Deployment : IDisposable
         Name = config.Name;
         // PERF: the upstream model name is spliced into every forwarded body; encode it (quotes included) once.
         EncodedModel = JsonSerializer.SerializeToUtf8Bytes(config.Model, GatewayJsonContext.Default.String);
-        Upstream = new OpenAIUpstream(provider, config);
+        Upstream = Providers.Upstream.Create(provider, config, time);
         Health = new DeploymentHealth(config, time, onCircuitChange);
         _time = time;
         // Its configured price (pricing:, prices: or the catalog), computed by the route table with the configuration's prices.
@@ -98,7 +98,7 @@ internal sealed class Deployment : IDisposable
     /// <summary>The upstream model name as a JSON string literal, quotes included.</summary>
     public byte[] EncodedModel { get; }
 
-    public OpenAIUpstream Upstream { get; }
+    public Upstream Upstream { get; }
 
     /// <summary>Slots, circuit, health checks and latency: shared with the base (or the adapters) on the same server.</summary>
     public DeploymentHealth Health { get; }

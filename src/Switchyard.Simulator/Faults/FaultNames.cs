@@ -6,7 +6,7 @@ namespace Switchyard.Simulator.Faults;
 internal static class FaultNames
 {
     /// <summary>The number of <see cref="SimulatorFault"/> values, <see cref="SimulatorFault.None"/> included.</summary>
-    public const int Count = (int)SimulatorFault.ContentFilter + 1;
+    public const int Count = (int)SimulatorFault.Overloaded + 1;
 
     private static readonly string[] Names =
     [
@@ -24,6 +24,7 @@ internal static class FaultNames
         SimulatorFaults.MissingDone,
         SimulatorFaults.ContextLengthExceeded,
         SimulatorFaults.ContentFilter,
+        SimulatorFaults.Overloaded,
     ];
 
     private static readonly FrozenDictionary<string, SimulatorFault> ByName = BuildByName();

@@ -17,4 +17,5 @@ internal enum SimulatorFault
     MissingDone,
     ContextLengthExceeded,
     ContentFilter,
+    Overloaded,
 }

@@ -18,19 +18,21 @@ internal sealed class EmbeddingsHandler(
     ILogger logger,
     CancellationToken stopping)
 {
-    public async Task HandleAsync(HttpContext context, RequestOverrides overrides, string requestId)
+    /// <summary>Serves one request; <paramref name="deployment"/>, when given, is the model the URL names (Azure).</summary>
+    public async Task HandleAsync(HttpContext context, RequestOverrides overrides, string requestId, string? deployment = null)
     {
         EmbeddingRequest request;
         RequestError error;
         using (var body = await RequestBody.ReadAsync(context.Request, context.RequestAborted))
         {
-            if (!EmbeddingRequestParser.TryParse(body.WrittenSpan, out request, out error))
+            if (!EmbeddingRequestParser.TryParse(body.WrittenSpan, out request, out error, deployment))
             {
                 await RejectAsync(context, error, requestId);
                 return;
             }
         }
 
+        request.Model = deployment ?? request.Model;
         if (!config.TryResolve(request.Model!, out var model, out error))
         {
             await RejectAsync(context, error, requestId);

@@ -37,7 +37,9 @@ internal static class FaultResponder
         int? maxTokens,
         RequestOverrides overrides,
         TimeProvider time,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool anthropic = false,
+        bool stream = false)
     {
         switch (fault)
         {
@@ -49,18 +51,24 @@ internal static class FaultResponder
                 headers["x-ratelimit-limit-requests"] = "60";
                 headers["x-ratelimit-remaining-requests"] = "0";
                 headers["x-ratelimit-reset-requests"] = seconds + "s";
-                await JsonResponse.SendErrorAsync(context, RequestError.RateLimited(modelName, retryAfter), cancellationToken);
+                await JsonResponse.SendErrorAsync(context, anthropic ? new RequestError(429, "rate_limit_error", $"Number of requests has exceeded your rate limit. Please try again in {retryAfter}s.") : RequestError.RateLimited(modelName, retryAfter), cancellationToken, anthropic);
                 return true;
             case SimulatorFault.ServerError:
-                await JsonResponse.SendErrorAsync(context, RequestError.ServerError(), cancellationToken);
+                await JsonResponse.SendErrorAsync(context, anthropic ? new RequestError(500, "api_error", "Internal server error") : RequestError.ServerError(), cancellationToken, anthropic);
                 return true;
             case SimulatorFault.Unavailable:
-                await JsonResponse.SendErrorAsync(context, RequestError.Unavailable(), cancellationToken);
+                await JsonResponse.SendErrorAsync(context, RequestError.Unavailable(), cancellationToken, anthropic);
+                return true;
+            case SimulatorFault.Overloaded when anthropic && stream:
+                // Anthropic answers 200 and then sends the error as an event: the stream writes it.
+                return false;
+            case SimulatorFault.Overloaded:
+                await JsonResponse.SendErrorAsync(context, anthropic ? new RequestError(529, "overloaded_error", "Overloaded") : RequestError.Unavailable(), cancellationToken, anthropic);
                 return true;
             case SimulatorFault.ContextLengthExceeded:
                 // The fault says the prompt is too long whatever its size: the window reported is just below the prompt.
                 var window = Math.Clamp(promptTokens - 1, 1, contextWindow);
-                await JsonResponse.SendErrorAsync(context, RequestError.ContextLengthExceeded(window, promptTokens, maxTokens), cancellationToken);
+                await JsonResponse.SendErrorAsync(context, anthropic ? AnthropicTooLong(window, promptTokens) : RequestError.ContextLengthExceeded(window, promptTokens, maxTokens), cancellationToken, anthropic);
                 return true;
             case SimulatorFault.Reset:
                 context.Abort();
@@ -72,6 +80,10 @@ internal static class FaultResponder
                 return false;
         }
     }
+
+    /// <summary>Anthropic's words for a prompt longer than the model's window.</summary>
+    public static RequestError AnthropicTooLong(int window, int promptTokens)
+        => new(400, "invalid_request_error", $"prompt is too long: {promptTokens} tokens > {window} maximum");
 
     /// <summary>Waits until the client gives up (or the host stops): the request's token ends it.</summary>
     public static Task WaitForeverAsync(TimeProvider time, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ namespace Switchyard.Simulator.Internal;
 /// Every wait takes the request's token (client gone) linked with the host's stopping token, and the injected clock.
 /// Instant models with no fault never touch the clock and write the whole stream with one flush per 16 KB.
 /// </remarks>
-internal sealed class GenerationHandler(
+internal sealed partial class GenerationHandler(
     SimulatorConfig config,
     SimulatorStats stats,
     TimeProvider time,
@@ -44,17 +44,26 @@ internal sealed class GenerationHandler(
         "good", "bad:refusal", "bad:truncated", "bad:empty", "bad:invalid_json", "bad:content_filter", "bad:wrong",
     ];
 
-    public async Task HandleAsync(HttpContext context, EndpointKind endpoint, RequestOverrides overrides, string requestId)
+    /// <summary>
+    /// Serves one request; <paramref name="model"/>, when given, is the model the URL names (Azure's deployment URLs),
+    /// whatever the body says.
+    /// </summary>
+    public async Task HandleAsync(HttpContext context, EndpointKind endpoint, RequestOverrides overrides, string requestId, string? model = null)
     {
         GenerationRequest request;
         RequestError error;
         using (var body = await RequestBody.ReadAsync(context.Request, context.RequestAborted))
         {
-            if (!GenerationRequestParser.TryParse(body.WrittenSpan, endpoint, out request, out error))
+            if (!GenerationRequestParser.TryParse(body.WrittenSpan, endpoint, out request, out error, model))
             {
                 await RejectAsync(context, error, requestId);
                 return;
             }
+        }
+
+        if (model is not null)
+        {
+            request.Model = model;
         }
 
         if (request.Stream)
@@ -67,14 +76,14 @@ internal sealed class GenerationHandler(
             stats.JudgeRequest();
         }
 
-        if (!config.TryResolve(request.Model!, out var model, out error))
+        if (!config.TryResolve(request.Model!, out var resolved, out error))
         {
             await RejectAsync(context, error, requestId);
             return;
         }
 
-        var profile = model.Profile;
-        var fault = FaultResponder.Pick(overrides, model, random);
+        var profile = resolved.Profile;
+        var fault = FaultResponder.Pick(overrides, resolved, random);
         if (fault != SimulatorFault.None)
         {
             stats.FaultInjected(fault);
@@ -87,7 +96,7 @@ internal sealed class GenerationHandler(
         // PERF: only a request that waits needs the host's stopping token linked in.
         using var linked = plan.IsInstant && fault == SimulatorFault.None ? null : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         var cancellationToken = linked?.Token ?? context.RequestAborted;
-        if (await FaultResponder.TryAnswerAsync(context, fault, model.Name, profile.ContextWindow, request.PromptTokens, request.MaxTokens, overrides, time, cancellationToken))
+        if (await FaultResponder.TryAnswerAsync(context, fault, resolved.Name, profile.ContextWindow, request.PromptTokens, request.MaxTokens, overrides, time, cancellationToken))
         {
             return;
         }
@@ -98,7 +107,7 @@ internal sealed class GenerationHandler(
             return;
         }
 
-        var answers = Generate(request, model, overrides.Quality, fault == SimulatorFault.ContentFilter);
+        var answers = Generate(request, resolved, overrides.Quality, fault == SimulatorFault.ContentFilter);
         try
         {
             var details = Details(request, profile, answers);
@@ -114,7 +123,7 @@ internal sealed class GenerationHandler(
             var identity = new ResponseIdentity(
                 JsonFormat.Encode(prefix + requestId[4..]),
                 time.GetUtcNow().ToUnixTimeSeconds(),
-                model.EchoName,
+                resolved.EchoName,
                 profile.Fingerprint,
                 request.IncludeUsage);
             if (request.Stream)
@@ -499,11 +508,11 @@ internal sealed class GenerationHandler(
         => fault != SimulatorFault.SlowFirstToken ? TimeSpan.Zero
             : overrides.FaultDelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : DefaultSlowFirstToken;
 
-    private async Task RejectAsync(HttpContext context, RequestError error, string requestId)
+    private async Task RejectAsync(HttpContext context, RequestError error, string requestId, bool anthropic = false)
     {
         stats.BadRequest();
         SimulatorLog.BadRequest(logger, requestId, error.Status, error.Code, error.Message);
-        await JsonResponse.SendErrorAsync(context, error, context.RequestAborted);
+        await JsonResponse.SendErrorAsync(context, error, context.RequestAborted, anthropic);
     }
 
     /// <summary>Where one choice's stream stands.</summary>

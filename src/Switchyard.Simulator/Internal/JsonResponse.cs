@@ -36,7 +36,12 @@ internal static class JsonResponse
         await response.BodyWriter.WriteAsync(body, cancellationToken);
     }
 
-    /// <summary>Sends an error in OpenAI's format (and its <c>Retry-After</c> for a 429 is the caller's to set).</summary>
-    public static Task SendErrorAsync(HttpContext context, RequestError error, CancellationToken cancellationToken)
-        => SendAsync(context, error.Status, error, static (writer, e) => ErrorResponseWriter.Write(writer, e), cancellationToken);
+    /// <summary>
+    /// Sends an error in OpenAI's format, or Anthropic's for <paramref name="anthropic"/> (and its <c>Retry-After</c> for a
+    /// 429 is the caller's to set).
+    /// </summary>
+    public static Task SendErrorAsync(HttpContext context, RequestError error, CancellationToken cancellationToken, bool anthropic = false)
+        => anthropic
+            ? SendAsync(context, error.Status, error, static (writer, e) => AnthropicResponseWriter.WriteError(writer, e), cancellationToken)
+            : SendAsync(context, error.Status, error, static (writer, e) => ErrorResponseWriter.Write(writer, e), cancellationToken);
 }

@@ -13,7 +13,9 @@ namespace Switchyard.Simulator.Internal;
 /// <remarks>
 /// <code>
 /// POST /v1/chat/completions, /v1/completions ─► GenerationHandler
+/// POST /v1/messages                            ─► GenerationHandler (Anthropic's Messages API)
 /// POST /v1/embeddings                          ─► EmbeddingsHandler
+/// POST /openai/deployments/{name}/chat/completions|completions|embeddings?api-version=... ─► the same, Azure's URLs
 /// GET  /v1/models, /v1/models/{id}, /health, /sim/stats ─► InfoHandler
 /// anything else ─► 404 "Invalid URL (METHOD /path)", as OpenAI answers
 /// OperationCanceledException / IOException ─► client gone: RequestsAborted++ (or host stopping: abort the connection)
@@ -98,6 +100,14 @@ internal sealed class SimulatorRequestHandler
                 case "/v1/embeddings":
                     _stats.Embedding();
                     return WithOverridesAsync(context, requestId, static (self, ctx, overrides, id) => self._embeddings.HandleAsync(ctx, overrides, id));
+                case "/v1/messages":
+                    _stats.ChatCompletion();
+                    return WithOverridesAsync(context, requestId, static (self, ctx, overrides, id) => self._generation.HandleMessagesAsync(ctx, overrides, id));
+            }
+
+            if (path.StartsWith(AzurePrefix, StringComparison.Ordinal))
+            {
+                return RouteAzureAsync(context, requestId, path[AzurePrefix.Length..]);
             }
         }
         else if (HttpMethods.IsGet(request.Method))
@@ -123,6 +133,52 @@ internal sealed class SimulatorRequestHandler
         _stats.BadRequest();
         return JsonResponse.SendErrorAsync(context, RequestError.InvalidUrl(request.Method, path), context.RequestAborted);
     }
+
+    private const string AzurePrefix = "/openai/deployments/";
+
+    /// <summary>
+    /// Azure OpenAI's deployment URLs: the deployment names the model, <c>api-version</c> is required and the key comes
+    /// as <c>api-key</c>, as Azure's API wants them.
+    /// </summary>
+    private Task RouteAzureAsync(HttpContext context, string requestId, string rest)
+    {
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var deployment = slash > 0 ? Uri.UnescapeDataString(rest[..slash]) : null;
+        var operation = slash > 0 ? rest[(slash + 1)..] : "";
+        if (deployment is null || operation is not ("chat/completions" or "completions" or "embeddings"))
+        {
+            _stats.BadRequest();
+            return JsonResponse.SendErrorAsync(context, new RequestError(404, "invalid_request_error", $"Resource not found: {context.Request.Path}", null, "404"), context.RequestAborted);
+        }
+
+        if (string.IsNullOrEmpty(context.Request.Query["api-version"]))
+        {
+            _stats.BadRequest();
+            return JsonResponse.SendErrorAsync(context, new RequestError(404, "invalid_request_error", "Missing API version: add ?api-version= to the URL.", null, "404"), context.RequestAborted);
+        }
+
+        if (string.IsNullOrEmpty(context.Request.Headers["api-key"]) && string.IsNullOrEmpty(context.Request.Headers.Authorization))
+        {
+            _stats.BadRequest();
+            return JsonResponse.SendErrorAsync(context, new RequestError(401, "invalid_request_error", "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.", null, "401"), context.RequestAborted);
+        }
+
+        context.Items[AzureDeploymentItem] = deployment;
+        switch (operation)
+        {
+            case "chat/completions":
+                _stats.ChatCompletion();
+                return WithOverridesAsync(context, requestId, static (self, ctx, overrides, id) => self._generation.HandleAsync(ctx, EndpointKind.ChatCompletions, overrides, id, (string)ctx.Items[AzureDeploymentItem]!));
+            case "completions":
+                _stats.Completion();
+                return WithOverridesAsync(context, requestId, static (self, ctx, overrides, id) => self._generation.HandleAsync(ctx, EndpointKind.Completions, overrides, id, (string)ctx.Items[AzureDeploymentItem]!));
+            default:
+                _stats.Embedding();
+                return WithOverridesAsync(context, requestId, static (self, ctx, overrides, id) => self._embeddings.HandleAsync(ctx, overrides, id, (string)ctx.Items[AzureDeploymentItem]!));
+        }
+    }
+
+    private static readonly object AzureDeploymentItem = new();
 
     private Task WithOverridesAsync(HttpContext context, string requestId, Func<SimulatorRequestHandler, HttpContext, RequestOverrides, string, Task> handle)
     {

@@ -30,6 +30,15 @@ internal sealed class SseWriter : IDisposable
         return _json;
     }
 
+    /// <summary>Starts a named event (<c>event: NAME</c>, as Anthropic's stream has them); then as <see cref="BeginEvent()"/>.</summary>
+    public Utf8JsonWriter BeginEvent(ReadOnlySpan<byte> name)
+    {
+        _pipe.Write("event: "u8);
+        _pipe.Write(name);
+        _pipe.Write("\n"u8);
+        return BeginEvent();
+    }
+
     public void EndEvent()
     {
         _json.Flush();

@@ -15,9 +15,10 @@ internal static class EmbeddingRequestParser
 
     public const int MaxDimensions = 16_384;
 
-    public static bool TryParse(ReadOnlySpan<byte> body, out EmbeddingRequest request, out RequestError error)
+    /// <summary>Parses an embeddings request; <paramref name="model"/>, when the URL names it (Azure), makes the body's optional.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> body, out EmbeddingRequest request, out RequestError error, string? model = null)
     {
-        request = new EmbeddingRequest();
+        request = new EmbeddingRequest { Model = model };
         return RequestParsing.TryParse(body, request, Parse, out error);
     }
 

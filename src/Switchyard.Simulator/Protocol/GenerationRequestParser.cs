@@ -25,9 +25,13 @@ internal static class GenerationRequestParser
     private const int MaxStopSequences = 4;
     private const ulong NoSeed = 0x5EED_0000_0000_0001UL;
 
-    public static bool TryParse(ReadOnlySpan<byte> body, EndpointKind endpoint, out GenerationRequest request, out RequestError error)
+    /// <summary>
+    /// Parses a chat or legacy completion request; <paramref name="model"/>, when the URL names it (Azure's deployment
+    /// URLs), is the model whatever the body says, and the body needs none.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> body, EndpointKind endpoint, out GenerationRequest request, out RequestError error, string? model = null)
     {
-        request = new GenerationRequest { Endpoint = endpoint };
+        request = new GenerationRequest { Endpoint = endpoint, Model = model };
         return RequestParsing.TryParse(body, request, Parse, out error);
     }
 

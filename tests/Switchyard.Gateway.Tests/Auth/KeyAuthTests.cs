@@ -678,6 +678,64 @@ public sealed class KeyAuthTests : IAsyncLifetime
         runtime.Dispose();
     }
 
+    [Fact]
+    public async Task Messages_WithoutKey_IsAnthropicsAuthenticationError()
+    {
+        using var response = await MessagesAsync("chat");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("error", json.RootElement.GetProperty("type").GetString());
+        Assert.Equal("authentication_error", json.RootElement.GetProperty("error").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Messages_KeyAsXApiKey_Answers()
+    {
+        using var response = await MessagesAsync("chat", ("x-api-key", Create("team-a")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("message", json.RootElement.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Messages_RouteTheKeyMayNotUse_IsAnthropicsPermissionError()
+    {
+        using var response = await MessagesAsync("frontier", ("x-api-key", Create("team-a", routes: ["chat"])));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("permission_error", json.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.Contains("frontier", json.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Messages_OverBudget_IsAnthropicsRateLimitError()
+    {
+        using var response = await MessagesAsync("chat", ("x-api-key", Create("team-poor")));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("rate_limit_error", json.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.Contains("skint", json.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    private Task<HttpResponseMessage> MessagesAsync(string route, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "messages")
+        {
+            Content = new StringContent($$"""{"model":"{{route}}","max_tokens":20,"messages":[{"role":"user","content":"Hello"}]}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return _client.SendAsync(request);
+    }
+
     private string Create(string team, string[]? routes = null, bool confidential = false, DateTimeOffset? expires = null)
     {
         var (key, id, hash) = ApiKeys.Generate();

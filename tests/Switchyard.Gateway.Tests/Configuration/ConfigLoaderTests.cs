@@ -480,19 +480,7 @@ public sealed class ConfigLoaderTests
 
         Assert.Equal(2, error.Line);
         Assert.Equal("providers.vllm.kind", error.Key);
-        Assert.Contains("'opneai' is not valid. Did you mean 'openai'? Valid values: 'openai'.", error.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("anthropic")]
-    [InlineData("azure-openai")]
-    public void Parse_PlannedProviderKind_SaysItComesLater(string kind)
-    {
-        var error = Assert.Single(Parse(MinimalYaml.Replace("kind: openai", $"kind: {kind}", StringComparison.Ordinal)).Errors);
-
-        Assert.Equal("providers.vllm.kind", error.Key);
-        Assert.Contains($"'{kind}' is not supported yet", error.Message, StringComparison.Ordinal);
-        Assert.Contains("later version", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'opneai' is not valid. Did you mean 'openai'? Valid values: 'openai', 'anthropic', 'azure-openai'.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

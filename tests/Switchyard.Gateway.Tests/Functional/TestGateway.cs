@@ -46,8 +46,8 @@ internal sealed class TestGateway : IAsyncDisposable
             .Select(d => configureDeployment(new DeploymentConfig
             {
                 Name = d.Name,
-                Provider = d.Model.StartsWith(DeadPrefix, StringComparison.Ordinal) ? "dead" : "sim",
-                Model = d.Model.StartsWith(DeadPrefix, StringComparison.Ordinal) ? d.Model[DeadPrefix.Length..] : d.Model,
+                Provider = ProviderOf(d.Model),
+                Model = ProviderOf(d.Model) == "sim" ? d.Model : d.Model[(d.Model.IndexOf(':', StringComparison.Ordinal) + 1)..],
                 Timeouts = new TimeoutsConfig { Connect = TimeSpan.FromSeconds(2), FirstToken = TimeSpan.FromSeconds(5), Total = TimeSpan.FromSeconds(20) },
             }))
             .ToImmutableArray();
@@ -61,6 +61,8 @@ internal sealed class TestGateway : IAsyncDisposable
             [
                 new ProviderConfig { Name = "sim", Kind = ProviderKind.OpenAI, BaseUrl = new Uri(simulator.BaseAddress, "v1"), ApiKey = "sk-test" },
                 new ProviderConfig { Name = "dead", Kind = ProviderKind.OpenAI, BaseUrl = new Uri($"http://127.0.0.1:{ClosedPort()}/v1") },
+                new ProviderConfig { Name = "sim-anthropic", Kind = ProviderKind.Anthropic, BaseUrl = new Uri(simulator.BaseAddress, "v1"), ApiKey = "sk-ant-test" },
+                new ProviderConfig { Name = "sim-azure", Kind = ProviderKind.AzureOpenAI, BaseUrl = new Uri(simulator.BaseAddress.GetLeftPart(UriPartial.Authority)), ApiKey = "azure-test", ApiVersion = "2024-10-21" },
             ],
             Deployments = deployments,
             Routes = [.. routes.Select(r => new RouteConfig { Name = r.Route, Deployments = [.. r.Deployments.Select(d => d.Name)] })],
@@ -79,6 +81,17 @@ internal sealed class TestGateway : IAsyncDisposable
 
     /// <summary>A deployment whose model starts with this is served by a provider where nothing listens.</summary>
     public const string DeadPrefix = "dead:";
+
+    /// <summary>A deployment whose model starts with this is served through the simulator's Anthropic Messages API.</summary>
+    public const string AnthropicPrefix = "anthropic:";
+
+    /// <summary>A deployment whose model starts with this is served through the simulator's Azure OpenAI URLs.</summary>
+    public const string AzurePrefix = "azure:";
+
+    private static string ProviderOf(string model) => model.StartsWith(DeadPrefix, StringComparison.Ordinal) ? "dead"
+        : model.StartsWith(AnthropicPrefix, StringComparison.Ordinal) ? "sim-anthropic"
+        : model.StartsWith(AzurePrefix, StringComparison.Ordinal) ? "sim-azure"
+        : "sim";
 
     /// <summary>A loopback port where nothing listens (bound, then released).</summary>
     internal static int ClosedPort()

@@ -7,7 +7,7 @@ namespace Switchyard.Gateway.Configuration.Internal;
 internal sealed partial class ConfigReader
 {
     private static readonly string[] DeploymentKeys =
-        ["provider", "model", "base", "context_window", "hosting", "region", "max_concurrency", "timeouts", "retry", "circuit_breaker", "health_check", "pricing", "registry_model", "registry_manifest"];
+        ["provider", "model", "base", "context_window", "hosting", "region", "max_concurrency", "timeouts", "retry", "circuit_breaker", "health_check", "pricing", "registry_model", "registry_manifest", "default_max_tokens", "azure_deployment"];
 
     private static readonly string[] TimeoutKeys = ["connect", "first_token", "total", "stall"];
     private static readonly string[] RetryKeys = ["attempts", "backoff", "max_backoff"];
@@ -71,8 +71,10 @@ internal sealed partial class ConfigReader
         var defaults = new DeploymentConfig { Name = entry.Name, Provider = "", Model = "" };
         var contextWindow = defaults.ContextWindow;
         ok &= TryReadInt(section, "context_window", 1, int.MaxValue, "It is the model's context length in tokens, e.g. 131072 for Llama 3.1.", ref contextWindow);
-        var hosting = defaults.Hosting;
+        var hosting = DefaultHosting(provider);
         ok &= TryReadChoice(section, "hosting", HostingKinds, ref hosting);
+        var defaultMaxTokens = defaults.DefaultMaxTokens;
+        ok &= ReadDeploymentKindKeys(section, provider, ref defaultMaxTokens, out var azureDeployment);
         var maxConcurrency = 0;
         var maxConcurrencyOk = TryReadInt(section, "max_concurrency", 1, int.MaxValue, "It caps concurrent upstream requests; remove it for no cap.", ref maxConcurrency);
         ok &= maxConcurrencyOk;
@@ -147,6 +149,8 @@ internal sealed partial class ConfigReader
                 Pricing = pricing,
                 RegistryModel = registryModel,
                 RegistryManifest = registryManifest,
+                DefaultMaxTokens = defaultMaxTokens,
+                AzureDeployment = azureDeployment,
                 Line = (int)entry.Key.Start.Line,
             }
             : null;

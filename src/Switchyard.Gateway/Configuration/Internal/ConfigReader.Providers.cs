@@ -6,15 +6,10 @@ namespace Switchyard.Gateway.Configuration.Internal;
 /// <summary><c>providers:</c>: kind, base URL, API key (from the environment only) and extra headers.</summary>
 internal sealed partial class ConfigReader
 {
-    private static readonly string[] ProviderKeys = ["kind", "base_url", "api_key", "headers"];
+    private static readonly string[] ProviderKeys = ["kind", "base_url", "endpoint", "api_key", "headers", "api_version", "anthropic_version", "anthropic_beta"];
 
-    private static readonly (string Word, ProviderKind Value)[] ProviderKinds = [("openai", ProviderKind.OpenAI)];
-
-    private static readonly Dictionary<string, string> PlannedProviderKinds = new(StringComparer.Ordinal)
-    {
-        ["anthropic"] = "the Anthropic Messages API comes in a later version; until then use an OpenAI-compatible endpoint with kind: openai.",
-        ["azure-openai"] = "Azure OpenAI comes in a later version; until then use an OpenAI-compatible endpoint with kind: openai.",
-    };
+    private static readonly (string Word, ProviderKind Value)[] ProviderKinds =
+        [("openai", ProviderKind.OpenAI), ("anthropic", ProviderKind.Anthropic), ("azure-openai", ProviderKind.AzureOpenAI)];
 
     /// <summary>
     /// Headers that carry credentials: like <c>api_key</c>, their value must come from the environment.
@@ -54,43 +49,69 @@ internal sealed partial class ConfigReader
         ProviderKind? kind = null;
         if (Value(section, "kind") is null)
         {
-            Error(section.Owner, Join(path, "kind"), $"missing. Add kind: openai (OpenAI and every OpenAI-compatible server: vLLM, TGI, Ollama, llama.cpp). Valid kinds: {NameSuggester.List(ProviderKinds.Select(k => k.Word).ToArray())}.");
+            Error(section.Owner, Join(path, "kind"), $"missing. Add kind: openai (OpenAI and every OpenAI-compatible server: vLLM, TGI, Ollama, llama.cpp), anthropic or azure-openai. Valid kinds: {NameSuggester.List(ProviderKinds.Select(k => k.Word).ToArray())}.");
         }
         else
         {
             var parsed = ProviderKind.OpenAI;
-            if (TryReadChoice(section, "kind", ProviderKinds, ref parsed, PlannedProviderKinds))
+            if (TryReadChoice(section, "kind", ProviderKinds, ref parsed))
             {
                 kind = parsed;
+                _providerKinds[entry.Name] = parsed;
             }
         }
 
-        var baseUrl = ReadBaseUrl(section, entry.Name);
-        var ok = TryReadApiKey(section, entry.Name, out var apiKey);
+        // Azure names its URL the resource's endpoint; every other kind takes the API's base URL with its version path.
+        var urlKey = kind == ProviderKind.AzureOpenAI ? "endpoint" : "base_url";
+        var ok = kind is null || CheckKindKeys(section, kind.Value);
+        // An Azure provider with base_url instead of endpoint gets one error (rename it), not a second one for endpoint.
+        var misnamed = kind == ProviderKind.AzureOpenAI && Value(section, "endpoint") is null && Value(section, "base_url") is not null;
+        var baseUrl = misnamed ? null : ReadBaseUrl(section, entry.Name, urlKey, kind ?? ProviderKind.OpenAI);
+        ok &= TryReadApiKey(section, entry.Name, out var apiKey);
         ok &= TryReadHeaders(section, entry.Name, out var headers);
+        var options = kind is { } known ? ReadKindOptions(section, known, ref ok) : default;
         return ok && kind is { } k && baseUrl is not null
-            ? new ProviderConfig { Name = entry.Name, Kind = k, BaseUrl = baseUrl, ApiKey = apiKey, Headers = headers }
+            ? new ProviderConfig
+            {
+                Name = entry.Name,
+                Kind = k,
+                BaseUrl = baseUrl,
+                ApiKey = apiKey,
+                Headers = headers,
+                AnthropicVersion = options.AnthropicVersion ?? ProviderConfig.DefaultAnthropicVersion,
+                AnthropicBeta = options.AnthropicBeta.IsDefault ? [] : options.AnthropicBeta,
+                ApiVersion = options.ApiVersion,
+            }
             : null;
     }
 
-    /// <summary><c>base_url</c>: an absolute http(s) URL, <c>${VAR}</c> allowed, without a trailing slash.</summary>
-    private Uri? ReadBaseUrl(Section section, string providerName)
+    /// <summary>
+    /// <c>base_url</c> (or Azure's <c>endpoint</c>): an absolute http(s) URL, <c>${VAR}</c> allowed, without a trailing slash.
+    /// </summary>
+    private Uri? ReadBaseUrl(Section section, string providerName, string urlKey, ProviderKind kind)
     {
-        const string Example = "https://api.openai.com/v1 or http://127.0.0.1:8000/v1";
-        var key = Join(section.Path, "base_url");
-        var text = RequiredString(section, "base_url", $"Add the API's URL including its version path, e.g. base_url: {Example}.");
-        if (text is null || Substitute(Value(section, "base_url")!, key, text) is not { } url)
+        var example = kind switch
+        {
+            ProviderKind.Anthropic => "https://api.anthropic.com/v1",
+            ProviderKind.AzureOpenAI => "https://my-resource.openai.azure.com",
+            _ => "https://api.openai.com/v1 or http://127.0.0.1:8000/v1",
+        };
+        var key = Join(section.Path, urlKey);
+        var text = RequiredString(section, urlKey, kind == ProviderKind.AzureOpenAI
+            ? $"Add the Azure OpenAI resource's endpoint, e.g. endpoint: {example}."
+            : $"Add the API's URL including its version path, e.g. base_url: {example}.");
+        if (text is null || Substitute(Value(section, urlKey)!, key, text) is not { } url)
         {
             return null;
         }
 
-        var node = Value(section, "base_url")!;
+        var node = Value(section, urlKey)!;
         // SECURITY: a URL with user:password@ holds a credential; never echo it.
         var shown = url.Contains('@', StringComparison.Ordinal) ? "the URL" : $"'{Truncate(url.Trim())}'";
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             var hint = url.Contains("://", StringComparison.Ordinal) ? "" : " (it needs http:// or https:// in front)";
-            Error(node, key, $"{shown} is not an absolute http or https URL{hint}; write the API's base URL including its version path, e.g. {Example}.");
+            Error(node, key, $"{shown} is not an absolute http or https URL{hint}; write the API's base URL including its version path, e.g. {example}.");
             return null;
         }
 
@@ -102,7 +123,13 @@ internal sealed partial class ConfigReader
 
         if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
         {
-            Error(node, key, $"{shown} has a query (?...) or fragment (#...); request paths such as /chat/completions are appended to the base URL, so it must end with its path, e.g. {Example}.");
+            Error(node, key, $"{shown} has a query (?...) or fragment (#...); request paths such as /chat/completions are appended to the base URL, so it must end with its path, e.g. {example}.");
+            return null;
+        }
+
+        if (kind == ProviderKind.Anthropic && uri.Host.Equals("api.anthropic.com", StringComparison.OrdinalIgnoreCase) && uri.AbsolutePath.TrimEnd('/') != "/v1")
+        {
+            Error(node, key, $"Anthropic's API is at https://api.anthropic.com/v1 (the gateway appends /messages); write base_url: https://api.anthropic.com/v1.");
             return null;
         }
 
