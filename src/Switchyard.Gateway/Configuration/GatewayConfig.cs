@@ -43,4 +43,10 @@ public sealed record GatewayConfig
 
     /// <summary>Spending limits (<c>budgets:</c>), in file order.</summary>
     public ImmutableArray<BudgetConfig> Budgets { get; init; } = [];
+
+    /// <summary>The Prometheus endpoint (<c>metrics:</c>); served at <c>/metrics</c> by default.</summary>
+    public MetricsConfig Metrics { get; init; } = new();
+
+    /// <summary>OpenTelemetry traces (<c>telemetry:</c>); off by default.</summary>
+    public TelemetryConfig Telemetry { get; init; } = new();
 }

@@ -106,6 +106,7 @@ internal sealed partial class RequestForwarder : IDisposable
         var snapshot = _runtime.Acquire();
         var table = snapshot.Routes;
         var log = new LogFields { Endpoint = endpoint };
+        var trace = Diagnostics.Tracing.GatewayTracing.StartRequest(context, endpoint, requestId);
         byte[]? body = null;
         byte[]? scratch = null;
         Interlocked.Increment(ref _inFlight);
@@ -411,6 +412,7 @@ internal sealed partial class RequestForwarder : IDisposable
             }
 
             Record(requestId, start, log);
+            Observe(start, log, trace);
             SettleBudgets(log);
             SettleRate(log);
             _runtime.Release(snapshot);
@@ -687,6 +689,9 @@ internal sealed partial class RequestForwarder : IDisposable
         public List<UpstreamFailure>? Failures;
 
         private List<AttemptRecord>? _attempts;
+
+        /// <summary>Every deployment considered, in order (for the metrics); <see langword="null"/> when none was.</summary>
+        public List<AttemptRecord>? AttemptRecords => _attempts;
 
         public void Fail(UpstreamFailure failure) => (Failures ??= []).Add(failure);
 

@@ -54,6 +54,14 @@ internal sealed class CircuitBreakerState
     /// <summary>Whether the circuit is open or waiting for its probe's answer.</summary>
     public bool IsBroken => _state != Closed;
 
+    /// <summary>The state as a number for metrics: 0 closed, 1 half-open (its probe is out), 2 open.</summary>
+    public int StateCode => _state switch
+    {
+        Closed => 0,
+        HalfOpen => 1,
+        _ => 2,
+    };
+
     /// <summary>
     /// Asks to make an attempt. False when the circuit refuses it: open and still within its break, or half-open with its
     /// one probe already out. The first caller after the break becomes that probe.

@@ -67,6 +67,7 @@ internal sealed class OpenAIUpstream : IDisposable
         }
 
         headers.TryAddWithoutValidation("x-request-id", requestId);
+        Diagnostics.Tracing.GatewayTracing.Inject(headers);
         foreach (var (name, value) in _headers)
         {
             headers.TryAddWithoutValidation(name, value);
