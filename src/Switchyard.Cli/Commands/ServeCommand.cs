@@ -68,6 +68,17 @@ internal static class ServeCommand
             await using (host)
             {
                 await output.WriteLineAsync($"Switchyard serving {path} at {host.BaseAddress} (OpenAI base URL: {host.BaseAddress}v1). Ctrl-C to stop.");
+                if (host.MetricsUrl is { } metrics)
+                {
+                    var key = loaded.Config.Metrics.KeyRequired(loaded.Config.Auth) ? " (needs an admin, operator or auditor key)" : "";
+                    await output.WriteLineAsync($"Metrics (Prometheus): {metrics}{key}");
+                }
+
+                if (loaded.Config.Telemetry.Otlp is { } otlp)
+                {
+                    await output.WriteLineAsync($"Traces (OpenTelemetry, {(otlp.Protocol == OtlpProtocol.Grpc ? "grpc" : "http/protobuf")}): {otlp.TracesUrl}, sampling {loaded.Config.Telemetry.SampleRatio:P0} of new traces");
+                }
+
                 try
                 {
                     await host.WaitForShutdownAsync(cancellationToken);

@@ -34,6 +34,7 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains("Money: ", output, StringComparison.Ordinal);
         Assert.Contains("Break-even for this traffic", output, StringComparison.Ordinal);
         Assert.Contains("curl -s http://127.0.0.1:", output, StringComparison.Ordinal);
+        Assert.Contains("/metrics  (Prometheus text format", output, StringComparison.Ordinal);
 
         await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = db }, TimeProvider.System);
         var entries = await store.QueryAsync(new RequestLogQuery { Limit = 1000 }, CancellationToken.None);

@@ -58,7 +58,7 @@ internal static class MetricsEndpoints
         if (Admin.AdminEndpoints.Authenticate(context, authenticator, bootstrap) is not { } caller)
         {
             return new ApiError(StatusCodes.Status401Unauthorized, ApiError.InvalidRequest,
-                "The metrics need a key with the admin, operator or auditor role: Authorization: Bearer <key> (in Prometheus: authorization: { credentials_file: ... }). Create one with `switchyard keys create --role auditor`, or set metrics.require_key: false.",
+                "The metrics need a key with the admin, operator or auditor role: Authorization: Bearer <key> (in Prometheus: authorization: { credentials_file: ... }). Create one with `switchyard keys create --team ops --role auditor`, or set metrics.require_key: false.",
                 null, "invalid_api_key");
         }
 
