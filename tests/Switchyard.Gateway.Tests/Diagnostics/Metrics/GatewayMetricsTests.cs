@@ -135,6 +135,26 @@ public sealed class GatewayMetricsTests
         }
     }
 
+    [Fact]
+    public void Readme_MetricsTable_ListsEveryFamilyThePageAnnounces_AndNoOther()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Switchyard.slnx")))
+        {
+            root = root.Parent;
+        }
+
+        var readme = File.ReadAllLines(Path.Combine(root!.FullName, "README.md"));
+        var documented = readme
+            .Select(line => System.Text.RegularExpressions.Regex.Match(line, @"^\| `([a-z_:]+)` \| (counter|gauge|histogram) \|"))
+            .Where(m => m.Success)
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        var served = Scrape(new GatewayMetrics(TimeProvider.System)).Families;
+
+        Assert.Equal(served.Keys.Order(StringComparer.Ordinal), documented.Keys.Order(StringComparer.Ordinal));
+        Assert.All(served.Values, family => Assert.Equal(family.Type, documented[family.Name]));
+    }
+
     private static PrometheusText Scrape(GatewayMetrics metrics)
     {
         using var runtime = new Internal.GatewayRuntime(Config, null, TimeProvider.System);
