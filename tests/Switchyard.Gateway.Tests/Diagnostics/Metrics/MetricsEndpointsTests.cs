@@ -192,6 +192,57 @@ public sealed class MetricsEndpointsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Metrics_AcrossConfigurationReloads_KeepTheirCountsAndCountTheReloads()
+    {
+        string Yaml(string routes) => $$"""
+            server: { listen: "http://127.0.0.1:0" }
+            request_log: { enabled: false }
+            registry: { enforce: off }
+            providers:
+              sim: { kind: openai, base_url: "{{new Uri(_simulator.BaseAddress, "v1")}}" }
+            deployments:
+              a: { provider: sim, model: strong }
+              b: { provider: sim, model: strong }
+            routes:
+              {{routes}}
+            """;
+        var path = Path.Combine(_directory, "switchyard.yaml");
+        void Save(string yaml)
+        {
+            // Renamed over the file, as editors save: the watcher never reads half of it.
+            File.WriteAllText(path + ".tmp", yaml);
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+
+        Save(Yaml("chat: { deployments: [a] }"));
+        await using var gateway = await GatewayHost.StartAsync(ConfigLoader.LoadOrThrow(path));
+        using var client = new HttpClient { BaseAddress = new Uri(gateway.BaseAddress, "v1/") };
+        using (var before = await client.PostAsync("chat/completions", new StringContent(Chat("chat", "hi"), Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        Save(Yaml("chat: { deployments: [a] }\n  extra: { deployments: [b] }"));
+        _ = gateway.ReloadConfig();
+        using (var after = await client.PostAsync("chat/completions", new StringContent(Chat("chat", "hi"), Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        }
+
+        Save(Yaml("chat: { deployments: [nope] }"));
+        Assert.False(gateway.ReloadConfig());
+        using var http = new HttpClient();
+        var page = PrometheusText.Parse(await http.GetByteArrayAsync(gateway.MetricsUrl));
+
+        // The route kept its series through the reload: both requests are in one counter, which never went back.
+        Assert.Equal(2, page.Sum("switchyard_requests_total", ("route", "chat"), ("deployment", "a"), ("outcome", "ok")));
+        Assert.Equal(1, page.Sum("switchyard_config_reloads_total", ("result", "applied")));
+        Assert.Equal(1, page.Sum("switchyard_config_reloads_total", ("result", "rejected")));
+        Assert.Equal(1, page.Sum("switchyard_config_generation"));
+        Assert.Equal(["a", "b"], page.Samples("switchyard_deployment_healthy").Select(s => s.Labels["deployment"]));
+    }
+
     private static void AssertDollars(double expected, double actual)
     {
         Assert.Equal(Math.Round(expected, 2), Math.Round(actual, 2));
