@@ -160,6 +160,43 @@ public sealed class GatewayTracingTests
         Assert.True(traceparent is null || traceparent.EndsWith("-00", StringComparison.Ordinal), traceparent);
     }
 
+    [Fact]
+    public async Task Grpc_ExportsTheSpansToAnOtlpGrpcReceiver_WithTheHeaders()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(grpc: true);
+        await using var upstream = await OtlpReceiver.StartAsync();
+        var result = ConfigLoader.Parse($$"""
+            server: { listen: "http://127.0.0.1:0" }
+            registry: { enforce: off }
+            request_log: { enabled: false }
+            telemetry: { otlp: { endpoint: "{{receiver.BaseAddress}}", protocol: grpc, headers: { x-collector-key: grpc-secret } } }
+            providers:
+              recorder: { kind: openai, base_url: "{{new Uri(upstream.BaseAddress, "upstream/v1")}}" }
+            deployments:
+              echo: { provider: recorder, model: grpc-model }
+            routes:
+              grpc-route: { deployments: [echo] }
+            """, "tracing-test.yaml", _ => null);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var gateway = await GatewayHost.StartAsync(result.Config!, new GatewayHostOptions());
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(gateway.BaseAddress, "v1/") };
+            using var response = await client.PostAsync("chat/completions", Json("grpc-route"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+        }
+
+        var spans = await receiver.WaitForAsync(s => s.Any(x => Equals(x[GatewayTracing.Route], "grpc-route")) && s.Any(x => x.Name == "chat grpc-model"), TimeSpan.FromSeconds(30));
+        var server = Assert.Single(spans, s => Equals(s[GatewayTracing.Route], "grpc-route"));
+        Assert.Equal("chat grpc-route", server.Name);
+        Assert.Contains(spans, s => s.Name == "chat grpc-model" && s.ParentSpanId == server.SpanId);
+        Assert.All(receiver.ExportHeaders, h => Assert.Equal("grpc-secret", h.GetValueOrDefault("x-collector-key")));
+    }
+
     private static StringContent Json(string route)
         => new($$"""{"model":"{{route}}","messages":[{"role":"user","content":"{{Prompt}}"}]}""", Encoding.UTF8, "application/json");
 }

@@ -39,14 +39,21 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public IReadOnlyList<OtlpSpan> Spans => [.. _spans];
 
-    public static async Task<OtlpReceiver> StartAsync()
+    /// <summary>Starts the receiver: OTLP/HTTP, or with <paramref name="grpc"/> OTLP/gRPC (HTTP/2 without TLS, as collectors listen on 4317).</summary>
+    public static async Task<OtlpReceiver> StartAsync(bool grpc = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (grpc)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(e => e.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
+        }
+
         var app = builder.Build();
         var receiver = new OtlpReceiver(app);
         app.MapPost("/v1/traces", receiver.ExportAsync);
+        app.MapPost("/opentelemetry.proto.collector.trace.v1.TraceService/Export", receiver.ExportGrpcAsync);
         app.MapPost("/upstream/v1/chat/completions", (HttpContext context) =>
         {
             receiver.UpstreamTraceparents.Enqueue(context.Request.Headers.TraceParent is { Count: 1 } traceparent ? traceparent[0] : null);
@@ -87,9 +94,35 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);
+        Receive(context, body.ToArray());
+        // An empty ExportTraceServiceResponse: everything accepted.
+        context.Response.ContentType = "application/x-protobuf";
+        context.Response.ContentLength = 0;
+    }
+
+    /// <summary>gRPC: one length-prefixed message (a compressed flag, a big-endian length), answered with an empty one and grpc-status 0.</summary>
+    private async Task ExportGrpcAsync(HttpContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        var framed = body.ToArray();
+        if (framed.Length < 5 || framed[0] != 0 || System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(framed.AsSpan(1)) != framed.Length - 5)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        Receive(context, framed[5..]);
+        context.Response.ContentType = "application/grpc";
+        await context.Response.Body.WriteAsync(new byte[5]);
+        context.Response.AppendTrailer("grpc-status", "0");
+    }
+
+    private void Receive(HttpContext context, byte[] request)
+    {
         ExportHeaders.Enqueue(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
         // ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
-        foreach (var resourceSpans in Repeated(body.ToArray(), 1))
+        foreach (var resourceSpans in Repeated(request, 1))
         {
             // ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
             foreach (var resource in Repeated(resourceSpans, 1))
@@ -109,9 +142,6 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         }
 
         _exported.Release();
-        // An empty ExportTraceServiceResponse: everything accepted.
-        context.Response.ContentType = "application/x-protobuf";
-        context.Response.ContentLength = 0;
     }
 
     /// <summary>Span { trace_id = 1; span_id = 2; parent_span_id = 4; name = 5; kind = 6; attributes = 9; status = 15 { code = 3 } }.</summary>
