@@ -33,7 +33,6 @@ internal static class GatewayTracing
     public const string OperationName = "gen_ai.operation.name";
     public const string ProviderName = "gen_ai.provider.name";
     public const string RequestModel = "gen_ai.request.model";
-    public const string RequestMaxTokens = "gen_ai.request.max_tokens";
     public const string ResponseModel = "gen_ai.response.model";
     public const string InputTokens = "gen_ai.usage.input_tokens";
     public const string OutputTokens = "gen_ai.usage.output_tokens";
@@ -114,11 +113,6 @@ internal static class GatewayTracing
             activity.SetTag(HttpStatus, request.Status);
             activity.SetTag(Stream, request.Stream);
             activity.SetTag(Attempts, request.Attempts);
-            if (request.MaxTokens is { } maxTokens)
-            {
-                activity.SetTag(RequestMaxTokens, maxTokens);
-            }
-
             if (request.InputTokens is { } input)
             {
                 activity.SetTag(InputTokens, input);

@@ -27,8 +27,6 @@ internal readonly record struct RequestSpan
 
     public int Attempts { get; init; }
 
-    public int? MaxTokens { get; init; }
-
     public int? InputTokens { get; init; }
 
     public int? OutputTokens { get; init; }
