@@ -46,6 +46,10 @@ internal static class Program
         var router = new Command("router", "In-process: training the learned escalation router on 20,000 synthetic prompts, and what one prediction costs.") { routerRounds };
         router.SetAction(parseResult => Router.RouterBench.Run(Math.Max(100, parseResult.GetValue(routerRounds)), Console.Out));
         root.Subcommands.Add(router);
+        var metricsRequests = new Option<int>("--requests") { Description = "Requests recorded per pass (default 2,000,000).", DefaultValueFactory = _ => 2_000_000 };
+        var metrics = new Command("metrics", "In-process: what recording one request in the metrics costs against one interlocked increment, and a scrape of 50 routes x 20 deployments.") { metricsRequests };
+        metrics.SetAction(parseResult => Metrics.MetricsBench.Run(Math.Max(10_000, parseResult.GetValue(metricsRequests)), Console.Out));
+        root.Subcommands.Add(metrics);
         root.Validators.Add(result =>
         {
             if (result.GetValue(duration) is < 1)

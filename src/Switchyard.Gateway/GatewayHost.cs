@@ -10,6 +10,7 @@ using Switchyard.Gateway.Api;
 using Switchyard.Gateway.Auth;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Diagnostics;
+using Switchyard.Gateway.Diagnostics.Metrics;
 using Switchyard.Gateway.Forwarding;
 using Switchyard.Gateway.Internal;
 using Switchyard.Storage.RequestLog;
@@ -31,6 +32,8 @@ public sealed class GatewayHost : IAsyncDisposable
     private bool _disposed;
     private ConfigWatcher? _watcher;
     private Governance.RegistryGate? _registry;
+    private Diagnostics.Metrics.MetricsListener? _metricsListener;
+    private OpenTelemetry.Trace.TracerProvider? _tracing;
 
     private GatewayHost(WebApplication app, GatewayRuntime runtime, RequestLogWriter? requestLog, IRequestLogStore? store, ILoggerFactory writerLoggerFactory, IReadOnlyList<Uri> urls)
     {
@@ -47,6 +50,12 @@ public sealed class GatewayHost : IAsyncDisposable
 
     /// <summary>The first listen address; clients use <c>{BaseAddress}v1</c> as their OpenAI base URL.</summary>
     public Uri BaseAddress => Urls[0];
+
+    /// <summary>
+    /// The URL of the Prometheus metrics (<c>metrics.path</c> on the main listener, or on <c>metrics.listen</c>), or
+    /// <see langword="null"/> when metrics are disabled.
+    /// </summary>
+    public Uri? MetricsUrl { get; private init; }
 
     /// <summary>The configuration being served (the latest swapped in).</summary>
     public GatewayConfig Config => _runtime.Config;
@@ -183,6 +192,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var runtime = new GatewayRuntime(config, requestLog, time, loggerFactory.CreateLogger("Switchyard.Routing"))
         {
             Random = options.RandomSeed is { } seed ? new LockedRandom(seed) : Random.Shared,
+            Metrics = config.Metrics.Enabled ? new Diagnostics.Metrics.GatewayMetrics(time) : null,
         };
         if (store is SqliteRequestLogStore sqlite)
         {
@@ -214,11 +224,45 @@ public sealed class GatewayHost : IAsyncDisposable
         Api.Anthropic.AnthropicEndpoints.MapAnthropicEndpoints(app);
         Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => authenticator.Value, () => store as SqliteRequestLogStore, options.BootstrapAdminKey, time);
         app.MapHealthEndpoints();
+        var metrics = runtime.Metrics;
+        int InFlight() => app.Services.GetRequiredService<RequestForwarder>().InFlight;
+        if (metrics is not null && config.Metrics.Listen is null)
+        {
+            app.MapMetricsEndpoint(metrics, runtime, InFlight, () => authenticator.Value, options.BootstrapAdminKey);
+        }
+
+        // Traces start before the first request can arrive, and stop after the last one (DisposeAsync flushes them).
         Dashboard.DashboardEndpoints.MapDashboard(app);
-        await app.StartAsync(cancellationToken);
+        var tracing = Diagnostics.Tracing.TraceExport.Start(config.Telemetry);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            tracing?.Dispose();
+            throw;
+        }
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var urls = addresses.Select(a => new Uri(a.EndsWith('/') ? a : a + "/")).ToArray();
+        Diagnostics.Metrics.MetricsListener? metricsListener = null;
+        if (metrics is not null && config.Metrics.Listen is { } metricsListen)
+        {
+            try
+            {
+                metricsListener = await Diagnostics.Metrics.MetricsListener.StartAsync(metricsListen, metrics, runtime, InFlight, () => authenticator.Value, options.BootstrapAdminKey, cancellationToken);
+            }
+            catch
+            {
+                // The metrics port is taken (say): nothing of this start is left running.
+                await app.StopAsync(CancellationToken.None);
+                await app.DisposeAsync();
+                tracing?.Dispose();
+                throw;
+            }
+        }
+
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<GatewayHost>();
         GatewayLog.Listening(logger, string.Join(", ", addresses), runtime.Routes.RouteNames.Length, runtime.Routes.Deployments.Length);
         var registryLogger = loggerFactory.CreateLogger("Switchyard.Registry");
@@ -231,7 +275,16 @@ public sealed class GatewayHost : IAsyncDisposable
         var watcher = options.WatchConfig && config.SourcePath is { } source
             ? new ConfigWatcher(source, runtime, loggerFactory.CreateLogger("Switchyard.Configuration")) { Registry = gate }
             : null;
-        return new GatewayHost(app, runtime, requestLog, store, loggerFactory, urls) { _watcher = watcher, _registry = gate };
+        if (watcher is not null && metrics is not null)
+        {
+            watcher.Reloaded += metrics.ConfigReloaded;
+        }
+
+        var metricsUrl = metrics is null ? null : new Uri(metricsListener?.Url ?? urls[0], config.Metrics.Path.TrimStart('/'));
+        return new GatewayHost(app, runtime, requestLog, store, loggerFactory, urls)
+        {
+            _watcher = watcher, _registry = gate, _metricsListener = metricsListener, _tracing = tracing, MetricsUrl = metricsUrl,
+        };
     }
 
     /// <summary>Counts into each measured deployment's meter what the request log says it served in its window.</summary>
@@ -287,11 +340,18 @@ public sealed class GatewayHost : IAsyncDisposable
         _registry?.Dispose();
         try
         {
+            if (_metricsListener is not null)
+            {
+                await _metricsListener.DisposeAsync();
+            }
+
             await _app.StopAsync(CancellationToken.None);
         }
         finally
         {
             await _app.DisposeAsync();
+            // Every request has ended: its spans are exported before the process goes.
+            _tracing?.Dispose();
             if (_requestLog is not null)
             {
                 await _requestLog.DisposeAsync();

@@ -131,6 +131,10 @@ internal static class DemoCommand
             grid.AddRow("simulated frontier API", $"{frontier.BaseAddress}v1  (gpt-4o)");
             grid.AddRow("gateway", $"{baseUrl}v1  (routes: chat with tiers code, legal, open, frontier; frontier; embeddings)");
             grid.AddRow("request log", Path.GetFullPath(db));
+            if (host.MetricsUrl is { } metricsUrl)
+            {
+                grid.AddRow("metrics", $"{metricsUrl}  (Prometheus text format: requests, latency, tokens, cost and savings, escalations, circuits)");
+            }
             console.Write(grid);
             console.MarkupLine("[yellow]No keys: the demo serves every request without one (auth: { keys: off }). A real deployment uses auth: { keys: required } and switchyard keys create.[/]");
             console.WriteLine();
@@ -205,6 +209,11 @@ internal static class DemoCommand
             console.WriteLine($"  {DemoDashboard.Describe(host.BaseAddress, dashboardKey)}");
             console.WriteLine($"  curl -s {host.BaseAddress}v1/chat/completions -H 'Content-Type: application/json' \\");
             console.WriteLine("    -d '{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}' -i");
+            if (host.MetricsUrl is { } scrape)
+            {
+                console.WriteLine($"  curl -s {scrape} | grep -E '^switchyard_(escalations|cost_usd|baseline_cost_usd)_total'   # the metrics Prometheus scrapes");
+            }
+
             var self = SelfCommand();
             console.WriteLine($"  {self} logs --db {db}        # the request log");
             console.WriteLine($"  {self} escalations list --db {db}        # the answers the quality gate escalated, and why");

@@ -69,6 +69,17 @@ internal static class ServeCommand
             {
                 await output.WriteLineAsync($"Switchyard serving {path} at {host.BaseAddress} (OpenAI base URL: {host.BaseAddress}v1). Ctrl-C to stop.");
                 await output.WriteLineAsync($"Dashboard: {host.BaseAddress}ui/ (sign in with an admin, operator or auditor key).");
+                if (host.MetricsUrl is { } metrics)
+                {
+                    var key = loaded.Config.Metrics.KeyRequired(loaded.Config.Auth) ? " (needs an admin, operator or auditor key)" : "";
+                    await output.WriteLineAsync($"Metrics (Prometheus): {metrics}{key}");
+                }
+
+                if (loaded.Config.Telemetry.Otlp is { } otlp)
+                {
+                    await output.WriteLineAsync($"Traces (OpenTelemetry, {(otlp.Protocol == OtlpProtocol.Grpc ? "grpc" : "http/protobuf")}): {otlp.TracesUrl}, sampling {loaded.Config.Telemetry.SampleRatio:P0} of new traces");
+                }
+
                 try
                 {
                     await host.WaitForShutdownAsync(cancellationToken);

@@ -27,7 +27,7 @@ internal static partial class AdminEndpoints
     /// The caller: the bootstrap admin key, or any key the gateway's own <see cref="KeyAuthenticator"/> accepts (its role
     /// decides what it may do); <see langword="null"/> when neither.
     /// </summary>
-    private static Caller? Authenticate(HttpContext context, Func<KeyAuthenticator> authenticator, byte[]? bootstrap)
+    internal static Caller? Authenticate(HttpContext context, Func<KeyAuthenticator> authenticator, byte[]? bootstrap)
     {
         // SECURITY: the body is capped before anything reads it, so that even Kestrel's draining of an unread body after
         // a refusal stops at the cap (it closes the connection instead).

@@ -35,7 +35,7 @@ internal static partial class AdminEndpoints
     /// role may do (decision 14): admin everything; operator client keys and every read; auditor every read; legal and
     /// security the registry; a client key its own team's keys, log, costs, team and routes.
     /// </summary>
-    private readonly record struct Caller(string Actor, string? Role, string? Team, ApiKeyRecord? Key)
+    internal readonly record struct Caller(string Actor, string? Role, string? Team, ApiKeyRecord? Key)
     {
         /// <summary>Every team's keys, log and costs, and the audit trail.</summary>
         public bool ReadsEverything => Role is "admin" or "operator" or "auditor";

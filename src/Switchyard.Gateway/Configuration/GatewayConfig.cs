@@ -46,4 +46,10 @@ public sealed record GatewayConfig
 
     /// <summary>Prices per model that override or extend the built-in catalog (<c>prices:</c>).</summary>
     public ImmutableArray<ModelPriceConfig> Prices { get; init; } = [];
+
+    /// <summary>The Prometheus endpoint (<c>metrics:</c>); served at <c>/metrics</c> by default.</summary>
+    public MetricsConfig Metrics { get; init; } = new();
+
+    /// <summary>OpenTelemetry traces (<c>telemetry:</c>); off by default.</summary>
+    public TelemetryConfig Telemetry { get; init; } = new();
 }

@@ -124,7 +124,7 @@ internal sealed partial class RequestForwarder
             return CheckOutcome.Skipped(QualityCheck.Judge, deployment.Name, "judge_skipped:budget");
         }
 
-        var call = await CallForCheckAsync(context, deployment, EndpointKind.ChatCompletions, request, config.Timeout, requestId);
+        var call = await CallForCheckTracedAsync(QualityCheck.Judge, context, deployment, EndpointKind.ChatCompletions, request, config.Timeout, requestId);
         budget?.Settle(estimate, call.Usage is { } used ? used.PromptTokens + used.CompletionTokens : estimate);
         if (call.Problem is { } problem)
         {
@@ -202,7 +202,7 @@ internal sealed partial class RequestForwarder
             return CheckOutcome.NotRun(QualityCheck.Agreement);
         }
 
-        var call = await CallForCheckAsync(context, chosen, endpoint, request, config.Timeout, requestId);
+        var call = await CallForCheckTracedAsync(QualityCheck.Agreement, context, chosen, endpoint, request, config.Timeout, requestId);
         budget?.Settle(estimate, call.Usage is { } used ? used.PromptTokens + used.CompletionTokens : estimate);
         if (call.Problem is { } problem)
         {

@@ -54,6 +54,7 @@ internal sealed partial class RequestForwarder
 
         // Refused: the headers and the message describe the limit that refused, not another one that let it pass.
         var (limit, decision) = (limits[refused], decisions[refused]);
+        _runtime.Metrics?.RateLimitRejected(decision.Exceeded, key.Team, _runtime.Config);
         var who = keyLimited && refused == 0 ? $"key {key.Id}" : $"team {team!.Name}";
         WriteRateHeaders(context.Response.Headers, limit.Rpm, limit.Tpm, decision);
         var seconds = Math.Max(1, (int)Math.Ceiling(decision.Reset.TotalSeconds));

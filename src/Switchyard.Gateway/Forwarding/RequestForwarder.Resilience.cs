@@ -84,7 +84,7 @@ internal sealed partial class RequestForwarder
                 if (!rejected)
                 {
                     var length = UpstreamBody.Build(body.Span, parsed, deployment.EncodedModel, scratch, askLogprobs ? UpstreamBody.LogprobsValue(endpoint) : default);
-                    result = await AttemptAsync(context, endpoint, deployment, parsed, scratch.AsMemory(0, length), requestId, log.Attempts, log, leg, gated);
+                    result = await AttemptTracedAsync(tier, context, endpoint, deployment, parsed, scratch.AsMemory(0, length), requestId, log.Attempts, log, leg, gated);
                 }
             }
             catch (OperationCanceledException)

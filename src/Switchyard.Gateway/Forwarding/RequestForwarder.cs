@@ -108,6 +108,7 @@ internal sealed partial class RequestForwarder : IDisposable
         var log = new LogFields { Endpoint = endpoint };
         // Anthropic's /v1/messages is served as a chat completion translated at the edge (Api/Anthropic); the log says which.
         log.Ingress = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>() is Api.Anthropic.AnthropicResponseBody ? "messages" : null;
+        var trace = Diagnostics.Tracing.GatewayTracing.StartRequest(context, endpoint, requestId);
         byte[]? body = null;
         byte[]? scratch = null;
         Interlocked.Increment(ref _inFlight);
@@ -413,6 +414,7 @@ internal sealed partial class RequestForwarder : IDisposable
             }
 
             Record(requestId, start, log);
+            Observe(start, log, trace);
             SettleBudgets(log);
             SettleRate(log);
             _runtime.Release(snapshot);
@@ -708,6 +710,9 @@ internal sealed partial class RequestForwarder : IDisposable
         public List<UpstreamFailure>? Failures;
 
         private List<AttemptRecord>? _attempts;
+
+        /// <summary>Every deployment considered, in order (for the metrics); <see langword="null"/> when none was.</summary>
+        public List<AttemptRecord>? AttemptRecords => _attempts;
 
         public void Fail(UpstreamFailure failure) => (Failures ??= []).Add(failure);
 

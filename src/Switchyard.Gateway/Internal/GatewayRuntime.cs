@@ -36,6 +36,9 @@ internal sealed class GatewayRuntime : IDisposable
     /// <summary>Requests and tokens per minute of each key.</summary>
     public Auth.KeyRateLimiter RateLimits { get; private init; } = null!;
 
+    /// <summary>The counters and histograms of <c>/metrics</c>; <see langword="null"/> when <c>metrics.enabled</c> is false.</summary>
+    public Diagnostics.Metrics.GatewayMetrics? Metrics { get; init; }
+
     /// <summary>The snapshot new requests get.</summary>
     public RuntimeSnapshot Current => _current;
 
@@ -82,7 +85,7 @@ internal sealed class GatewayRuntime : IDisposable
     /// <summary>
     /// Swaps in <paramref name="config"/>: deployments whose configuration did not change are carried over with their
     /// connections, circuit breakers and latency averages; the others are disposed when the last request on the old
-    /// snapshot finishes. Sections read only at startup (server, storage, request_log) are reported, not applied.
+    /// snapshot finishes. Sections read only at startup (server, storage, request_log, metrics, telemetry) are reported, not applied.
     /// </summary>
     public IReadOnlyList<string> Reload(GatewayConfig config)
     {
@@ -100,7 +103,16 @@ internal sealed class GatewayRuntime : IDisposable
                 notes.Add("storage and request_log: changes take effect after a restart");
             }
 
-            var effective = config with { Server = old.Config.Server, Storage = old.Config.Storage, RequestLog = old.Config.RequestLog };
+            if (config.Metrics != old.Config.Metrics || !config.Telemetry.SameAs(old.Config.Telemetry))
+            {
+                notes.Add("metrics and telemetry: changes take effect after a restart");
+            }
+
+            var effective = config with
+            {
+                Server = old.Config.Server, Storage = old.Config.Storage, RequestLog = old.Config.RequestLog,
+                Metrics = old.Config.Metrics, Telemetry = old.Config.Telemetry,
+            };
             var next = new RuntimeSnapshot(effective, new RouteTable(effective, _time, old.Routes, OnDeploymentChange), BuildModelsJson(effective.Routes.Select(r => r.Name), _time.GetUtcNow()))
             {
                 Generation = old.Generation + 1,

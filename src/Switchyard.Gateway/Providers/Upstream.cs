@@ -70,6 +70,8 @@ internal abstract class Upstream : IDisposable
         request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         AddHeaders(request.Headers);
         request.Headers.TryAddWithoutValidation("x-request-id", requestId);
+        // The attempt's span continues upstream (W3C traceparent), whatever the provider's kind.
+        Diagnostics.Tracing.GatewayTracing.Inject(request.Headers);
         return _invoker.SendAsync(request, cancellationToken);
     }
 

@@ -57,6 +57,14 @@ internal sealed class CircuitBreakerState
     /// <summary>Whether its one probe is out (the dashboard tells half-open from open).</summary>
     public bool IsHalfOpen => _state == HalfOpen;
 
+    /// <summary>The state as a number for metrics: 0 closed, 1 half-open (its probe is out), 2 open.</summary>
+    public int StateCode => _state switch
+    {
+        Closed => 0,
+        HalfOpen => 1,
+        _ => 2,
+    };
+
     /// <summary>
     /// Asks to make an attempt. False when the circuit refuses it: open and still within its break, or half-open with its
     /// one probe already out. The first caller after the break becomes that probe.

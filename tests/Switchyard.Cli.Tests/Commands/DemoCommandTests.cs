@@ -41,6 +41,7 @@ public sealed class DemoCommandTests : IDisposable
         var key = new SqliteKeyStore(new SqliteStoreOptions { Path = db }, TimeProvider.System).Find(dashboard.Groups[1].Value[..13]);
         Assert.Equal(("auditor", DemoDashboard.Team), (key?.Role, key?.Team));
         Assert.True(Switchyard.Gateway.Auth.ApiKeys.Matches(dashboard.Groups[1].Value, key!.Hash));
+        Assert.Contains("/metrics  (Prometheus text format", output, StringComparison.Ordinal);
 
         await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = db }, TimeProvider.System);
         var entries = await store.QueryAsync(new RequestLogQuery { Limit = 1000 }, CancellationToken.None);

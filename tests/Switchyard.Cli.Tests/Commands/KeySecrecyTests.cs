@@ -102,7 +102,7 @@ public sealed class KeySecrecyTests : IDisposable
                 }
             }
 
-            foreach (var path in (string[])["admin/keys", "admin/keys/" + key[..13], "admin/keys/" + admin[..13], "admin/logs", "admin/audit", "admin/costs", "admin/teams", "admin/routes"])
+            foreach (var path in (string[])["admin/keys", "admin/keys/" + key[..13], "admin/keys/" + admin[..13], "admin/logs", "admin/audit", "admin/costs", "admin/teams", "admin/routes", "metrics"])
             {
                 using var response = await SendAsync(client, HttpMethod.Get, path, [("Authorization", "Bearer " + admin)], null);
                 Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {response.StatusCode}");
@@ -118,6 +118,8 @@ public sealed class KeySecrecyTests : IDisposable
         }
 
         var output = await stdout + await stderr;
+        // serve says where the metrics are, and that a scrape needs a key (keys are required here).
+        Assert.Contains($"Metrics (Prometheus): http://127.0.0.1:{port}/metrics (needs an admin, operator or auditor key)", output, StringComparison.Ordinal);
         var rows = ReadEveryColumn(db, "request_log");
         Assert.Equal(2, rows.Count(r => r.Contains(key[..13], StringComparison.Ordinal)));
         var everything = string.Join("\n", [output, .. bodies, .. rows, .. ReadEveryColumn(db, "admin_audit")]);
