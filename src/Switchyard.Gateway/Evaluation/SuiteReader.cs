@@ -162,19 +162,24 @@ internal sealed class SuiteReader
         for (var i = 0; i < cases.Count; i++)
         {
             var (node, line, prefix) = cases[i];
-            if (ReadCase(node, line, prefix, i, defaultUseCase, defaultParams, defaultStream, defaultTags, judge) is not { } read)
+            var read = ReadCase(node, line, prefix, i, defaultUseCase, defaultParams, defaultStream, defaultTags, judge);
+            // Checked whatever else is wrong with the case: two cases of one id would share their results.
+            var id = read?.Id ?? (node["id"] is JsonValue given ? (given.GetValueKind() == JsonValueKind.String ? given.GetValue<string>() : given.ToJsonString()) : null);
+            if (id is not null && ids.TryGetValue(id, out var first))
             {
+                Error(LineOf(node["id"], line), Join(prefix, "id"), $"the id '{id}' is used twice (first on line {first}). Give each case its own id: results and comparisons are kept by it.");
                 continue;
             }
 
-            if (ids.TryGetValue(read.Id, out var first))
+            if (id is not null)
             {
-                Error(LineOf(node["id"], line), Join(prefix, "id"), $"the id '{read.Id}' is used twice (first on line {first}). Give each case its own id: results and comparisons are kept by it.");
-                continue;
+                ids.Add(id, line);
             }
 
-            ids.Add(read.Id, line);
-            built.Add(read);
+            if (read is not null)
+            {
+                built.Add(read);
+            }
         }
 
         if (_errors.Count > 0)
@@ -722,8 +727,8 @@ internal sealed class SuiteReader
         var type = spec["type"] is JsonValue t && t.GetValueKind() == JsonValueKind.String ? t.GetValue<string>() : null;
         if (type is null || !ScorerKeys.TryGetValue(type, out var keys))
         {
-            Error(line, key + ".type", (type is null ? "missing: " : $"'{type}' is not a scorer{NameSuggester.DidYouMean(type, ScorerKeys.Keys)} ")
-                + $"use one of {string.Join(", ", ScorerKeys.Keys)}, e.g. {ScoreExample}.");
+            Error(line, key + ".type", (type is null ? "missing: use" : $"'{type}' is not a scorer.{NameSuggester.DidYouMean(type, ScorerKeys.Keys)} Use")
+                + $" one of {string.Join(", ", ScorerKeys.Keys)}, e.g. {ScoreExample}.");
             return null;
         }
 
@@ -940,8 +945,13 @@ internal sealed class SuiteReader
     {
         // System.Text.Json's messages end with "Path: $ | LineNumber: 0 | BytePositionInLine: 12.": the line is ours to give.
         var message = e.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd('.');
+        foreach (var tail in (ReadOnlySpan<string>)[" Path:", " LineNumber:"])
+        {
+            var cut = message.IndexOf(tail, StringComparison.Ordinal);
+            message = cut > 0 ? message[..cut] : message;
+        }
+
+        return message.TrimEnd('.', ' ');
     }
 
     private static string Describe(JsonNode? node) => node switch
