@@ -63,6 +63,9 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>Every endpoint mapped (for tests that hold documents such as the admin API's OpenAPI to what is served).</summary>
     internal IReadOnlyList<Microsoft.AspNetCore.Http.Endpoint> Endpoints => _app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints;
 
+    /// <summary>Shadow traffic: its counters, and a wait until every comparison is stored.</summary>
+    internal Shadow.ShadowDispatcher Shadow => _runtime.Shadow!;
+
     /// <summary>The request log writer, when the log is enabled.</summary>
     public RequestLogWriter? RequestLog => _requestLog;
 
@@ -199,6 +202,8 @@ public sealed class GatewayHost : IAsyncDisposable
             runtime.Release(snapshot);
         }
 
+        var shadowPath = config.Storage.Path;
+        runtime.Shadow = new Shadow.ShadowDispatcher(time, loggerFactory.CreateLogger("Switchyard.Shadow"), () => new Storage.Sqlite.SqliteShadowStore(new SqliteStoreOptions { Path = shadowPath }, time));
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<RequestForwarder>();
@@ -290,6 +295,11 @@ public sealed class GatewayHost : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync();
+            if (_runtime.Shadow is { } shadow)
+            {
+                await shadow.DisposeAsync();
+            }
+
             if (_requestLog is not null)
             {
                 await _requestLog.DisposeAsync();
