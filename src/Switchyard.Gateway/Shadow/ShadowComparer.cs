@@ -146,7 +146,11 @@ internal sealed class ShadowComparer(TimeProvider time, ILogger logger)
             }
 
             counts.Compared(candidateFailed: false);
-            return comparison with { Winner = Winner(comparison, (config.Compare & ShadowCompare.Quality) != 0) };
+            var byQuality = (config.Compare & ShadowCompare.Quality) != 0;
+            var winner = byQuality
+                ? Winner(Overall(gate, incumbentVerdict, comparison.IncumbentJudgeScore, config.Judge), Overall(gate, candidateVerdict, comparison.CandidateJudgeScore, config.Judge), comparison.Agreement)
+                : Winner(comparison.IncumbentJudgeScore, comparison.CandidateJudgeScore, comparison.Agreement);
+            return comparison with { Winner = winner };
         }
         finally
         {
@@ -155,25 +159,24 @@ internal sealed class ShadowComparer(TimeProvider time, ILogger logger)
     }
 
     /// <summary>
-    /// Who did better: by the judge's scores when both answers were judged, else by the quality checks' scores (when the
-    /// shadow compares quality), else by agreement alone (a tie when they agree, no winner when they do not).
+    /// An answer's score as the route's gate would give it: its checks, and the judge's verdict added in as the gate adds it
+    /// (a pass or a fail at the judge's <c>min_score</c>, at the judge's weight) when the answer was judged.
     /// </summary>
-    internal static string? Winner(ShadowComparison comparison, bool byQuality)
+    private static double Overall(QualityGate gate, QualityVerdict verdict, double? judgeScore, JudgeConfig? judge)
+        => judgeScore is { } score && judge is not null ? gate.With(verdict, QualityCheck.Judge, score >= judge.MinScore, null).Score : verdict.Score;
+
+    /// <summary>
+    /// Who did better, by the two scores (the quality checks with the judge's verdict, or the judge's alone); with no
+    /// scores, a tie when the answers agree and no winner when they do not.
+    /// </summary>
+    internal static string? Winner(double? incumbent, double? candidate, double? agreement)
     {
-        if (comparison.IncumbentJudgeScore is { } incumbentJudge && comparison.CandidateJudgeScore is { } candidateJudge)
+        if (incumbent is { } a && candidate is { } b)
         {
-            return Order(incumbentJudge, candidateJudge);
+            return Math.Abs(a - b) < 1e-9 ? "tie" : a > b ? "incumbent" : "candidate";
         }
 
-        if (byQuality && comparison.IncumbentScore is { } incumbent && comparison.CandidateScore is { } candidate)
-        {
-            return Order(incumbent, candidate);
-        }
-
-        return comparison.Agreement is >= 1 ? "tie" : null;
-
-        static string Order(double incumbent, double candidate)
-            => Math.Abs(incumbent - candidate) < 1e-9 ? "tie" : incumbent > candidate ? "incumbent" : "candidate";
+        return agreement is >= 1 ? "tie" : null;
     }
 
     /// <summary>The client's request for the candidate: its model, not streamed, one choice, and a cap on its tokens when the client set none.</summary>

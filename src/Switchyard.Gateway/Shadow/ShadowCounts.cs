@@ -44,6 +44,7 @@ internal sealed class ShadowCounts(string route, string candidate)
 
     public void Confidential() => Interlocked.Increment(ref _confidential);
 
+    /// <summary>A job was queued: it runs until <see cref="Finished"/>.</summary>
     public void Started() => Interlocked.Increment(ref _running);
 
     public void Finished() => Interlocked.Decrement(ref _running);

@@ -90,13 +90,15 @@ internal sealed class ShadowDispatcher : IAsyncDisposable
     public void Fork(ShadowJob job)
     {
         var lane = Lane(job.Route, job.Config);
+        var counts = Counts(job.Route, job.Config.Deployment);
         Interlocked.Increment(ref _pending);
+        counts.Started();
         if (lane.TryEnqueue(job))
         {
             return;
         }
 
-        var counts = Counts(job.Route, job.Config.Deployment);
+        counts.Finished();
         counts.Dropped();
         job.Dispose();
         Done();
@@ -202,7 +204,6 @@ internal sealed class ShadowDispatcher : IAsyncDisposable
     private async Task RunAsync(ShadowJob job, CancellationToken cancellationToken)
     {
         var counts = Counts(job.Route, job.Config.Deployment);
-        counts.Started();
         try
         {
             var budget = job.Config.Budget is { } limit ? Budget(job.Route, limit) : null;
@@ -255,6 +256,7 @@ internal sealed class ShadowDispatcher : IAsyncDisposable
     /// <summary>A queued job the gateway stopped before it ran.</summary>
     private void Discard(ShadowJob job)
     {
+        Counts(job.Route, job.Config.Deployment).Finished();
         job.Dispose();
         Done();
     }
