@@ -199,6 +199,17 @@ public sealed class SuiteReaderTests
         Assert.Contains("does not exist", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void CommittedExample_ReadsWithEveryScorerType()
+    {
+        var result = SuiteReader.Read(EvalRunnerTests.SamplePath("example-suite.yaml"));
+
+        Assert.True(result.Suite is not null, string.Join("\n", result.Errors));
+        Assert.Equal(["regex", "exact", "numeric", "contains", "not_contains", "json_schema", "judge", "quality_gate"], result.Suite.Cases.SelectMany(c => c.Scorers).Select(s => s.Kind));
+        Assert.Equal(["policy", "arithmetic", "extraction", "tone"], result.Suite.UseCases.AsEnumerable());
+        Assert.Equal(400, (int)JsonNode.Parse(result.Suite.Cases[0].Body("m"))!["max_tokens"]!);
+    }
+
     [Theory]
     [InlineData("chat", "chat", null)]
     [InlineData("chat@llama-70b", "chat", "llama-70b")]
