@@ -204,6 +204,11 @@ public sealed class GatewayHost : IAsyncDisposable
 
         var shadowPath = config.Storage.Path;
         runtime.Shadow = new Shadow.ShadowDispatcher(time, loggerFactory.CreateLogger("Switchyard.Shadow"), () => new Storage.Sqlite.SqliteShadowStore(new SqliteStoreOptions { Path = shadowPath }, time));
+        if (!options.StopOnSignals)
+        {
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+        }
+
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<RequestForwarder>();

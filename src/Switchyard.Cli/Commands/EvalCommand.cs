@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Spectre.Console;
@@ -191,7 +192,7 @@ internal static class EvalCommand
                 dbPath ??= configLoad.Config.Storage.Path;
                 try
                 {
-                    host = await GatewayHost.StartAsync(configLoad.Config, new GatewayHostOptions { Urls = "http://127.0.0.1:0", WatchConfig = false }, cancellationToken);
+                    host = await GatewayHost.StartAsync(configLoad.Config, new GatewayHostOptions { Urls = "http://127.0.0.1:0", WatchConfig = false, StopOnSignals = false }, cancellationToken);
                 }
                 catch (ConfigException e)
                 {
@@ -216,10 +217,21 @@ internal static class EvalCommand
                 target = url.AbsolutePath.EndsWith('/') ? url : new Uri(url + "/");
             }
 
+            // Ctrl-C and SIGTERM stop the run here, whether or not the invocation turns them into a cancelled token, and the
+            // default termination is cancelled so that what was measured is stored and reported.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            void OnSignal(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+
             await using (host)
             {
                 return await RunAsync(pr, time, loaded, parsedModels, target, pr.GetValue(config) is { } c ? $"{target} (from {c})" : target.ToString(), apiKey, dbPath ?? "switchyard.db",
-                    pr.GetValue(concurrency), pr.GetValue(repeat), pr.GetValue(retries), Duration(pr.GetValue(timeout)!), pr.GetValue(format)!, pr.GetValue(output), pr.GetValue(minQuality), cancellationToken);
+                    pr.GetValue(concurrency), pr.GetValue(repeat), pr.GetValue(retries), Duration(pr.GetValue(timeout)!), pr.GetValue(format)!, pr.GetValue(output), pr.GetValue(minQuality), stop.Token);
             }
         });
         return command;
