@@ -223,7 +223,16 @@ public sealed class GatewayHost : IAsyncDisposable
         app.MapOpenAIEndpoints();
         Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => authenticator.Value, () => store as SqliteRequestLogStore, options.BootstrapAdminKey, time);
         app.MapHealthEndpoints();
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            // The shadow's writer is a background task: a gateway that never started must not leave it running.
+            await runtime.Shadow.DisposeAsync();
+            throw;
+        }
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var urls = addresses.Select(a => new Uri(a.EndsWith('/') ? a : a + "/")).ToArray();
