@@ -36,6 +36,8 @@ internal static class Program
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(ShadowCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -72,6 +72,9 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>Every endpoint mapped (for tests that hold documents such as the admin API's OpenAPI to what is served).</summary>
     internal IReadOnlyList<Microsoft.AspNetCore.Http.Endpoint> Endpoints => _app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints;
 
+    /// <summary>Shadow traffic: its counters, and a wait until every comparison is stored.</summary>
+    internal Shadow.ShadowDispatcher Shadow => _runtime.Shadow!;
+
     /// <summary>The request log writer, when the log is enabled.</summary>
     public RequestLogWriter? RequestLog => _requestLog;
 
@@ -209,6 +212,13 @@ public sealed class GatewayHost : IAsyncDisposable
             runtime.Release(snapshot);
         }
 
+        var shadowPath = config.Storage.Path;
+        runtime.Shadow = new Shadow.ShadowDispatcher(time, loggerFactory.CreateLogger("Switchyard.Shadow"), () => new Storage.Sqlite.SqliteShadowStore(new SqliteStoreOptions { Path = shadowPath }, time));
+        if (!options.StopOnSignals)
+        {
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+        }
+
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<RequestForwarder>();
@@ -241,6 +251,8 @@ public sealed class GatewayHost : IAsyncDisposable
         catch
         {
             tracing?.Dispose();
+            // The shadow's writer is a background task: a gateway that never started must not leave it running.
+            await runtime.Shadow.DisposeAsync();
             throw;
         }
 
@@ -259,6 +271,7 @@ public sealed class GatewayHost : IAsyncDisposable
                 await app.StopAsync(CancellationToken.None);
                 await app.DisposeAsync();
                 tracing?.Dispose();
+                await runtime.Shadow.DisposeAsync();
                 throw;
             }
         }
@@ -352,6 +365,11 @@ public sealed class GatewayHost : IAsyncDisposable
             await _app.DisposeAsync();
             // Every request has ended: its spans are exported before the process goes.
             _tracing?.Dispose();
+            if (_runtime.Shadow is { } shadow)
+            {
+                await shadow.DisposeAsync();
+            }
+
             if (_requestLog is not null)
             {
                 await _requestLog.DisposeAsync();

@@ -27,6 +27,12 @@ public sealed record GatewayHostOptions
     /// </summary>
     public bool WatchConfig { get; init; } = true;
 
+    /// <summary>
+    /// Whether Ctrl-C and SIGTERM stop the gateway (the console lifetime, as <c>switchyard serve</c> wants). Off for a gateway
+    /// embedded in a command that handles them itself and disposes the host when it is done.
+    /// </summary>
+    public bool StopOnSignals { get; init; } = true;
+
     /// <summary>The clock; tests inject a fake one.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

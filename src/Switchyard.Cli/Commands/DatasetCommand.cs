@@ -43,10 +43,16 @@ internal static class DatasetCommand
         var noDedupe = new Option<bool>("--no-dedupe") { Description = "Keep every example, not only the newest of each normalised prompt." };
         var redact = new Option<bool>("--redact-pii") { Description = "Replace personal data (e-mail, phone, card, IBAN, national ids) with its kind, e.g. [EMAIL]." };
         var unimproved = new Option<bool>("--include-unimproved") { Description = "Also export escalations that found no better answer." };
+        var source = new Option<string>("--source")
+        {
+            Description = "escalations (the quality gate's), shadow (shadow comparisons the incumbent won: its answer to the prompt) or all.",
+            DefaultValueFactory = _ => "escalations",
+        };
+        source.AcceptOnlyFromAmong("escalations", "shadow", "all");
 
         var export = new Command("export", "Write escalation records as a fine-tuning dataset, the better answer as the assistant's turn.")
         {
-            db, format, output, validationOutput, share, seed, route, since, until, review, minScore, minJudge, maxJudge, noDedupe, redact, unimproved,
+            db, format, output, validationOutput, share, seed, route, since, until, review, minScore, minJudge, maxJudge, noDedupe, redact, unimproved, source,
         };
         foreach (var score in new[] { minScore, minJudge, maxJudge })
         {
@@ -103,6 +109,19 @@ internal static class DatasetCommand
                 records = [.. records.Where(r => r.Review != "bad")];
             }
 
+            var from = pr.GetValue(source);
+            if (from != "escalations" && ShadowRecords(pr, time, error, pr.GetValue(db)!, pr.GetValue(route), CliOptions.TimeValue(pr, since, time), CliOptions.TimeValue(pr, until, time), pr.GetValue(minScore), pr.GetValue(minJudge), pr.GetValue(maxJudge)) is { } shadow)
+            {
+                // Shadow comparisons are never reviewed: --review good (or bad) leaves them out.
+                shadow = reviewFilter is "good" or "bad" ? [] : shadow;
+                // Newest first across both sources: de-duplication keeps the newest example of a prompt.
+                records = from == "shadow" ? shadow : [.. records.Concat(shadow).OrderByDescending(r => r.Timestamp)];
+            }
+            else if (from != "escalations")
+            {
+                return 1;
+            }
+
             var chosen = Formats.First(f => f.Word == pr.GetValue(format)).Format;
             var result = DatasetExporter.Export(records, new DatasetOptions
             {
@@ -112,6 +131,7 @@ internal static class DatasetCommand
                 ValidationShare = pr.GetValue(share),
                 Seed = pr.GetValue(seed),
                 IncludeUnimproved = pr.GetValue(unimproved),
+                Source = from switch { "shadow" => "shadow comparisons the incumbent won", "all" => "escalation records and shadow comparisons the incumbent won", _ => "escalation records" },
             });
 
             var trainPath = Path.GetFullPath(pr.GetValue(output)!);
@@ -151,6 +171,36 @@ internal static class DatasetCommand
         });
 
         return new Command("dataset", "Fine-tuning datasets from escalation records, and labelled outcomes for the learned router.") { export, Import(time) };
+    }
+
+    /// <summary>
+    /// The shadow comparisons the incumbent won, as records (the same filters: route, time, the final (incumbent's) score,
+    /// the cheap (candidate's) judge score); <see langword="null"/> after saying why they cannot be read.
+    /// </summary>
+    private static IReadOnlyList<EscalationRecord>? ShadowRecords(ParseResult pr, TimeProvider time, TextWriter error, string dbPath, string? route, DateTimeOffset? since, DateTimeOffset? until, double? minScore, double? minJudge, double? maxJudge)
+    {
+        IReadOnlyList<Storage.Shadow.ShadowComparison> comparisons;
+        try
+        {
+            comparisons = new SqliteShadowStore(new SqliteStoreOptions { Path = Path.GetFullPath(dbPath) }, time).Query(route, since, until);
+        }
+        catch (Exception e) when (e is SqliteException or SqliteSchemaException)
+        {
+            error.WriteLine($"Could not read the shadow comparisons: {e.Message}");
+            return null;
+        }
+
+        var records = Gateway.Shadow.ShadowDataset.IncumbentWins(comparisons.Reverse(), out var withoutText)
+            .Where(r => (minScore is null || r.FinalScore >= minScore)
+                && (minJudge is null || r.CheapJudgeScore >= minJudge)
+                && (maxJudge is null || r.CheapJudgeScore <= maxJudge))
+            .ToList();
+        if (withoutText > 0)
+        {
+            pr.InvocationConfiguration.Output.WriteLine($"{withoutText} shadow comparisons the incumbent won kept no text (shadow.record_text: false) and are left out.");
+        }
+
+        return records;
     }
 
     /// <summary><c>switchyard dataset import</c>: labelled outcomes (a prompt and a score per tier) into the store, for <c>router train</c>.</summary>

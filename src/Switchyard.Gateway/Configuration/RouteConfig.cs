@@ -55,6 +55,9 @@ public sealed record RouteConfig
     /// </summary>
     public string? Baseline { get; init; }
 
+    /// <summary>Shadow traffic (<c>shadow</c>): a share of requests also sent to a candidate, compared. <see langword="null"/>: off.</summary>
+    public ShadowConfig? Shadow { get; init; }
+
     /// <summary>The tiers in file order, the shorthand expanded.</summary>
     public ImmutableArray<TierConfig> EffectiveTiers()
     {

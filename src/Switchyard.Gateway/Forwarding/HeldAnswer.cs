@@ -56,10 +56,17 @@ internal sealed class HeldAnswer(byte[] body, bool stream, Usage? usage, Quality
     public string Text()
     {
         using var answer = new AnswerCollector();
+        ReadInto(answer);
+        return answer.Text.ToString();
+    }
+
+    /// <summary>Reads the answer (text, finish reason, tool calls, logprobs) into <paramref name="answer"/>, again from its bytes.</summary>
+    public void ReadInto(AnswerCollector answer)
+    {
         if (!Stream)
         {
             AnswerReader.ReadCompletion(Body, answer);
-            return answer.Text.ToString();
+            return;
         }
 
         // A buffered stream as the client gets it: "data: {json}\n\n" events, then "data: [DONE]".
@@ -74,8 +81,6 @@ internal sealed class HeldAnswer(byte[] body, bool stream, Usage? usage, Quality
                 AnswerReader.ReadChunk(line[6..], answer);
             }
         }
-
-        return answer.Text.ToString();
     }
 
     /// <summary>

@@ -412,6 +412,11 @@ internal sealed partial class RequestForwarder
             return StreamOutcome.Failed;
         }
 
+        if (state.Answer is null && state.Log.ShadowCapture is { } shadow)
+        {
+            shadow.CaptureChunk(payload);
+        }
+
         if (state.StripUsage && payload.IndexOf(UsageNull) is var at and >= 0)
         {
             // Asking for usage makes servers add "usage":null to every chunk; a client that did not ask never sees it.

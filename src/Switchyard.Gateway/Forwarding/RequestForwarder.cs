@@ -188,6 +188,7 @@ internal sealed partial class RequestForwarder : IDisposable
                 return;
             }
 
+            StartShadow(route, endpoint, requestId, body.AsSpan(0, bodyLength), decision.Confidential, table, log);
             log.Label = decision.Label;
             log.Rule = decision.Rule;
             log.RouterScore = decision.RouterScore;
@@ -415,6 +416,7 @@ internal sealed partial class RequestForwarder : IDisposable
 
             Record(requestId, start, log);
             Observe(start, log, trace);
+            ForkShadow(requestId, start, log);
             SettleBudgets(log);
             SettleRate(log);
             _runtime.Release(snapshot);

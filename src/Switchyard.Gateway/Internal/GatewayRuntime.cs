@@ -51,6 +51,9 @@ internal sealed class GatewayRuntime : IDisposable
 
     public RequestLogWriter? RequestLog { get; }
 
+    /// <summary>Shadow traffic's queues and workers (set once, when the host starts).</summary>
+    public Shadow.ShadowDispatcher? Shadow { get; set; }
+
     /// <summary>The random source of balancing and backoff jitter (thread-safe).</summary>
     public Random Random { get; init; } = Random.Shared;
 

@@ -39,7 +39,7 @@ internal sealed class Route
             StringComparer.OrdinalIgnoreCase);
         _orderLookup = _orderByLabel.GetAlternateLookup<ReadOnlySpan<char>>();
         Classify = config.Classify ?? !Labels.IsEmpty;
-        HasExternal = tiers.Any(t => t.Members.Any(d => d.IsExternal));
+        _tiersExternal = tiers.Any(t => t.Members.Any(d => d.IsExternal));
         SmallestWindow = tiers.SelectMany(t => t.Members).Min(d => d.Config.ContextWindow);
         Quality = config.Quality is { } quality ? new Quality.QualityGate(quality) : null;
         Learned = config.Router is { } learned ? LearnedRoute.Load(learned, tiers) : null;
@@ -67,11 +67,16 @@ internal sealed class Route
     /// <summary>The smallest context window of the route's deployments: below it, no window check can skip anything.</summary>
     public int SmallestWindow { get; }
 
+    private readonly bool _tiersExternal;
+
     /// <summary>
-    /// Whether some deployment is external: only then can confidentiality change where a request goes, so only then is
-    /// the prompt scanned for personal data.
+    /// Whether some deployment is external, the shadow's candidate included: only then can confidentiality change where a
+    /// request (or a copy of it) goes, so only then is the prompt scanned for personal data.
     /// </summary>
-    public bool HasExternal { get; }
+    public bool HasExternal => _tiersExternal || ShadowCandidate is { IsExternal: true };
+
+    /// <summary>The deployment the route's shadow sends copies of its requests to, or <see langword="null"/>.</summary>
+    public Deployment? ShadowCandidate { get; init; }
 
     public string Name { get; }
 

@@ -52,7 +52,12 @@ internal sealed class RouteTable : IDisposable
             {
                 ImmutableArray<Tier> tiers = [.. r.EffectiveTiers().Select(t => new Tier(t, [.. t.Members.Select(m => byName[m.Deployment])]))];
                 var baseline = r.Baseline is null ? tiers[^1].Members[0] : byName.GetValueOrDefault(r.Baseline);
-                return new Route(r, tiers) { BaselineDeployment = baseline, BaselinePrice = baseline is null ? Economics.DeploymentPrice.Listed(r.Baseline!, config.Prices) : null };
+                return new Route(r, tiers)
+                {
+                    BaselineDeployment = baseline,
+                    BaselinePrice = baseline is null ? Economics.DeploymentPrice.Listed(r.Baseline!, config.Prices) : null,
+                    ShadowCandidate = r.Shadow is { } shadow ? byName.GetValueOrDefault(shadow.Deployment) : null,
+                };
             })
             .ToFrozenDictionary(r => r.Name, StringComparer.Ordinal);
         _lookup = _routes.GetAlternateLookup<ReadOnlySpan<char>>();

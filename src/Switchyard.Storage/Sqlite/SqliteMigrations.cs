@@ -244,6 +244,101 @@ internal static class SqliteMigrations
             ALTER TABLE escalations ADD COLUMN tags TEXT;
             ALTER TABLE outcome_samples ADD COLUMN tags TEXT;
             """),
+        new(18, "evaluation runs and their results; shadow comparisons and their counters", """
+            -- switchyard eval run: one row per run (its suite's SHA-256, the models, how it ended: running, complete,
+            -- cancelled) and one per case, model and repeat, written as each finishes so a cancelled run keeps its part.
+            CREATE TABLE eval_runs (
+                run_id           TEXT    PRIMARY KEY,
+                started_unix_ms  INTEGER NOT NULL,
+                finished_unix_ms INTEGER,
+                status           TEXT    NOT NULL,
+                suite_name       TEXT    NOT NULL,
+                suite_path       TEXT,
+                suite_hash       TEXT    NOT NULL,
+                cases            INTEGER NOT NULL,
+                models           TEXT    NOT NULL,
+                repeats          INTEGER NOT NULL,
+                target           TEXT
+            );
+            CREATE TABLE eval_results (
+                id              INTEGER PRIMARY KEY,
+                run_id          TEXT    NOT NULL REFERENCES eval_runs (run_id) ON DELETE CASCADE,
+                case_id         TEXT    NOT NULL,
+                use_case        TEXT    NOT NULL,
+                model           TEXT    NOT NULL,
+                repeat_index    INTEGER NOT NULL,
+                ts_unix_ms      INTEGER NOT NULL,
+                request_id      TEXT,
+                deployment      TEXT,
+                status          INTEGER,
+                stream          INTEGER NOT NULL CHECK (stream IN (0, 1)),
+                answer          TEXT,
+                score           REAL,
+                pass            INTEGER CHECK (pass IN (0, 1)),
+                score_detail    TEXT,
+                latency_ms      REAL,
+                ttft_ms         REAL,
+                input_tokens    INTEGER,
+                output_tokens   INTEGER,
+                cost_usd        REAL,
+                cost_estimated  INTEGER NOT NULL DEFAULT 0,
+                judge_cost_usd  REAL,
+                tries           INTEGER NOT NULL,
+                error           TEXT,
+                UNIQUE (run_id, case_id, model, repeat_index)
+            );
+            -- Shadow traffic: one row per live request also sent to a route's candidate deployment, with both answers
+            -- (NULL texts when the route keeps none), their checks, costs and times, and which did better.
+            CREATE TABLE shadow_comparisons (
+                id                       INTEGER PRIMARY KEY,
+                ts_unix_ms               INTEGER NOT NULL,
+                request_id               TEXT    NOT NULL,
+                route                    TEXT    NOT NULL,
+                endpoint                 TEXT    NOT NULL,
+                label                    TEXT,
+                tags                     TEXT,
+                confidential             TEXT,
+                request_json             TEXT,
+                incumbent_deployment     TEXT    NOT NULL,
+                incumbent_tier           TEXT,
+                incumbent_answer         TEXT,
+                incumbent_score          REAL,
+                incumbent_failed         TEXT,
+                incumbent_judge_score    REAL,
+                incumbent_latency_ms     REAL,
+                incumbent_input_tokens   INTEGER,
+                incumbent_output_tokens  INTEGER,
+                incumbent_cost_usd       REAL,
+                candidate_deployment     TEXT    NOT NULL,
+                candidate_answer         TEXT,
+                candidate_score          REAL,
+                candidate_failed         TEXT,
+                candidate_judge_score    REAL,
+                candidate_latency_ms     REAL,
+                candidate_input_tokens   INTEGER,
+                candidate_output_tokens  INTEGER,
+                candidate_cost_usd       REAL,
+                candidate_error          TEXT,
+                agreement                REAL,
+                agreement_detail         TEXT,
+                judge_cost_usd           REAL,
+                winner                   TEXT
+            );
+            CREATE INDEX ix_shadow_comparisons_route_ts ON shadow_comparisons (route, ts_unix_ms);
+            -- What happened to the requests a route's share picked, per UTC day: compared, or left out and why.
+            CREATE TABLE shadow_counters (
+                route                 TEXT    NOT NULL,
+                candidate             TEXT    NOT NULL,
+                day                   TEXT    NOT NULL,
+                sampled               INTEGER NOT NULL DEFAULT 0,
+                compared              INTEGER NOT NULL DEFAULT 0,
+                dropped_saturated     INTEGER NOT NULL DEFAULT 0,
+                skipped_budget        INTEGER NOT NULL DEFAULT 0,
+                skipped_confidential  INTEGER NOT NULL DEFAULT 0,
+                candidate_failed      INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (route, candidate, day)
+            );
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

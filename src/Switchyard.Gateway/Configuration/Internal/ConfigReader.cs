@@ -52,6 +52,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
         var requestLog = ReadRequestLog(top);
         var providers = ReadProviders(top, out var providerNames);
         var deployments = ReadDeployments(top, providerNames, out var deploymentNames);
+        _deployments = deployments.IsDefault ? [] : deployments;
         // Before the routes: a route's baseline may name a model priced here.
         var prices = ReadPrices(top);
         var routes = ReadRoutes(top, deploymentNames, out var routeNames);

@@ -23,7 +23,7 @@ internal static class DatasetExporter
 {
     public static DatasetExport Export(IReadOnlyList<EscalationRecord> records, DatasetOptions options)
     {
-        var summary = new DatasetSummary { Read = records.Count };
+        var summary = new DatasetSummary { Read = records.Count, Source = options.Source };
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var examples = new List<(EscalationRecord Record, Conversation Conversation)>();
         foreach (var record in records)

@@ -23,4 +23,7 @@ internal sealed record DatasetOptions
 
     /// <summary>Also export escalations that found no better answer (the poor answer was sent).</summary>
     public bool IncludeUnimproved { get; init; }
+
+    /// <summary>What the records are, as the summary names them (<c>escalation records</c>).</summary>
+    public string Source { get; init; } = "escalation records";
 }

@@ -9,6 +9,9 @@ internal sealed class DatasetSummary
 {
     public int Read { get; set; }
 
+    /// <summary>What was read, in words (<c>escalation records</c>).</summary>
+    public string Source { get; set; } = "escalation records";
+
     public int Duplicates { get; set; }
 
     public int Train { get; set; }
@@ -37,7 +40,7 @@ internal sealed class DatasetSummary
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{Read} escalation records read; {Train} train and {Validation} validation examples written");
+        text.Append(CultureInfo.InvariantCulture, $"{Read} {Source} read; {Train} train and {Validation} validation examples written");
         text.Append(CultureInfo.InvariantCulture, $"; {Duplicates} duplicate prompts dropped");
         foreach (var (why, count) in Skipped)
         {
