@@ -70,10 +70,14 @@ internal sealed class Route
     private readonly bool _tiersExternal;
 
     /// <summary>
-    /// Whether some deployment is external, the shadow's candidate included: only then can confidentiality change where a
-    /// request (or a copy of it) goes, so only then is the prompt scanned for personal data.
+    /// Whether some deployment the prompt may reach is external: a tier's, the shadow's candidate, or the quality gate's
+    /// judge. Only then can confidentiality change where a request (or a copy of it) goes, so only then is the prompt
+    /// scanned for personal data.
     /// </summary>
-    public bool HasExternal => _tiersExternal || ShadowCandidate is { IsExternal: true };
+    public bool HasExternal => _tiersExternal || ShadowCandidate is { IsExternal: true } || Judge is { IsExternal: true };
+
+    /// <summary>The deployment the quality gate's judge calls, or <see langword="null"/> (no judge, or an unknown name).</summary>
+    public Deployment? Judge { get; init; }
 
     /// <summary>The deployment the route's shadow sends copies of its requests to, or <see langword="null"/>.</summary>
     public Deployment? ShadowCandidate { get; init; }

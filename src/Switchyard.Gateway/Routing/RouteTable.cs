@@ -57,6 +57,7 @@ internal sealed class RouteTable : IDisposable
                     BaselineDeployment = baseline,
                     BaselinePrice = baseline is null ? Economics.DeploymentPrice.Listed(r.Baseline!, config.Prices) : null,
                     ShadowCandidate = r.Shadow is { } shadow ? byName.GetValueOrDefault(shadow.Deployment) : null,
+                    Judge = r.Quality?.Judge is { } judge ? byName.GetValueOrDefault(judge.Deployment) : null,
                 };
             })
             .ToFrozenDictionary(r => r.Name, StringComparer.Ordinal);

@@ -117,6 +117,21 @@ public sealed class ModelCheckEscalationTests
     }
 
     [Fact]
+    public async Task Judge_External_IsNeverShownPersonalData_OnARouteWhoseTiersAreAllInHouse()
+    {
+        // The route's tiers never leave, so nothing but the judge could take the prompt outside: the prompt must still be
+        // scanned for personal data, and an external judge passed over when it holds some.
+        await using var gateway = await StartAsync("chat: { quality: { judge: { deployment: gpt } }, tiers: [ { name: open, deployments: [llama] }, { name: more, deployments: [llama-2] } ] }");
+        using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Please e-mail jane.doe@example.com the invoice total: what is 17 times 23?"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("pii: email=1", response.Header("x-switchyard-confidential"));
+        Assert.Equal(0, gateway.External.Stats.Requests);
+        var entry = Assert.Single(await gateway.Log.WaitForEntriesAsync(1, TimeSpan.FromSeconds(10)));
+        Assert.Contains(Attempts(entry), c => c.GetProperty("outcome").GetString() == "judge_skipped:confidential");
+    }
+
+    [Fact]
     public async Task Judge_BudgetSpent_TheAnswerIsScoredWithoutIt()
     {
         await using var gateway = await StartAsync("chat: { quality: { judge: { deployment: judge-local, budget: { tokens: 10, per: 1h } } }, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ] }");
