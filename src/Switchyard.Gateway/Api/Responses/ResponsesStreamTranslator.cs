@@ -344,7 +344,9 @@ internal sealed class ResponsesStreamTranslator(ResponseShell shell, TimeProvide
         {
             Begin(output, "response.function_call_arguments.done"u8);
             ItemReference(output);
-            output.Write(",\"arguments\":\""u8);
+            output.Write(",\"name\":\""u8);
+            output.Write(_call.WrittenSpan[_callIdLength..]);
+            output.Write("\",\"arguments\":\""u8);
             output.Write(_text.WrittenSpan);
             output.Write("\"}\n\n"u8);
         }
