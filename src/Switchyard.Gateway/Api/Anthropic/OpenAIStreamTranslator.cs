@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Switchyard.Gateway.Internal;
 using Switchyard.Gateway.Providers.Anthropic;
 

@@ -223,7 +223,7 @@ internal static class ResponsesEndpoints
 
     /// <summary>
     /// A page of a stored response's own input items, as OpenAI lists them: newest first unless <c>order=asc</c>,
-    /// <c>limit</c> of 1 to 100 (20), after the item <c>after</c>.
+    /// <c>limit</c> of 1 to 100 (20), after the item <c>after</c> or before the item <c>before</c>.
     /// </summary>
     private static async Task InputItemsAsync(HttpContext context, GatewayRuntime runtime, ResponseStorage storage)
     {
@@ -263,18 +263,31 @@ internal static class ResponsesEndpoints
             all.Reverse();
         }
 
-        var start = 0;
-        if (query["after"].ToString() is { Length: > 0 } after)
+        // A page after one item (the next), or before one (the previous): as OpenAI's list cursors.
+        var (start, end) = (0, all.Count);
+        foreach (var cursor in (ReadOnlySpan<string>)["after", "before"])
         {
-            start = all.FindIndex(item => ResponseInputItems.String(item, "id") == after) + 1;
-            if (start == 0)
+            if (query[cursor].ToString() is not { Length: > 0 } id)
             {
-                await ApiErrorWriter.WriteAsync(context, ApiError.InvalidValue("after", $"Invalid 'after': no input item '{after}' in response '{stored.Id}'."));
+                continue;
+            }
+
+            var at = all.FindIndex(item => ResponseInputItems.String(item, "id") == id);
+            if (at < 0)
+            {
+                await ApiErrorWriter.WriteAsync(context, ApiError.InvalidValue(cursor, $"Invalid '{cursor}': no input item '{id}' in response '{stored.Id}'."));
                 return;
             }
+
+            (start, end) = cursor == "after" ? (at + 1, end) : (start, at);
         }
 
-        var page = all.Skip(start).Take(limit).ToList();
+        if (query["before"].ToString() is { Length: > 0 })
+        {
+            start = Math.Max(start, end - limit);
+        }
+
+        var page = all.Skip(start).Take(Math.Min(limit, Math.Max(0, end - start))).ToList();
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(stored.InputItemsJson.Length + 128);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -289,7 +302,7 @@ internal static class ResponsesEndpoints
             writer.WriteEndArray();
             writer.WriteString("first_id"u8, page.Count > 0 ? ResponseInputItems.String(page[0], "id") : null);
             writer.WriteString("last_id"u8, page.Count > 0 ? ResponseInputItems.String(page[^1], "id") : null);
-            writer.WriteBoolean("has_more"u8, start + page.Count < all.Count);
+            writer.WriteBoolean("has_more"u8, query["before"].ToString().Length > 0 ? start > 0 : start + page.Count < end);
             writer.WriteEndObject();
         }
 

@@ -196,7 +196,15 @@ public class ResponsesEndpointsTests
         Assert.Equal("developer", first.RootElement.GetProperty("data")[0].GetProperty("role").GetString());
         Assert.True(first.RootElement.GetProperty("has_more").GetBoolean());
         using var next = await gateway.Client.GetAsync($"responses/{id}/input_items?order=asc&limit=1&after={first.RootElement.GetProperty("last_id").GetString()}");
-        Assert.Equal("user", JsonDocument.Parse(await next.Content.ReadAsStringAsync()).RootElement.GetProperty("data")[0].GetProperty("role").GetString());
+        using var nextPage = JsonDocument.Parse(await next.Content.ReadAsStringAsync());
+        Assert.Equal("user", nextPage.RootElement.GetProperty("data")[0].GetProperty("role").GetString());
+        Assert.False(nextPage.RootElement.GetProperty("has_more").GetBoolean());
+        using var back = await gateway.Client.GetAsync($"responses/{id}/input_items?order=asc&limit=1&before={nextPage.RootElement.GetProperty("first_id").GetString()}");
+        using var previous = JsonDocument.Parse(await back.Content.ReadAsStringAsync());
+        Assert.Equal(first.RootElement.GetProperty("data").GetRawText(), previous.RootElement.GetProperty("data").GetRawText());
+        Assert.False(previous.RootElement.GetProperty("has_more").GetBoolean());
+        using var unknown = await gateway.Client.GetAsync($"responses/{id}/input_items?after=msg_nope");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
 
         using var deleted = await gateway.Client.DeleteAsync($"responses/{id}");
         Assert.Equal("""{"id":"ID","object":"response.deleted","deleted":true}""".Replace("ID", id, StringComparison.Ordinal), await deleted.Content.ReadAsStringAsync());

@@ -226,7 +226,8 @@ public class ResponsesStreamTranslatorTests
         var inner = new StreamResponseBodyFeature(sink);
         string? saved = null;
         var textAtSave = -1L;
-        using (var body = new ResponsesResponseBody(context, inner, Shell, TimeProvider.System, json =>
+        // A clock that stands still: completed_at is the same in every run.
+        using (var body = new ResponsesResponseBody(context, inner, Shell, new Support.ManualClock(DateTimeOffset.UnixEpoch.AddSeconds(1_700_000_060)), json =>
         {
             saved = Encoding.UTF8.GetString(json);
             textAtSave = sink.Length;
