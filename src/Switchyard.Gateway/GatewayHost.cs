@@ -232,6 +232,9 @@ public sealed class GatewayHost : IAsyncDisposable
         app.UseClientKeys(runtime, () => authenticator.Value);
         app.MapOpenAIEndpoints();
         Api.Anthropic.AnthropicEndpoints.MapAnthropicEndpoints(app);
+        // Stored responses open their store on first use, like the keys.
+        var responses = new Api.Responses.ResponseStorage(() => options.ResponseStore ?? new SqliteResponseStore(new SqliteStoreOptions { Path = storagePath }, time), time, loggerFactory.CreateLogger("Switchyard.Responses"));
+        Api.Responses.ResponsesEndpoints.MapResponsesEndpoints(app, responses);
         Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => authenticator.Value, () => store as SqliteRequestLogStore, options.BootstrapAdminKey, time);
         app.MapHealthEndpoints();
         var metrics = runtime.Metrics;

@@ -53,4 +53,7 @@ public sealed record GatewayHostOptions
 
     /// <summary>The store virtual keys are read from when the configuration requires keys; default: the storage file's.</summary>
     public Storage.Sqlite.SqliteKeyStore? KeyStore { get; init; }
+
+    /// <summary>The store of the Responses API's stored responses; default: the storage file's, opened on first use.</summary>
+    public Storage.Responses.IResponseStore? ResponseStore { get; init; }
 }

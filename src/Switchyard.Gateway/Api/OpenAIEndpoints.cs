@@ -65,10 +65,11 @@ internal static class OpenAIEndpoints
         v1.Map("/{**rest}", context =>
         {
             var path = context.Request.Path.Value ?? string.Empty;
-            var known = path is "/v1/chat/completions" or "/v1/completions" or "/v1/embeddings" or "/v1/messages" or "/v1/models" || path.StartsWith("/v1/models/", StringComparison.Ordinal);
+            var known = path is "/v1/chat/completions" or "/v1/completions" or "/v1/embeddings" or "/v1/messages" or "/v1/responses" or "/v1/models"
+                || path.StartsWith("/v1/models/", StringComparison.Ordinal) || path.StartsWith("/v1/responses/", StringComparison.Ordinal);
             if (known)
             {
-                var allowed = path.StartsWith("/v1/models", StringComparison.Ordinal) ? "GET" : "POST";
+                var allowed = path.StartsWith("/v1/models", StringComparison.Ordinal) ? "GET" : path.StartsWith("/v1/responses/", StringComparison.Ordinal) ? "GET, DELETE" : "POST";
                 context.Response.Headers.Allow = allowed;
                 return ApiErrorWriter.WriteAsync(context, new ApiError(
                     StatusCodes.Status405MethodNotAllowed,
@@ -81,7 +82,7 @@ internal static class OpenAIEndpoints
             return ApiErrorWriter.WriteAsync(context, new ApiError(
                 StatusCodes.Status404NotFound,
                 ApiError.InvalidRequest,
-                $"Unknown endpoint: {context.Request.Method} {path}. This gateway serves POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings, POST /v1/messages (Anthropic) and GET /v1/models.",
+                $"Unknown endpoint: {context.Request.Method} {path}. This gateway serves POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings, POST /v1/messages (Anthropic), POST /v1/responses (with GET and DELETE /v1/responses/{{id}}) and GET /v1/models.",
                 null,
                 "unknown_url"));
         });

@@ -52,4 +52,7 @@ public sealed record GatewayConfig
 
     /// <summary>OpenTelemetry traces (<c>telemetry:</c>); off by default.</summary>
     public TelemetryConfig Telemetry { get; init; } = new();
+
+    /// <summary>Stored responses of <c>POST /v1/responses</c> (<c>responses:</c>): kept 30 days, readable by their key.</summary>
+    public ResponsesConfig Responses { get; init; } = new();
 }

@@ -106,8 +106,8 @@ internal sealed partial class RequestForwarder : IDisposable
         var snapshot = _runtime.Acquire();
         var table = snapshot.Routes;
         var log = new LogFields { Endpoint = endpoint };
-        // Anthropic's /v1/messages is served as a chat completion translated at the edge (Api/Anthropic); the log says which.
-        log.Ingress = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>() is Api.Anthropic.AnthropicResponseBody ? "messages" : null;
+        // /v1/messages and /v1/responses are served as chat completions translated at the edge; the log says which.
+        log.Ingress = (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>() as TranslatingResponseBody)?.Ingress;
         var trace = Diagnostics.Tracing.GatewayTracing.StartRequest(context, endpoint, requestId);
         byte[]? body = null;
         byte[]? scratch = null;

@@ -339,6 +339,23 @@ internal static class SqliteMigrations
                 PRIMARY KEY (route, candidate, day)
             );
             """),
+        new(19, "stored responses of the Responses API", """
+            -- POST /v1/responses with store: true. Each row is one response: the key (and team) that created it, which
+            -- alone may read it (or its team, with responses.scope: team); when it expires; the response it continued;
+            -- its own input items and the response object (JSON). A conversation is the chain of previous_id links.
+            CREATE TABLE stored_responses (
+                id              TEXT PRIMARY KEY,
+                key_id          TEXT NOT NULL,
+                team            TEXT,
+                created_unix_ms INTEGER NOT NULL,
+                expires_unix_ms INTEGER NOT NULL,
+                previous_id     TEXT,
+                input_items     TEXT NOT NULL,
+                response        TEXT NOT NULL
+            );
+            -- The purge of expired responses.
+            CREATE INDEX ix_stored_responses_expires ON stored_responses (expires_unix_ms);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

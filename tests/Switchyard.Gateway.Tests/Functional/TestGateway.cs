@@ -13,8 +13,9 @@ namespace Switchyard.Gateway.Tests.Functional;
 /// </summary>
 internal sealed class TestGateway : IAsyncDisposable
 {
-    private TestGateway(SimulatorHost simulator, GatewayHost gateway, MemoryRequestLogStore log)
+    private TestGateway(SimulatorHost simulator, GatewayHost gateway, MemoryRequestLogStore log, string storage)
     {
+        Storage = storage;
         Simulator = simulator;
         Gateway = gateway;
         Log = log;
@@ -22,6 +23,9 @@ internal sealed class TestGateway : IAsyncDisposable
     }
 
     public SimulatorHost Simulator { get; }
+
+    /// <summary>A folder of the gateway's own for its storage file (stored responses), deleted with it.</summary>
+    public string Storage { get; }
 
     public GatewayHost Gateway { get; }
 
@@ -42,6 +46,7 @@ internal sealed class TestGateway : IAsyncDisposable
         long maxRequestBodyBytes = ServerConfig.DefaultMaxRequestBodyBytes)
     {
         var simulator = await SimulatorHost.StartAsync(simulatorOptions with { Port = 0 });
+        var storage = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
         var deployments = routes.SelectMany(r => r.Deployments).DistinctBy(d => d.Name)
             .Select(d => configureDeployment(new DeploymentConfig
             {
@@ -55,7 +60,7 @@ internal sealed class TestGateway : IAsyncDisposable
         {
             Registry = new RegistryConfig { Enforcement = RegistryEnforcement.Off },
             Server = new ServerConfig { Listen = "http://127.0.0.1:0", MaxRequestBodyBytes = maxRequestBodyBytes },
-            Storage = new StorageConfig(),
+            Storage = new StorageConfig { Path = Path.Combine(storage, "switchyard.db") },
             RequestLog = new RequestLogConfig { FlushInterval = TimeSpan.FromMilliseconds(20) },
             Providers =
             [
@@ -76,7 +81,7 @@ internal sealed class TestGateway : IAsyncDisposable
             ConsoleLogging = verbose,
             MinimumLogLevel = verbose ? Microsoft.Extensions.Logging.LogLevel.Trace : Microsoft.Extensions.Logging.LogLevel.Information,
         });
-        return new TestGateway(simulator, gateway, log);
+        return new TestGateway(simulator, gateway, log, storage);
     }
 
     /// <summary>A deployment whose model starts with this is served by a provider where nothing listens.</summary>
@@ -118,5 +123,9 @@ internal sealed class TestGateway : IAsyncDisposable
         Client.Dispose();
         await Gateway.DisposeAsync();
         await Simulator.DisposeAsync();
+        if (Directory.Exists(Storage))
+        {
+            Directory.Delete(Storage, recursive: true);
+        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
@@ -46,36 +45,10 @@ internal static class AnthropicEndpoints
             return Task.CompletedTask;
         }, context);
 
-        var request = context.Request;
-        if (request.ContentLength is { } declared && declared > limit)
+        using var body = await EdgeTranslation.ReadBodyAsync(context, limit);
+        if (body is null)
         {
-            await ApiErrorWriter.WriteAsync(context, new ApiError(StatusCodes.Status413PayloadTooLarge, "request_too_large",
-                $"The request body is {declared:N0} bytes; this gateway accepts at most {limit:N0} bytes (server.max_request_body_bytes)."));
             return;
-        }
-
-        using var body = new PooledBufferWriter((int)Math.Min(limit, request.ContentLength ?? 16 * 1024) + 1);
-        var reader = request.BodyReader;
-        while (true)
-        {
-            var result = await reader.ReadAsync(context.RequestAborted);
-            foreach (var segment in result.Buffer)
-            {
-                body.Write(segment.Span);
-            }
-
-            reader.AdvanceTo(result.Buffer.End);
-            if (body.Length > limit)
-            {
-                await ApiErrorWriter.WriteAsync(context, new ApiError(StatusCodes.Status413PayloadTooLarge, "request_too_large",
-                    $"The request body is larger than {limit:N0} bytes, the most this gateway accepts (server.max_request_body_bytes)."));
-                return;
-            }
-
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                break;
-            }
         }
 
         var translated = new ArrayBufferWriter<byte>(body.Length + 256);
@@ -85,25 +58,7 @@ internal static class AnthropicEndpoints
             return;
         }
 
-        // The forwarder reads the translation as the request's body and writes its answer through the translation back.
-        context.Features.Set<IRequestBodyPipeFeature>(new TranslatedBody(PipeReader.Create(new ReadOnlySequence<byte>(translated.WrittenMemory))));
-        request.ContentLength = translated.WrittenCount;
-        var original = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        using var answer = new AnthropicResponseBody(context, original);
-        context.Features.Set<IHttpResponseBodyFeature>(answer);
-        try
-        {
-            await forwarder.HandleAsync(context, EndpointKind.ChatCompletions);
-            await answer.FinishAsync();
-        }
-        finally
-        {
-            context.Features.Set(original);
-        }
-    }
-
-    private sealed class TranslatedBody(PipeReader reader) : IRequestBodyPipeFeature
-    {
-        public PipeReader Reader { get; } = reader;
+        using var answer = new AnthropicResponseBody(context, context.Features.GetRequiredFeature<IHttpResponseBodyFeature>());
+        await EdgeTranslation.ForwardAsync(context, forwarder, translated.WrittenMemory, answer);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Switchyard.Gateway.Internal;
 using Switchyard.Gateway.Providers.Anthropic;
 
@@ -55,9 +54,8 @@ internal sealed class OpenAIStreamTranslator
             return;
         }
 
-        var chunk = new Chunk();
-        Read(data, ref chunk);
-        if (!chunk.ErrorMessage.IsEmpty || !chunk.ErrorType.IsEmpty)
+        var chunk = ChatChunk.Read(data);
+        if (chunk.IsError)
         {
             WriteError(output, chunk.ErrorType, chunk.ErrorMessage);
             return;
@@ -118,125 +116,59 @@ internal sealed class OpenAIStreamTranslator
 
     private void TranslateDelta(ReadOnlySpan<byte> delta, PooledBufferWriter output)
     {
-        var reader = new Utf8JsonReader(delta);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        var parts = new ChatDeltaReader(delta);
+        while (parts.Next(out var part))
         {
-            if (reader.ValueTextEquals("content"u8))
+            if (part.Type == ChatDeltaReader.Kind.Content)
             {
-                var text = StringValue(ref reader, delta);
-                if (!text.IsEmpty)
+                if (_open != OpenBlock.Text)
                 {
-                    if (_open != OpenBlock.Text)
-                    {
-                        Stop(output);
-                        _open = OpenBlock.Text;
-                        output.Write("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":"u8);
-                        AnthropicStreamTranslator.WriteNumber(output, _blocks);
-                        output.Write(",\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"u8);
-                    }
-
-                    BlockDelta(output, "{\"type\":\"text_delta\",\"text\":\""u8, text);
-                }
-            }
-            else if (reader.ValueTextEquals("tool_calls"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartArray)
-                {
-                    reader.Skip();
-                    continue;
+                    Stop(output);
+                    _open = OpenBlock.Text;
+                    output.Write("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":"u8);
+                    AnthropicStreamTranslator.WriteNumber(output, _blocks);
+                    output.Write(",\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"u8);
                 }
 
-                while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-                {
-                    ToolCall(ref reader, delta, output);
-                }
+                BlockDelta(output, "{\"type\":\"text_delta\",\"text\":\""u8, part.Text);
             }
-            else
+            else if (part.Type == ChatDeltaReader.Kind.ToolCall)
             {
-                reader.Read();
-                reader.Skip();
+                ToolCall(part, output);
             }
         }
     }
 
-    /// <summary>One element of <c>delta.tool_calls</c>; the reader is on its <c>{</c> and ends on its <c>}</c>.</summary>
-    private void ToolCall(ref Utf8JsonReader reader, ReadOnlySpan<byte> delta, PooledBufferWriter output)
+    /// <summary>One piece of a tool call: a new index starts a tool_use block, arguments become its input_json_delta.</summary>
+    private void ToolCall(in ChatDeltaReader.Part part, PooledBufferWriter output)
     {
-        var index = -1;
-        ReadOnlySpan<byte> id = default, name = default, arguments = default;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("index"u8))
-            {
-                reader.Read();
-                index = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var i) ? i : -1;
-            }
-            else if (reader.ValueTextEquals("id"u8))
-            {
-                id = StringValue(ref reader, delta);
-            }
-            else if (reader.ValueTextEquals("function"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    if (reader.ValueTextEquals("name"u8))
-                    {
-                        name = StringValue(ref reader, delta);
-                    }
-                    else if (reader.ValueTextEquals("arguments"u8))
-                    {
-                        arguments = StringValue(ref reader, delta);
-                    }
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
-                }
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-
-        if (_open != OpenBlock.Tool || index != _openTool)
+        if (_open != OpenBlock.Tool || part.Index != _openTool)
         {
             // A new call (OpenAI streams calls one after the other): the open block stops, a tool_use block starts.
             Stop(output);
             _open = OpenBlock.Tool;
-            _openTool = index;
+            _openTool = part.Index;
             output.Write("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":"u8);
             AnthropicStreamTranslator.WriteNumber(output, _blocks);
             output.Write(",\"content_block\":{\"type\":\"tool_use\",\"id\":\""u8);
-            if (id.IsEmpty)
+            if (part.Id.IsEmpty)
             {
                 output.Write("toolu_switchyard_"u8);
                 AnthropicStreamTranslator.WriteNumber(output, _blocks);
             }
             else
             {
-                output.Write(id);
+                output.Write(part.Id);
             }
 
             output.Write("\",\"name\":\""u8);
-            output.Write(name);
+            output.Write(part.Name);
             output.Write("\",\"input\":{}}}\n\n"u8);
         }
 
-        if (!arguments.IsEmpty)
+        if (!part.Arguments.IsEmpty)
         {
-            BlockDelta(output, "{\"type\":\"input_json_delta\",\"partial_json\":\""u8, arguments);
+            BlockDelta(output, "{\"type\":\"input_json_delta\",\"partial_json\":\""u8, part.Arguments);
         }
     }
 
@@ -302,197 +234,5 @@ internal sealed class OpenAIStreamTranslator
         output.Write(",\"output_tokens\":"u8);
         AnthropicStreamTranslator.WriteNumber(output, completion);
         output.Write("}"u8);
-    }
-
-    private static void Read(ReadOnlySpan<byte> data, ref Chunk chunk)
-    {
-        var reader = new Utf8JsonReader(data);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            throw new JsonException("A chunk is not a JSON object.");
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("id"u8))
-            {
-                chunk.Id = StringValue(ref reader, data);
-            }
-            else if (reader.ValueTextEquals("model"u8))
-            {
-                chunk.Model = StringValue(ref reader, data);
-            }
-            else if (reader.ValueTextEquals("choices"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.StartArray && reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-                {
-                    ReadChoice(ref reader, data, ref chunk);
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        reader.Skip();
-                    }
-                }
-                else if (reader.TokenType != JsonTokenType.EndArray)
-                {
-                    reader.Skip();
-                }
-            }
-            else if (reader.ValueTextEquals("usage"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.StartObject)
-                {
-                    chunk.HasUsage = true;
-                    ReadUsage(ref reader, ref chunk);
-                }
-            }
-            else if (reader.ValueTextEquals("error"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    reader.Skip();
-                    chunk.ErrorType = "api_error"u8;
-                    continue;
-                }
-
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    if (reader.ValueTextEquals("message"u8))
-                    {
-                        chunk.ErrorMessage = StringValue(ref reader, data);
-                    }
-                    else if (reader.ValueTextEquals("type"u8))
-                    {
-                        chunk.ErrorType = StringValue(ref reader, data);
-                    }
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
-                }
-
-                if (chunk.ErrorType.IsEmpty)
-                {
-                    chunk.ErrorType = "api_error"u8;
-                }
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-    }
-
-    private static void ReadChoice(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, ref Chunk chunk)
-    {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("delta"u8))
-            {
-                reader.Read();
-                var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                chunk.Delta = data[start..(int)reader.BytesConsumed];
-            }
-            else if (reader.ValueTextEquals("finish_reason"u8))
-            {
-                chunk.FinishReason = StringValue(ref reader, data);
-            }
-            else if (reader.ValueTextEquals("stop_reason"u8))
-            {
-                chunk.StopSequence = StringValue(ref reader, data);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-    }
-
-    private static void ReadUsage(ref Utf8JsonReader reader, ref Chunk chunk)
-    {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("prompt_tokens"u8))
-            {
-                chunk.PromptTokens = Count(ref reader);
-            }
-            else if (reader.ValueTextEquals("completion_tokens"u8))
-            {
-                chunk.CompletionTokens = Count(ref reader);
-            }
-            else if (reader.ValueTextEquals("cache_creation_input_tokens"u8))
-            {
-                chunk.CacheWrite = Count(ref reader);
-            }
-            else if (reader.ValueTextEquals("prompt_tokens_details"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    if (reader.ValueTextEquals("cached_tokens"u8))
-                    {
-                        chunk.Cached = Count(ref reader);
-                    }
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
-                }
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-    }
-
-    private static int Count(scoped ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value) ? Math.Max(0, value) : 0;
-    }
-
-    /// <summary>The raw (escaped) bytes of a string value; empty for null and other kinds.</summary>
-    private static ReadOnlySpan<byte> StringValue(scoped ref Utf8JsonReader reader, ReadOnlySpan<byte> data)
-    {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            return data.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
-        }
-
-        reader.Skip();
-        return default;
-    }
-
-    /// <summary>What one chunk says, as raw spans into it.</summary>
-    private ref struct Chunk
-    {
-        public ReadOnlySpan<byte> Id;
-        public ReadOnlySpan<byte> Model;
-        public ReadOnlySpan<byte> Delta;
-        public ReadOnlySpan<byte> FinishReason;
-        public ReadOnlySpan<byte> StopSequence;
-        public ReadOnlySpan<byte> ErrorType;
-        public ReadOnlySpan<byte> ErrorMessage;
-        public bool HasUsage;
-        public int PromptTokens;
-        public int CompletionTokens;
-        public int Cached;
-        public int CacheWrite;
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Switchyard.Gateway.Configuration.Internal;
 
-/// <summary>Durations as written in the file: a number and a unit, <c>250ms</c>, <c>2s</c>, <c>1.5s</c>, <c>5m</c>, <c>1h</c>.</summary>
+/// <summary>Durations as written in the file: a number and a unit, <c>250ms</c>, <c>2s</c>, <c>1.5s</c>, <c>5m</c>, <c>1h</c>, <c>30d</c>.</summary>
 internal static class DurationSyntax
 {
     /// <summary>The units, longest suffix first so that <c>ms</c> is not read as <c>m</c> followed by garbage.</summary>
@@ -12,10 +12,11 @@ internal static class DurationSyntax
         ("s", TimeSpan.TicksPerSecond),
         ("m", TimeSpan.TicksPerMinute),
         ("h", TimeSpan.TicksPerHour),
+        ("d", TimeSpan.TicksPerDay),
     ];
 
     /// <summary>What a valid duration looks like, for messages.</summary>
-    public const string Expected = "a number and a unit: ms, s, m or h, e.g. 250ms, 2s, 1.5s, 5m, 1h";
+    public const string Expected = "a number and a unit: ms, s, m or h (or d for days), e.g. 250ms, 2s, 1.5s, 5m, 1h, 30d";
 
     /// <summary>Parses <paramref name="text"/>; on failure returns what is wrong, ready for a message.</summary>
     public static string? TryParse(string text, out TimeSpan value)
