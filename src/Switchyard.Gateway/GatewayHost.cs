@@ -34,6 +34,7 @@ public sealed class GatewayHost : IAsyncDisposable
     private Governance.RegistryGate? _registry;
     private Diagnostics.Metrics.MetricsListener? _metricsListener;
     private OpenTelemetry.Trace.TracerProvider? _tracing;
+    private SharedStores? _shared;
 
     private GatewayHost(WebApplication app, GatewayRuntime runtime, RequestLogWriter? requestLog, IRequestLogStore? store, ILoggerFactory writerLoggerFactory, IReadOnlyList<Uri> urls)
     {
@@ -209,6 +210,9 @@ public sealed class GatewayHost : IAsyncDisposable
             runtime.Release(snapshot);
         }
 
+        // Limits and the cache: in this process, or in Redis (connected without waiting for it: requests follow
+        // limits.on_failure until it answers).
+        var shared = await SharedStores.StartAsync(config, runtime, time, loggerFactory);
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<RequestForwarder>();
@@ -241,6 +245,7 @@ public sealed class GatewayHost : IAsyncDisposable
         catch
         {
             tracing?.Dispose();
+            await shared.DisposeAsync();
             throw;
         }
 
@@ -283,7 +288,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var metricsUrl = metrics is null ? null : new Uri(metricsListener?.Url ?? urls[0], config.Metrics.Path.TrimStart('/'));
         return new GatewayHost(app, runtime, requestLog, store, loggerFactory, urls)
         {
-            _watcher = watcher, _registry = gate, _metricsListener = metricsListener, _tracing = tracing, MetricsUrl = metricsUrl,
+            _watcher = watcher, _registry = gate, _metricsListener = metricsListener, _tracing = tracing, MetricsUrl = metricsUrl, _shared = shared,
         };
     }
 
@@ -350,8 +355,13 @@ public sealed class GatewayHost : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync();
-            // Every request has ended: its spans are exported before the process goes.
+            // Every request has ended: its spans are exported before the process goes, and its settlements were made.
             _tracing?.Dispose();
+            if (_shared is not null)
+            {
+                await _shared.DisposeAsync();
+            }
+
             if (_requestLog is not null)
             {
                 await _requestLog.DisposeAsync();

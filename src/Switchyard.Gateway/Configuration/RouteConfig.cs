@@ -55,6 +55,9 @@ public sealed record RouteConfig
     /// </summary>
     public string? Baseline { get; init; }
 
+    /// <summary>The exact-match response cache (<c>cache</c>). <see langword="null"/>: nothing is cached.</summary>
+    public RouteCacheConfig? Cache { get; init; }
+
     /// <summary>The tiers in file order, the shorthand expanded.</summary>
     public ImmutableArray<TierConfig> EffectiveTiers()
     {

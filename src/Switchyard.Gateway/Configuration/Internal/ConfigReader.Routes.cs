@@ -11,7 +11,7 @@ namespace Switchyard.Gateway.Configuration.Internal;
 /// </summary>
 internal sealed partial class ConfigReader
 {
-    private static readonly string[] RouteKeys = ["deployments", "tiers", "tags", "classify", "allow_pinning", "confidential", "detect_pii", "hedge_after", "quality", "router", "baseline"];
+    private static readonly string[] RouteKeys = ["deployments", "tiers", "tags", "classify", "allow_pinning", "confidential", "detect_pii", "hedge_after", "quality", "router", "baseline", "cache"];
     private static readonly string[] TierKeys = ["name", "balance", "deployments", "when"];
     private static readonly string[] TierMemberKeys = ["deployment", "weight"];
 
@@ -149,6 +149,7 @@ internal sealed partial class ConfigReader
         }
 
         var quality = ReadQuality(section, deploymentNames, ref ok);
+        var cache = ReadRouteCache(section, ref ok);
         var router = ReadLearnedRouter(section, tiers.IsDefaultOrEmpty ? [.. shorthand.Select((_, i) => (i + 1).ToString(CultureInfo.InvariantCulture))] : [.. tiers.Select(t => t.Name)], ref ok);
         return ok
             ? new RouteConfig
@@ -165,6 +166,7 @@ internal sealed partial class ConfigReader
                 Quality = quality,
                 Router = router,
                 Baseline = baseline,
+                Cache = cache,
             }
             : null;
     }
