@@ -40,8 +40,13 @@ internal sealed class FaultProxy : IAsyncDisposable
         {
             foreach (var client in _open)
             {
-                // A reset, not a polite close: what a client sees when the server or the network dies.
-                client.Client.LingerState = new LingerOption(true, 0);
+                // A reset, not a polite close: what a client sees when the server or the network dies. (A pipe that is
+                // closing on its own has no socket left.)
+                if (client.Client is { } socket)
+                {
+                    socket.LingerState = new LingerOption(true, 0);
+                }
+
                 client.Dispose();
             }
 
