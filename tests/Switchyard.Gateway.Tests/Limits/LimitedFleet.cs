@@ -30,6 +30,9 @@ internal sealed class LimitedFleet : IAsyncDisposable
 
     public IReadOnlyList<GatewayHost> Gateways => _gateways;
 
+    /// <summary>Each instance's request log.</summary>
+    public List<Functional.MemoryRequestLogStore> Logs { get; } = [];
+
     /// <summary>Starts <paramref name="instances"/> gateways whose configuration ends with <paramref name="sections"/> (limits, cache, teams, routes' cache).</summary>
     public static async Task<LimitedFleet> StartAsync(int instances, string sections, string routes = "chat: { deployments: [llama] }", GatewayHostOptions? options = null)
     {
@@ -66,7 +69,9 @@ internal sealed class LimitedFleet : IAsyncDisposable
     {
         var config = ConfigLoader.Parse(_yaml, "fleet.yaml", _ => null);
         Assert.True(config.Succeeded, string.Join("\n", config.Errors) + "\n" + _yaml);
-        var gateway = await GatewayHost.StartAsync(config.Config!, (options ?? new GatewayHostOptions()) with { KeyStore = _keys, RequestLogStore = new Functional.MemoryRequestLogStore() });
+        var log = new Functional.MemoryRequestLogStore();
+        var gateway = await GatewayHost.StartAsync(config.Config!, (options ?? new GatewayHostOptions()) with { KeyStore = _keys, RequestLogStore = log });
+        Logs.Add(log);
         _gateways.Add(gateway);
         _clients.Add(new HttpClient { BaseAddress = new Uri(gateway.BaseAddress, "v1/"), Timeout = TimeSpan.FromSeconds(30) });
         return gateway;
