@@ -125,7 +125,7 @@ internal sealed partial class ConfigReader
             & TryReadBool(section, "confidential", ref confidential);
         if (read && ttl > TimeSpan.FromDays(30))
         {
-            Error(MarkOf(section, "ttl"), Join(path, "ttl"), $"is {ttl.TotalDays:0} days; at most 30 days (30d) is allowed: a cached answer does not follow changes of the models behind the route.");
+            Error(MarkOf(section, "ttl"), Join(path, "ttl"), $"is {ttl.TotalDays:0} days; at most 30 days (720h) is allowed: a cached answer does not follow changes of the models behind the route.");
             read = false;
         }
 
