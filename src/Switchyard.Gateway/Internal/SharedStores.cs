@@ -50,7 +50,7 @@ internal sealed class SharedStores : IAsyncDisposable
         {
             var connection = await Connect(cacheRedis, cache.Timeout).ConfigureAwait(false);
             var health = new RedisHealth("cache", cacheRedis.ToString(), loggers.CreateLogger("Switchyard.Caching"));
-            stores._cache = new ResponseCache(new RedisCacheStore(connection, cache.Timeout, TimeProvider.System), cache.Prefix, health);
+            stores._cache = new ResponseCache(new RedisCacheStore(connection), cache.Prefix, health);
         }
         else
         {

@@ -203,10 +203,10 @@ internal sealed partial class RedisLimitCounters : ILimitCounters
         Health.Failed(error, request: true);
     }
 
-    /// <summary>One script call, bounded by <c>limits.timeout</c> on our side too (the client checks its own timeouts on a heartbeat).</summary>
+    /// <summary>One script call, bounded by <c>limits.timeout</c> (the client's AsyncTimeout, checked every 200 ms).</summary>
     private async Task<RedisResult> CallAsync(string script, RedisKey[] keys, RedisValue[] args)
     {
-        var result = await _redis.GetDatabase().ScriptEvaluateAsync(script, keys, args).WaitAsync(_config.Timeout, _network).ConfigureAwait(false);
+        var result = await _redis.GetDatabase().ScriptEvaluateAsync(script, keys, args).ConfigureAwait(false);
         Health.Succeeded();
         return result;
     }
