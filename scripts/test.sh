@@ -3,7 +3,8 @@
 # What it installs: the npm packages of the conformance clients (tests/conformance/node), and Debian's chromium for the
 # dashboard's browser tests (apt-get, with sudo when not root; skipped when /usr/bin/chromium is there). The dashboard's
 # own npm package (chart.js) is installed by the build (src/Switchyard.Dashboard runs npm ci when node_modules is missing).
-# Later servers (PostgreSQL, Redis) are installed and started here too.
+# Redis: Debian's redis-server (installed when missing), started on 127.0.0.1 on a free port without persistence for the
+# limits and cache tests (SWITCHYARD_TEST_REDIS), and stopped when the script ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,34 @@ else
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+echo "==> redis-server for the shared limits and the response cache (Debian's package)"
+if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
+  echo "already installed: $(command -v redis-server)"
+else
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+fi
+redis_port=""
+for port in $(seq 16379 16479); do
+  # A port nobody answers on (bash's /dev/tcp connects; a refusal means it is free).
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then redis_port=$port; break; fi
+done
+if [ -z "$redis_port" ]; then echo "no free port for redis-server in 16379-16479" >&2; exit 1; fi
+redis_dir=$(mktemp -d)
+redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize yes \
+  --dir "$redis_dir" --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
+stop_redis() { redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true; rm -rf "$redis_dir"; }
+trap stop_redis EXIT
+for _ in $(seq 1 50); do
+  if redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG; then break; fi
+  sleep 0.1
+done
+redis-cli -p "$redis_port" ping | grep -q PONG || { echo "redis-server did not start:" >&2; cat "$redis_dir/redis.log" >&2; exit 1; }
+export SWITCHYARD_TEST_REDIS="127.0.0.1:$redis_port"
+echo "redis-server on $SWITCHYARD_TEST_REDIS"
 
 echo "==> build (warnings are errors)"
 dotnet build Switchyard.slnx -c Release -warnaserror -nologo -clp:ErrorsOnly

@@ -50,6 +50,11 @@ internal static class Program
         var metrics = new Command("metrics", "In-process: what recording one request in the metrics costs against one interlocked increment, and a scrape of 50 routes x 20 deployments.") { metricsRequests };
         metrics.SetAction(parseResult => Metrics.MetricsBench.Run(Math.Max(10_000, parseResult.GetValue(metricsRequests)), Console.Out));
         root.Subcommands.Add(metrics);
+        var limitsRedis = new Option<string>("--redis") { Description = "The Redis to count in (host:port or redis://...; default: $SWITCHYARD_TEST_REDIS, else 127.0.0.1:6379).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SWITCHYARD_TEST_REDIS") ?? "127.0.0.1:6379" };
+        var limitsRequests = new Option<int>("--requests") { Description = "Requests counted per pass in memory (a tenth of it in Redis; default 200,000).", DefaultValueFactory = _ => 200_000 };
+        var limits = new Command("limits", "What counting one request's limits and budget costs: in memory against Redis, in one run.") { limitsRedis, limitsRequests };
+        limits.SetAction((parseResult, _) => Limits.LimitsBench.RunAsync(parseResult.GetValue(limitsRedis)!, Math.Max(1_000, parseResult.GetValue(limitsRequests)), Console.Out));
+        root.Subcommands.Add(limits);
         root.Validators.Add(result =>
         {
             if (result.GetValue(duration) is < 1)

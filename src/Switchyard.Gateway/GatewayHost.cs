@@ -34,6 +34,7 @@ public sealed class GatewayHost : IAsyncDisposable
     private Governance.RegistryGate? _registry;
     private Diagnostics.Metrics.MetricsListener? _metricsListener;
     private OpenTelemetry.Trace.TracerProvider? _tracing;
+    private SharedStores? _shared;
 
     private GatewayHost(WebApplication app, GatewayRuntime runtime, RequestLogWriter? requestLog, IRequestLogStore? store, ILoggerFactory writerLoggerFactory, IReadOnlyList<Uri> urls)
     {
@@ -219,6 +220,9 @@ public sealed class GatewayHost : IAsyncDisposable
             builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         }
 
+        // Limits and the cache: in this process, or in Redis (connected without waiting for it: requests follow
+        // limits.on_failure until it answers).
+        var shared = await SharedStores.StartAsync(config, runtime, time, loggerFactory);
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<RequestForwarder>();
@@ -256,6 +260,7 @@ public sealed class GatewayHost : IAsyncDisposable
             tracing?.Dispose();
             // The shadow's writer is a background task: a gateway that never started must not leave it running.
             await runtime.Shadow.DisposeAsync();
+            await shared.DisposeAsync();
             throw;
         }
 
@@ -275,6 +280,7 @@ public sealed class GatewayHost : IAsyncDisposable
                 await app.DisposeAsync();
                 tracing?.Dispose();
                 await runtime.Shadow.DisposeAsync();
+                await shared.DisposeAsync();
                 throw;
             }
         }
@@ -299,7 +305,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var metricsUrl = metrics is null ? null : new Uri(metricsListener?.Url ?? urls[0], config.Metrics.Path.TrimStart('/'));
         return new GatewayHost(app, runtime, requestLog, store, loggerFactory, urls)
         {
-            _watcher = watcher, _registry = gate, _metricsListener = metricsListener, _tracing = tracing, MetricsUrl = metricsUrl,
+            _watcher = watcher, _registry = gate, _metricsListener = metricsListener, _tracing = tracing, MetricsUrl = metricsUrl, _shared = shared,
         };
     }
 
@@ -366,11 +372,16 @@ public sealed class GatewayHost : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync();
-            // Every request has ended: its spans are exported before the process goes.
+            // Every request has ended: its spans are exported before the process goes, and its settlements were made.
             _tracing?.Dispose();
             if (_runtime.Shadow is { } shadow)
             {
                 await shadow.DisposeAsync();
+            }
+
+            if (_shared is not null)
+            {
+                await _shared.DisposeAsync();
             }
 
             if (_requestLog is not null)

@@ -50,6 +50,12 @@ public sealed record GatewayConfig
     /// <summary>The Prometheus endpoint (<c>metrics:</c>); served at <c>/metrics</c> by default.</summary>
     public MetricsConfig Metrics { get; init; } = new();
 
+    /// <summary>Where rate limits and budgets are counted (<c>limits:</c>); in this process by default.</summary>
+    public LimitsConfig Limits { get; init; } = new();
+
+    /// <summary>Where the response cache keeps answers (<c>cache:</c>); routes opt in with <c>routes.NAME.cache</c>.</summary>
+    public CacheConfig Cache { get; init; } = new();
+
     /// <summary>OpenTelemetry traces (<c>telemetry:</c>); off by default.</summary>
     public TelemetryConfig Telemetry { get; init; } = new();
 

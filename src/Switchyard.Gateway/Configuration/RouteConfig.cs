@@ -58,6 +58,9 @@ public sealed record RouteConfig
     /// <summary>Shadow traffic (<c>shadow</c>): a share of requests also sent to a candidate, compared. <see langword="null"/>: off.</summary>
     public ShadowConfig? Shadow { get; init; }
 
+    /// <summary>The exact-match response cache (<c>cache</c>). <see langword="null"/>: nothing is cached.</summary>
+    public RouteCacheConfig? Cache { get; init; }
+
     /// <summary>The tiers in file order, the shorthand expanded.</summary>
     public ImmutableArray<TierConfig> EffectiveTiers()
     {

@@ -253,6 +253,7 @@ internal sealed partial class RequestForwarder
 
             clientResponse.ContentLength = length;
             log.ShadowCapture?.Capture(json.Span);
+            OfferToCache(log, json.Span);
             var firstByte = _time.GetTimestamp();
             await clientResponse.Body.WriteAsync(json, context.RequestAborted);
             return AttemptResult.Success(usage, firstByte, price);

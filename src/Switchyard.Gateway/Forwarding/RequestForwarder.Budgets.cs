@@ -31,49 +31,44 @@ internal sealed partial class RequestForwarder
     /// Reserves the request's worst-case cost in every budget it is charged to; <see langword="null"/> when all admit it,
     /// otherwise the error to send (and nothing stays reserved).
     /// </summary>
-    private async ValueTask<ApiError?> ReserveBudgetsAsync(HttpContext context, BudgetLedger[] budgets, Route route, ParsedRequest parsed, EndpointKind endpoint, LogFields log)
+    private async ValueTask<ApiError?> ReserveBudgetsAsync(HttpContext context, BudgetLedger[] budgets, Route route, ParsedRequest parsed, EndpointKind endpoint, string requestId, LogFields log)
     {
         var estimate = BudgetBook.WorstCase(route, log.Table!, parsed.EstimatedPromptTokens, parsed.MaxTokens, endpoint == EndpointKind.Embeddings);
         var started = _time.GetTimestamp();
-        var reserved = 0;
-        var windows = new DateTimeOffset[budgets.Length];
-        try
+        var ticket = new Limits.BudgetTicket(budgets, estimate, requestId);
+        Limits.BudgetOutcome outcome;
+        while ((outcome = await _runtime.Limits.ReserveAsync(ticket, _time.GetUtcNow())).Admission == Admission.Wait
+            && _time.GetElapsedTime(started) < BudgetWait)
         {
-            for (; reserved < budgets.Length; reserved++)
+            // Only requests in flight stand in the way: their real cost decides whether this one fits. Nothing stays
+            // reserved meanwhile (all or nothing), so a client that leaves here owes nothing.
+            try
             {
-                var ledger = budgets[reserved];
-                Admission admission;
-                while ((admission = ledger.TryReserve(estimate, _time.GetUtcNow(), out var settled, out windows[reserved])) == Admission.Wait
-                    && _time.GetElapsedTime(started) < BudgetWait)
-                {
-                    // Only requests in flight stand in the way: their real cost decides whether this one fits.
-                    try
-                    {
-                        await settled.WaitAsync(BudgetWait - _time.GetElapsedTime(started), _time, context.RequestAborted).ConfigureAwait(false);
-                    }
-                    catch (TimeoutException)
-                    {
-                        break;
-                    }
-                }
-
-                if (admission != Admission.Admitted)
-                {
-                    Release(budgets, windows, reserved, estimate);
-                    return new ApiError(StatusCodes.Status429TooManyRequests, "insufficient_quota", BudgetBook.Refusal(ledger, estimate), null, "budget_exceeded");
-                }
+                await outcome.Settled.WaitAsync(BudgetWait - _time.GetElapsedTime(started), _time, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                break;
             }
         }
-        catch
+
+        if (outcome.Degraded)
         {
-            // The client left while waiting: what was reserved for it is given back.
-            Release(budgets, windows, reserved, estimate);
-            throw;
+            context.Response.Headers[LimitsHeader] = "degraded";
+            _runtime.Metrics?.LimitsDegraded(outcome.Unavailable);
         }
 
-        log.Budgets = budgets;
-        log.BudgetWindows = windows;
-        log.BudgetEstimate = estimate;
+        if (outcome.Unavailable)
+        {
+            return LimitsUnavailable(context, "budgets");
+        }
+
+        if (outcome.Admission != Admission.Admitted)
+        {
+            return new ApiError(StatusCodes.Status429TooManyRequests, "insufficient_quota", BudgetBook.Refusal(budgets[outcome.Index], estimate), null, "budget_exceeded");
+        }
+
+        log.Budgets = ticket;
         foreach (var ledger in budgets)
         {
             if (ledger.Used >= ledger.Config.WarnAt)
@@ -85,44 +80,34 @@ internal sealed partial class RequestForwarder
         return null;
     }
 
-    /// <summary>Gives back the reservations made in the first <paramref name="count"/> budgets.</summary>
-    private void Release(BudgetLedger[] budgets, DateTimeOffset[] windows, int count, double estimate)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            budgets[i].Settle(estimate, 0, windows[i], _time.GetUtcNow());
-        }
-    }
-
     /// <summary>Replaces the request's reservations with what it cost (the answer and everything spent on the way).</summary>
-    private void SettleBudgets(LogFields log)
+    private ValueTask SettleBudgetsAsync(LogFields log)
     {
-        if (log.Budgets is not { } budgets)
+        if (log.Budgets is not { } ticket)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         var actual = (log.FinalCosts ?? log.Costs()).Total;
-        var now = _time.GetUtcNow();
-        for (var i = 0; i < budgets.Length; i++)
-        {
-            var ledger = budgets[i];
-            var crossed = ledger.Settle(log.BudgetEstimate, actual, log.BudgetWindows![i], now);
-            if (crossed != BudgetCrossing.None)
-            {
-                // Each once a window: the state (/admin/budgets) says where every budget stands at any time.
-                var config = ledger.Config;
-                var spent = ledger.Spent;
-                if ((crossed & BudgetCrossing.Warning) != 0)
-                {
-                    GatewayLog.BudgetWarning(_logger, config.Name, config.WarnAt * 100, spent, config.Limit, ledger.ResetsAt);
-                }
+        return _runtime.Limits.SettleAsync(ticket, actual, _time.GetUtcNow(), _announce ??= Announce);
+    }
 
-                if ((crossed & BudgetCrossing.Exceeded) != 0)
-                {
-                    GatewayLog.BudgetExceeded(_logger, config.Name, config.Mode == Configuration.BudgetMode.Soft ? "soft: requests go on" : "hard: requests are refused", spent, config.Limit, ledger.ResetsAt);
-                }
-            }
+    /// <summary>A budget has just passed its warning share or its limit: each once a window, with where it stands.</summary>
+    private void Announce(BudgetLedger ledger, BudgetCrossing crossed)
+    {
+        // The state (/admin/budgets) says where every budget stands at any time.
+        var config = ledger.Config;
+        var spent = ledger.Spent;
+        if ((crossed & BudgetCrossing.Warning) != 0)
+        {
+            GatewayLog.BudgetWarning(_logger, config.Name, config.WarnAt * 100, spent, config.Limit, ledger.ResetsAt);
+        }
+
+        if ((crossed & BudgetCrossing.Exceeded) != 0)
+        {
+            GatewayLog.BudgetExceeded(_logger, config.Name, config.Mode == Configuration.BudgetMode.Soft ? "soft: requests go on" : "hard: requests are refused", spent, config.Limit, ledger.ResetsAt);
         }
     }
+
+    private Action<BudgetLedger, BudgetCrossing>? _announce;
 }

@@ -57,6 +57,12 @@ internal sealed partial class RequestForwarder
                 answerEstimated = used.Estimated;
             }
 
+            if (CacheHit && answered)
+            {
+                // Served from the cache: nothing was called, so nothing was spent; the baseline still says what it saved.
+                answer = 0;
+            }
+
             var baseline = answered && Usage is { } usage ? Baseline?.Cost(usage) : null;
             double escalated = 0, checks = 0, failed = 0;
             var priced = answer is not null;

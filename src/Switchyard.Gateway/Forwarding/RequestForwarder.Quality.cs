@@ -118,6 +118,11 @@ internal sealed partial class RequestForwarder
         {
             response.ContentType = "application/json";
             response.ContentLength = bytes.Length;
+            if (answer.Verdict.Passed)
+            {
+                // Only an answer that passed the gate is served again from the cache.
+                OfferToCache(log, bytes.Span);
+            }
         }
 
         log.FirstByte = _time.GetTimestamp();

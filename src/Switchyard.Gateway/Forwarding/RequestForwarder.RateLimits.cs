@@ -15,8 +15,14 @@ namespace Switchyard.Gateway.Forwarding;
 /// </summary>
 internal sealed partial class RequestForwarder
 {
+    /// <summary>
+    /// Says on the response that limits were decided without the shared counters (<c>limits: redis</c> with Redis
+    /// unreachable): served on this instance's own counts, or refused.
+    /// </summary>
+    public const string LimitsHeader = "x-switchyard-limits";
+
     /// <summary>Counts the request against its key's and team's limits; the error when it may not go on.</summary>
-    private ApiError? LimitRate(HttpContext context, ApiKeyRecord key, TeamConfig? team, in ParsedRequest parsed, EndpointKind endpoint, LogFields log)
+    private async ValueTask<ApiError?> LimitRateAsync(HttpContext context, ApiKeyRecord key, TeamConfig? team, ParsedRequest parsed, EndpointKind endpoint, string requestId, LogFields log)
     {
         var keyLimit = new KeyRateLimiter.Limit(key.Id, key.RequestsPerMinute, key.TokensPerMinute, key.MaxConcurrency);
         var teamLimit = team is null ? default : new KeyRateLimiter.Limit("team:" + team.Name, team.RequestsPerMinute, team.TokensPerMinute, team.MaxConcurrency);
@@ -27,12 +33,23 @@ internal sealed partial class RequestForwarder
             return null;
         }
 
-        // PERF: both spans live on the stack (collection expressions over inline arrays): no allocation per request.
-        Span<KeyRateLimiter.Limit> both = [keyLimit, teamLimit];
-        Span<KeyRateLimiter.Decision> decisions = [default, default];
-        var limits = keyLimited && teamLimited ? both : keyLimited ? both[..1] : both[1..];
+        KeyRateLimiter.Limit[] limits = keyLimited && teamLimited ? [keyLimit, teamLimit] : keyLimited ? [keyLimit] : [teamLimit];
         var estimate = (long)parsed.EstimatedPromptTokens + (endpoint == EndpointKind.Embeddings ? 0 : parsed.MaxTokens ?? BudgetBook.DefaultOutputTokens);
-        var refused = _runtime.RateLimits.TryAcquire(limits, estimate, decisions[..limits.Length]);
+        var ticket = new Limits.RateTicket(limits, estimate, requestId);
+        var outcome = await _runtime.Limits.AcquireAsync(ticket);
+        if (outcome.Degraded)
+        {
+            context.Response.Headers[LimitsHeader] = "degraded";
+            _runtime.Metrics?.LimitsDegraded(outcome.Unavailable);
+        }
+
+        if (outcome.Unavailable)
+        {
+            return LimitsUnavailable(context, "rate limits");
+        }
+
+        var decisions = ticket.Decisions;
+        var refused = outcome.Refused;
         if (refused < 0)
         {
             // The headers describe the key's own limits, or its team's when the key has none.
@@ -42,13 +59,7 @@ internal sealed partial class RequestForwarder
                 WriteRateHeaders(context.Response.Headers, limits[shown].Rpm, limits[shown].Tpm, decisions[shown]);
             }
 
-            var counted = new List<(string Id, long Window, long Estimate)>(limits.Length);
-            for (var i = 0; i < limits.Length; i++)
-            {
-                counted.Add((limits[i].Id, decisions[i].WindowStart, estimate));
-            }
-
-            log.RateLimited = counted;
+            log.RateLimited = ticket;
             return null;
         }
 
@@ -101,18 +112,26 @@ internal sealed partial class RequestForwarder
         }
     }
 
-    /// <summary>Replaces the request's token estimates with the tokens it used, and gives back its places in flight.</summary>
-    private void SettleRate(LogFields log)
+    /// <summary>The 503 of <c>limits: { kind: redis, on_failure: closed }</c> while Redis cannot be reached.</summary>
+    private ApiError LimitsUnavailable(HttpContext context, string what)
     {
-        if (log.RateLimited is not { } counted)
+        context.Response.Headers.RetryAfter = "1";
+        var where = _runtime.Config.Limits.Redis?.ToString() ?? "Redis";
+        return new ApiError(StatusCodes.Status503ServiceUnavailable, ApiError.ServerErrorType,
+            $"The gateway cannot check {what} now: the shared limits store ({where}) is unreachable, and limits.on_failure is closed, so requests are refused until it answers again. Retry in a moment; operators: see switchyard_limits_store_up in /metrics.",
+            null, "limits_unavailable");
+    }
+
+    /// <summary>Replaces the request's token estimates with the tokens it used, and gives back its places in flight.</summary>
+    private ValueTask SettleRateAsync(LogFields log)
+    {
+        if (log.RateLimited is not { } ticket)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
-        var used = log.Usage is { } usage && log.Status is >= 200 and < 300 ? usage.PromptTokens + usage.CompletionTokens : 0;
-        foreach (var (id, window, estimate) in counted)
-        {
-            _runtime.RateLimits.Settle(id, window, estimate, used);
-        }
+        // A cached answer spent no tokens upstream: its reservation is given back whole.
+        var used = log.Usage is { } usage && log.Status is >= 200 and < 300 && !log.CacheHit ? usage.PromptTokens + usage.CompletionTokens : 0;
+        return _runtime.Limits.SettleAsync(ticket, used);
     }
 }

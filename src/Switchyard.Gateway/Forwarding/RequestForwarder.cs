@@ -166,7 +166,7 @@ internal sealed partial class RequestForwarder : IDisposable
                     return;
                 }
 
-                if (LimitRate(context, key, team, parsed, endpoint, log) is { } limited)
+                if (await LimitRateAsync(context, key, team, parsed, endpoint, requestId, log) is { } limited)
                 {
                     log.Status = limited.Status;
                     log.Error = limited;
@@ -212,8 +212,16 @@ internal sealed partial class RequestForwarder : IDisposable
                     : string.Create(CultureInfo.InvariantCulture, $"{routerScore:0.###} < {learned.Threshold:0.###}");
             }
 
+            // The cache after the plan (it is part of the key) and before budgets: a hit reserves nothing and calls nobody.
+            if (route.Config.Cache is { } caching && _runtime.Cache is { } cache
+                && CacheKeyFor(context, caching, cache, route, endpoint, body.AsSpan(0, bodyLength), decision, key, log) is { } cacheKey
+                && await ServeCachedAsync(context, cache, caching, cacheKey, route, parsed, log))
+            {
+                return;
+            }
+
             if (Budgets(context, route, log) is { Length: > 0 } budgets
-                && await ReserveBudgetsAsync(context, budgets, route, parsed, endpoint, log) is { } refusal)
+                && await ReserveBudgetsAsync(context, budgets, route, parsed, endpoint, requestId, log) is { } refusal)
             {
                 log.Status = refusal.Status;
                 log.Error = refusal;
@@ -417,10 +425,21 @@ internal sealed partial class RequestForwarder : IDisposable
             Record(requestId, start, log);
             Observe(start, log, trace);
             ForkShadow(requestId, start, log);
-            SettleBudgets(log);
-            SettleRate(log);
-            _runtime.Release(snapshot);
-            Leave();
+            try
+            {
+                await StoreCachedAsync(log);
+                // Both settlements start before either is awaited: with limits in Redis, one round trip for the two.
+                var budgetsSettled = SettleBudgetsAsync(log);
+                var rateSettled = SettleRateAsync(log);
+                await budgetsSettled;
+                await rateSettled;
+            }
+            finally
+            {
+                // Whatever the stores did, the snapshot is given back and the request counted out.
+                _runtime.Release(snapshot);
+                Leave();
+            }
         }
     }
 
@@ -652,11 +671,8 @@ internal sealed partial class RequestForwarder : IDisposable
         /// <summary>The price of the route's last tier, for the counterfactual cost.</summary>
         public Economics.DeploymentPrice? Baseline;
 
-        /// <summary>The budgets this request reserved its worst case in, to settle with what it really cost.</summary>
-        public Economics.Budgets.BudgetLedger[]? Budgets;
-
-        /// <summary>The worst case reserved in each of <see cref="Budgets"/>, in dollars.</summary>
-        public double BudgetEstimate;
+        /// <summary>The budgets this request reserved its worst case in (and the windows), to settle with what it really cost.</summary>
+        public Limits.BudgetTicket? Budgets;
 
         /// <summary>The costs the request log recorded, for the budgets to settle with (computed once, when recorded).</summary>
         public RequestCosts? FinalCosts;
@@ -664,11 +680,8 @@ internal sealed partial class RequestForwarder : IDisposable
         /// <summary>For a leg of a hedge: the request's own log, whose earlier calls' costs count in the leg's cost header.</summary>
         public LogFields? Parent;
 
-        /// <summary>The window each reservation of <see cref="Budgets"/> was made in.</summary>
-        public DateTimeOffset[]? BudgetWindows;
-
-        /// <summary>The limits (a key's id, <c>team:NAME</c>) that counted this request, the window each counted it in, and its token estimate.</summary>
-        public List<(string Id, long Window, long Estimate)>? RateLimited;
+        /// <summary>The limits (a key's id, <c>team:NAME</c>) that counted this request, and what each counted, to settle after it.</summary>
+        public Limits.RateTicket? RateLimited;
         public int Status;
         public bool Stream;
         public long FirstByte;
@@ -763,6 +776,7 @@ internal sealed partial class RequestForwarder : IDisposable
             }
 
             Usage = leg.Usage ?? Usage;
+            CacheCandidate = leg.CacheCandidate ?? CacheCandidate;
             Held = leg.Held ?? Held;
             FirstByte = leg.FirstByte != 0 ? leg.FirstByte : FirstByte;
             if (leg.Finished)
@@ -780,6 +794,14 @@ internal sealed partial class RequestForwarder : IDisposable
         /// </summary>
         public string? AttemptsJson()
         {
+            if (CachedFrom is { } cached)
+            {
+                // No call: the answer came from the cache, first given by this deployment.
+                return cached.Deployment is { } first
+                    ? System.Text.Json.JsonSerializer.Serialize(new[] { new Dictionary<string, string?> { ["outcome"] = "cache_hit", ["deployment"] = first, ["tier"] = cached.Tier } })
+                    : "[{\"outcome\":\"cache_hit\"}]";
+            }
+
             if (_attempts is null || (_attempts.Count == 1 && _attempts[0] is { Outcome: "ok", Quality: null }))
             {
                 return null;

@@ -28,13 +28,23 @@ internal sealed class GatewayRuntime : IDisposable
         _current = new RuntimeSnapshot(config, new RouteTable(config, time, null, OnDeploymentChange), BuildModelsJson(config.Routes.Select(r => r.Name), time.GetUtcNow()));
         Budgets.Configure(config, time.GetUtcNow());
         RateLimits = new Auth.KeyRateLimiter(time);
+        Limits = new Limits.MemoryLimitCounters(RateLimits);
     }
 
     /// <summary>The budgets' ledgers, kept across reloads.</summary>
     public Economics.Budgets.BudgetBook Budgets { get; } = new();
 
-    /// <summary>Requests and tokens per minute of each key.</summary>
+    /// <summary>Requests and tokens per minute of each key, in this process.</summary>
     public Auth.KeyRateLimiter RateLimits { get; private init; } = null!;
+
+    /// <summary>
+    /// Where rate limits and budgets are counted: <see cref="RateLimits"/> and <see cref="Budgets"/> in this process, or
+    /// Redis (<c>limits: redis</c>, set by the host at startup).
+    /// </summary>
+    public Limits.ILimitCounters Limits { get; set; }
+
+    /// <summary>The response cache (<c>routes.NAME.cache</c>); set by the host at startup.</summary>
+    public Caching.ResponseCache? Cache { get; set; }
 
     /// <summary>The counters and histograms of <c>/metrics</c>; <see langword="null"/> when <c>metrics.enabled</c> is false.</summary>
     public Diagnostics.Metrics.GatewayMetrics? Metrics { get; init; }
@@ -88,7 +98,7 @@ internal sealed class GatewayRuntime : IDisposable
     /// <summary>
     /// Swaps in <paramref name="config"/>: deployments whose configuration did not change are carried over with their
     /// connections, circuit breakers and latency averages; the others are disposed when the last request on the old
-    /// snapshot finishes. Sections read only at startup (server, storage, request_log, metrics, telemetry) are reported, not applied.
+    /// snapshot finishes. Sections read only at startup (server, storage, request_log, metrics, telemetry, limits, cache) are reported, not applied.
     /// </summary>
     public IReadOnlyList<string> Reload(GatewayConfig config)
     {
@@ -106,6 +116,11 @@ internal sealed class GatewayRuntime : IDisposable
                 notes.Add("storage and request_log: changes take effect after a restart");
             }
 
+            if (config.Limits != old.Config.Limits || config.Cache != old.Config.Cache)
+            {
+                notes.Add("limits and cache: changes take effect after a restart (routes' cache settings apply now)");
+            }
+
             if (config.Metrics != old.Config.Metrics || !config.Telemetry.SameAs(old.Config.Telemetry))
             {
                 notes.Add("metrics and telemetry: changes take effect after a restart");
@@ -115,6 +130,7 @@ internal sealed class GatewayRuntime : IDisposable
             {
                 Server = old.Config.Server, Storage = old.Config.Storage, RequestLog = old.Config.RequestLog,
                 Metrics = old.Config.Metrics, Telemetry = old.Config.Telemetry,
+                Limits = old.Config.Limits, Cache = old.Config.Cache,
             };
             var next = new RuntimeSnapshot(effective, new RouteTable(effective, _time, old.Routes, OnDeploymentChange), BuildModelsJson(effective.Routes.Select(r => r.Name), _time.GetUtcNow()))
             {

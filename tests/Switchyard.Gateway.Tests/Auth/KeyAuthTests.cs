@@ -11,8 +11,11 @@ using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Gateway.Tests.Auth;
 
-/// <summary>Virtual keys, written as an attacker would try them: every /v1 request needs an active key of the right shape.</summary>
-public sealed class KeyAuthTests : IAsyncLifetime
+/// <summary>
+/// Virtual keys, written as an attacker would try them: every /v1 request needs an active key of the right shape. Its
+/// limits are counted in this process here, and in Redis by <see cref="KeyAuthOnRedisTests"/> (the same tests).
+/// </summary>
+public class KeyAuthTests : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
     private SimulatorHost _simulator = null!;
@@ -21,6 +24,9 @@ public sealed class KeyAuthTests : IAsyncLifetime
     private MemoryRequestLogStore _log = null!;
     private HttpClient _client = null!;
     private string _budgetedKey = null!;
+
+    /// <summary>The <c>limits:</c> section of the gateway under test (none: counted in this process).</summary>
+    protected virtual string LimitsYaml => "";
 
     public async Task InitializeAsync()
     {
@@ -53,6 +59,7 @@ public sealed class KeyAuthTests : IAsyncLifetime
               team-capped: { rpm: 3 }
               team-ten: { rpm: 10 }
               team-tokens: { tpm: 500 }
+            {{LimitsYaml}}
             """, "auth.yaml", _ => null);
         Assert.True(config.Succeeded, string.Join("\n", config.Errors));
         _log = new MemoryRequestLogStore();

@@ -8,8 +8,11 @@ using Switchyard.Simulator;
 
 namespace Switchyard.Gateway.Tests.Economics;
 
-/// <summary>Budgets: read from the configuration, reserved before the call, settled after, exact under concurrency.</summary>
-public sealed class BudgetTests
+/// <summary>
+/// Budgets: read from the configuration, reserved before the call, settled after, exact under concurrency. Counted in this
+/// process here, and in Redis by <see cref="BudgetOnRedisTests"/> (the same tests).
+/// </summary>
+public class BudgetTests
 {
     // Dear tokens ($1,000 per million, in or out) so a handful of requests spend a budget of a few dollars.
     private const string Deployments = """
@@ -33,6 +36,9 @@ public sealed class BudgetTests
             },
         ],
     };
+
+    /// <summary>The <c>limits:</c> section of the gateways under test (none: counted in this process).</summary>
+    protected virtual string LimitsYaml => "";
 
     [Fact]
     public void Config_Budgets_AreRead_AndMistakesReportedWithTheirLine()
@@ -172,6 +178,7 @@ public sealed class BudgetTests
                   chat: { deployments: [llama] }
                 budgets:
                   watch: { limit: 0.1, mode: soft, warn_at: 0.5 }
+                {{LimitsYaml}}
                 """, "soft.yaml", _ => null);
             Assert.True(config.Succeeded, string.Join("\n", config.Errors));
             using var logs = new Support.LogCapture();
@@ -295,7 +302,7 @@ public sealed class BudgetTests
               chat: { quality: { judge: { deployment: judge } }, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ] }
             budgets:
               thirty-cents: { route: chat, limit: 0.3 }
-            """, Models);
+            """ + "\n" + LimitsYaml, Models);
 
         using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Hello", "\"max_tokens\":20"));
 
@@ -340,7 +347,7 @@ public sealed class BudgetTests
               chat: { deployments: [llama] }
             budgets:
               tiny: { route: chat, limit: 0.000001 }
-            """, Models);
+            """ + "\n" + LimitsYaml, Models);
 
         using var response = await gateway.PostAsync(TieredGateway.Chat("chat", "Hello"));
 
@@ -363,7 +370,7 @@ public sealed class BudgetTests
               chat: { deployments: [llama] }
             budgets:
               watch: { limit: 0.01, mode: soft, warn_at: 0.5 }
-            """, Models);
+            """ + "\n" + LimitsYaml, Models);
 
         using var first = await gateway.PostAsync(TieredGateway.Chat("chat", "Hello", "\"max_tokens\":20"));
         using var second = await gateway.PostAsync(TieredGateway.Chat("chat", "Hello", "\"max_tokens\":20"));
@@ -405,6 +412,7 @@ public sealed class BudgetTests
                   chat: { deployments: [llama] }
                 budgets:
                   five-dollars: { route: chat, limit: 5 }
+                {{LimitsYaml}}
                 """, "restart.yaml", _ => null);
             Assert.True(config.Succeeded, string.Join("\n", config.Errors));
             await using var gateway = await GatewayHost.StartAsync(config.Config!, new GatewayHostOptions());
@@ -430,7 +438,7 @@ public sealed class BudgetTests
               chat: { deployments: [llama] }
             budgets:
               two-dollars: { route: chat, limit: 2 }
-            """, slow);
+            """ + "\n" + LimitsYaml, slow);
         int admitted = 0, refused = 0, other = 0;
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {

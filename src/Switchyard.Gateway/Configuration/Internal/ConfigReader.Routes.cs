@@ -11,7 +11,7 @@ namespace Switchyard.Gateway.Configuration.Internal;
 /// </summary>
 internal sealed partial class ConfigReader
 {
-    private static readonly string[] RouteKeys = ["deployments", "tiers", "tags", "classify", "allow_pinning", "confidential", "detect_pii", "hedge_after", "quality", "router", "baseline", "shadow"];
+    private static readonly string[] RouteKeys = ["deployments", "tiers", "tags", "classify", "allow_pinning", "confidential", "detect_pii", "hedge_after", "quality", "router", "baseline", "shadow", "cache"];
     private static readonly string[] TierKeys = ["name", "balance", "deployments", "when"];
     private static readonly string[] TierMemberKeys = ["deployment", "weight"];
 
@@ -150,6 +150,7 @@ internal sealed partial class ConfigReader
 
         var quality = ReadQuality(section, deploymentNames, ref ok);
         var shadow = ReadShadow(section, deploymentNames, confidential, quality, ref ok);
+        var cache = ReadRouteCache(section, ref ok);
         var router = ReadLearnedRouter(section, tiers.IsDefaultOrEmpty ? [.. shorthand.Select((_, i) => (i + 1).ToString(CultureInfo.InvariantCulture))] : [.. tiers.Select(t => t.Name)], ref ok);
         return ok
             ? new RouteConfig
@@ -167,6 +168,7 @@ internal sealed partial class ConfigReader
                 Router = router,
                 Baseline = baseline,
                 Shadow = shadow,
+                Cache = cache,
             }
             : null;
     }

@@ -24,7 +24,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
     /// <summary>The key reported for problems with the file as a whole.</summary>
     internal const string FileKey = "(file)";
 
-    private static readonly string[] RootKeys = ["server", "storage", "request_log", "providers", "deployments", "routes", "classifier", "pii", "budgets", "auth", "teams", "registry", "prices", "metrics", "telemetry", "responses"];
+    private static readonly string[] RootKeys = ["server", "storage", "request_log", "providers", "deployments", "routes", "classifier", "pii", "budgets", "auth", "teams", "registry", "prices", "metrics", "telemetry", "responses", "limits", "cache"];
     private static readonly string[] ServerKeys = ["listen", "max_request_body_bytes", "tls"];
     private static readonly string[] TlsKeys = ["certificate", "key", "password"];
     private static readonly string[] StorageKeys = ["kind", "path"];
@@ -64,6 +64,8 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
         var registry = ReadRegistry(top);
         var (metrics, telemetry) = (ReadMetrics(top, server?.Listen), ReadTelemetry(top));
         var responses = ReadResponses(top);
+        var limits = ReadLimits(top);
+        var cache = ReadCache(top, limits);
 
         if (_errors.Count > errorsBefore)
         {
@@ -87,6 +89,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
             Registry = registry!,
             Metrics = metrics!, Telemetry = telemetry!,
             Responses = responses!,
+            Limits = limits!, Cache = cache!,
         };
     }
 

@@ -29,6 +29,8 @@ internal sealed class GatewayMetrics(TimeProvider time)
     private readonly ConcurrentDictionary<string, RouteSeries> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DeploymentSeries> _deployments = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long[]> _limitRejections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long[]> _cacheResults = new(StringComparer.Ordinal);
+    private readonly long[] _limitsDegraded = new long[2];
     private TeamNames? _teams;
     private long _reloadsApplied;
     private long _reloadsRejected;
@@ -148,6 +150,19 @@ internal sealed class GatewayMetrics(TimeProvider time)
     /// <summary>Records a request the key's or team's rate limit refused; <paramref name="exceeded"/> is the limiter's word.</summary>
     public void RateLimitRejected(string? exceeded, string? team, GatewayConfig config)
         => Interlocked.Increment(ref Get(_limitRejections, TeamLabel(team, config))[MetricLabels.LimitKind(exceeded)]);
+
+    /// <summary>Records a request whose limits were decided without Redis: served on local counts (open) or refused (closed).</summary>
+    public void LimitsDegraded(bool refused) => Interlocked.Increment(ref _limitsDegraded[refused ? 1 : 0]);
+
+    /// <summary>Requests decided without Redis: [0] served on this instance's counts (open), [1] refused (closed).</summary>
+    internal long[] LimitsDegradedCounts => _limitsDegraded;
+
+    /// <summary>Records the cache's verdict on a request of <paramref name="route"/>: hit, miss or bypass.</summary>
+    public void CacheResult(string route, string result)
+        => Interlocked.Increment(ref (_cacheResults.TryGetValue(route, out var counts) ? counts : _cacheResults.GetOrAdd(route, static _ => new long[3]))[result switch { "hit" => 0, "miss" => 1, _ => 2 }]);
+
+    /// <summary>The cache's verdicts by route: [hit, miss, bypass].</summary>
+    internal ConcurrentDictionary<string, long[]> CacheResults => _cacheResults;
 
     /// <summary>Records a configuration reload: swapped in, or refused.</summary>
     public void ConfigReloaded(bool applied) => Interlocked.Increment(ref applied ? ref _reloadsApplied : ref _reloadsRejected);

@@ -27,6 +27,7 @@ internal static class MetricsExposition
         WriteRoutes(w, metrics);
         WriteUpstreams(w, metrics, runtime);
         WriteLimits(w, metrics, runtime);
+        WriteSharedStores(w, metrics, runtime);
         WriteRequestLog(w, runtime);
         return w;
     }
@@ -234,6 +235,68 @@ internal static class MetricsExposition
         foreach (var ledger in budgets)
         {
             w.Sample(ledger.Config.Limit, ("budget", ledger.Config.Name));
+        }
+    }
+
+    /// <summary>
+    /// Redis behind the limits and the cache, the cache's verdicts and the memory cache's size. Every family is announced
+    /// whatever the configuration (a dashboard's query finds it); samples come only from what is configured.
+    /// </summary>
+    private static void WriteSharedStores(PrometheusTextWriter w, GatewayMetrics metrics, GatewayRuntime runtime)
+    {
+        Internal.RedisHealth?[] stores = [(runtime.Limits as Limits.RedisLimitCounters)?.Health, runtime.Cache?.Health];
+        w.Family("switchyard_redis_up", "gauge", "1 when the Redis behind a store (limits, cache) answered its last call, 0 while it is unreachable (limits then follow limits.on_failure; the cache is bypassed). No sample for a store kept in memory.");
+        foreach (var store in stores)
+        {
+            if (store is not null)
+            {
+                w.Sample(store.Up ? 1 : 0, ("store", store.Store));
+            }
+        }
+
+        w.Family("switchyard_redis_failures_total", "counter", "Calls to Redis that failed (unreachable, timed out, refused), by store.");
+        foreach (var store in stores)
+        {
+            if (store is not null)
+            {
+                w.Sample(store.Failures, ("store", store.Store));
+            }
+        }
+
+        w.Family("switchyard_limits_degraded_total", "counter", "Requests whose limits and budgets were decided without Redis: served on this instance's own counts (policy open) or refused with 503 (policy closed).");
+        if (runtime.Limits is Limits.RedisLimitCounters)
+        {
+            w.Sample(Volatile.Read(ref metrics.LimitsDegradedCounts[0]), ("policy", "open"));
+            w.Sample(Volatile.Read(ref metrics.LimitsDegradedCounts[1]), ("policy", "closed"));
+        }
+
+        w.Family("switchyard_cache_requests_total", "counter", "Requests on routes with a response cache, by route and result: hit (served from the cache, no upstream call), miss, bypass (confidential, Cache-Control, or the cache unreachable).");
+        string[] results = ["hit", "miss", "bypass"];
+        foreach (var (route, counts) in metrics.CacheResults.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            for (var i = 0; i < results.Length; i++)
+            {
+                w.Sample(Volatile.Read(ref counts[i]), ("result", results[i]), ("route", route));
+            }
+        }
+
+        var memory = runtime.Cache?.Store as Caching.MemoryCacheStore;
+        w.Family("switchyard_cache_entries", "gauge", "Answers in the memory cache.");
+        if (memory is not null)
+        {
+            w.Sample(memory.Count);
+        }
+
+        w.Family("switchyard_cache_bytes", "gauge", "Bytes the memory cache's answers take (at most cache.max_bytes).");
+        if (memory is not null)
+        {
+            w.Sample(memory.Bytes);
+        }
+
+        w.Family("switchyard_cache_evictions_total", "counter", "Answers the memory cache dropped, least recently used first, to make room.");
+        if (memory is not null)
+        {
+            w.Sample(memory.Evictions);
         }
     }
 

@@ -179,6 +179,72 @@ internal sealed class BudgetLedger
         }
     }
 
+    /// <summary>
+    /// Takes in where the shared account of <paramref name="window"/> stands (<c>limits: redis</c>: what every instance
+    /// spent and reserved), so that this process's state, warning header and gauges show the fleet's figures.
+    /// </summary>
+    public void Mirror(long spentNanos, long inFlightNanos, DateTimeOffset window, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            Roll(now);
+            if (window == WindowStart)
+            {
+                _spent = Math.Max(0, spentNanos);
+                _inFlight = Math.Max(0, inFlightNanos);
+            }
+        }
+    }
+
+    /// <summary>Counts a refusal decided by the shared account.</summary>
+    public void CountRefusal()
+    {
+        lock (_lock)
+        {
+            _refusals++;
+        }
+    }
+
+    /// <summary>Counts the shares the shared account says this instance's settlement has just passed.</summary>
+    public void CountCrossing(BudgetCrossing crossed)
+    {
+        lock (_lock)
+        {
+            _warned |= (crossed & BudgetCrossing.Warning) != 0;
+            _exceeded |= (crossed & BudgetCrossing.Exceeded) != 0;
+            _warnings += (crossed & BudgetCrossing.Warning) != 0 ? 1 : 0;
+            _exceedances += (crossed & BudgetCrossing.Exceeded) != 0 ? 1 : 0;
+        }
+    }
+
+    /// <summary>Wakes the requests waiting for one in flight to settle (another instance settled one).</summary>
+    public void Wake()
+    {
+        TaskCompletionSource settled;
+        lock (_lock)
+        {
+            settled = _settled;
+            _settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        settled.TrySetResult();
+    }
+
+    /// <summary>The task that completes at the next settlement, from now.</summary>
+    public Task NextSettlement
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _settled.Task;
+            }
+        }
+    }
+
+    /// <summary>Dollars in the nano-dollars the ledgers (and the shared accounts) count in.</summary>
+    public static long ToNanos(double dollars) => (long)Math.Round(Math.Max(0, dollars) * NanosPerDollar);
+
     /// <summary>The window <paramref name="now"/> falls in.</summary>
     public static (DateTimeOffset Start, DateTimeOffset End) Window(BudgetPeriod period, DateTimeOffset now)
     {
@@ -202,8 +268,6 @@ internal sealed class BudgetLedger
         _warned = false;
         _exceeded = false;
     }
-
-    private static long ToNanos(double dollars) => (long)Math.Round(Math.Max(0, dollars) * NanosPerDollar);
 }
 
 /// <summary>A budget's answer to a reservation.</summary>

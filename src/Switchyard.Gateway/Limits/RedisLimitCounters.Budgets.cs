@@ -1,0 +1,180 @@
+using System.Globalization;
+using StackExchange.Redis;
+using Switchyard.Gateway.Configuration;
+using Switchyard.Gateway.Economics.Budgets;
+using Switchyard.Gateway.Limits.Internal;
+
+namespace Switchyard.Gateway.Limits;
+
+/// <summary>
+/// Budgets in Redis: each budget window is one account every instance reserves in and settles to. A fresh account (a
+/// new window, or a Redis that lost its data) starts from what the request log says the window spent, as a ledger in
+/// memory does at startup. This process's ledgers mirror the accounts' figures after each call, for the warning header,
+/// <c>/admin/budgets</c> and the gauges.
+/// </summary>
+internal sealed partial class RedisLimitCounters
+{
+    private TaskCompletionSource _anySettled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async ValueTask<BudgetOutcome> ReserveAsync(BudgetTicket ticket, DateTimeOffset now)
+    {
+        if (SkipRedis())
+        {
+            return BudgetFallback(ticket, now, null);
+        }
+
+        var ledgers = ticket.Ledgers;
+        var keys = new RedisKey[ledgers.Length * 2];
+        var args = new RedisValue[5 + (ledgers.Length * 5)];
+        args[0] = now.ToUnixTimeMilliseconds();
+        args[1] = BudgetLedger.ToNanos(ticket.Estimate);
+        args[2] = ticket.RequestId;
+        args[3] = (now + Lease).ToUnixTimeMilliseconds();
+        args[4] = (long)Lease.TotalMilliseconds;
+        for (var i = 0; i < ledgers.Length; i++)
+        {
+            var config = ledgers[i].Config;
+            var (start, end) = BudgetLedger.Window(config.Period, now);
+            ticket.Windows[i] = start;
+            keys[2 * i] = BudgetKey(config, start);
+            keys[(2 * i) + 1] = keys[2 * i].Append(":leases");
+            args[5 + (5 * i)] = BudgetLedger.ToNanos(config.Limit);
+            args[6 + (5 * i)] = BudgetLedger.ToNanos(config.Limit * config.WarnAt);
+            args[7 + (5 * i)] = config.Mode == BudgetMode.Hard ? 1 : 0;
+            args[8 + (5 * i)] = -1;
+            args[9 + (5 * i)] = Ttl(end, now);
+        }
+
+        // A fresh account asks for its seed, and the request asks again with it: two round trips once per window.
+        var waiting = _anySettled.Task;
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await CallAsync(LimitScripts.Reserve, keys, args).ConfigureAwait(false))!;
+            if ((int)result[0] == 3)
+            {
+                for (var u = 1; u < result.Length; u++)
+                {
+                    var i = (int)result[u] - 1;
+                    args[8 + (5 * i)] = BudgetLedger.ToNanos(await SeedAsync(ledgers[i].Config, ticket.Windows[i]).ConfigureAwait(false));
+                }
+
+                result = (RedisResult[])(await CallAsync(LimitScripts.Reserve, keys, args).ConfigureAwait(false))!;
+            }
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            return BudgetFallback(ticket, now, e);
+        }
+
+        for (var i = 0; i < ledgers.Length; i++)
+        {
+            ledgers[i].Mirror((long)result[2 + (2 * i)], (long)result[3 + (2 * i)], ticket.Windows[i], now);
+        }
+
+        var at = (int)result[1] - 1;
+        switch ((int)result[0])
+        {
+            case 0:
+                return new BudgetOutcome(Admission.Admitted, -1, Task.CompletedTask);
+            case 1:
+                // Requests in flight stand in the way: ask again when any instance settles one (published), a settlement
+                // here, or a second passes (a lost message, or a reservation whose lease ends).
+                return new BudgetOutcome(Admission.Wait, at, Task.WhenAny(waiting, ledgers[at].NextSettlement, Task.Delay(BudgetPoll, _network)));
+            default:
+                ledgers[at].CountRefusal();
+                return new BudgetOutcome(Admission.Refused, at, Task.CompletedTask);
+        }
+    }
+
+    public async ValueTask SettleAsync(BudgetTicket ticket, double actual, DateTimeOffset now, Action<BudgetLedger, BudgetCrossing> crossed)
+    {
+        if (ticket.Local)
+        {
+            // Reserved while Redis was unreachable: settled here. Its cost reaches the shared account through the request
+            // log only if the account is started afresh (decision 0023 says why that is accepted).
+            MemoryLimitCounters.SettleLocal(ticket, actual, now, crossed);
+            return;
+        }
+
+        var ledgers = ticket.Ledgers;
+        var keys = new RedisKey[ledgers.Length * 3];
+        var args = new RedisValue[3 + (ledgers.Length * 3)];
+        args[0] = ticket.RequestId;
+        args[1] = BudgetLedger.ToNanos(actual);
+        args[2] = _settledChannel.ToString();
+        var windows = new DateTimeOffset[ledgers.Length];
+        for (var i = 0; i < ledgers.Length; i++)
+        {
+            var config = ledgers[i].Config;
+            var (start, end) = BudgetLedger.Window(config.Period, now);
+            windows[i] = start;
+            keys[3 * i] = BudgetKey(config, ticket.Windows[i]);
+            keys[(3 * i) + 1] = keys[3 * i].Append(":leases");
+            keys[(3 * i) + 2] = BudgetKey(config, start);
+            args[3 + (3 * i)] = BudgetLedger.ToNanos(config.Limit);
+            args[4 + (3 * i)] = BudgetLedger.ToNanos(config.Limit * config.WarnAt);
+            args[5 + (3 * i)] = Ttl(end, now);
+        }
+
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await CallAsync(LimitScripts.SettleBudgets, keys, args).ConfigureAwait(false))!;
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            // The reservation ends with its lease; the cost is in the request log.
+            Health.Failed(e, request: false);
+            return;
+        }
+
+        for (var i = 0; i < ledgers.Length; i++)
+        {
+            var ledger = ledgers[i];
+            ledger.Mirror((long)result[3 * i], (long)result[(3 * i) + 1], windows[i], now);
+            var crossing = (BudgetCrossing)(int)result[(3 * i) + 2];
+            if (crossing != BudgetCrossing.None)
+            {
+                ledger.CountCrossing(crossing);
+                crossed(ledger, crossing);
+            }
+
+            ledger.Wake();
+        }
+    }
+
+    private BudgetOutcome BudgetFallback(BudgetTicket ticket, DateTimeOffset now, Exception? error)
+    {
+        Failed(error);
+        return _config.OnFailure == LimitsFailurePolicy.Closed ? BudgetOutcome.Closed : MemoryLimitCounters.Reserve(ticket, now) with { Degraded = true };
+    }
+
+    /// <summary>What the request log says a window spent before its account existed (nothing without a request log).</summary>
+    private async Task<double> SeedAsync(BudgetConfig budget, DateTimeOffset window)
+    {
+        if (_book.Seeder is not { } seeder)
+        {
+            return 0;
+        }
+
+        // PERF: a query of the request log, once per budget window (or after Redis lost its data): off the request's thread.
+        return await Task.Run(() => seeder(budget, window)).ConfigureAwait(false);
+    }
+
+    private void WakeAll()
+    {
+        var settled = Interlocked.Exchange(ref _anySettled, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        settled.TrySetResult();
+    }
+
+    /// <summary>
+    /// A budget window's account: the budget's scope (name, route, team, key, period: a reload that changes any of them
+    /// starts a new account, as it starts a new ledger) and the window's start.
+    /// </summary>
+    private RedisKey BudgetKey(BudgetConfig budget, DateTimeOffset window) => string.Create(CultureInfo.InvariantCulture,
+        $"{_prefix}budget:{budget.Name}|{budget.Route}|{budget.Team}|{budget.Key}|{budget.Period}:{window.ToUnixTimeSeconds()}");
+
+    /// <summary>An account lives a day past its window, for what operators read after it.</summary>
+    private static long Ttl(DateTimeOffset end, DateTimeOffset now) => (long)Math.Ceiling((end - now).TotalSeconds) + 86_400;
+}
