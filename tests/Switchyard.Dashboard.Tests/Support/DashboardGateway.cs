@@ -187,10 +187,20 @@ internal sealed class DashboardGateway : IAsyncDisposable
     }
 
     /// <summary>A loopback port where nothing listens (bound, then released).</summary>
+    // Bound for the whole test run and never listening: a connection to the port is refused, and no other test's server
+    // can take it (a port that was only probed and released could be given to the next Kestrel on port 0, which then
+    // answered for the "dead" upstream under parallel load).
+    private static readonly List<System.Net.Sockets.Socket> ReservedPorts = [];
+
     private static int ClosedPort()
     {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        lock (ReservedPorts)
+        {
+            ReservedPorts.Add(socket);
+        }
+
+        return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

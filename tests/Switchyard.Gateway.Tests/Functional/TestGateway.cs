@@ -98,12 +98,22 @@ internal sealed class TestGateway : IAsyncDisposable
         : model.StartsWith(AzurePrefix, StringComparison.Ordinal) ? "sim-azure"
         : "sim";
 
-    /// <summary>A loopback port where nothing listens (bound, then released).</summary>
+    // Bound for the whole test run and never listening: a connection to the port is refused, and no other test's server
+    // can take it (a port that was only probed and released could be given to the next Kestrel on port 0, which then
+    // answered for the "dead" upstream under parallel load).
+    private static readonly List<System.Net.Sockets.Socket> ReservedPorts = [];
+
+    /// <summary>A loopback port where nothing listens, and nothing else may.</summary>
     internal static int ClosedPort()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        lock (ReservedPorts)
+        {
+            ReservedPorts.Add(socket);
+        }
+
+        return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
