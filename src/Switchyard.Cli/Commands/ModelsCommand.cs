@@ -81,7 +81,7 @@ internal static class ModelsCommand
                 var (found, result) = (check.Subject, check.Result);
                 if (result.Differences.Count == 0 && result.Errors.Count == 0)
                 {
-                    output.WriteLine($"{model.Id}: {found}: all {result.Checked} files match the registry ({SqliteModelStore.StatusWord(model.Status)}).");
+                    output.WriteLine($"{model.Id}: {found}: all {result.Checked} files match the registry ({ModelStatusWords.Word(model.Status)}).");
                     continue;
                 }
 
@@ -139,7 +139,7 @@ internal static class ModelsCommand
                     BaseModels = pr.GetValue(baseModel) ?? [],
                     AutoApprove = settings.AutoApprove == RegistryAutoApprove.PermissiveClean,
                 }, new WeightScanner(), ct);
-                output.WriteLine($"Registered {model.Id}: {SqliteModelStore.StatusWord(model.Status)}; {model.Files.Count} files hashed; scan {model.Scan?.Verdict}; licence {model.LicenseId ?? "none found"}.");
+                output.WriteLine($"Registered {model.Id}: {ModelStatusWords.Word(model.Status)}; {model.Files.Count} files hashed; scan {model.Scan?.Verdict}; licence {model.LicenseId ?? "none found"}.");
                 foreach (var problem in model.Problems)
                 {
                     output.WriteLine("  ! " + problem);
@@ -182,7 +182,7 @@ internal static class ModelsCommand
                 var before = registry.Get(pr.GetValue(id)!);
                 var model = await registry.RescanAsync(before.Id, pr.GetValue(dir)!, Actor(pr.GetValue(by)), new WeightScanner(), ct);
                 var scan = model.Scan!;
-                output.WriteLine($"{model.Id}: {SqliteModelStore.StatusWord(model.Status)}; scan {scan.Verdict} ({scan.Findings} findings) by {scan.Scanner}.");
+                output.WriteLine($"{model.Id}: {ModelStatusWords.Word(model.Status)}; scan {scan.Verdict} ({scan.Findings} findings) by {scan.Scanner}.");
                 foreach (var line in scan.Summary)
                 {
                     output.WriteLine("  " + line);
@@ -232,7 +232,7 @@ internal static class ModelsCommand
             foreach (var m in models)
             {
                 var parameters = m.ParameterCount is { } p ? (p / 1e9).ToString("0.0", CultureInfo.InvariantCulture) + "B" : "-";
-                output.WriteLine($"{m.Id,-32} {SqliteModelStore.StatusWord(m.Status),-10} {m.LicenseId ?? "-",-18} {parameters,8} {m.Files.Count,5}  {(m.SourceRepository is null ? "internal" : m.SourceRepository + "@" + m.SourceRevision?[..Math.Min(12, m.SourceRevision.Length)])}");
+                output.WriteLine($"{m.Id,-32} {ModelStatusWords.Word(m.Status),-10} {m.LicenseId ?? "-",-18} {parameters,8} {m.Files.Count,5}  {(m.SourceRepository is null ? "internal" : m.SourceRepository + "@" + m.SourceRevision?[..Math.Min(12, m.SourceRevision.Length)])}");
             }
 
             output.WriteLine($"{models.Count} model(s).");
@@ -257,7 +257,7 @@ internal static class ModelsCommand
             try
             {
                 var m = registry.Get(pr.GetValue(id)!);
-                output.WriteLine($"{m.Id} ({m.Name}): {SqliteModelStore.StatusWord(m.Status)}");
+                output.WriteLine($"{m.Id} ({m.Name}): {ModelStatusWords.Word(m.Status)}");
                 if (ModelRegistry.Standings(registry.Store).TryGetValue(m.Id, out var standing) && standing.Withheld is { } withheld)
                 {
                     output.WriteLine($"  NOT SERVED: {m.Id} {withheld}.");
@@ -288,7 +288,7 @@ internal static class ModelsCommand
                 output.WriteLine("  decisions:");
                 foreach (var d in registry.Store.Decisions(m.Id))
                 {
-                    output.WriteLine($"    {d.At:yyyy-MM-ddTHH:mm:ssZ}  {d.Actor} ({d.Role}) {d.Action}: {SqliteModelStore.StatusWord(d.From)} -> {SqliteModelStore.StatusWord(d.To)}: {d.Reason}");
+                    output.WriteLine($"    {d.At:yyyy-MM-ddTHH:mm:ssZ}  {d.Actor} ({d.Role}) {d.Action}: {ModelStatusWords.Word(d.From)} -> {ModelStatusWords.Word(d.To)}: {d.Reason}");
                 }
 
                 return 0;
@@ -370,7 +370,7 @@ internal static class ModelsCommand
                     "deprecate" => registry.Deprecate(modelId, actor, asRole, why),
                     _ => registry.Revoke(modelId, actor, asRole, why),
                 };
-                output.WriteLine($"{model.Id}: {SqliteModelStore.StatusWord(model.Status)} (licence sign-off: {SignOffText(model.LicenseSignOff)}; security sign-off: {SignOffText(model.SecuritySignOff)}).");
+                output.WriteLine($"{model.Id}: {ModelStatusWords.Word(model.Status)} (licence sign-off: {SignOffText(model.LicenseSignOff)}; security sign-off: {SignOffText(model.SecuritySignOff)}).");
                 return 0;
             }
             catch (RegistryException e)

@@ -60,7 +60,7 @@ internal static class DemoRegistry
             }
 
             var verdict = registry.Check(model);
-            table.AddRow(Markup.Escape(id), Markup.Escape(model.LicenseId ?? "-"), Markup.Escape(LicenseExplainer.Word(verdict.Outcome)), SqliteModelStore.StatusWord(model.Status), model.Status == ModelStatus.Approved ? "[green]yes[/]" : "[red]no[/]");
+            table.AddRow(Markup.Escape(id), Markup.Escape(model.LicenseId ?? "-"), Markup.Escape(LicenseExplainer.Word(verdict.Outcome)), ModelStatusWords.Word(model.Status), model.Status == ModelStatus.Approved ? "[green]yes[/]" : "[red]no[/]");
         }
 
         console.MarkupLine("[bold]Model registry[/]: only approved models are served (registry.enforce: on). Licences judged for the demo's organisation profile:");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Switchyard.Storage.Models;
 using Switchyard.Gateway.Auth;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Internal;
@@ -161,7 +162,7 @@ internal static partial class AdminEndpoints
     {
         writer.WriteStartObject();
         writer.WriteString("model", model.Id);
-        writer.WriteString("status", SqliteModelStore.StatusWord(model.Status));
+        writer.WriteString("status", ModelStatusWords.Word(model.Status));
         writer.WriteBoolean("match", ApprovedFiles.ExitCode(checks) == 0);
         writer.WriteStartArray("checks");
         foreach (var check in checks)

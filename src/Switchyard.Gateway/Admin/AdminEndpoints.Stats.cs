@@ -152,11 +152,11 @@ internal static partial class AdminEndpoints
         }
 
         var buckets = Math.Ceiling(since.Ticks / (double)step.Ticks);
-        if (buckets > SqliteTrafficStats.MaxBuckets)
+        if (buckets > TrafficSummary.MaxBuckets)
         {
-            var least = TimeSpan.FromSeconds(Math.Ceiling(since.TotalSeconds / SqliteTrafficStats.MaxBuckets));
+            var least = TimeSpan.FromSeconds(Math.Ceiling(since.TotalSeconds / TrafficSummary.MaxBuckets));
             return (default, default, string.Create(CultureInfo.InvariantCulture,
-                $"since={DurationSyntax.Format(since)} in steps of {DurationSyntax.Format(step)} is {buckets:0} buckets; at most {SqliteTrafficStats.MaxBuckets}: use step={DurationSyntax.Format(least)} or more."), "step");
+                $"since={DurationSyntax.Format(since)} in steps of {DurationSyntax.Format(step)} is {buckets:0} buckets; at most {TrafficSummary.MaxBuckets}: use step={DurationSyntax.Format(least)} or more."), "step");
         }
 
         return (since, step, null, null);

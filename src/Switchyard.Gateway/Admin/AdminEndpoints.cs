@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Switchyard.Storage.Models;
 using Switchyard.Gateway.Api;
 using Switchyard.Gateway.Auth;
 using Switchyard.Gateway.Internal;
@@ -150,8 +151,8 @@ internal static partial class AdminEndpoints
                     writer.WriteString("actor", decision.Actor);
                     writer.WriteString("role", decision.Role);
                     writer.WriteString("action", decision.Action);
-                    writer.WriteString("from", Storage.Sqlite.SqliteModelStore.StatusWord(decision.From));
-                    writer.WriteString("to", Storage.Sqlite.SqliteModelStore.StatusWord(decision.To));
+                    writer.WriteString("from", Storage.Models.ModelStatusWords.Word(decision.From));
+                    writer.WriteString("to", Storage.Models.ModelStatusWords.Word(decision.To));
                     writer.WriteString("reason", decision.Reason);
                     writer.WriteEndObject();
                 }
@@ -222,7 +223,7 @@ internal static partial class AdminEndpoints
             return Write(writer =>
             {
                 writer.WriteStartArray();
-                foreach (var entry in store.AuditTrail())
+                foreach (var entry in store.Trail.Entries())
                 {
                     writer.WriteStartObject();
                     writer.WriteNumber("seq", entry.Seq);
@@ -458,7 +459,7 @@ internal static partial class AdminEndpoints
         writer.WriteStartObject();
         writer.WriteString("id", model.Id);
         writer.WriteString("name", model.Name);
-        writer.WriteString("status", Storage.Sqlite.SqliteModelStore.StatusWord(model.Status));
+        writer.WriteString("status", Storage.Models.ModelStatusWords.Word(model.Status));
         writer.WriteString("license", model.LicenseId);
         writer.WriteString("license_name", model.LicenseName);
         writer.WriteString("source", model.SourceRepository);

@@ -80,7 +80,7 @@ internal sealed class RegistryGate : IDisposable
             }
             else if (standing.Status != ModelStatus.Approved)
             {
-                problem = $"names '{id}', which is {SqliteModelStore.StatusWord(standing.Status)} in the registry, not approved: only approved models are served. "
+                problem = $"names '{id}', which is {ModelStatusWords.Word(standing.Status)} in the registry, not approved: only approved models are served. "
                     + (standing.Status is ModelStatus.Proposed or ModelStatus.Scanned ? $"`switchyard models check {id}` says what the approval needs." : "Choose another model.");
             }
             else if (deployment.RegistryManifest is { } manifest && find(id) is { } model)
@@ -182,7 +182,7 @@ internal sealed class RegistryGate : IDisposable
     /// <summary>Why a deployment of <paramref name="id"/> may not be served, as words that follow the id, or <see langword="null"/> when it may.</summary>
     private static string? Problem(string id, IReadOnlyDictionary<string, ModelStanding> standings) =>
         !standings.TryGetValue(id, out var standing) ? "is not in the registry"
-        : standing.Withheld ?? (standing.Servable ? null : $"is {SqliteModelStore.StatusWord(standing.Status)} in the registry");
+        : standing.Withheld ?? (standing.Servable ? null : $"is {ModelStatusWords.Word(standing.Status)} in the registry");
 
     public void Dispose() => _timer.Dispose();
 }

@@ -50,7 +50,7 @@ public sealed partial class ModelRegistry
             if (standings.TryGetValue(model.Id, out var standing) && standing.Withheld is null
                 && graph.Ancestors(model).FirstOrDefault(b => standings.TryGetValue(b.Id, out var s) && (s.Withheld is not null || s.Status is ModelStatus.Revoked or ModelStatus.Rejected)) is { } withdrawn)
             {
-                var reason = standings[withdrawn.Id].Withheld is not null ? "whose record does not match the audit trail" : $"which is {SqliteModelStore.StatusWord(standings[withdrawn.Id].Status)} in the registry";
+                var reason = standings[withdrawn.Id].Withheld is not null ? "whose record does not match the audit trail" : $"which is {ModelStatusWords.Word(standings[withdrawn.Id].Status)} in the registry";
                 standings[model.Id] = standing with { Withheld = $"is withdrawn with its base model '{withdrawn.Id}', {reason}: what derives from a withdrawn model is not served either" };
             }
         }

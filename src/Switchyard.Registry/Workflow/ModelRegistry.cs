@@ -156,7 +156,7 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
 
         extra.AddRange(graph.Ancestors(model).Where(b => b.Status is ModelStatus.Rejected or ModelStatus.Revoked).Select(b =>
             new LicenseClause(LicenseCodes.BaseWithdrawn, HubName(b), b.LicenseId, LicenseOutcome.Forbidden,
-                $"It derives from {b.Id}, which is {Storage.Sqlite.SqliteModelStore.StatusWord(b.Status)} in the registry: what derives from a withdrawn model is withdrawn with it (decision 16).")));
+                $"It derives from {b.Id}, which is {Storage.Models.ModelStatusWords.Word(b.Status)} in the registry: what derives from a withdrawn model is withdrawn with it (decision 16).")));
         return extra.Count == 0 ? verdict : LicenseVerdict.From([.. verdict.Clauses, .. extra], verdict.Obligations);
     }
 

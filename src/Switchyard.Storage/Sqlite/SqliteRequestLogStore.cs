@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Switchyard.Storage.RequestLog;
+using Switchyard.Storage.Sql;
 using Switchyard.Storage.Sqlite.Internal;
 
 namespace Switchyard.Storage.Sqlite;
@@ -17,7 +18,7 @@ namespace Switchyard.Storage.Sqlite;
 /// completed tasks; callers keep it off the request path (the <see cref="RequestLogWriter"/> task, a CLI command).
 /// </para>
 /// </remarks>
-public sealed class SqliteRequestLogStore : IRequestLogStore
+public sealed class SqliteRequestLogStore : IRequestLogStore, IRequestLogReports
 {
     private const string SelectSql = """
         SELECT ts_unix_ms, request_id, endpoint, route, deployment, attempts, status, stream,
@@ -181,12 +182,12 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
             if (batch[i].Escalation is { } escalation)
             {
                 // Rare (an escalation), so a plain parameterised command in the same transaction: both rows or neither.
-                SqliteEscalationStore.Insert(_connection, escalation);
+                SqlEscalationStore.Insert(_connection, transaction, escalation);
             }
 
             if (batch[i].Sample is { } sample)
             {
-                SqliteEscalationStore.Insert(_connection, sample);
+                SqlEscalationStore.Insert(_connection, transaction, sample);
             }
 
             if (yieldToRequests && (i + 1) % RowsBetweenYields == 0)
@@ -202,12 +203,7 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         transaction.Commit();
     }
 
-    /// <summary>
-    /// The request log's costs between <paramref name="since"/> (inclusive) and <paramref name="until"/> (exclusive), summed
-    /// by SQLite per group of <paramref name="by"/> (no dimension: one row for everything), ordered by the groups' keys.
-    /// Each request's extra calls (<c>request_cost_parts</c>) count under their own deployment and tier, and under the
-    /// request's route, team, key and day.
-    /// </summary>
+    /// <inheritdoc/>
     public IReadOnlyList<CostSummaryRow> SummarizeCosts(IReadOnlyList<CostDimension> by, DateTimeOffset? since, DateTimeOffset? until, string? route = null, string? team = null, string? key = null)
     {
         ArgumentNullException.ThrowIfNull(by);
@@ -333,11 +329,7 @@ public sealed class SqliteRequestLogStore : IRequestLogStore
         return rows;
     }
 
-    /// <summary>
-    /// The tokens (input and output) each deployment served per minute between <paramref name="since"/> and
-    /// <paramref name="until"/>: the answers of requests answered and every call of their cost parts, the same tokens
-    /// <see cref="SummarizeCosts"/> counts. Minutes are unix minutes of the requests' arrival.
-    /// </summary>
+    /// <inheritdoc/>
     public IReadOnlyList<(string Deployment, long Minute, long Tokens)> TokensServedByMinute(DateTimeOffset since, DateTimeOffset until)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

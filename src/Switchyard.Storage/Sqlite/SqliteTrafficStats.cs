@@ -10,11 +10,8 @@ namespace Switchyard.Storage.Sqlite;
 /// a window of a busy day returns a few hundred rows, not its requests.
 /// </summary>
 /// <remarks>Each call opens its own short-lived connection, which WAL mode lets run beside the request log's writer.</remarks>
-public sealed class SqliteTrafficStats
+public sealed class SqliteTrafficStats : ITrafficStats
 {
-    /// <summary>The most buckets one summary may have: a chart is a few hundred pixels wide.</summary>
-    public const int MaxBuckets = 1440;
-
     private const string GroupsSql = """
         SELECT (ts_unix_ms - $start) / $step AS b, route, tier, deployment,
                COUNT(*),
@@ -74,17 +71,13 @@ public sealed class SqliteTrafficStats
         _options = options;
     }
 
-    /// <summary>
-    /// The requests from <paramref name="start"/> over <paramref name="buckets"/> buckets of <paramref name="step"/> each.
-    /// Times are the request log's unix milliseconds, so <paramref name="step"/> is taken in whole milliseconds.
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> is under a millisecond, or <paramref name="buckets"/> is not in 1..<see cref="MaxBuckets"/>.</exception>
+    /// <inheritdoc/>
     public TrafficSummary Summarize(DateTimeOffset start, TimeSpan step, int buckets)
     {
         var stepMs = (long)step.TotalMilliseconds;
         ArgumentOutOfRangeException.ThrowIfLessThan(stepMs, 1, nameof(step));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(buckets);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(buckets, MaxBuckets);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(buckets, TrafficSummary.MaxBuckets);
         var startMs = start.ToUnixTimeMilliseconds();
         var endMs = startMs + (stepMs * buckets);
 

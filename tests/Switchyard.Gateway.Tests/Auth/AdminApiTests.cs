@@ -73,7 +73,7 @@ public sealed class AdminApiTests : IAsyncLifetime
 
         using var revoked = await SendAsync(HttpMethod.Delete, "admin/keys/" + id, admin);
         Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
-        var trail = _keys.AuditTrail();
+        var trail = _keys.Trail.Entries();
         Assert.Equal(["key.create", "key.revoke"], trail.Select(e => e.Action));
         using var audit = await SendAsync(HttpMethod.Get, "admin/audit", Create("audit", "auditor"));
         Assert.Equal(2, JsonDocument.Parse(await audit.Content.ReadAsStringAsync()).RootElement.GetArrayLength());
@@ -145,7 +145,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal("day", second.GetProperty("budget").GetProperty("per").GetString());
         Assert.Equal("2099-01-01T00:00:00Z", second.GetProperty("expires").GetString());
 
-        var entry = _keys.AuditTrail()[0];
+        var entry = _keys.Trail.Entries()[0];
         Assert.Equal(("key.create", id), (entry.Action, entry.Target));
         Assert.Contains("rpm=60; tpm=100000; max_concurrency=8; budget=25/month", entry.Detail, StringComparison.Ordinal);
 
@@ -261,7 +261,7 @@ public sealed class AdminApiTests : IAsyncLifetime
             edit.ExecuteNonQuery();
         }
 
-        var trail = _keys.AuditTrail();
+        var trail = _keys.Trail.Entries();
         Assert.False(trail[0].Intact);
     }
 
@@ -279,7 +279,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, revoke.StatusCode);
         Assert.Equal("permission_denied", JsonDocument.Parse(await create.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
-        Assert.Empty(_keys.AuditTrail());
+        Assert.Empty(_keys.Trail.Entries());
     }
 
     [Fact]
@@ -334,7 +334,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         using var v1 = await client.SendAsync(models);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal("bootstrap", Assert.Single(_keys.AuditTrail()).Actor);
+        Assert.Equal("bootstrap", Assert.Single(_keys.Trail.Entries()).Actor);
         Assert.Equal(HttpStatusCode.Unauthorized, v1.StatusCode);
     }
 
@@ -418,7 +418,7 @@ public sealed class AdminApiTests : IAsyncLifetime
             Assert.Contains("revoke", await illegal.Content.ReadAsStringAsync());
         }
 
-        Assert.Equal(["model.propose", "model.sign-license", "model.approve"], _keys.AuditTrail().Select(e => e.Action));
+        Assert.Equal(["model.propose", "model.sign-license", "model.approve"], _keys.Trail.Entries().Select(e => e.Action));
         Assert.True(models.Trail.Verify().Intact);
     }
 

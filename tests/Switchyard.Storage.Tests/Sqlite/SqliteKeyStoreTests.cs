@@ -23,7 +23,7 @@ public sealed class SqliteKeyStoreTests : IDisposable
         Assert.True(store.Add(Key("sy_aaaaaaaaaa"), At, "cli:alice"));
         Assert.True(store.Revoke("sy_aaaaaaaaaa", At.AddMinutes(1), "sy_bbbbbbbbbb"));
 
-        var trail = store.AuditTrail();
+        var trail = store.Trail.Entries();
         Assert.Equal(["key.create", "key.revoke"], trail.Select(e => e.Action));
         Assert.Equal(["cli:alice", "sy_bbbbbbbbbb"], trail.Select(e => e.Actor));
         Assert.Equal("team=search; role=client; routes=chat; rpm=60; tpm=-; max_concurrency=-; budget=25/month; expires=-; confidential=no", trail[0].Detail);

@@ -90,7 +90,7 @@ public sealed class SqliteTrafficStatsTests : IDisposable
     [Theory]
     [InlineData(0, 10)]
     [InlineData(1000, 0)]
-    [InlineData(1000, SqliteTrafficStats.MaxBuckets + 1)]
+    [InlineData(1000, TrafficSummary.MaxBuckets + 1)]
     public void Summarize_StepOrBucketsOutOfRange_Throws(int stepMs, int buckets)
         => Assert.Throws<ArgumentOutOfRangeException>(() => new SqliteTrafficStats(Options).Summarize(TestEntries.Start, TimeSpan.FromMilliseconds(stepMs), buckets));
 
