@@ -13,6 +13,12 @@ internal abstract class SqlDatabase
     /// <summary>What a reader's tie-break among escalation records of the same millisecond is (insertion order).</summary>
     public abstract string EscalationInsertionOrder { get; }
 
+    /// <summary>What orders a request's cost parts as they were written.</summary>
+    public abstract string CostPartInsertionOrder { get; }
+
+    /// <summary>The UTC day (<c>yyyy-MM-dd</c>) of a column of unix milliseconds, as SQL.</summary>
+    public abstract string UtcDay(string column);
+
     /// <summary>An open connection; the caller disposes it.</summary>
     public abstract DbConnection Open();
 

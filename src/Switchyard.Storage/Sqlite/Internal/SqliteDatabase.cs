@@ -10,6 +10,10 @@ internal sealed class SqliteDatabase(SqliteStoreOptions options) : SqlDatabase
     // SQLite keeps a rowid for every table; an escalation replaced by its request id gets a new one, as it always did.
     public override string EscalationInsertionOrder => "rowid";
 
+    public override string CostPartInsertionOrder => "rowid";
+
+    public override string UtcDay(string column) => $"strftime('%Y-%m-%d', {column} / 1000, 'unixepoch')";
+
     public override DbConnection Open() => SqliteConnectionFactory.Open(options);
 
     // BEGIN IMMEDIATE takes the file's write lock up front: two writers (processes or threads) queue here, and the audit
