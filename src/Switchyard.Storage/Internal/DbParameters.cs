@@ -9,7 +9,8 @@ namespace Switchyard.Storage.Internal;
 /// </summary>
 internal static class DbParameters
 {
-    public static void Add(this DbCommand command, string name, string? value) => Add(command, name, value, DbType.String);
+    public static void Add(this DbCommand command, string name, string? value)
+        => Add(command, name, value is not null && command is Npgsql.NpgsqlCommand ? Postgres.Internal.PostgresText.Clean(value) : value, DbType.String);
 
     public static void Add(this DbCommand command, string name, long? value) => Add(command, name, value, DbType.Int64);
 
