@@ -39,6 +39,7 @@ public sealed class Stores : IAsyncDisposable
     private readonly Lazy<ITrafficStats> _traffic;
     private readonly Lazy<IRequestLogReports> _reports;
     private PostgresChangeListener? _listener;
+    private int _disposed;
 
     private Stores(StorageOptions options, TimeProvider time, PostgresDatabase? postgres, (int From, int To) migration)
     {
@@ -164,6 +165,11 @@ public sealed class Stores : IAsyncDisposable
     /// <summary>Stops the listener and closes PostgreSQL's pool; SQLite stores hold nothing open between calls.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (_listener is not null)
         {
             await _listener.DisposeAsync().ConfigureAwait(false);

@@ -7,6 +7,7 @@ namespace Switchyard.Storage.Sql;
 /// <summary>The request log as time series (the dashboard's <c>/admin/stats</c>), added up by either database.</summary>
 internal sealed class SqlTrafficStats(SqlDatabase database) : ITrafficStats
 {
+    // NULLS FIRST is SQLite's order for nulls, written out because PostgreSQL's is the opposite.
     private const string GroupsSql = """
         SELECT (ts_unix_ms - @start) / @step AS b, route, tier, deployment,
                COUNT(*),
@@ -20,7 +21,7 @@ internal sealed class SqlTrafficStats(SqlDatabase database) : ITrafficStats
         FROM request_log
         WHERE ts_unix_ms >= @start AND ts_unix_ms < @end
         GROUP BY b, route, tier, deployment
-        ORDER BY b, route, tier, deployment;
+        ORDER BY b, route NULLS FIRST, tier NULLS FIRST, deployment NULLS FIRST;
         """;
 
     // Nearest rank: the value at rank ceil(p * n), written as integer arithmetic ((n * P + 99) / 100) because this SQLite
@@ -47,7 +48,7 @@ internal sealed class SqlTrafficStats(SqlDatabase database) : ITrafficStats
         FROM escalations
         WHERE ts_unix_ms >= @start AND ts_unix_ms < @end
         GROUP BY cheap_failed
-        ORDER BY COUNT(*) DESC, cheap_failed;
+        ORDER BY COUNT(*) DESC, cheap_failed NULLS FIRST;
         """;
 
     /// <inheritdoc/>

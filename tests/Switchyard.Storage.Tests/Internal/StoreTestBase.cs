@@ -6,11 +6,27 @@ namespace Switchyard.Storage.Tests.Internal;
 /// </summary>
 public abstract class StoreTestBase(StoreHarness harness) : IAsyncLifetime
 {
+    private readonly List<Stores> _opened = [];
+
     protected StoreHarness Harness { get; } = harness;
 
     public Task InitializeAsync() => Harness.InitializeAsync();
 
-    public async Task DisposeAsync() => await Harness.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        // Stores a test did not dispose itself are closed before the harness drops the schema or deletes the file.
+        foreach (var stores in _opened)
+        {
+            await stores.DisposeAsync();
+        }
 
-    protected Task<Stores> OpenAsync(TimeProvider? time = null) => Harness.OpenAsync(time);
+        await Harness.DisposeAsync();
+    }
+
+    protected async Task<Stores> OpenAsync(TimeProvider? time = null)
+    {
+        var stores = await Harness.OpenAsync(time);
+        _opened.Add(stores);
+        return stores;
+    }
 }
