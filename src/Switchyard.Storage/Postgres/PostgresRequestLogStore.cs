@@ -24,7 +24,7 @@ namespace Switchyard.Storage.Postgres;
 ///                                append the batch to the spill file; wake the replay loop
 ///
 /// replay loop (every second, or when woken): oldest spilled batch ──same write──► ok: advance the cursor; next
-///                                                                   └ unavailable: wait (1 s, doubling to 8 s), try again
+///                                                                   └ unavailable: wait (1 s, doubling to 5 s), try again
 /// </code>
 /// <para>
 /// Exactly once: every row gets a key (a version 7 UUID) before its first attempt, and keeps it in the spill file; the
@@ -81,7 +81,7 @@ public sealed partial class PostgresRequestLogStore : IRequestLogStore, IRequest
     private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(5);
 
     private static readonly TimeSpan ReplayInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxReplayBackoff = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan MaxReplayBackoff = TimeSpan.FromSeconds(5);
 
     private readonly PostgresDatabase _database;
     private readonly RequestLogSpillOptions _spillOptions;
@@ -95,6 +95,7 @@ public sealed partial class PostgresRequestLogStore : IRequestLogStore, IRequest
     private SpillFile? _spill;
     private NpgsqlConnection? _connection;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _replay;
     private long _spilled;
     private long _replayed;
@@ -139,6 +140,11 @@ public sealed partial class PostgresRequestLogStore : IRequestLogStore, IRequest
             }
 
             _spill = SpillFile.Open(_spillOptions);
+            if (!_spill.HasPending)
+            {
+                _drained.TrySetResult();
+            }
+
             if (_spill.TornBytes > 0)
             {
                 Log.SpillTornTail(_logger, _spill.Path, _spill.TornBytes);
@@ -147,6 +153,7 @@ public sealed partial class PostgresRequestLogStore : IRequestLogStore, IRequest
             if (_spill.HasPending)
             {
                 Log.SpillFound(_logger, _spill.Path, _spill.PendingRows);
+                _wake.TrySetResult();
             }
         }
 
@@ -157,6 +164,15 @@ public sealed partial class PostgresRequestLogStore : IRequestLogStore, IRequest
     /// <inheritdoc/>
     public Task WriteBatchAsync(IReadOnlyList<RequestLogEntry> batch, CancellationToken cancellationToken)
         => WriteBatchCoreAsync(batch, cancellationToken);
+
+    /// <summary>Completes when no row waits in the spill file (at once when none does): tests await it instead of sleeping.</summary>
+    internal Task WhenSpillEmptyAsync()
+    {
+        lock (_spillLock)
+        {
+            return _spill is { HasPending: true } ? _drained.Task : Task.CompletedTask;
+        }
+    }
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<RequestLogEntry>> QueryAsync(RequestLogQuery query, CancellationToken cancellationToken)
@@ -263,7 +279,12 @@ public sealed partial class PostgresRequestLogStore : IRequestLogStore, IRequest
     // Under _spillLock.
     private void Spill(IReadOnlyList<RequestLogEntry> batch, IReadOnlyList<Guid> keys)
     {
-        if (!_spill!.TryAppend(batch, keys))
+        if (!_spill!.HasPending && _drained.Task.IsCompleted)
+        {
+            _drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        if (!_spill.TryAppend(batch, keys))
         {
             Interlocked.Add(ref _lost, batch.Count);
             throw new RequestLogSpillFullException(_spill.Path, _spillOptions.MaxBytes, batch.Count);
@@ -362,6 +383,10 @@ public sealed partial class PostgresRequestLogStore : IRequestLogStore, IRequest
             lock (_spillLock)
             {
                 _spill!.Advance(next.Next, entries.Length);
+                if (!_spill.HasPending)
+                {
+                    _drained.TrySetResult();
+                }
             }
         }
     }
