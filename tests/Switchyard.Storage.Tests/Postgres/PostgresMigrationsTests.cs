@@ -12,7 +12,7 @@ public sealed class PostgresMigrationsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
-    [Fact]
+    [StoreFact]
     public void All_Versions_RunFromOneWithoutGaps()
         => Assert.Equal(Enumerable.Range(1, PostgresMigrations.All.Count), PostgresMigrations.All.Select(m => m.Version));
 
