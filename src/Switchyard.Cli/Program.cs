@@ -36,6 +36,7 @@ internal static class Program
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(MigrateCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

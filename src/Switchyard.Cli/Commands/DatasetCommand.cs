@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Switchyard.Gateway.Quality.Datasets;
 using Switchyard.Storage.Escalations;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Cli.Commands;
 
@@ -21,7 +19,7 @@ internal static class DatasetCommand
 
     internal static Command Create(TimeProvider time)
     {
-        var db = EscalationsCommand.DatabaseOption();
+        var db = EscalationsCommand.Store();
         var format = new Option<string>("--format")
         {
             Description = "openai (chat fine-tuning JSONL), sharegpt or alpaca.",
@@ -44,10 +42,10 @@ internal static class DatasetCommand
         var redact = new Option<bool>("--redact-pii") { Description = "Replace personal data (e-mail, phone, card, IBAN, national ids) with its kind, e.g. [EMAIL]." };
         var unimproved = new Option<bool>("--include-unimproved") { Description = "Also export escalations that found no better answer." };
 
-        var export = new Command("export", "Write escalation records as a fine-tuning dataset, the better answer as the assistant's turn.")
+        var export = db.AddTo(new Command("export", "Write escalation records as a fine-tuning dataset, the better answer as the assistant's turn.")
         {
-            db, format, output, validationOutput, share, seed, route, since, until, review, minScore, minJudge, maxJudge, noDedupe, redact, unimproved,
-        };
+            format, output, validationOutput, share, seed, route, since, until, review, minScore, minJudge, maxJudge, noDedupe, redact, unimproved,
+        });
         foreach (var score in new[] { minScore, minJudge, maxJudge })
         {
             score.Validators.Add(r =>
@@ -67,11 +65,12 @@ internal static class DatasetCommand
             }
         });
 
-        export.SetAction((ParseResult pr) =>
+        export.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var error = pr.InvocationConfiguration.Error;
             var console = pr.InvocationConfiguration.Output;
-            if (EscalationsCommand.Open(pr.GetValue(db)!, time, error) is not { } store)
+            await using var opened = await EscalationsCommand.OpenAsync(db, pr, time, ct);
+            if (opened?.Store is not { } store)
             {
                 return 1;
             }
@@ -92,7 +91,7 @@ internal static class DatasetCommand
                     MaxJudgeScore = pr.GetValue(maxJudge),
                 });
             }
-            catch (SqliteException e)
+            catch (System.Data.Common.DbException e)
             {
                 error.WriteLine($"Could not read the escalation records: {e.Message}");
                 return 1;
@@ -156,7 +155,7 @@ internal static class DatasetCommand
     /// <summary><c>switchyard dataset import</c>: labelled outcomes (a prompt and a score per tier) into the store, for <c>router train</c>.</summary>
     private static Command Import(TimeProvider time)
     {
-        var db = EscalationsCommand.DatabaseOption();
+        var db = EscalationsCommand.Store();
         var file = new Option<string>("--file", "-f")
         {
             Description = "The outcomes: JSON lines, a JSON array or CSV; {\"prompt\": \"...\", \"label\": \"code\", \"tags\": [\"team-a\"], \"scores\": {\"open\": 0, \"frontier\": 1}} (tags optional), "
@@ -166,13 +165,13 @@ internal static class DatasetCommand
         var reading = new OutcomeFileOptions();
         var passMark = new Option<double>("--pass-mark") { Description = "The cheap tier failed when its score (normalised to 0-1) is below this.", DefaultValueFactory = _ => 0.5 };
         var route = new Option<string?>("--route") { Description = "The route the outcomes belong to (router train --route reads them)." };
-        var command = new Command("import", "Import labelled outcomes (a prompt and a quality per tier) for the learned router.") { db, file, passMark, route };
+        var command = db.AddTo(new Command("import", "Import labelled outcomes (a prompt and a quality per tier) for the learned router.") { file, passMark, route });
         foreach (var option in reading.All)
         {
             command.Options.Add(option);
         }
 
-        command.SetAction((ParseResult pr) =>
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var error = pr.InvocationConfiguration.Error;
             var path = Path.GetFullPath(pr.GetValue(file)!);
@@ -196,15 +195,9 @@ internal static class DatasetCommand
             }
 
             // The database is created if missing: importing comes before any traffic in a new installation.
-            var dbPath = Path.GetFullPath(pr.GetValue(db)!);
-            SqliteEscalationStore store;
-            try
+            await using var opened = await db.OpenAsync(pr, time, s => s.Escalations, null, ct);
+            if (opened?.Store is not { } store)
             {
-                store = new SqliteEscalationStore(new SqliteStoreOptions { Path = dbPath }, time);
-            }
-            catch (Exception e) when (e is SqliteException or SqliteSchemaException)
-            {
-                error.WriteLine($"Could not open {dbPath}: {e.Message}");
                 return 1;
             }
 
@@ -212,7 +205,7 @@ internal static class DatasetCommand
             var mark = pr.GetValue(passMark);
             var count = store.AddSamples(LabelledOutcomeReader.AsSamples(outcomes, mark, pr.GetValue(route), time.GetUtcNow()));
             var failed = outcomes.Count(o => o.WeakScore < mark);
-            pr.InvocationConfiguration.Output.WriteLine($"Imported {count} outcomes into {dbPath}: the cheap tier failed {failed} ({100.0 * failed / count:0.#}%), passed {count - failed}.");
+            pr.InvocationConfiguration.Output.WriteLine($"Imported {count} outcomes into {opened.Stores.Description}: the cheap tier failed {failed} ({100.0 * failed / count:0.#}%), passed {count - failed}.");
             return 0;
         });
         return command;

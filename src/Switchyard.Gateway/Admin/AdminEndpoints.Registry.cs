@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Switchyard.Storage.Keys;
 using Switchyard.Storage.Models;
 using Switchyard.Gateway.Auth;
 using Switchyard.Gateway.Configuration;
@@ -9,7 +10,6 @@ using Switchyard.Gateway.Internal;
 using Switchyard.Registry.Bom;
 using Switchyard.Registry.Scanning;
 using Switchyard.Registry.Workflow;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Gateway.Admin;
 
@@ -22,7 +22,7 @@ internal static partial class AdminEndpoints
 {
     private const string BomMediaType = "application/vnd.cyclonedx+json; version=1.6";
 
-    private static void MapRegistryEndpoints(IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, byte[]? bootstrap, Lazy<SqliteModelStore> models, TimeProvider time)
+    private static void MapRegistryEndpoints(IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<IKeyStore> keys, Func<KeyAuthenticator> authenticator, byte[]? bootstrap, Lazy<IModelStore> models, TimeProvider time)
     {
         ModelRegistry OpenRegistry() => new(models.Value, runtime.Config.Registry.Organisation, time);
 

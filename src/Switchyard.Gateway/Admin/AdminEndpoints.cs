@@ -6,13 +6,12 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Switchyard.Storage.Models;
 using Switchyard.Gateway.Api;
 using Switchyard.Gateway.Auth;
 using Switchyard.Gateway.Internal;
 using Switchyard.Storage.Keys;
 using Switchyard.Storage.RequestLog;
-using Switchyard.Storage.Sqlite;
+using Switchyard.Storage.Models;
 
 namespace Switchyard.Gateway.Admin;
 
@@ -57,7 +56,7 @@ internal static partial class AdminEndpoints
 
     private static IResult RegistryOnly() => Forbidden("Legal and security keys read and decide on the registry (/admin/models) only.");
 
-    public static void MapAdminEndpoints(this IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, Func<SqliteRequestLogStore?> log, string? bootstrapKey, TimeProvider time)
+    public static void MapAdminEndpoints(this IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<IKeyStore> keys, Func<KeyAuthenticator> authenticator, Func<IRequestLogStore?> log, Storage.Stores stores, string? bootstrapKey, TimeProvider time)
     {
         // Only the hash is kept, and compared in constant time.
         var bootstrap = bootstrapKey is { Length: >= MinBootstrapLength } secret ? SHA256.HashData(Encoding.UTF8.GetBytes(secret)) : null;
@@ -66,10 +65,10 @@ internal static partial class AdminEndpoints
 
         MapKeyEndpoints(endpoints, runtime, keys, authenticator, bootstrap, time);
 
-        var models = new Lazy<Storage.Sqlite.SqliteModelStore>(() => new Storage.Sqlite.SqliteModelStore(new SqliteStoreOptions { Path = runtime.Config.Storage.Path }, time));
+        var models = new Lazy<IModelStore>(() => stores.Models);
         Switchyard.Registry.Workflow.ModelRegistry OpenRegistry() => new(models.Value, runtime.Config.Registry.Organisation, time);
         MapRegistryEndpoints(endpoints, runtime, keys, authenticator, bootstrap, models, time);
-        MapStatsEndpoints(endpoints, runtime, keys, authenticator, log, bootstrap, time);
+        MapStatsEndpoints(endpoints, runtime, keys, authenticator, log, () => stores.Traffic, bootstrap, time);
 
         endpoints.MapGet("/admin/models", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
         {
@@ -426,7 +425,7 @@ internal static partial class AdminEndpoints
                 return RegistryOnly();
             }
 
-            if (log() is not { } store)
+            if (log() is not IRequestLogReports store)
             {
                 return Error(StatusCodes.Status404NotFound, "The request log is off (request_log.enabled: false).", "not_found");
             }

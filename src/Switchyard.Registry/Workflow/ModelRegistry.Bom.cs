@@ -1,6 +1,5 @@
 using Switchyard.Registry.Bom;
 using Switchyard.Storage.Models;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Registry.Workflow;
 

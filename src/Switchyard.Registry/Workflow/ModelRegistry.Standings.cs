@@ -1,5 +1,4 @@
 using Switchyard.Storage.Models;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Registry.Workflow;
 
@@ -10,7 +9,7 @@ public sealed partial class ModelRegistry
     /// audit trail (changed outside the registry), or when a model it derives from, on any path, was revoked, rejected or
     /// tampered with (decision 16: an adapter or fine-tune is withdrawn with its base).
     /// </summary>
-    public static IReadOnlyDictionary<string, ModelStanding> Standings(SqliteModelStore store)
+    public static IReadOnlyDictionary<string, ModelStanding> Standings(IModelStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
         var statuses = store.Statuses();

@@ -6,7 +6,10 @@ namespace Switchyard.Storage.Audit;
 /// store), so an edit breaks that entry, a deletion breaks the next one, and a cut tail shows against the highest number
 /// the store handed out.
 /// </summary>
-/// <remarks>Implemented by <c>SqliteAuditTrail</c> and <c>PostgresAuditTrail</c>.</remarks>
+/// <remarks>
+/// Two implementations: <c>SqliteAuditTrail</c> (the SQLite file) and, on PostgreSQL, <c>SqlAuditTrail</c> over its
+/// pooled data source; both run the same SQL (<c>Sql/</c>).
+/// </remarks>
 public interface IAuditTrail
 {
     /// <summary>Appends an entry in its own transaction.</summary>

@@ -4,7 +4,10 @@ namespace Switchyard.Storage.Escalations;
 /// Escalation records and outcome samples: read, reviewed and deleted here (the CLI, the admin API); written with the
 /// request log's batches, so recording one never touches the request path.
 /// </summary>
-/// <remarks>Implemented by <c>SqliteEscalationStore</c> and <c>PostgresEscalationStore</c>.</remarks>
+/// <remarks>
+/// Two implementations: <c>SqliteEscalationStore</c> (the SQLite file) and, on PostgreSQL, <c>SqlEscalationStore</c> over its
+/// pooled data source; both run the same SQL (<c>Sql/</c>).
+/// </remarks>
 public interface IEscalationStore
 {
     /// <summary>Records matching <paramref name="query"/>, newest first.</summary>

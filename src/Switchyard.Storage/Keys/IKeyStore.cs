@@ -6,7 +6,10 @@ namespace Switchyard.Storage.Keys;
 /// Virtual keys (the <c>api_keys</c> table): created and revoked by the CLI and the admin API, looked up by id by the
 /// gateway. Only ids and hashes are stored. Every write with an actor commits with its audit entry: both or neither.
 /// </summary>
-/// <remarks>Implemented by <c>SqliteKeyStore</c> and <c>PostgresKeyStore</c>.</remarks>
+/// <remarks>
+/// Two implementations: <c>SqliteKeyStore</c> (the SQLite file) and, on PostgreSQL, <c>SqlKeyStore</c> over its
+/// pooled data source; both run the same SQL (<c>Sql/</c>).
+/// </remarks>
 public interface IKeyStore
 {
     /// <summary>The store's audit trail, where key writes go with every other admin action.</summary>

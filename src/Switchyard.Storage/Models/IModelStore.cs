@@ -6,7 +6,10 @@ namespace Switchyard.Storage.Models;
 /// The model registry: one row per model (the record as JSON, its status in a column of its own for the gateway's cheap
 /// reads), its decisions, and an audit entry sealing the row for every write (decision 15), all committed together.
 /// </summary>
-/// <remarks>Implemented by <c>SqliteModelStore</c> and <c>PostgresModelStore</c>.</remarks>
+/// <remarks>
+/// Two implementations: <c>SqliteModelStore</c> (the SQLite file) and, on PostgreSQL, <c>SqlModelStore</c> over its
+/// pooled data source; both run the same SQL (<c>Sql/</c>).
+/// </remarks>
 public interface IModelStore
 {
     /// <summary>The store's audit trail, which every registry write goes to.</summary>

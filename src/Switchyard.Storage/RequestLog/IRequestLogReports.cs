@@ -4,7 +4,7 @@ namespace Switchyard.Storage.RequestLog;
 /// Sums over the request log, added up by the database: costs by dimension (<c>switchyard costs</c>, budgets picking up
 /// where the last run left them) and the tokens each deployment served per minute (measured prices).
 /// </summary>
-/// <remarks>Implemented by <c>SqliteRequestLogStore</c> and <c>PostgresRequestLogStore</c>.</remarks>
+/// <remarks>Implemented by both request log stores, <c>SqliteRequestLogStore</c> and <c>PostgresRequestLogStore</c>, with the same SQL.</remarks>
 public interface IRequestLogReports
 {
     /// <summary>

@@ -5,7 +5,10 @@ namespace Switchyard.Storage.RequestLog;
 /// and deployment; latency percentiles per bucket (nearest rank); the checks escalated answers failed. Everything is added
 /// up by the database, so a window of a busy day returns a few hundred rows, not its requests.
 /// </summary>
-/// <remarks>Implemented by <c>SqliteTrafficStats</c> and <c>PostgresTrafficStats</c>.</remarks>
+/// <remarks>
+/// Two implementations: <c>SqliteTrafficStats</c> (the SQLite file) and, on PostgreSQL, <c>SqlTrafficStats</c> over its
+/// pooled data source; both run the same SQL (<c>Sql/</c>).
+/// </remarks>
 public interface ITrafficStats
 {
     /// <summary>
