@@ -17,6 +17,8 @@ public sealed class PostgresHarness : StoreHarness
 
     public override string Kind => "postgres";
 
+    public override string StorageYaml => $"storage: {{ kind: postgres, connection_string: \"{ConnectionString}\", pool: {{ max: 8 }}, spill: {{ path: \"{Options.Spill.Path}\" }} }}";
+
     public override async Task InitializeAsync() => _schema = await PostgresTestServer.CreateSchemaAsync();
 
     public override Task ExecuteAsync(string sql) => PostgresTestServer.ExecuteAsync(sql, Schema);

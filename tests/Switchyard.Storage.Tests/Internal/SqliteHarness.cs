@@ -7,6 +7,8 @@ public sealed class SqliteHarness : StoreHarness
 
     public override string Kind => "sqlite";
 
+    public override string StorageYaml => $"storage: {{ kind: sqlite, path: \"{Options.Sqlite!.Path}\" }}";
+
     public override Task InitializeAsync() => Task.CompletedTask;
 
     public override async Task ExecuteAsync(string sql)

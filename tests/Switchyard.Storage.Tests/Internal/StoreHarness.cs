@@ -17,6 +17,9 @@ public abstract class StoreHarness : IAsyncDisposable
     /// <summary>Which database, for messages and test names.</summary>
     public abstract string Kind { get; }
 
+    /// <summary>The <c>storage:</c> section of a gateway configuration on this store (one line, flow style).</summary>
+    public abstract string StorageYaml { get; }
+
     public abstract Task InitializeAsync();
 
     /// <summary>Opens the stores (migrating the schema).</summary>
