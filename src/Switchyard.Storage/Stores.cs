@@ -59,7 +59,7 @@ public sealed class Stores : IAsyncDisposable
         else
         {
             var sqlite = options.Sqlite!;
-            Description = "SQLite file " + Path.GetFullPath(sqlite.Path);
+            Description = Describe(options);
             _keys = new(() => new SqliteKeyStore(sqlite, time));
             _models = new(() => new SqliteModelStore(sqlite, time));
             _escalations = new(() => new SqliteEscalationStore(sqlite, time));
@@ -70,6 +70,15 @@ public sealed class Stores : IAsyncDisposable
 
     /// <summary>What the stores live in, for messages: the SQLite file's path, or PostgreSQL's host, port and database (never a password).</summary>
     public string Description { get; }
+
+    /// <summary>What <paramref name="options"/> names, as <see cref="Description"/> says it, without opening anything.</summary>
+    public static string Describe(StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Postgres is { } postgres
+            ? PostgresConnectionStrings.Parse(postgres.ConnectionString, out var builder) is null ? PostgresConnectionStrings.Describe(builder!) : "PostgreSQL (an unreadable connection string)"
+            : "SQLite file " + Path.GetFullPath(options.Sqlite?.Path ?? "");
+    }
 
     /// <summary>Whether this is PostgreSQL (many instances) rather than the SQLite file.</summary>
     public bool IsPostgres => _postgres is not null;

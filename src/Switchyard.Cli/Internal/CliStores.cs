@@ -90,8 +90,7 @@ internal static class CliStores
         }
         catch (Exception e) when (e is DbException or IOException or UnauthorizedAccessException or SocketException or TimeoutException)
         {
-            var where = stores?.Description ?? (options.Sqlite is { } file ? file.Path : "the PostgreSQL database of storage.connection_string");
-            error.WriteLine($"Could not open {where}: {e.Message}");
+            error.WriteLine($"Could not open {Stores.Describe(options)}: {e.Message}");
         }
 
         if (stores is not null)
