@@ -3,7 +3,8 @@
 # What it installs: the npm packages of the conformance clients (tests/conformance/node), and Debian's chromium for the
 # dashboard's browser tests (apt-get, with sudo when not root; skipped when /usr/bin/chromium is there). The dashboard's
 # own npm package (chart.js) is installed by the build (src/Switchyard.Dashboard runs npm ci when node_modules is missing).
-# Later servers (PostgreSQL, Redis) are installed and started here too.
+# PostgreSQL (Debian's package, installed when missing) runs as a private cluster on 127.0.0.1 for the store tests
+# (scripts/postgres.sh), stopped and removed at the end; SWITCHYARD_TEST_POSTGRES set beforehand uses that server instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,18 @@ else
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+echo "==> PostgreSQL for the store tests (Debian's package; a private cluster on 127.0.0.1)"
+if [ -n "${SWITCHYARD_TEST_POSTGRES:-}" ]; then
+  echo "using SWITCHYARD_TEST_POSTGRES from the environment"
+else
+  pgdir=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-pg.XXXXXX")
+  chmod 755 "$pgdir"
+  trap 'scripts/postgres.sh stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$pgdir"' EXIT
+  SWITCHYARD_TEST_POSTGRES=$(scripts/postgres.sh start "$pgdir" | tail -n 1)
+  export SWITCHYARD_TEST_POSTGRES
+  echo "started: $SWITCHYARD_TEST_POSTGRES"
+fi
 
 echo "==> build (warnings are errors)"
 dotnet build Switchyard.slnx -c Release -warnaserror -nologo -clp:ErrorsOnly
