@@ -50,6 +50,12 @@ internal static class Program
         var metrics = new Command("metrics", "In-process: what recording one request in the metrics costs against one interlocked increment, and a scrape of 50 routes x 20 deployments.") { metricsRequests };
         metrics.SetAction(parseResult => Metrics.MetricsBench.Run(Math.Max(10_000, parseResult.GetValue(metricsRequests)), Console.Out));
         root.Subcommands.Add(metrics);
+        var logRate = new Option<int>("--rate") { Description = "Rows offered to the request log per second (default 5000).", DefaultValueFactory = _ => 5000 };
+        var logSeconds = new Option<int>("--seconds") { Description = "Seconds of load per store (default 10).", DefaultValueFactory = _ => 10 };
+        var logPostgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (default: SWITCHYARD_TEST_POSTGRES); the bench works in a schema of its own and drops it." };
+        var requestLog = new Command("request-log", "In-process: the request log writer at a steady rate into SQLite and into PostgreSQL, in one run: rate written, queue, drops, drain, CPU and allocations per row.") { logRate, logSeconds, logPostgres };
+        requestLog.SetAction((parseResult, cancellationToken) => RequestLog.RequestLogBench.RunAsync(Math.Max(1, parseResult.GetValue(logRate)), Math.Max(1, parseResult.GetValue(logSeconds)), parseResult.GetValue(logPostgres), Console.Out, cancellationToken));
+        root.Subcommands.Add(requestLog);
         root.Validators.Add(result =>
         {
             if (result.GetValue(duration) is < 1)
