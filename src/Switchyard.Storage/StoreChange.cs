@@ -4,13 +4,3 @@ namespace Switchyard.Storage;
 /// <param name="Kind">What changed.</param>
 /// <param name="Id">The key's id or the model's id.</param>
 public readonly record struct StoreChange(StoreChangeKind Kind, string Id);
-
-/// <summary>Kinds of <see cref="StoreChange"/>.</summary>
-public enum StoreChangeKind
-{
-    /// <summary>A key was created or revoked: drop it from the key cache.</summary>
-    Key,
-
-    /// <summary>A model's registry row changed: read the registry's standings again.</summary>
-    Model,
-}

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Switchyard.Storage.Models;
 
 namespace Switchyard.Storage.Audit;
 
