@@ -23,6 +23,9 @@ namespace Switchyard.Gateway;
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
+    /// <summary>How long a start waits for the store's change listener (PostgreSQL) before serving without it.</summary>
+    private static readonly TimeSpan ListenBeforeServing = TimeSpan.FromSeconds(5);
+
     private readonly WebApplication _app;
     private readonly GatewayRuntime _runtime;
     private readonly RequestLogWriter? _requestLog;
@@ -209,6 +212,21 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         var changes = stores.StartListening(loggerFactory.CreateLogger("Switchyard.Storage"));
+        if (changes is not null)
+        {
+            // Serve only once revocations from other instances are heard (PostgreSQL answered the migrations a moment ago,
+            // so this is one round trip). If it takes longer, start anyway: the listener keeps trying, and the one-second
+            // reads cover the gap. Real time, not the injected clock: this bounds a network wait.
+            try
+            {
+                await stores.ListeningAsync(cancellationToken).WaitAsync(ListenBeforeServing, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                GatewayLog.NotYetListening(loggerFactory.CreateLogger("Switchyard.Storage"), ListenBeforeServing.TotalSeconds);
+            }
+        }
+
         var runtime = new GatewayRuntime(config, requestLog, time, loggerFactory.CreateLogger("Switchyard.Routing"))
         {
             Random = options.RandomSeed is { } seed ? new LockedRandom(seed) : Random.Shared,
