@@ -60,7 +60,7 @@ public sealed class MigrateCommandTests : IDisposable
         Assert.StartsWith($"Could not open PostgreSQL database 'gateway' on 127.0.0.1:", error, StringComparison.Ordinal);
     }
 
-    private static int ClosedPort()
+    internal static int ClosedPort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
@@ -71,6 +71,7 @@ public sealed class MigrateCommandTests : IDisposable
     {
         var root = new RootCommand();
         root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         var output = new StringWriter(CultureInfo.InvariantCulture);
         var error = new StringWriter(CultureInfo.InvariantCulture);
         var exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
