@@ -55,6 +55,13 @@ internal static class Program
         var limits = new Command("limits", "What counting one request's limits and budget costs: in memory against Redis, in one run.") { limitsRedis, limitsRequests };
         limits.SetAction((parseResult, _) => Limits.LimitsBench.RunAsync(parseResult.GetValue(limitsRedis)!, Math.Max(1_000, parseResult.GetValue(limitsRequests)), Console.Out));
         root.Subcommands.Add(limits);
+
+        var logRate = new Option<int>("--rate") { Description = "Rows offered to the request log per second (default 5000).", DefaultValueFactory = _ => 5000 };
+        var logSeconds = new Option<int>("--seconds") { Description = "Seconds of load per store (default 10).", DefaultValueFactory = _ => 10 };
+        var logPostgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (default: SWITCHYARD_TEST_POSTGRES); the bench works in a schema of its own and drops it." };
+        var requestLog = new Command("request-log", "In-process: the request log writer at a steady rate into SQLite and into PostgreSQL, in one run: rate written, queue, drops, drain, CPU and allocations per row.") { logRate, logSeconds, logPostgres };
+        requestLog.SetAction((parseResult, cancellationToken) => RequestLog.RequestLogBench.RunAsync(Math.Max(1, parseResult.GetValue(logRate)), Math.Max(1, parseResult.GetValue(logSeconds)), parseResult.GetValue(logPostgres), Console.Out, cancellationToken));
+        root.Subcommands.Add(requestLog);
         root.Validators.Add(result =>
         {
             if (result.GetValue(duration) is < 1)

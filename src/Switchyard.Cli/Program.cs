@@ -38,6 +38,7 @@ internal static class Program
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ShadowCommand.Create());
+        root.Subcommands.Add(MigrateCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -14,7 +14,6 @@ using Switchyard.Gateway.Diagnostics.Metrics;
 using Switchyard.Gateway.Forwarding;
 using Switchyard.Gateway.Internal;
 using Switchyard.Storage.RequestLog;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Gateway;
 
@@ -24,10 +23,14 @@ namespace Switchyard.Gateway;
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
+    /// <summary>How long a start waits for the store's change listener (PostgreSQL) before serving without it.</summary>
+    private static readonly TimeSpan ListenBeforeServing = TimeSpan.FromSeconds(5);
+
     private readonly WebApplication _app;
     private readonly GatewayRuntime _runtime;
     private readonly RequestLogWriter? _requestLog;
     private readonly IRequestLogStore? _store;
+    private readonly Storage.Stores _stores;
     private readonly ILoggerFactory _writerLoggerFactory;
     private bool _disposed;
     private ConfigWatcher? _watcher;
@@ -36,12 +39,13 @@ public sealed class GatewayHost : IAsyncDisposable
     private OpenTelemetry.Trace.TracerProvider? _tracing;
     private SharedStores? _shared;
 
-    private GatewayHost(WebApplication app, GatewayRuntime runtime, RequestLogWriter? requestLog, IRequestLogStore? store, ILoggerFactory writerLoggerFactory, IReadOnlyList<Uri> urls)
+    private GatewayHost(WebApplication app, GatewayRuntime runtime, RequestLogWriter? requestLog, IRequestLogStore? store, Storage.Stores stores, ILoggerFactory writerLoggerFactory, IReadOnlyList<Uri> urls)
     {
         _app = app;
         _runtime = runtime;
         _requestLog = requestLog;
         _store = store;
+        _stores = stores;
         _writerLoggerFactory = writerLoggerFactory;
         Urls = urls;
     }
@@ -110,12 +114,30 @@ public sealed class GatewayHost : IAsyncDisposable
                 $"is {shortKey.Length} characters; the bootstrap admin key must be at least {Admin.AdminEndpoints.MinBootstrapLength} (e.g. openssl rand -base64 32), or unset.")]);
         }
 
+        // The store first (PostgreSQL is migrated here, under its advisory lock): a database this build cannot use stops the
+        // start before anything listens.
+        var stores = await Storage.Stores.OpenAsync(config.Storage.ToOptions(), time, cancellationToken);
+        try
+        {
+            return await StartAsync(config, options, stores, cancellationToken);
+        }
+        catch
+        {
+            await stores.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<GatewayHost> StartAsync(GatewayConfig config, GatewayHostOptions options, Storage.Stores stores, CancellationToken cancellationToken)
+    {
+        var time = options.TimeProvider;
+
         // Only approved models are served: checked before anything starts, so a refused configuration leaves nothing running.
-        Storage.Sqlite.SqliteModelStore? models = null;
+        Storage.Models.IModelStore? models = null;
         List<string> registryWarnings = [];
         if (config.Registry.Enforcement != RegistryEnforcement.Off)
         {
-            models = new Storage.Sqlite.SqliteModelStore(new SqliteStoreOptions { Path = config.Storage.Path }, time);
+            models = stores.Models;
             var (errors, warnings) = Governance.RegistryGate.Check(config, Registry.Workflow.ModelRegistry.Standings(models), models.Find);
             if (errors.Count > 0)
             {
@@ -179,7 +201,7 @@ public sealed class GatewayHost : IAsyncDisposable
         IRequestLogStore? store = null;
         if (config.RequestLog.Enabled)
         {
-            store = options.RequestLogStore ?? new SqliteRequestLogStore(new SqliteStoreOptions { Path = config.Storage.Path }, time);
+            store = options.RequestLogStore ?? stores.CreateRequestLogStore(loggerFactory.CreateLogger("Switchyard.RequestLog"));
             await store.InitializeAsync(cancellationToken);
             requestLog = new RequestLogWriter(
                 store,
@@ -193,28 +215,49 @@ public sealed class GatewayHost : IAsyncDisposable
                 time);
         }
 
+        var changes = stores.StartListening(loggerFactory.CreateLogger("Switchyard.Storage"));
+        if (changes is not null)
+        {
+            // Serve only once revocations from other instances are heard (PostgreSQL answered the migrations a moment ago,
+            // so this is one round trip). If it takes longer, start anyway: the listener keeps trying, and the one-second
+            // reads cover the gap. Real time, not the injected clock: this bounds a network wait.
+            try
+            {
+                await stores.ListeningAsync(cancellationToken).WaitAsync(ListenBeforeServing, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                GatewayLog.NotYetListening(loggerFactory.CreateLogger("Switchyard.Storage"), ListenBeforeServing.TotalSeconds);
+            }
+        }
+
         var runtime = new GatewayRuntime(config, requestLog, time, loggerFactory.CreateLogger("Switchyard.Routing"))
         {
             Random = options.RandomSeed is { } seed ? new LockedRandom(seed) : Random.Shared,
             Metrics = config.Metrics.Enabled ? new Diagnostics.Metrics.GatewayMetrics(time) : null,
+            RequestLogSpill = store is Storage.Postgres.PostgresRequestLogStore postgres ? postgres.SpillStats : null,
+            StoreListening = changes is null ? null : () => changes.Listening,
         };
-        if (store is SqliteRequestLogStore sqlite)
+        if (store is IRequestLogReports reports)
         {
-            runtime.Budgets.Seeder = (budget, since) => sqlite.SummarizeCosts([], since, null, budget.Route, budget.Team, budget.Key).Sum(r => r.Spent);
-            // Budgets continue where the last run left them: what this window already spent is in the request log.
+            runtime.Budgets.Seeder = (budget, since) => reports.SummarizeCosts([], since, null, budget.Route, budget.Team, budget.Key).Sum(r => r.Spent);
+            // Budgets continue where the last run left them: what this window already spent is in the request log (on
+            // PostgreSQL, what every instance spent).
             foreach (var ledger in runtime.Budgets.All)
             {
-                ledger.Seed(sqlite.SummarizeCosts([], ledger.WindowStart, null, ledger.Config.Route, ledger.Config.Team, ledger.Config.Key).Sum(r => r.Spent));
+                ledger.Seed(reports.SummarizeCosts([], ledger.WindowStart, null, ledger.Config.Route, ledger.Config.Team, ledger.Config.Key).Sum(r => r.Spent));
             }
 
             // Measured prices continue from the throughput the request log says each server served in its window.
             var snapshot = runtime.Acquire();
-            SeedMeters(snapshot, sqlite, time.GetUtcNow());
+            SeedMeters(snapshot, reports, time.GetUtcNow());
             runtime.Release(snapshot);
         }
 
-        var shadowPath = config.Storage.Path;
-        runtime.Shadow = new Shadow.ShadowDispatcher(time, loggerFactory.CreateLogger("Switchyard.Shadow"), () => new Storage.Sqlite.SqliteShadowStore(new SqliteStoreOptions { Path = shadowPath }, time));
+        // Shadow comparisons and stored responses live in the SQLite file storage.path names, whatever storage.kind is
+        // (their PostgreSQL stores are not written yet: README, "Many gateway instances").
+        var sqlitePath = config.Storage.Path;
+        runtime.Shadow = new Shadow.ShadowDispatcher(time, loggerFactory.CreateLogger("Switchyard.Shadow"), () => new Storage.Sqlite.SqliteShadowStore(new Storage.Sqlite.SqliteStoreOptions { Path = sqlitePath }, time));
         if (!options.StopOnSignals)
         {
             builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
@@ -230,16 +273,44 @@ public sealed class GatewayHost : IAsyncDisposable
         var app = builder.Build();
         // Keys are read only when a configuration requires them (a reload may turn them on), so a gateway without keys
         // never opens a key store.
-        var storagePath = config.Storage.Path;
-        var keyStore = new Lazy<Storage.Sqlite.SqliteKeyStore>(() => options.KeyStore ?? new Storage.Sqlite.SqliteKeyStore(new SqliteStoreOptions { Path = storagePath }, time));
+        var keyStore = new Lazy<Storage.Keys.IKeyStore>(() => options.KeyStore ?? stores.Keys);
         var authenticator = new Lazy<Auth.KeyAuthenticator>(() => new Auth.KeyAuthenticator(keyStore.Value, time));
+        Governance.RegistryGate? gate = null;
+        if (changes is not null)
+        {
+            // Another instance revoked a key or decided on a model: act now, not at the next second's read.
+            changes.Changed += change =>
+            {
+                if (change.Kind == Storage.StoreChangeKind.Key)
+                {
+                    if (authenticator.IsValueCreated)
+                    {
+                        authenticator.Value.Forget(change.Id);
+                    }
+                }
+                else
+                {
+                    Volatile.Read(ref gate)?.RefreshSoon();
+                }
+            };
+            changes.Resynchronised += () =>
+            {
+                if (authenticator.IsValueCreated)
+                {
+                    authenticator.Value.ForgetAll();
+                }
+
+                Volatile.Read(ref gate)?.RefreshSoon();
+            };
+        }
+
         app.UseClientKeys(runtime, () => authenticator.Value);
         app.MapOpenAIEndpoints();
         Api.Anthropic.AnthropicEndpoints.MapAnthropicEndpoints(app);
         // Stored responses open their store on first use, like the keys.
-        var responses = new Api.Responses.ResponseStorage(() => options.ResponseStore ?? new SqliteResponseStore(new SqliteStoreOptions { Path = storagePath }, time), time, loggerFactory.CreateLogger("Switchyard.Responses"));
+        var responses = new Api.Responses.ResponseStorage(() => options.ResponseStore ?? new Storage.Sqlite.SqliteResponseStore(new Storage.Sqlite.SqliteStoreOptions { Path = sqlitePath }, time), time, loggerFactory.CreateLogger("Switchyard.Responses"));
         Api.Responses.ResponsesEndpoints.MapResponsesEndpoints(app, responses);
-        Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => authenticator.Value, () => store as SqliteRequestLogStore, options.BootstrapAdminKey, time);
+        Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => authenticator.Value, () => store, stores, options.BootstrapAdminKey, time);
         app.MapHealthEndpoints();
         var metrics = runtime.Metrics;
         int InFlight() => app.Services.GetRequiredService<RequestForwarder>().InFlight;
@@ -293,7 +364,7 @@ public sealed class GatewayHost : IAsyncDisposable
             GatewayLog.RegistryWarning(registryLogger, warning);
         }
 
-        var gate = models is null ? null : new Governance.RegistryGate(models, runtime, time, registryLogger);
+        Volatile.Write(ref gate, models is null ? null : new Governance.RegistryGate(models, runtime, time, registryLogger));
         var watcher = options.WatchConfig && config.SourcePath is { } source
             ? new ConfigWatcher(source, runtime, loggerFactory.CreateLogger("Switchyard.Configuration")) { Registry = gate }
             : null;
@@ -303,14 +374,14 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         var metricsUrl = metrics is null ? null : new Uri(metricsListener?.Url ?? urls[0], config.Metrics.Path.TrimStart('/'));
-        return new GatewayHost(app, runtime, requestLog, store, loggerFactory, urls)
+        return new GatewayHost(app, runtime, requestLog, store, stores, loggerFactory, urls)
         {
             _watcher = watcher, _registry = gate, _metricsListener = metricsListener, _tracing = tracing, MetricsUrl = metricsUrl, _shared = shared,
         };
     }
 
     /// <summary>Counts into each measured deployment's meter what the request log says it served in its window.</summary>
-    private static void SeedMeters(Internal.RuntimeSnapshot snapshot, SqliteRequestLogStore store, DateTimeOffset now)
+    private static void SeedMeters(Internal.RuntimeSnapshot snapshot, IRequestLogReports store, DateTimeOffset now)
     {
         var measured = snapshot.Routes.Deployments.Where(d => d.Meter is not null).ToList();
         if (measured.Count == 0)
@@ -393,6 +464,8 @@ public sealed class GatewayHost : IAsyncDisposable
             {
                 await _store.DisposeAsync();
             }
+
+            await _stores.DisposeAsync();
 
             _writerLoggerFactory.Dispose();
 

@@ -37,8 +37,8 @@ public sealed record GatewayHostOptions
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>
-    /// The request log store; when null, the store named by the configuration is opened (the SQLite file).
-    /// The host owns and disposes it either way.
+    /// The request log store; when null, the store named by <c>storage:</c> is opened (the SQLite file, or PostgreSQL with
+    /// its spill file). The host owns and disposes it either way.
     /// </summary>
     public IRequestLogStore? RequestLogStore { get; init; }
 
@@ -51,8 +51,8 @@ public sealed record GatewayHostOptions
     /// <summary>A log sink besides the console (tests read the gateway's warnings from it); the host does not dispose it.</summary>
     public ILoggerProvider? LogSink { get; init; }
 
-    /// <summary>The store virtual keys are read from when the configuration requires keys; default: the storage file's.</summary>
-    public Storage.Sqlite.SqliteKeyStore? KeyStore { get; init; }
+    /// <summary>The store virtual keys are read from when the configuration requires keys; default: <c>storage:</c>'s.</summary>
+    public Storage.Keys.IKeyStore? KeyStore { get; init; }
 
     /// <summary>The store of the Responses API's stored responses; default: the storage file's, opened on first use.</summary>
     public Storage.Responses.IResponseStore? ResponseStore { get; init; }

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Microsoft.Data.Sqlite;
-using Switchyard.Storage.Sqlite;
+using Switchyard.Cli.Internal;
 
 namespace Switchyard.Cli.Commands;
 
@@ -17,12 +16,13 @@ internal static class AuditCommand
 
     private static Command List(TimeProvider time)
     {
-        var db = EscalationsCommand.DatabaseOption();
+        var db = new StoreSelection("the audit trail");
         var target = new Option<string?>("--target") { Description = "Only entries about this key id or model id." };
-        var command = new Command("list", "List the audit trail, oldest first.") { db, target };
-        command.SetAction(pr =>
+        var command = db.AddTo(new Command("list", "List the audit trail, oldest first.") { target });
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            if (Open(pr.GetValue(db)!, time, pr.InvocationConfiguration.Error) is not { } trail)
+            await using var opened = await db.OpenAsync(pr, time, s => s.Audit, "No database at {0}.", ct);
+            if (opened?.Store is not { } trail)
             {
                 return 2;
             }
@@ -39,13 +39,14 @@ internal static class AuditCommand
 
     private static Command Verify(TimeProvider time)
     {
-        var db = EscalationsCommand.DatabaseOption();
+        var db = new StoreSelection("the audit trail");
         var head = new Option<string?>("--head") { Description = "A head hash printed by an earlier verify and kept elsewhere: also detects a trail rewritten or cut since." };
-        var command = new Command("verify", "Check the audit trail's hash chain: exit 0 intact, 1 edited or deleted entries (each named), 2 the database cannot be read.") { db, head };
-        command.SetAction(pr =>
+        var command = db.AddTo(new Command("verify", "Check the audit trail's hash chain: exit 0 intact, 1 edited or deleted entries (each named), 2 the database cannot be read.") { head });
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
-            if (Open(pr.GetValue(db)!, time, error) is not { } trail)
+            await using var opened = await db.OpenAsync(pr, time, s => s.Audit, "No database at {0}.", ct);
+            if (opened?.Store is not { } trail)
             {
                 return 2;
             }
@@ -66,25 +67,5 @@ internal static class AuditCommand
             return 1;
         });
         return command;
-    }
-
-    private static SqliteAuditTrail? Open(string path, TimeProvider time, TextWriter error)
-    {
-        var full = Path.GetFullPath(path);
-        if (!File.Exists(full))
-        {
-            error.WriteLine($"No database at {full}.");
-            return null;
-        }
-
-        try
-        {
-            return new SqliteAuditTrail(new SqliteStoreOptions { Path = full }, time);
-        }
-        catch (Exception e) when (e is SqliteException or SqliteSchemaException or IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"Could not open {full}: {e.Message}");
-            return null;
-        }
     }
 }

@@ -3,12 +3,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Spectre.Console;
 using Switchyard.Cli.Internal;
 using Switchyard.Gateway.Economics;
 using Switchyard.Storage.RequestLog;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Cli.Commands;
 
@@ -23,13 +21,13 @@ internal static class CostsCommand
 
     internal static Command Create(TimeProvider time)
     {
-        var db = new Option<string>("--db") { Description = "The SQLite database that holds the request log.", DefaultValueFactory = _ => "switchyard.db" };
+        var db = CliStores.Database("the request log");
         var since = CliOptions.Time("--since", "Only requests at or after this time (default: 30 days back)", time);
         var until = CliOptions.Time("--until", "Only requests before this time", time);
         var route = new Option<string?>("--route") { Description = "Only requests for this route." };
         var by = new Option<string>("--by") { Description = "Group by route, tier, deployment, day, team and/or key, comma-separated (e.g. team,day); none: one total.", DefaultValueFactory = _ => "route,tier,deployment" };
         var format = new Option<string>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => "table" };
-        var config = new Option<string?>("--config", "-c") { Description = "The gateway's configuration: with it, the table also shows each self-hosted deployment's price at the throughput it really served (default: switchyard.yaml when there is one)." };
+        var config = new Option<string?>("--config", "-c") { Description = "The gateway's configuration: its storage: holds the request log (without --db), and the table also shows each self-hosted deployment's price at the throughput it really served (default: switchyard.yaml when there is one, for the prices only)." };
         format.AcceptOnlyFromAmong("table", "csv", "json");
         by.Validators.Add(result =>
         {
@@ -43,11 +41,14 @@ internal static class CostsCommand
         {
             var error = pr.InvocationConfiguration.Error;
             var output = pr.InvocationConfiguration.Output;
-            var path = Path.GetFullPath(pr.GetValue(db)!);
-            if (!File.Exists(path))
+            if (CliStores.Resolve(pr.GetValue(db), pr.GetValue(config), error) is not { } storage)
             {
-                error.WriteLine($"No request log at {path}.");
-                error.WriteLine("Run `switchyard serve` or `switchyard demo` first (they create it), or point --db at the database file.");
+                return 1;
+            }
+
+            await using var opened = await CliStores.OpenAsync(storage, time, error, s => s.Reports, "No request log at {0}.", ct);
+            if (opened?.Store is not { } reports)
+            {
                 return 1;
             }
 
@@ -57,18 +58,11 @@ internal static class CostsCommand
             IReadOnlyList<CostSummaryRow> rows;
             try
             {
-                await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = path }, time);
-                await store.InitializeAsync(ct);
-                rows = store.SummarizeCosts(dimensions, from, to, pr.GetValue(route));
+                rows = reports.SummarizeCosts(dimensions, from, to, pr.GetValue(route));
             }
-            catch (SqliteSchemaException exception)
+            catch (System.Data.Common.DbException exception)
             {
-                error.WriteLine(exception.Message);
-                return 1;
-            }
-            catch (SqliteException exception)
-            {
-                error.WriteLine($"Could not read the request log at {path}: {exception.Message}");
+                error.WriteLine($"Could not read the request log in {opened.Stores.Description}: {exception.Message}");
                 return 1;
             }
 
@@ -94,8 +88,7 @@ internal static class CostsCommand
                             return 1;
                         }
 
-                        await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = path }, time);
-                        WritePrices(console, loaded.Config!, store, from, to ?? time.GetUtcNow());
+                        WritePrices(console, loaded.Config!, reports, from, to ?? time.GetUtcNow());
                     }
 
                     break;
@@ -181,7 +174,7 @@ internal static class CostsCommand
     /// capacity (with, for comparison, the price at the throughput it served over the whole report); or over the tokens
     /// it served in its measured window before the report's end (<c>basis: measured</c>, as the gateway computes it).
     /// </summary>
-    private static void WritePrices(IAnsiConsole console, Gateway.Configuration.GatewayConfig config, SqliteRequestLogStore store, DateTimeOffset from, DateTimeOffset to)
+    private static void WritePrices(IAnsiConsole console, Gateway.Configuration.GatewayConfig config, IRequestLogReports store, DateTimeOffset from, DateTimeOffset to)
     {
         var hours = Math.Max((to - from).TotalHours, 1.0 / 60);
         var overReport = store.SummarizeCosts([CostDimension.Deployment], from, to).ToDictionary(r => r.Keys[0], r => r.InputTokens + r.OutputTokens, StringComparer.Ordinal);
@@ -209,7 +202,7 @@ internal static class CostsCommand
 
     /// <summary>One deployment's basis, price and explanation for <see cref="WritePrices"/>.</summary>
     private static (string Basis, Gateway.Economics.DeploymentPrice? Price, string How) PriceOf(
-        Gateway.Configuration.DeploymentConfig deployment, Gateway.Configuration.GatewayConfig config, SqliteRequestLogStore store, DateTimeOffset at, double hours, Dictionary<string, long> overReport)
+        Gateway.Configuration.DeploymentConfig deployment, Gateway.Configuration.GatewayConfig config, IRequestLogReports store, DateTimeOffset at, double hours, Dictionary<string, long> overReport)
     {
         if (deployment.Pricing is { None: true })
         {

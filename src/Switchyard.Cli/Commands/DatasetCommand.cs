@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Switchyard.Gateway.Quality.Datasets;
 using Switchyard.Storage.Escalations;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Cli.Commands;
 
@@ -21,7 +19,7 @@ internal static class DatasetCommand
 
     internal static Command Create(TimeProvider time)
     {
-        var db = EscalationsCommand.DatabaseOption();
+        var db = EscalationsCommand.Store();
         var format = new Option<string>("--format")
         {
             Description = "openai (chat fine-tuning JSONL), sharegpt or alpaca.",
@@ -50,10 +48,10 @@ internal static class DatasetCommand
         };
         source.AcceptOnlyFromAmong("escalations", "shadow", "all");
 
-        var export = new Command("export", "Write escalation records as a fine-tuning dataset, the better answer as the assistant's turn.")
+        var export = db.AddTo(new Command("export", "Write escalation records as a fine-tuning dataset, the better answer as the assistant's turn.")
         {
-            db, format, output, validationOutput, share, seed, route, since, until, review, minScore, minJudge, maxJudge, noDedupe, redact, unimproved, source,
-        };
+            format, output, validationOutput, share, seed, route, since, until, review, minScore, minJudge, maxJudge, noDedupe, redact, unimproved, source,
+        });
         foreach (var score in new[] { minScore, minJudge, maxJudge })
         {
             score.Validators.Add(r =>
@@ -73,11 +71,12 @@ internal static class DatasetCommand
             }
         });
 
-        export.SetAction((ParseResult pr) =>
+        export.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var error = pr.InvocationConfiguration.Error;
             var console = pr.InvocationConfiguration.Output;
-            if (EscalationsCommand.Open(pr.GetValue(db)!, time, error) is not { } store)
+            await using var opened = await EscalationsCommand.OpenAsync(db, pr, time, ct);
+            if (opened?.Store is not { } store)
             {
                 return 1;
             }
@@ -98,7 +97,7 @@ internal static class DatasetCommand
                     MaxJudgeScore = pr.GetValue(maxJudge),
                 });
             }
-            catch (SqliteException e)
+            catch (System.Data.Common.DbException e)
             {
                 error.WriteLine($"Could not read the escalation records: {e.Message}");
                 return 1;
@@ -110,7 +109,9 @@ internal static class DatasetCommand
             }
 
             var from = pr.GetValue(source);
-            if (from != "escalations" && ShadowRecords(pr, time, error, pr.GetValue(db)!, pr.GetValue(route), CliOptions.TimeValue(pr, since, time), CliOptions.TimeValue(pr, until, time), pr.GetValue(minScore), pr.GetValue(minJudge), pr.GetValue(maxJudge)) is { } shadow)
+            // Shadow comparisons are kept in the SQLite file (storage.path) whatever storage.kind is.
+            var shadowFile = Internal.CliStores.Resolve(pr.GetValue(db.Db), pr.GetValue(db.Config), TextWriter.Null)?.Sqlite?.Path ?? pr.GetValue(db.Db) ?? "switchyard.db";
+            if (from != "escalations" && ShadowRecords(pr, time, error, shadowFile, pr.GetValue(route), CliOptions.TimeValue(pr, since, time), CliOptions.TimeValue(pr, until, time), pr.GetValue(minScore), pr.GetValue(minJudge), pr.GetValue(maxJudge)) is { } shadow)
             {
                 // Shadow comparisons are never reviewed: --review good (or bad) leaves them out.
                 shadow = reviewFilter is "good" or "bad" ? [] : shadow;
@@ -182,9 +183,9 @@ internal static class DatasetCommand
         IReadOnlyList<Storage.Shadow.ShadowComparison> comparisons;
         try
         {
-            comparisons = new SqliteShadowStore(new SqliteStoreOptions { Path = Path.GetFullPath(dbPath) }, time).Query(route, since, until);
+            comparisons = new Storage.Sqlite.SqliteShadowStore(new Storage.Sqlite.SqliteStoreOptions { Path = Path.GetFullPath(dbPath) }, time).Query(route, since, until);
         }
-        catch (Exception e) when (e is SqliteException or SqliteSchemaException)
+        catch (Exception e) when (e is System.Data.Common.DbException or Storage.Sqlite.SqliteSchemaException)
         {
             error.WriteLine($"Could not read the shadow comparisons: {e.Message}");
             return null;
@@ -206,7 +207,7 @@ internal static class DatasetCommand
     /// <summary><c>switchyard dataset import</c>: labelled outcomes (a prompt and a score per tier) into the store, for <c>router train</c>.</summary>
     private static Command Import(TimeProvider time)
     {
-        var db = EscalationsCommand.DatabaseOption();
+        var db = EscalationsCommand.Store();
         var file = new Option<string>("--file", "-f")
         {
             Description = "The outcomes: JSON lines, a JSON array or CSV; {\"prompt\": \"...\", \"label\": \"code\", \"tags\": [\"team-a\"], \"scores\": {\"open\": 0, \"frontier\": 1}} (tags optional), "
@@ -216,13 +217,13 @@ internal static class DatasetCommand
         var reading = new OutcomeFileOptions();
         var passMark = new Option<double>("--pass-mark") { Description = "The cheap tier failed when its score (normalised to 0-1) is below this.", DefaultValueFactory = _ => 0.5 };
         var route = new Option<string?>("--route") { Description = "The route the outcomes belong to (router train --route reads them)." };
-        var command = new Command("import", "Import labelled outcomes (a prompt and a quality per tier) for the learned router.") { db, file, passMark, route };
+        var command = db.AddTo(new Command("import", "Import labelled outcomes (a prompt and a quality per tier) for the learned router.") { file, passMark, route });
         foreach (var option in reading.All)
         {
             command.Options.Add(option);
         }
 
-        command.SetAction((ParseResult pr) =>
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var error = pr.InvocationConfiguration.Error;
             var path = Path.GetFullPath(pr.GetValue(file)!);
@@ -246,15 +247,9 @@ internal static class DatasetCommand
             }
 
             // The database is created if missing: importing comes before any traffic in a new installation.
-            var dbPath = Path.GetFullPath(pr.GetValue(db)!);
-            SqliteEscalationStore store;
-            try
+            await using var opened = await db.OpenAsync(pr, time, s => s.Escalations, null, ct);
+            if (opened?.Store is not { } store)
             {
-                store = new SqliteEscalationStore(new SqliteStoreOptions { Path = dbPath }, time);
-            }
-            catch (Exception e) when (e is SqliteException or SqliteSchemaException)
-            {
-                error.WriteLine($"Could not open {dbPath}: {e.Message}");
                 return 1;
             }
 
@@ -262,7 +257,7 @@ internal static class DatasetCommand
             var mark = pr.GetValue(passMark);
             var count = store.AddSamples(LabelledOutcomeReader.AsSamples(outcomes, mark, pr.GetValue(route), time.GetUtcNow()));
             var failed = outcomes.Count(o => o.WeakScore < mark);
-            pr.InvocationConfiguration.Output.WriteLine($"Imported {count} outcomes into {dbPath}: the cheap tier failed {failed} ({100.0 * failed / count:0.#}%), passed {count - failed}.");
+            pr.InvocationConfiguration.Output.WriteLine($"Imported {count} outcomes into {opened.Stores.Description}: the cheap tier failed {failed} ({100.0 * failed / count:0.#}%), passed {count - failed}.");
             return 0;
         });
         return command;

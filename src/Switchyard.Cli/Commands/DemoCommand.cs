@@ -10,7 +10,6 @@ using Switchyard.Gateway;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Simulator;
 using Switchyard.Storage.RequestLog;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Cli.Commands;
 
@@ -120,7 +119,7 @@ internal static class DemoCommand
         await DemoRegistry.RegisterAsync(console, db, config.Registry.Organisation, cancellationToken);
         var external = config.Deployments.Where(d => d.Hosting == Hosting.External).Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
         var host = await StartGatewayAsync(config, gatewayPort, cancellationToken);
-        var dashboardKey = DemoDashboard.CreateKey(db, TimeProvider.System);
+        var dashboardKey = await DemoDashboard.CreateKeyAsync(db, TimeProvider.System);
         try
         {
             var baseUrl = host.BaseAddress;
@@ -151,7 +150,7 @@ internal static class DemoCommand
 
             var everything = new List<RequestLogEntry>(first.Entries);
             var routerPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(db))!, Path.GetFileNameWithoutExtension(db) + ".router");
-            if (requestCount > 0 && ExportAndTrain(console, db, first, routerPath) is { } router)
+            if (requestCount > 0 && await ExportAndTrainAsync(console, db, first, routerPath, cancellationToken) is { } router)
             {
                 // The second gateway serves the same configuration with the router on the chat route, on the same port.
                 var port = host.BaseAddress.Port;
@@ -259,10 +258,10 @@ internal static class DemoCommand
         // The last answers may be read by the workload a moment before their entries are queued: wait for those too.
         await host.FlushRequestLogAsync(cancellationToken);
 
-        await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = db }, TimeProvider.System);
+        await using var stores = await Storage.Stores.OpenAsync(Storage.StorageOptions.ForSqlite(db), TimeProvider.System, cancellationToken);
+        await using var store = stores.CreateRequestLogStore();
         var entries = await store.QueryAsync(new RequestLogQuery { Since = started, Limit = Math.Max(requestCount * 2, 100) }, cancellationToken);
-        var records = new SqliteEscalationStore(new SqliteStoreOptions { Path = db }, TimeProvider.System)
-            .Query(new Storage.Escalations.EscalationQuery { Since = started, Limit = Math.Max(requestCount * 2, 100) });
+        var records = stores.Escalations.Query(new Storage.Escalations.EscalationQuery { Since = started, Limit = Math.Max(requestCount * 2, 100) });
         if (summarise)
         {
             console.Write(DemoSummary.Build(entries));
@@ -278,7 +277,7 @@ internal static class DemoCommand
     /// The loop between the rounds: round 1's escalations exported as fine-tuning data, and a router trained on round 1's
     /// records and outcome samples. <see langword="null"/> (said why) when round 1 gave too little to learn from.
     /// </summary>
-    private static Gateway.Routing.Learned.EscalationRouter? ExportAndTrain(IAnsiConsole console, string db, RoundResult first, string routerPath)
+    private static async Task<Gateway.Routing.Learned.EscalationRouter?> ExportAndTrainAsync(IAnsiConsole console, string db, RoundResult first, string routerPath, CancellationToken cancellationToken)
     {
         var datasetPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(db))!, Path.GetFileNameWithoutExtension(db) + "-dataset.jsonl");
         var export = Gateway.Quality.Datasets.DatasetExporter.Export(first.Records, new Gateway.Quality.Datasets.DatasetOptions { RedactPii = true });
@@ -287,8 +286,8 @@ internal static class DemoCommand
         console.WriteLine($"Fine-tuning data from round 1's escalations, the frontier's answers as the assistant turns: {export.Summary}");
         console.WriteLine(problems.Length == 0 ? $"Wrote {datasetPath} (OpenAI chat format, personal data redacted; read back and checked)." : $"The dataset does not read back: {problems}");
 
-        var store = new SqliteEscalationStore(new SqliteStoreOptions { Path = db }, TimeProvider.System);
-        var examples = RouterCommand.Examples(store, DemoRound.Route, first.Started);
+        await using var stores = await Storage.Stores.OpenAsync(Storage.StorageOptions.ForSqlite(db), TimeProvider.System, cancellationToken);
+        var examples = RouterCommand.Examples(stores.Escalations, DemoRound.Route, first.Started);
         if (RouterTrainingRun.Insufficient(examples) is { } insufficient)
         {
             console.WriteLine(insufficient + " Round 2 needs a trained router: run the demo with more --requests.");

@@ -2,11 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Spectre.Console;
 using Switchyard.Cli.Internal;
 using Switchyard.Storage.Escalations;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Cli.Commands;
 
@@ -28,49 +26,23 @@ internal static class EscalationsCommand
         return root;
     }
 
-    internal static Option<string> DatabaseOption() => new("--db")
-    {
-        Description = "The SQLite database that holds the request log and escalation records.",
-        DefaultValueFactory = _ => "switchyard.db",
-    };
+    /// <summary>The --db and --config of a command on escalation records.</summary>
+    internal static StoreSelection Store() => new("the request log and escalation records");
 
-    /// <summary>The store of the file, or <see langword="null"/> after saying why it cannot be opened.</summary>
-    internal static SqliteEscalationStore? Open(string path, TimeProvider time, TextWriter error)
-    {
-        var full = Path.GetFullPath(path);
-        if (!File.Exists(full))
-        {
-            error.WriteLine($"No database at {full}.");
-            error.WriteLine("Run `switchyard serve` or `switchyard demo` first (they create it), or point --db at the database file.");
-            return null;
-        }
-
-        try
-        {
-            return new SqliteEscalationStore(new SqliteStoreOptions { Path = full }, time);
-        }
-        catch (SqliteSchemaException e)
-        {
-            error.WriteLine(e.Message);
-        }
-        catch (SqliteException e)
-        {
-            error.WriteLine($"Could not open {full}: {e.Message}");
-        }
-
-        return null;
-    }
+    /// <summary>The escalation records the command line names, or <see langword="null"/> after saying why they cannot be opened.</summary>
+    internal static Task<CliStores.Opened<IEscalationStore>?> OpenAsync(StoreSelection store, ParseResult pr, TimeProvider time, CancellationToken ct)
+        => store.OpenAsync(pr, time, s => s.Escalations, "No database at {0}.", ct);
 
     private static Command List(TimeProvider time)
     {
-        var db = DatabaseOption();
+        var db = Store();
         var route = new Option<string?>("--route") { Description = "Only escalations of this route." };
         var since = CliOptions.Time("--since", "Only escalations at or after this time", time);
         var review = new Option<string?>("--review") { Description = "good, bad or unreviewed." };
         review.AcceptOnlyFromAmong("good", "bad", "unreviewed");
         var limit = new Option<int>("--limit", "-n") { Description = "Most records to show.", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "One JSON object per line, both answers included." };
-        var command = new Command("list", "List escalations, newest first.") { db, route, since, review, limit, json };
+        var command = db.AddTo(new Command("list", "List escalations, newest first.") { route, since, review, limit, json });
         limit.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 1)
@@ -78,9 +50,10 @@ internal static class EscalationsCommand
                 r.AddError("--limit must be at least 1.");
             }
         });
-        command.SetAction((ParseResult pr) =>
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            if (Open(pr.GetValue(db)!, time, pr.InvocationConfiguration.Error) is not { } store)
+            await using var opened = await OpenAsync(db, pr, time, ct);
+            if (opened?.Store is not { } store)
             {
                 return 1;
             }
@@ -132,12 +105,13 @@ internal static class EscalationsCommand
 
     private static Command Show(TimeProvider time)
     {
-        var db = DatabaseOption();
+        var db = Store();
         var id = new Argument<string>("request-id") { Description = "The request's x-request-id." };
-        var command = new Command("show", "Show one escalation: the request, both answers, the scores and why.") { db, id };
-        command.SetAction((ParseResult pr) =>
+        var command = db.AddTo(new Command("show", "Show one escalation: the request, both answers, the scores and why.") { id });
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            if (Open(pr.GetValue(db)!, time, pr.InvocationConfiguration.Error) is not { } store)
+            await using var opened = await OpenAsync(db, pr, time, ct);
+            if (opened?.Store is not { } store)
             {
                 return 1;
             }
@@ -198,15 +172,16 @@ internal static class EscalationsCommand
 
     private static Command Review(TimeProvider time)
     {
-        var db = DatabaseOption();
+        var db = Store();
         var id = new Argument<string>("request-id") { Description = "The request's x-request-id." };
         var verdict = new Argument<string>("verdict") { Description = "good, bad, or clear." };
         verdict.AcceptOnlyFromAmong("good", "bad", "clear");
         var note = new Option<string?>("--note") { Description = "Why, for whoever reads the record next." };
-        var command = new Command("review", "Mark an escalation's final answer good or bad (bad ones are left out of datasets), or clear the mark.") { db, id, verdict, note };
-        command.SetAction((ParseResult pr) =>
+        var command = db.AddTo(new Command("review", "Mark an escalation's final answer good or bad (bad ones are left out of datasets), or clear the mark.") { id, verdict, note });
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            if (Open(pr.GetValue(db)!, time, pr.InvocationConfiguration.Error) is not { } store)
+            await using var opened = await OpenAsync(db, pr, time, ct);
+            if (opened?.Store is not { } store)
             {
                 return 1;
             }
@@ -226,12 +201,13 @@ internal static class EscalationsCommand
 
     private static Command Delete(TimeProvider time)
     {
-        var db = DatabaseOption();
+        var db = Store();
         var id = new Argument<string>("request-id") { Description = "The request's x-request-id." };
-        var command = new Command("delete", "Delete one escalation record (its request-log row stays).") { db, id };
-        command.SetAction((ParseResult pr) =>
+        var command = db.AddTo(new Command("delete", "Delete one escalation record (its request-log row stays).") { id });
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            if (Open(pr.GetValue(db)!, time, pr.InvocationConfiguration.Error) is not { } store)
+            await using var opened = await OpenAsync(db, pr, time, ct);
+            if (opened?.Store is not { } store)
             {
                 return 1;
             }

@@ -1,11 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Spectre.Console;
 using Switchyard.Cli.Internal;
 using Switchyard.Gateway.Auth;
 using Switchyard.Storage.Keys;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Cli.Commands;
 
@@ -26,7 +24,7 @@ internal static class KeysCommand
 
     private static Command CreateKey(TimeProvider time)
     {
-        var db = EscalationsCommand.DatabaseOption();
+        var db = new StoreSelection("the keys");
         var team = new Option<string>("--team") { Description = "The team the key belongs to.", Required = true };
         var name = new Option<string?>("--name") { Description = "What the key is for (shown in lists)." };
         var routes = new Option<string?>("--routes") { Description = "The routes it may use, comma-separated (default: every route)." };
@@ -40,7 +38,7 @@ internal static class KeysCommand
         var metadata = new Option<string[]>("--metadata") { Description = "A fact about the key, NAME=VALUE (repeatable): owner, ticket, cost centre.", AllowMultipleArgumentsPerToken = false };
         var role = new Option<string?>("--role") { Description = "Its role on the admin API: admin, operator, auditor, legal or security (default: a client key)." };
         role.AcceptOnlyFromAmong(KeyTerms.Roles);
-        var command = new Command("create", "Create a key and print it once.") { db, team, name, routes, rpm, tpm, concurrency, expires, confidential, role, tags, metadata, budget };
+        var command = db.AddTo(new Command("create", "Create a key and print it once.") { team, name, routes, rpm, tpm, concurrency, expires, confidential, role, tags, metadata, budget });
         foreach (var limit in (Option<int?>[])[rpm, tpm, concurrency])
         {
             limit.Validators.Add(r =>
@@ -59,7 +57,7 @@ internal static class KeysCommand
                 r.AddError($"--team {problem}.");
             }
         });
-        command.SetAction((ParseResult pr) =>
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var error = pr.InvocationConfiguration.Error;
             var output = pr.InvocationConfiguration.Output;
@@ -101,7 +99,8 @@ internal static class KeysCommand
                 facts[pair[..equals].Trim()] = pair[(equals + 1)..].Trim();
             }
 
-            if (Open(pr.GetValue(db)!, time, error) is not { } store)
+            await using var opened = await db.OpenAsync(pr, time, s => s.Keys, null, ct);
+            if (opened?.Store is not { } store)
             {
                 return 1;
             }
@@ -142,12 +141,13 @@ internal static class KeysCommand
 
     private static Command List(TimeProvider time)
     {
-        var db = EscalationsCommand.DatabaseOption();
+        var db = new StoreSelection("the keys");
         var team = new Option<string?>("--team") { Description = "Only this team's keys." };
-        var command = new Command("list", "List the keys (ids, never the keys), newest first.") { db, team };
-        command.SetAction((ParseResult pr) =>
+        var command = db.AddTo(new Command("list", "List the keys (ids, never the keys), newest first.") { team });
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            if (Open(pr.GetValue(db)!, time, pr.InvocationConfiguration.Error) is not { } store)
+            await using var opened = await db.OpenAsync(pr, time, s => s.Keys, null, ct);
+            if (opened?.Store is not { } store)
             {
                 return 1;
             }
@@ -184,13 +184,14 @@ internal static class KeysCommand
 
     private static Command Revoke(TimeProvider time)
     {
-        var db = EscalationsCommand.DatabaseOption();
+        var db = new StoreSelection("the keys");
         var id = new Argument<string>("id") { Description = "The key's id (sy_ and 10 characters, as keys list shows it)." };
-        var command = new Command("revoke", "Revoke a key: every gateway on the database refuses it within a second.") { db, id };
-        command.SetAction((ParseResult pr) =>
+        var command = db.AddTo(new Command("revoke", "Revoke a key: every gateway on the database refuses it within a second (at once on PostgreSQL).") { id });
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var error = pr.InvocationConfiguration.Error;
-            if (Open(pr.GetValue(db)!, time, error) is not { } store)
+            await using var opened = await db.OpenAsync(pr, time, s => s.Keys, null, ct);
+            if (opened?.Store is not { } store)
             {
                 return 1;
             }
@@ -212,19 +213,5 @@ internal static class KeysCommand
             return 0;
         });
         return command;
-    }
-
-    private static SqliteKeyStore? Open(string path, TimeProvider time, TextWriter error)
-    {
-        var full = Path.GetFullPath(path);
-        try
-        {
-            return new SqliteKeyStore(new SqliteStoreOptions { Path = full }, time);
-        }
-        catch (Exception e) when (e is SqliteException or SqliteSchemaException or IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"Could not open {full}: {e.Message}");
-            return null;
-        }
     }
 }

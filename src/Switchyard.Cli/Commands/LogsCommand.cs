@@ -4,11 +4,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Spectre.Console;
 using Switchyard.Cli.Internal;
 using Switchyard.Storage.RequestLog;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Cli.Commands;
 
@@ -18,18 +16,12 @@ namespace Switchyard.Cli.Commands;
 /// </summary>
 internal static class LogsCommand
 {
-    private const string DefaultDatabasePath = "switchyard.db";
-
     public static Command Create() => Create(TimeProvider.System);
 
     /// <summary>Creates the command with the clock that relative <c>--since</c> values count back from.</summary>
     internal static Command Create(TimeProvider timeProvider)
     {
-        var db = new Option<string>("--db")
-        {
-            Description = "The SQLite database that holds the request log.",
-            DefaultValueFactory = _ => DefaultDatabasePath,
-        };
+        var db = new StoreSelection("the request log");
         var route = new Option<string?>("--route") { Description = "Only requests for this route (the model name clients ask for)." };
         var deployment = new Option<string?>("--deployment") { Description = "Only requests answered (or last tried) by this deployment." };
         var errors = new Option<bool>("--errors") { Description = "Only failed requests (status 400 and above)." };
@@ -40,7 +32,7 @@ internal static class LogsCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object per line instead of a table." };
 
         var command = new Command("logs", "Show recent requests from the request log, newest first.");
-        command.Options.Add(db);
+        db.AddTo(command);
         command.Options.Add(route);
         command.Options.Add(deployment);
         command.Options.Add(errors);
@@ -62,14 +54,6 @@ internal static class LogsCommand
         {
             var output = pr.InvocationConfiguration.Output;
             var error = pr.InvocationConfiguration.Error;
-            var path = Path.GetFullPath(pr.GetValue(db)!);
-            if (!File.Exists(path))
-            {
-                error.WriteLine($"No request log at {path}.");
-                error.WriteLine("Run `switchyard serve` or `switchyard demo` first (they create it), or point --db at the database file.");
-                return 1;
-            }
-
             var from = CliOptions.TimeValue(pr, since, timeProvider);
 
             var query = new RequestLogQuery
@@ -84,22 +68,23 @@ internal static class LogsCommand
             };
 
             IReadOnlyList<RequestLogEntry> entries;
-            try
+            // Opening brings a store from an older switchyard up to date, and refuses one from a newer switchyard.
+            await using (var opened = await db.OpenAsync(pr, timeProvider, s => s.CreateRequestLogStore(), "No request log at {0}.", ct))
             {
-                await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = path }, timeProvider);
-                // Brings a file from an older switchyard up to date, and refuses one from a newer switchyard.
-                await store.InitializeAsync(ct);
-                entries = await store.QueryAsync(query, ct);
-            }
-            catch (SqliteSchemaException exception)
-            {
-                error.WriteLine(exception.Message);
-                return 1;
-            }
-            catch (SqliteException exception)
-            {
-                error.WriteLine($"Could not read the request log at {path}: {exception.Message}");
-                return 1;
+                if (opened is null)
+                {
+                    return 1;
+                }
+
+                try
+                {
+                    entries = await opened.Store.QueryAsync(query, ct);
+                }
+                catch (System.Data.Common.DbException exception)
+                {
+                    error.WriteLine($"Could not read the request log in {opened.Stores.Description}: {exception.Message}");
+                    return 1;
+                }
             }
 
             if (pr.GetValue(json))

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Switchyard.Cli.Internal;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Registry.Bom;
 using Switchyard.Registry.Licenses;
@@ -8,7 +8,6 @@ using Switchyard.Registry.Scanning;
 using Switchyard.Registry.Scanning.Manifest;
 using Switchyard.Registry.Workflow;
 using Switchyard.Storage.Models;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Cli.Commands;
 
@@ -34,11 +33,11 @@ internal static class ModelsCommand
 
     private static Command Verify(TimeProvider time)
     {
-        var db = EscalationsCommand.DatabaseOption();
+        var db = Store();
         var id = new Argument<string>("id") { Description = "The model's registry id." };
         var dir = new Option<string?>("--dir") { Description = $"The folder a model server loads the weights from: every file is hashed again, and a {ScanManifest.DefaultFileName} found there is compared too." };
         var manifest = new Option<string?>("--manifest") { Description = "A manifest of the served files (switchyard scan --manifest, or what the server's pipeline wrote): its hashes against the approved ones, without reading the weights." };
-        var command = new Command("verify", "Check the files a model server loads (its folder, or a manifest of it) against the hashes the registry approved: exit 0 all match, 1 changed, missing or unexpected files, 2 an error.") { db, id, dir, manifest };
+        var command = db.AddTo(new Command("verify", "Check the files a model server loads (its folder, or a manifest of it) against the hashes the registry approved: exit 0 all match, 1 changed, missing or unexpected files, 2 an error.") { id, dir, manifest });
         command.Validators.Add(result =>
         {
             if (result.GetValue(dir) is null && result.GetValue(manifest) is null)
@@ -49,10 +48,12 @@ internal static class ModelsCommand
         command.SetAction(async (pr, ct) =>
         {
             var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
-            if (Open(pr.GetValue(db)!, null, time, error) is not var (registry, _))
+            if (await OpenAsync(db, pr, time, error, ct) is not var (opened, registry, _))
             {
                 return 2;
             }
+
+            await using var storeScope = opened;
 
             ModelRecord model;
             try
@@ -81,7 +82,7 @@ internal static class ModelsCommand
                 var (found, result) = (check.Subject, check.Result);
                 if (result.Differences.Count == 0 && result.Errors.Count == 0)
                 {
-                    output.WriteLine($"{model.Id}: {found}: all {result.Checked} files match the registry ({SqliteModelStore.StatusWord(model.Status)}).");
+                    output.WriteLine($"{model.Id}: {found}: all {result.Checked} files match the registry ({ModelStatusWords.Word(model.Status)}).");
                     continue;
                 }
 
@@ -105,11 +106,16 @@ internal static class ModelsCommand
         return command;
     }
 
-    private static Option<string?> ConfigOption() => new("--config") { Description = "The gateway configuration whose registry.organisation (and auto_approve) apply; without it, a commercial production profile." };
+    /// <summary>
+    /// The --db and --config of a registry command: --config is the gateway's configuration, whose storage: holds the
+    /// registry (without --db) and whose registry.organisation (and auto_approve) apply; without it, a commercial
+    /// production profile.
+    /// </summary>
+    private static StoreSelection Store() => new("the model registry");
 
     private static Command Add(TimeProvider time)
     {
-        var (db, config) = (EscalationsCommand.DatabaseOption(), ConfigOption());
+        var db = Store();
         var from = new Option<string>("--from-dir") { Description = "The model folder (Hugging Face layout: config.json, README.md, weights, LICENSE).", Required = true };
         var id = new Option<string?>("--id") { Description = "The registry id deployments will name (default: from the source or folder name)." };
         var source = new Option<string?>("--source") { Description = "Where it comes from: hf://ORG/NAME@COMMIT (40-hex commit). Leave out for an internal model." };
@@ -117,14 +123,16 @@ internal static class ModelsCommand
         var owner = new Option<string?>("--owner") { Description = "Who answers for it." };
         var use = new Option<string?>("--intended-use") { Description = "What it is for, in words." };
         var baseModel = new Option<string[]>("--base") { Description = "A registry id or hub name it derives from (repeatable), when the folder does not say." };
-        var command = new Command("add", "Register a model folder: hash and scan every file, read its licences, and record it as scanned.") { db, config, from, id, source, version, owner, use, baseModel };
+        var command = db.AddTo(new Command("add", "Register a model folder: hash and scan every file, read its licences, and record it as scanned.") { from, id, source, version, owner, use, baseModel });
         command.SetAction(async (pr, ct) =>
         {
             var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
-            if (Open(pr.GetValue(db)!, pr.GetValue(config), time, error) is not var (registry, settings))
+            if (await OpenAsync(db, pr, time, error, ct) is not var (opened, registry, settings))
             {
                 return 2;
             }
+
+            await using var storeScope = opened;
 
             try
             {
@@ -139,7 +147,7 @@ internal static class ModelsCommand
                     BaseModels = pr.GetValue(baseModel) ?? [],
                     AutoApprove = settings.AutoApprove == RegistryAutoApprove.PermissiveClean,
                 }, new WeightScanner(), ct);
-                output.WriteLine($"Registered {model.Id}: {SqliteModelStore.StatusWord(model.Status)}; {model.Files.Count} files hashed; scan {model.Scan?.Verdict}; licence {model.LicenseId ?? "none found"}.");
+                output.WriteLine($"Registered {model.Id}: {ModelStatusWords.Word(model.Status)}; {model.Files.Count} files hashed; scan {model.Scan?.Verdict}; licence {model.LicenseId ?? "none found"}.");
                 foreach (var problem in model.Problems)
                 {
                     output.WriteLine("  ! " + problem);
@@ -164,25 +172,27 @@ internal static class ModelsCommand
 
     private static Command Scan(TimeProvider time)
     {
-        var db = EscalationsCommand.DatabaseOption();
+        var db = Store();
         var id = new Argument<string>("id") { Description = "The model's registry id." };
         var dir = new Option<string>("--dir") { Description = "The model's folder: it must hold exactly the files registered.", Required = true };
         var by = new Option<string?>("--by") { Description = "Who you are (default: cli:$USER)." };
-        var command = new Command("scan", "Scan a registered model's folder again: a proposed model becomes scanned; a newer scan of a scanned or approved one is recorded. Exit 0 clean, 1 findings, 2 an error.") { db, id, dir, by };
+        var command = db.AddTo(new Command("scan", "Scan a registered model's folder again: a proposed model becomes scanned; a newer scan of a scanned or approved one is recorded. Exit 0 clean, 1 findings, 2 an error.") { id, dir, by });
         command.SetAction(async (pr, ct) =>
         {
             var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
-            if (Open(pr.GetValue(db)!, null, time, error) is not var (registry, _))
+            if (await OpenAsync(db, pr, time, error, ct) is not var (opened, registry, _))
             {
                 return 2;
             }
+
+            await using var storeScope = opened;
 
             try
             {
                 var before = registry.Get(pr.GetValue(id)!);
                 var model = await registry.RescanAsync(before.Id, pr.GetValue(dir)!, Actor(pr.GetValue(by)), new WeightScanner(), ct);
                 var scan = model.Scan!;
-                output.WriteLine($"{model.Id}: {SqliteModelStore.StatusWord(model.Status)}; scan {scan.Verdict} ({scan.Findings} findings) by {scan.Scanner}.");
+                output.WriteLine($"{model.Id}: {ModelStatusWords.Word(model.Status)}; scan {scan.Verdict} ({scan.Findings} findings) by {scan.Scanner}.");
                 foreach (var line in scan.Summary)
                 {
                     output.WriteLine("  " + line);
@@ -214,16 +224,18 @@ internal static class ModelsCommand
 
     private static Command List(TimeProvider time)
     {
-        var db = EscalationsCommand.DatabaseOption();
+        var db = Store();
         var status = new Option<string?>("--status") { Description = "Only models in this status." };
         status.AcceptOnlyFromAmong("proposed", "scanned", "approved", "rejected", "deprecated", "revoked");
-        var command = new Command("list", "List the registry's models.") { db, status };
-        command.SetAction(pr =>
+        var command = db.AddTo(new Command("list", "List the registry's models.") { status });
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            if (Open(pr.GetValue(db)!, null, time, pr.InvocationConfiguration.Error) is not var (registry, _))
+            if (await OpenAsync(db, pr, time, pr.InvocationConfiguration.Error, ct) is not var (opened, registry, _))
             {
                 return 2;
             }
+
+            await using var storeScope = opened;
 
             var output = pr.InvocationConfiguration.Output;
             var filter = pr.GetValue(status) is { } word ? Enum.Parse<ModelStatus>(word, ignoreCase: true) : (ModelStatus?)null;
@@ -232,7 +244,7 @@ internal static class ModelsCommand
             foreach (var m in models)
             {
                 var parameters = m.ParameterCount is { } p ? (p / 1e9).ToString("0.0", CultureInfo.InvariantCulture) + "B" : "-";
-                output.WriteLine($"{m.Id,-32} {SqliteModelStore.StatusWord(m.Status),-10} {m.LicenseId ?? "-",-18} {parameters,8} {m.Files.Count,5}  {(m.SourceRepository is null ? "internal" : m.SourceRepository + "@" + m.SourceRevision?[..Math.Min(12, m.SourceRevision.Length)])}");
+                output.WriteLine($"{m.Id,-32} {ModelStatusWords.Word(m.Status),-10} {m.LicenseId ?? "-",-18} {parameters,8} {m.Files.Count,5}  {(m.SourceRepository is null ? "internal" : m.SourceRepository + "@" + m.SourceRevision?[..Math.Min(12, m.SourceRevision.Length)])}");
             }
 
             output.WriteLine($"{models.Count} model(s).");
@@ -243,21 +255,23 @@ internal static class ModelsCommand
 
     private static Command Show(TimeProvider time)
     {
-        var db = EscalationsCommand.DatabaseOption();
+        var db = Store();
         var id = new Argument<string>("id") { Description = "The model's registry id." };
-        var command = new Command("show", "Show a model: its files and hashes, licences, scan, sign-offs and every decision.") { db, id };
-        command.SetAction(pr =>
+        var command = db.AddTo(new Command("show", "Show a model: its files and hashes, licences, scan, sign-offs and every decision.") { id });
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
-            if (Open(pr.GetValue(db)!, null, time, error) is not var (registry, _))
+            if (await OpenAsync(db, pr, time, error, ct) is not var (opened, registry, _))
             {
                 return 2;
             }
 
+            await using var storeScope = opened;
+
             try
             {
                 var m = registry.Get(pr.GetValue(id)!);
-                output.WriteLine($"{m.Id} ({m.Name}): {SqliteModelStore.StatusWord(m.Status)}");
+                output.WriteLine($"{m.Id} ({m.Name}): {ModelStatusWords.Word(m.Status)}");
                 if (ModelRegistry.Standings(registry.Store).TryGetValue(m.Id, out var standing) && standing.Withheld is { } withheld)
                 {
                     output.WriteLine($"  NOT SERVED: {m.Id} {withheld}.");
@@ -288,7 +302,7 @@ internal static class ModelsCommand
                 output.WriteLine("  decisions:");
                 foreach (var d in registry.Store.Decisions(m.Id))
                 {
-                    output.WriteLine($"    {d.At:yyyy-MM-ddTHH:mm:ssZ}  {d.Actor} ({d.Role}) {d.Action}: {SqliteModelStore.StatusWord(d.From)} -> {SqliteModelStore.StatusWord(d.To)}: {d.Reason}");
+                    output.WriteLine($"    {d.At:yyyy-MM-ddTHH:mm:ssZ}  {d.Actor} ({d.Role}) {d.Action}: {ModelStatusWords.Word(d.From)} -> {ModelStatusWords.Word(d.To)}: {d.Reason}");
                 }
 
                 return 0;
@@ -304,16 +318,18 @@ internal static class ModelsCommand
 
     private static Command Check(TimeProvider time)
     {
-        var (db, config) = (EscalationsCommand.DatabaseOption(), ConfigOption());
+        var db = Store();
         var id = new Argument<string>("id") { Description = "The model's registry id." };
-        var command = new Command("check", "Explain the licence verdict for a model and its base chain against the organisation's profile. Exit 0 allowed, 1 needs review, 3 forbidden.") { db, config, id };
-        command.SetAction(pr =>
+        var command = db.AddTo(new Command("check", "Explain the licence verdict for a model and its base chain against the organisation's profile. Exit 0 allowed, 1 needs review, 3 forbidden.") { id });
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
-            if (Open(pr.GetValue(db)!, pr.GetValue(config), time, error) is not var (registry, _))
+            if (await OpenAsync(db, pr, time, error, ct) is not var (opened, registry, _))
             {
                 return 2;
             }
+
+            await using var storeScope = opened;
 
             try
             {
@@ -338,26 +354,28 @@ internal static class ModelsCommand
 
     private static Command Decide(TimeProvider time, string action, string description)
     {
-        var (db, config) = (EscalationsCommand.DatabaseOption(), ConfigOption());
+        var db = Store();
         var id = new Argument<string>("id") { Description = "The model's registry id." };
         var role = new Option<string>("--as") { Description = "The role you act in: legal, security or admin.", Required = true };
         role.AcceptOnlyFromAmong("legal", "security", "admin");
         var by = new Option<string?>("--by") { Description = "Who you are (default: cli:$USER)." };
         var reason = new Option<string?>("--reason") { Description = "Why: recorded with the decision and in the audit trail." };
         var accept = new Option<bool>("--accept-findings") { Description = "Security: accept the scan's findings (say why with --reason)." };
-        var command = new Command(action, description) { db, config, id, role, by, reason };
+        var command = db.AddTo(new Command(action, description) { id, role, by, reason });
         if (action == "approve")
         {
             command.Options.Add(accept);
         }
 
-        command.SetAction(pr =>
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var (output, error) = (pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error);
-            if (Open(pr.GetValue(db)!, pr.GetValue(config), time, error) is not var (registry, _))
+            if (await OpenAsync(db, pr, time, error, ct) is not var (opened, registry, _))
             {
                 return 2;
             }
+
+            await using var storeScope = opened;
 
             var (modelId, asRole, actor, why) = (pr.GetValue(id)!, pr.GetValue(role)!, Actor(pr.GetValue(by)), pr.GetValue(reason) ?? "");
             try
@@ -370,7 +388,7 @@ internal static class ModelsCommand
                     "deprecate" => registry.Deprecate(modelId, actor, asRole, why),
                     _ => registry.Revoke(modelId, actor, asRole, why),
                 };
-                output.WriteLine($"{model.Id}: {SqliteModelStore.StatusWord(model.Status)} (licence sign-off: {SignOffText(model.LicenseSignOff)}; security sign-off: {SignOffText(model.SecuritySignOff)}).");
+                output.WriteLine($"{model.Id}: {ModelStatusWords.Word(model.Status)} (licence sign-off: {SignOffText(model.LicenseSignOff)}; security sign-off: {SignOffText(model.SecuritySignOff)}).");
                 return 0;
             }
             catch (RegistryException e)
@@ -384,16 +402,18 @@ internal static class ModelsCommand
 
     private static Command Bom(TimeProvider time)
     {
-        var (db, config) = (EscalationsCommand.DatabaseOption(), ConfigOption());
+        var db = Store();
         var output = new Option<string?>("--output", "-o") { Description = "Write the BOM to FILE (default: stdout)." };
-        var command = new Command("bom", "Export a CycloneDX 1.6 ML-BOM (JSON) of the approved (and deprecated) models: files and hashes, licences, base models, scans, approvals.") { db, config, output };
-        command.SetAction(pr =>
+        var command = db.AddTo(new Command("bom", "Export a CycloneDX 1.6 ML-BOM (JSON) of the approved (and deprecated) models: files and hashes, licences, base models, scans, approvals.") { output });
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var error = pr.InvocationConfiguration.Error;
-            if (Open(pr.GetValue(db)!, pr.GetValue(config), time, error) is not var (registry, _))
+            if (await OpenAsync(db, pr, time, error, ct) is not var (opened, registry, _))
             {
                 return 2;
             }
+
+            await using var storeScope = opened;
 
             var bom = registry.BomModels();
             var text = CycloneDxWriter.WriteToString(bom, time.GetUtcNow(), Guid.NewGuid(), typeof(ModelsCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
@@ -425,17 +445,18 @@ internal static class ModelsCommand
 
     private static string Actor(string? by) => string.IsNullOrWhiteSpace(by) ? "cli:" + Environment.UserName : by.Trim();
 
-    /// <summary>The registry of the database, judged with the configuration's profile; <see langword="null"/> after saying why not.</summary>
-    private static (ModelRegistry Registry, RegistryConfig Settings)? Open(string path, string? configPath, TimeProvider time, TextWriter error)
+    /// <summary>The registry of the store, judged with the configuration's profile; <see langword="null"/> after saying why not.</summary>
+    private static async Task<(CliStores.Opened<IModelStore> Opened, ModelRegistry Registry, RegistryConfig Settings)?> OpenAsync(StoreSelection store, ParseResult pr, TimeProvider time, TextWriter error, CancellationToken ct)
     {
         var settings = RegistryConfig.Default;
-        if (configPath is not null)
+        GatewayConfig? loaded = null;
+        if (pr.GetValue(store.Config) is { } configPath)
         {
-            var loaded = ConfigLoader.Load(configPath);
-            if (!loaded.Succeeded)
+            var result = ConfigLoader.Load(configPath);
+            if (!result.Succeeded)
             {
-                error.WriteLine($"{configPath} has {loaded.Errors.Length} error(s):");
-                foreach (var e in loaded.Errors)
+                error.WriteLine($"{configPath} has {result.Errors.Length} error(s):");
+                foreach (var e in result.Errors)
                 {
                     error.WriteLine("  " + e);
                 }
@@ -443,18 +464,16 @@ internal static class ModelsCommand
                 return null;
             }
 
-            settings = loaded.Config!.Registry;
+            loaded = result.Config!;
+            settings = loaded.Registry;
         }
 
-        var full = Path.GetFullPath(path);
-        try
+        if (CliStores.Resolve(pr.GetValue(store.Db), null, error, loaded) is not { } options
+            || await CliStores.OpenAsync(options, time, error, s => s.Models, null, ct) is not { } opened)
         {
-            return (new ModelRegistry(new SqliteModelStore(new SqliteStoreOptions { Path = full }, time), settings.Organisation, time), settings);
-        }
-        catch (Exception e) when (e is SqliteException or SqliteSchemaException or IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"Could not open {full}: {e.Message}");
             return null;
         }
+
+        return (opened, new ModelRegistry(opened.Store, settings.Organisation, time), settings);
     }
 }

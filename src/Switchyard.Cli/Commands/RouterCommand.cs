@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Spectre.Console;
 using Switchyard.Cli.Internal;
 using Switchyard.Gateway.Api;
@@ -9,7 +8,6 @@ using Switchyard.Gateway.Forwarding;
 using Switchyard.Gateway.Quality.Datasets;
 using Switchyard.Gateway.Routing.Learned;
 using Switchyard.Storage.Escalations;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Cli.Commands;
 
@@ -32,13 +30,13 @@ internal static class RouterCommand
 
     private static Command Train(TimeProvider time)
     {
-        var db = EscalationsCommand.DatabaseOption();
+        var db = EscalationsCommand.Store();
         var output = new Option<string>("--output", "-o") { Description = "Where to write the trained router.", DefaultValueFactory = _ => DefaultModelPath };
         var route = new Option<string?>("--route") { Description = "Only the escalations and outcomes of this route." };
         var since = CliOptions.Time("--since", "Only examples at or after this time", time);
         var share = new Option<double>("--frontier-share") { Description = "Share of requests the router should send straight to the frontier (calibrates its threshold), 0.01 to 0.9.", DefaultValueFactory = _ => 0.2 };
         var seed = new Option<int>("--seed") { Description = "Seed of the shuffles and the held-out split.", DefaultValueFactory = _ => 42 };
-        var command = new Command("train", "Learn from escalation records and outcome samples which prompts the cheap tier fails.") { db, output, route, since, share, seed };
+        var command = db.AddTo(new Command("train", "Learn from escalation records and outcome samples which prompts the cheap tier fails.") { output, route, since, share, seed });
         share.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<double>() is < 0.01 or > 0.9)
@@ -46,11 +44,12 @@ internal static class RouterCommand
                 r.AddError("--frontier-share must be between 0.01 and 0.9.");
             }
         });
-        command.SetAction((ParseResult pr) =>
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var error = pr.InvocationConfiguration.Error;
             var console = pr.InvocationConfiguration.Output;
-            if (EscalationsCommand.Open(pr.GetValue(db)!, time, error) is not { } store)
+            await using var opened = await EscalationsCommand.OpenAsync(db, pr, time, ct);
+            if (opened?.Store is not { } store)
             {
                 return 1;
             }
@@ -60,7 +59,7 @@ internal static class RouterCommand
             {
                 examples = Examples(store, pr.GetValue(route), CliOptions.TimeValue(pr, since, time));
             }
-            catch (SqliteException e)
+            catch (System.Data.Common.DbException e)
             {
                 error.WriteLine($"Could not read the examples: {e.Message}");
                 return 1;
@@ -74,7 +73,7 @@ internal static class RouterCommand
             }
 
             var positives = examples.Count(e => e.CheapFailed);
-            var options = new RouterTrainingOptions { TargetShare = pr.GetValue(share), Seed = pr.GetValue(seed), Source = Path.GetFullPath(pr.GetValue(db)!), Time = time };
+            var options = new RouterTrainingOptions { TargetShare = pr.GetValue(share), Seed = pr.GetValue(seed), Source = opened.Stores.Description, Time = time };
             var (router, heldOut, heldOutAuroc, seconds) = RouterTrainingRun.Train(examples, options);
             var heldOutLine = heldOut == examples.Count
                 ? string.Create(CultureInfo.InvariantCulture, $"5-fold cross-validated: AUROC {heldOutAuroc ?? double.NaN:0.000}, threshold calibrated on those scores")
@@ -206,7 +205,7 @@ internal static class RouterCommand
     private static string F(double value) => double.IsNaN(value) ? "-" : value.ToString("0.000", CultureInfo.InvariantCulture);
 
     /// <summary>Every example the store holds: escalations (the cheap tier failed) and outcome samples, with their tags.</summary>
-    internal static List<RouterExample> Examples(SqliteEscalationStore store, string? route, DateTimeOffset? since)
+    internal static List<RouterExample> Examples(IEscalationStore store, string? route, DateTimeOffset? since)
     {
         var examples = new List<RouterExample>();
         foreach (var record in store.Query(new EscalationQuery { Route = route, Since = since, Limit = int.MaxValue }))

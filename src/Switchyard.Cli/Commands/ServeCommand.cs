@@ -58,6 +58,17 @@ internal static class ServeCommand
 
                 return 2;
             }
+            catch (Exception e) when (e is Storage.Sqlite.SqliteSchemaException or Storage.Postgres.PostgresSchemaException)
+            {
+                await error.WriteLineAsync($"{e.Message} The gateway did not start.");
+                return 2;
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                await error.WriteLineAsync($"The gateway could not open {Storage.Stores.Describe(loaded.Config.Storage.ToOptions())}: {e.Message}");
+                await error.WriteLineAsync("Check storage: in the configuration, and that the database is up and reachable from here; the gateway did not start.");
+                return 1;
+            }
             catch (IOException e)
             {
                 await error.WriteLineAsync($"The gateway could not start: {e.Message}");

@@ -1,12 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Spectre.Console;
 using Switchyard.Cli.Internal;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Economics.Tco;
 using Switchyard.Storage.RequestLog;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Cli.Commands;
 
@@ -31,33 +29,34 @@ internal static partial class TcoCommand
             return 1;
         }
 
-        var path = Path.GetFullPath(pr.GetValue(options.Db)!);
-        if (!File.Exists(path))
+        // --db names a SQLite file; without it the request log is where the configuration's storage: says.
+        if (CliStores.Resolve(pr.GetValue(options.Db), null, error, loaded.Config) is not { } storage)
         {
-            error.WriteLine($"No request log at {path}.");
-            error.WriteLine("Run `switchyard serve` or `switchyard demo` first (they create it), or point --db at the database file.");
             return 1;
         }
 
         var since = options.SinceValue(pr);
         var until = options.Time.GetUtcNow();
         IReadOnlyList<RequestLogEntry> entries;
-        try
+        string path;
+        await using (var opened = await CliStores.OpenAsync(storage, options.Time, error, s => s.CreateRequestLogStore(), "No request log at {0}.", ct))
         {
-            await using var store = new SqliteRequestLogStore(new SqliteStoreOptions { Path = path }, options.Time);
-            await store.InitializeAsync(ct);
-            // Cold path: the window's rows are read whole, which a week of a team's traffic fits in memory comfortably.
-            entries = await store.QueryAsync(new RequestLogQuery { Since = since, Limit = int.MaxValue }, ct);
-        }
-        catch (SqliteSchemaException exception)
-        {
-            error.WriteLine(exception.Message);
-            return 1;
-        }
-        catch (SqliteException exception)
-        {
-            error.WriteLine($"Could not read the request log at {path}: {exception.Message}");
-            return 1;
+            if (opened is null)
+            {
+                return 1;
+            }
+
+            path = opened.Stores.Description;
+            try
+            {
+                // Cold path: the window's rows are read whole, which a week of a team's traffic fits in memory comfortably.
+                entries = await opened.Store.QueryAsync(new RequestLogQuery { Since = since, Limit = int.MaxValue }, ct);
+            }
+            catch (System.Data.Common.DbException exception)
+            {
+                error.WriteLine($"Could not read the request log in {path}: {exception.Message}");
+                return 1;
+            }
         }
 
         var config = loaded.Config;

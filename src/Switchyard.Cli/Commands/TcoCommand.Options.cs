@@ -31,7 +31,7 @@ internal static partial class TcoCommand
         public Option<string?> Chart { get; } = new("--chart") { Description = "Also write the chart of cost against daily volume as an SVG file (e.g. tco.svg)." };
         public Option<decimal?> ChartMax { get; } = Amount("--chart-max", "The chart's widest daily volume in tokens (default: twice the break-even or the volume).");
         public Option<bool> FromTraffic { get; } = new("--from-traffic") { Description = "Project next month (30 days) from the request log: all-API, all-self-hosted and the hybrid as configured." };
-        public Option<string> Db { get; } = new("--db") { Description = "With --from-traffic: the SQLite database that holds the request log.", DefaultValueFactory = _ => "switchyard.db" };
+        public Option<string?> Db { get; } = new("--db") { Description = "With --from-traffic: the SQLite database that holds the request log (default: the configuration's storage:)." };
         public Option<string?> Since { get; } = CliOptions.Time("--since", "With --from-traffic: the window to average, from", time);
         public Option<string> Config { get; } = CliOptions.Config();
 

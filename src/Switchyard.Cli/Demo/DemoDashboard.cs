@@ -1,6 +1,5 @@
 using Switchyard.Gateway.Auth;
 using Switchyard.Storage.Keys;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Cli.Demo;
 
@@ -17,9 +16,10 @@ internal static class DemoDashboard
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(1);
 
     /// <summary>Creates the auditor key in the demo's database and returns it (the only time it is seen).</summary>
-    public static string CreateKey(string db, TimeProvider time)
+    public static async Task<string> CreateKeyAsync(string db, TimeProvider time)
     {
-        var store = new SqliteKeyStore(new SqliteStoreOptions { Path = db }, time);
+        await using var stores = await Storage.Stores.OpenAsync(Storage.StorageOptions.ForSqlite(db), time);
+        var store = stores.Keys;
         var now = time.GetUtcNow();
         while (true)
         {

@@ -4,7 +4,6 @@ using Switchyard.Registry.Licenses;
 using Switchyard.Registry.Scanning;
 using Switchyard.Registry.Workflow;
 using Switchyard.Storage.Models;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Cli.Demo;
 
@@ -38,7 +37,8 @@ internal static class DemoRegistry
     /// <summary>Registers the demo's models in <paramref name="db"/> (once: a second run finds them), and prints the registry.</summary>
     public static async Task RegisterAsync(IAnsiConsole console, string db, OrganisationProfile profile, CancellationToken cancellationToken)
     {
-        var registry = new ModelRegistry(new SqliteModelStore(new SqliteStoreOptions { Path = Path.GetFullPath(db) }, TimeProvider.System), profile, TimeProvider.System);
+        await using var stores = await Storage.Stores.OpenAsync(Storage.StorageOptions.ForSqlite(Path.GetFullPath(db)), TimeProvider.System, cancellationToken);
+        var registry = new ModelRegistry(stores.Models, profile, TimeProvider.System);
         var root = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(db))!, Path.GetFileNameWithoutExtension(db) + "-models");
         var table = new Table().AddColumns("registry model", "licence", "verdict", "status", "served");
         foreach (var (id, repo, card, license, config) in Models)
@@ -60,7 +60,7 @@ internal static class DemoRegistry
             }
 
             var verdict = registry.Check(model);
-            table.AddRow(Markup.Escape(id), Markup.Escape(model.LicenseId ?? "-"), Markup.Escape(LicenseExplainer.Word(verdict.Outcome)), SqliteModelStore.StatusWord(model.Status), model.Status == ModelStatus.Approved ? "[green]yes[/]" : "[red]no[/]");
+            table.AddRow(Markup.Escape(id), Markup.Escape(model.LicenseId ?? "-"), Markup.Escape(LicenseExplainer.Word(verdict.Outcome)), ModelStatusWords.Word(model.Status), model.Status == ModelStatus.Approved ? "[green]yes[/]" : "[red]no[/]");
         }
 
         console.MarkupLine("[bold]Model registry[/]: only approved models are served (registry.enforce: on). Licences judged for the demo's organisation profile:");

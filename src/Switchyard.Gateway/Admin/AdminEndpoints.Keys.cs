@@ -7,7 +7,6 @@ using Switchyard.Gateway.Auth;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Internal;
 using Switchyard.Storage.Keys;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Gateway.Admin;
 
@@ -22,7 +21,7 @@ internal static partial class AdminEndpoints
 
     private const string NewKeyExample = """{"team": "search", "routes": ["chat"], "rpm": 60, "expires": "30d", "budget": {"usd": 50, "per": "day"}}""";
 
-    private static void MapKeyEndpoints(IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, byte[]? bootstrap, TimeProvider time)
+    private static void MapKeyEndpoints(IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<IKeyStore> keys, Func<KeyAuthenticator> authenticator, byte[]? bootstrap, TimeProvider time)
     {
         endpoints.MapGet("/admin/keys", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, store) =>
         {

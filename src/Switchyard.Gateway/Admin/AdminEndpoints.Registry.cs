@@ -2,13 +2,14 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Switchyard.Storage.Keys;
+using Switchyard.Storage.Models;
 using Switchyard.Gateway.Auth;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Internal;
 using Switchyard.Registry.Bom;
 using Switchyard.Registry.Scanning;
 using Switchyard.Registry.Workflow;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Gateway.Admin;
 
@@ -21,7 +22,7 @@ internal static partial class AdminEndpoints
 {
     private const string BomMediaType = "application/vnd.cyclonedx+json; version=1.6";
 
-    private static void MapRegistryEndpoints(IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, byte[]? bootstrap, Lazy<SqliteModelStore> models, TimeProvider time)
+    private static void MapRegistryEndpoints(IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<IKeyStore> keys, Func<KeyAuthenticator> authenticator, byte[]? bootstrap, Lazy<IModelStore> models, TimeProvider time)
     {
         ModelRegistry OpenRegistry() => new(models.Value, runtime.Config.Registry.Organisation, time);
 
@@ -161,7 +162,7 @@ internal static partial class AdminEndpoints
     {
         writer.WriteStartObject();
         writer.WriteString("model", model.Id);
-        writer.WriteString("status", SqliteModelStore.StatusWord(model.Status));
+        writer.WriteString("status", ModelStatusWords.Word(model.Status));
         writer.WriteBoolean("match", ApprovedFiles.ExitCode(checks) == 0);
         writer.WriteStartArray("checks");
         foreach (var check in checks)

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Switchyard.Gateway.Auth;
-using Switchyard.Storage.Sqlite;
+using Switchyard.Storage.Keys;
 
 namespace Switchyard.Gateway.Admin;
 
@@ -17,10 +17,10 @@ internal static partial class AdminEndpoints
     /// </summary>
     public const int MaxBodyBytes = 64 * 1024;
 
-    private static IResult Run(HttpContext context, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, byte[]? bootstrap, Func<Caller, SqliteKeyStore, IResult> action)
+    private static IResult Run(HttpContext context, Func<IKeyStore> keys, Func<KeyAuthenticator> authenticator, byte[]? bootstrap, Func<Caller, IKeyStore, IResult> action)
         => Authenticate(context, authenticator, bootstrap) is { } caller ? action(caller, keys()) : Unauthenticated();
 
-    private static async Task<IResult> RunAsync(HttpContext context, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, byte[]? bootstrap, Func<Caller, SqliteKeyStore, Task<IResult>> action)
+    private static async Task<IResult> RunAsync(HttpContext context, Func<IKeyStore> keys, Func<KeyAuthenticator> authenticator, byte[]? bootstrap, Func<Caller, IKeyStore, Task<IResult>> action)
         => Authenticate(context, authenticator, bootstrap) is { } caller ? await action(caller, keys()) : Unauthenticated();
 
     /// <summary>

@@ -7,8 +7,8 @@ using Switchyard.Gateway.Auth;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Configuration.Internal;
 using Switchyard.Gateway.Internal;
+using Switchyard.Storage.Keys;
 using Switchyard.Storage.RequestLog;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Gateway.Admin;
 
@@ -33,7 +33,7 @@ internal static partial class AdminEndpoints
 
     private static IResult EveryTeamOnly() => Forbidden("The dashboard's figures cover every team: they need an admin, operator or auditor key (switchyard keys create --team TEAM --role auditor).");
 
-    private static void MapStatsEndpoints(IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, Func<SqliteRequestLogStore?> log, byte[]? bootstrap, TimeProvider time)
+    private static void MapStatsEndpoints(IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<IKeyStore> keys, Func<KeyAuthenticator> authenticator, Func<IRequestLogStore?> log, Func<ITrafficStats> traffic, byte[]? bootstrap, TimeProvider time)
     {
         endpoints.MapGet("/admin/whoami", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) => Write(writer =>
         {
@@ -52,7 +52,7 @@ internal static partial class AdminEndpoints
                 return EveryTeamOnly();
             }
 
-            if (log() is not { } store)
+            if (log() is not IRequestLogReports)
             {
                 return Error(StatusCodes.Status404NotFound, "The request log is off (request_log.enabled: false): there is nothing to chart.", "not_found");
             }
@@ -69,7 +69,7 @@ internal static partial class AdminEndpoints
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var stepMs = (long)step.TotalMilliseconds;
             var start = DateTimeOffset.FromUnixTimeMilliseconds(now - (now % stepMs) - ((buckets - 1) * stepMs));
-            var summary = new SqliteTrafficStats(new SqliteStoreOptions { Path = store.DatabasePath }).Summarize(start, step, buckets);
+            var summary = traffic().Summarize(start, step, buckets);
             return Write(writer => WriteStats(writer, summary, runtime.Config, DateTimeOffset.FromUnixTimeMilliseconds(now)));
         }));
 
@@ -152,11 +152,11 @@ internal static partial class AdminEndpoints
         }
 
         var buckets = Math.Ceiling(since.Ticks / (double)step.Ticks);
-        if (buckets > SqliteTrafficStats.MaxBuckets)
+        if (buckets > TrafficSummary.MaxBuckets)
         {
-            var least = TimeSpan.FromSeconds(Math.Ceiling(since.TotalSeconds / SqliteTrafficStats.MaxBuckets));
+            var least = TimeSpan.FromSeconds(Math.Ceiling(since.TotalSeconds / TrafficSummary.MaxBuckets));
             return (default, default, string.Create(CultureInfo.InvariantCulture,
-                $"since={DurationSyntax.Format(since)} in steps of {DurationSyntax.Format(step)} is {buckets:0} buckets; at most {SqliteTrafficStats.MaxBuckets}: use step={DurationSyntax.Format(least)} or more."), "step");
+                $"since={DurationSyntax.Format(since)} in steps of {DurationSyntax.Format(step)} is {buckets:0} buckets; at most {TrafficSummary.MaxBuckets}: use step={DurationSyntax.Format(least)} or more."), "step");
         }
 
         return (since, step, null, null);

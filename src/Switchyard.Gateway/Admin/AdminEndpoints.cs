@@ -11,7 +11,7 @@ using Switchyard.Gateway.Auth;
 using Switchyard.Gateway.Internal;
 using Switchyard.Storage.Keys;
 using Switchyard.Storage.RequestLog;
-using Switchyard.Storage.Sqlite;
+using Switchyard.Storage.Models;
 
 namespace Switchyard.Gateway.Admin;
 
@@ -56,7 +56,7 @@ internal static partial class AdminEndpoints
 
     private static IResult RegistryOnly() => Forbidden("Legal and security keys read and decide on the registry (/admin/models) only.");
 
-    public static void MapAdminEndpoints(this IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<SqliteKeyStore> keys, Func<KeyAuthenticator> authenticator, Func<SqliteRequestLogStore?> log, string? bootstrapKey, TimeProvider time)
+    public static void MapAdminEndpoints(this IEndpointRouteBuilder endpoints, GatewayRuntime runtime, Func<IKeyStore> keys, Func<KeyAuthenticator> authenticator, Func<IRequestLogStore?> log, Storage.Stores stores, string? bootstrapKey, TimeProvider time)
     {
         // Only the hash is kept, and compared in constant time.
         var bootstrap = bootstrapKey is { Length: >= MinBootstrapLength } secret ? SHA256.HashData(Encoding.UTF8.GetBytes(secret)) : null;
@@ -65,10 +65,10 @@ internal static partial class AdminEndpoints
 
         MapKeyEndpoints(endpoints, runtime, keys, authenticator, bootstrap, time);
 
-        var models = new Lazy<Storage.Sqlite.SqliteModelStore>(() => new Storage.Sqlite.SqliteModelStore(new SqliteStoreOptions { Path = runtime.Config.Storage.Path }, time));
+        var models = new Lazy<IModelStore>(() => stores.Models);
         Switchyard.Registry.Workflow.ModelRegistry OpenRegistry() => new(models.Value, runtime.Config.Registry.Organisation, time);
         MapRegistryEndpoints(endpoints, runtime, keys, authenticator, bootstrap, models, time);
-        MapStatsEndpoints(endpoints, runtime, keys, authenticator, log, bootstrap, time);
+        MapStatsEndpoints(endpoints, runtime, keys, authenticator, log, () => stores.Traffic, bootstrap, time);
 
         endpoints.MapGet("/admin/models", (HttpContext context) => Run(context, keys, authenticator, bootstrap, (caller, _) =>
         {
@@ -150,8 +150,8 @@ internal static partial class AdminEndpoints
                     writer.WriteString("actor", decision.Actor);
                     writer.WriteString("role", decision.Role);
                     writer.WriteString("action", decision.Action);
-                    writer.WriteString("from", Storage.Sqlite.SqliteModelStore.StatusWord(decision.From));
-                    writer.WriteString("to", Storage.Sqlite.SqliteModelStore.StatusWord(decision.To));
+                    writer.WriteString("from", Storage.Models.ModelStatusWords.Word(decision.From));
+                    writer.WriteString("to", Storage.Models.ModelStatusWords.Word(decision.To));
                     writer.WriteString("reason", decision.Reason);
                     writer.WriteEndObject();
                 }
@@ -222,7 +222,7 @@ internal static partial class AdminEndpoints
             return Write(writer =>
             {
                 writer.WriteStartArray();
-                foreach (var entry in store.AuditTrail())
+                foreach (var entry in store.Trail.Entries())
                 {
                     writer.WriteStartObject();
                     writer.WriteNumber("seq", entry.Seq);
@@ -425,7 +425,7 @@ internal static partial class AdminEndpoints
                 return RegistryOnly();
             }
 
-            if (log() is not { } store)
+            if (log() is not IRequestLogReports store)
             {
                 return Error(StatusCodes.Status404NotFound, "The request log is off (request_log.enabled: false).", "not_found");
             }
@@ -458,7 +458,7 @@ internal static partial class AdminEndpoints
         writer.WriteStartObject();
         writer.WriteString("id", model.Id);
         writer.WriteString("name", model.Name);
-        writer.WriteString("status", Storage.Sqlite.SqliteModelStore.StatusWord(model.Status));
+        writer.WriteString("status", Storage.Models.ModelStatusWords.Word(model.Status));
         writer.WriteString("license", model.LicenseId);
         writer.WriteString("license_name", model.LicenseName);
         writer.WriteString("source", model.SourceRepository);

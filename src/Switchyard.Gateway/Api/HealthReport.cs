@@ -10,8 +10,9 @@ internal sealed record HealthReport(
     [property: JsonPropertyName("request_log")] RequestLogHealth RequestLog);
 
 /// <summary>
-/// The request log's counters. <c>status</c> is <c>ok</c>, <c>degraded</c> (entries were dropped or failed to be written:
-/// requests are still served, see the gateway's log for why) or <c>disabled</c>.
+/// The request log's counters. <c>status</c> is <c>ok</c>, <c>degraded</c> (entries were dropped or failed to be written,
+/// or rows wait in the spill file for PostgreSQL: requests are still served, see the gateway's log for why) or
+/// <c>disabled</c>.
 /// </summary>
 internal sealed record RequestLogHealth(
     [property: JsonPropertyName("status")] string Status,
@@ -19,4 +20,25 @@ internal sealed record RequestLogHealth(
     [property: JsonPropertyName("written")] long Written,
     [property: JsonPropertyName("dropped")] long Dropped,
     [property: JsonPropertyName("failed_rows")] long FailedRows,
-    [property: JsonPropertyName("queue_depth")] int QueueDepth);
+    [property: JsonPropertyName("queue_depth")] int QueueDepth)
+{
+    /// <summary>PostgreSQL's spill file; absent on SQLite.</summary>
+    [JsonPropertyName("spill")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SpillHealth? Spill { get; init; }
+}
+
+/// <summary>
+/// The request log's spill file (PostgreSQL): rows waiting for the database (<c>pending_rows</c>, on disk), rows written to
+/// it since the start and replayed from it, and rows <c>lost</c> beyond its bound (also in <c>failed_rows</c>).
+/// <c>postgres</c> is <c>unavailable</c> while the last write found PostgreSQL down and nothing was replayed since.
+/// </summary>
+internal sealed record SpillHealth(
+    [property: JsonPropertyName("postgres")] string Postgres,
+    [property: JsonPropertyName("path")] string Path,
+    [property: JsonPropertyName("pending_rows")] long PendingRows,
+    [property: JsonPropertyName("bytes")] long Bytes,
+    [property: JsonPropertyName("max_bytes")] long MaxBytes,
+    [property: JsonPropertyName("spilled")] long Spilled,
+    [property: JsonPropertyName("replayed")] long Replayed,
+    [property: JsonPropertyName("lost")] long Lost);

@@ -65,6 +65,9 @@ internal static partial class GatewayLog
     [LoggerMessage(1014, LogLevel.Warning, "The model registry could not be read ({Reason}); the last statuses stay in force.")]
     public static partial void RegistryUnreadable(ILogger logger, string reason);
 
+    [LoggerMessage(1017, LogLevel.Warning, "Not yet listening for other instances' changes on PostgreSQL after {Seconds} s: serving anyway; revocations and registry decisions arrive by the one-second reads until the listener connects")]
+    public static partial void NotYetListening(ILogger logger, double seconds);
+
     [LoggerMessage(1015, LogLevel.Warning, "{Warning}")]
     public static partial void RegistryWarning(ILogger logger, string warning);
 }

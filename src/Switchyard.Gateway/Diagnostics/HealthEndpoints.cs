@@ -8,8 +8,8 @@ namespace Switchyard.Gateway.Diagnostics;
 
 /// <summary>
 /// <c>GET /healthz</c>: the process is alive. <c>GET /readyz</c>: it is ready to take traffic (configuration loaded, store
-/// open); a load balancer sends traffic only to ready instances. Both report the request log's counters: a failing store
-/// degrades the log, never the serving.
+/// open); a load balancer sends traffic only to ready instances. Both report the request log's counters (and, on
+/// PostgreSQL, its spill file): a failing store degrades the log, never the serving.
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -35,7 +35,13 @@ internal static class HealthEndpoints
         }
 
         var stats = writer.Snapshot();
-        var status = stats.Dropped > 0 || stats.FailedRows > 0 ? "degraded" : "ok";
-        return new RequestLogHealth(status, stats.Enqueued, stats.Written, stats.Dropped, stats.FailedRows, stats.QueueDepth);
+        var spill = runtime.RequestLogSpill?.Invoke();
+        var status = stats.Dropped > 0 || stats.FailedRows > 0 || spill is { PendingRows: > 0 } or { Lost: > 0 } ? "degraded" : "ok";
+        return new RequestLogHealth(status, stats.Enqueued, stats.Written, stats.Dropped, stats.FailedRows, stats.QueueDepth)
+        {
+            Spill = spill is { } s
+                ? new SpillHealth(s.Unavailable ? "unavailable" : "ok", s.Path, s.PendingRows, s.Bytes, s.MaxBytes, s.Spilled, s.Replayed, s.Lost)
+                : null,
+        };
     }
 }

@@ -4,7 +4,6 @@ using Switchyard.Gateway.Diagnostics;
 using Switchyard.Gateway.Internal;
 using Switchyard.Registry.Workflow;
 using Switchyard.Storage.Models;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Gateway.Governance;
 
@@ -13,21 +12,22 @@ namespace Switchyard.Gateway.Governance;
 /// approved is an error (<c>registry.enforce: on</c>) or a warning (<c>warn</c>); afterwards the registry's statuses are
 /// read every second, and a deployment whose model was revoked (or otherwise left <c>approved</c>) is marked withdrawn:
 /// the forwarder skips it as it skips an open circuit, so new requests go to the next deployment or tier while requests
-/// already streaming from it finish.
+/// already streaming from it finish. On PostgreSQL a registry decision's notification reads them at once
+/// (<see cref="RefreshSoon"/>), and the one-second read stays as the fallback.
 /// </summary>
 internal sealed class RegistryGate : IDisposable
 {
     /// <summary>How often the statuses are read: revocation reaches routing within this.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
-    private readonly SqliteModelStore _store;
+    private readonly IModelStore _store;
     private readonly GatewayRuntime _runtime;
     private readonly ILogger _logger;
     private readonly ITimer _timer;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, string?> _warned = new(StringComparer.Ordinal);
 
-    public RegistryGate(SqliteModelStore store, GatewayRuntime runtime, TimeProvider time, ILogger logger)
+    public RegistryGate(IModelStore store, GatewayRuntime runtime, TimeProvider time, ILogger logger)
     {
         _store = store;
         _runtime = runtime;
@@ -80,7 +80,7 @@ internal sealed class RegistryGate : IDisposable
             }
             else if (standing.Status != ModelStatus.Approved)
             {
-                problem = $"names '{id}', which is {SqliteModelStore.StatusWord(standing.Status)} in the registry, not approved: only approved models are served. "
+                problem = $"names '{id}', which is {ModelStatusWords.Word(standing.Status)} in the registry, not approved: only approved models are served. "
                     + (standing.Status is ModelStatus.Proposed or ModelStatus.Scanned ? $"`switchyard models check {id}` says what the approval needs." : "Choose another model.");
             }
             else if (deployment.RegistryManifest is { } manifest && find(id) is { } model)
@@ -140,7 +140,7 @@ internal sealed class RegistryGate : IDisposable
         {
             standings = ModelRegistry.Standings(_store);
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
         {
             GatewayLog.RegistryUnreadable(_logger, e.Message);
             return;
@@ -182,7 +182,13 @@ internal sealed class RegistryGate : IDisposable
     /// <summary>Why a deployment of <paramref name="id"/> may not be served, as words that follow the id, or <see langword="null"/> when it may.</summary>
     private static string? Problem(string id, IReadOnlyDictionary<string, ModelStanding> standings) =>
         !standings.TryGetValue(id, out var standing) ? "is not in the registry"
-        : standing.Withheld ?? (standing.Servable ? null : $"is {SqliteModelStore.StatusWord(standing.Status)} in the registry");
+        : standing.Withheld ?? (standing.Servable ? null : $"is {ModelStatusWords.Word(standing.Status)} in the registry");
+
+    /// <summary>
+    /// Reads the registry again soon, on the thread pool: what a change notification from another instance calls, so that
+    /// a revoked model leaves routing now rather than at the next second's read (which stays as the fallback).
+    /// </summary>
+    public void RefreshSoon() => ThreadPool.UnsafeQueueUserWorkItem(static gate => gate.Refresh(), this, preferLocal: false);
 
     public void Dispose() => _timer.Dispose();
 }

@@ -64,6 +64,18 @@ internal sealed class GatewayRuntime : IDisposable
     /// <summary>Shadow traffic's queues and workers (set once, when the host starts).</summary>
     public Shadow.ShadowDispatcher? Shadow { get; set; }
 
+    /// <summary>
+    /// The request log's spill file (PostgreSQL only: rows waiting while it is down), for <c>/healthz</c> and the metrics;
+    /// <see langword="null"/> on SQLite.
+    /// </summary>
+    public Func<Storage.Postgres.RequestLogSpillStats>? RequestLogSpill { get; init; }
+
+    /// <summary>
+    /// Whether the store's change listener is listening (PostgreSQL: revocations and registry decisions of other instances
+    /// arrive at once); <see langword="null"/> on SQLite, where they arrive by the one-second poll.
+    /// </summary>
+    public Func<bool>? StoreListening { get; init; }
+
     /// <summary>The random source of balancing and backoff jitter (thread-safe).</summary>
     public Random Random { get; init; } = Random.Shared;
 

@@ -1,6 +1,5 @@
 using Switchyard.Registry.Bom;
 using Switchyard.Storage.Models;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Registry.Workflow;
 
@@ -38,7 +37,7 @@ public sealed partial class ModelRegistry
             LicenseTextSha256 = m.LicenseTextSha256,
             IntendedUse = m.IntendedUse,
             Owner = m.Owner,
-            Status = SqliteModelStore.StatusWord(m.Status),
+            Status = ModelStatusWords.Word(m.Status),
             BaseModels = bases,
             BaseModelRelation = m.BaseRelation,
             Files = [.. m.Files.Where(f => f.Sha256.Length == 64).Select(f => new BomFile(f.Path, f.Size, f.Sha256, f.Format))],

@@ -1,5 +1,4 @@
 using Switchyard.Storage.Models;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Registry.Workflow;
 
@@ -10,7 +9,7 @@ public sealed partial class ModelRegistry
     /// audit trail (changed outside the registry), or when a model it derives from, on any path, was revoked, rejected or
     /// tampered with (decision 16: an adapter or fine-tune is withdrawn with its base).
     /// </summary>
-    public static IReadOnlyDictionary<string, ModelStanding> Standings(SqliteModelStore store)
+    public static IReadOnlyDictionary<string, ModelStanding> Standings(IModelStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
         var statuses = store.Statuses();
@@ -50,7 +49,7 @@ public sealed partial class ModelRegistry
             if (standings.TryGetValue(model.Id, out var standing) && standing.Withheld is null
                 && graph.Ancestors(model).FirstOrDefault(b => standings.TryGetValue(b.Id, out var s) && (s.Withheld is not null || s.Status is ModelStatus.Revoked or ModelStatus.Rejected)) is { } withdrawn)
             {
-                var reason = standings[withdrawn.Id].Withheld is not null ? "whose record does not match the audit trail" : $"which is {SqliteModelStore.StatusWord(standings[withdrawn.Id].Status)} in the registry";
+                var reason = standings[withdrawn.Id].Withheld is not null ? "whose record does not match the audit trail" : $"which is {ModelStatusWords.Word(standings[withdrawn.Id].Status)} in the registry";
                 standings[model.Id] = standing with { Withheld = $"is withdrawn with its base model '{withdrawn.Id}', {reason}: what derives from a withdrawn model is not served either" };
             }
         }

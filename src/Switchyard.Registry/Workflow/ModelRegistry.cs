@@ -3,7 +3,6 @@ using Switchyard.Registry.Licenses;
 using Switchyard.Registry.Models;
 using Switchyard.Registry.Scanning;
 using Switchyard.Storage.Models;
-using Switchyard.Storage.Sqlite;
 using StoredLicense = Switchyard.Storage.Models.DeclaredLicense;
 using StoredFile = Switchyard.Storage.Models.ModelFile;
 
@@ -14,12 +13,12 @@ namespace Switchyard.Registry.Workflow;
 /// licences), judge its licence chain against the organisation's profile, and take the workflow's decisions, each with
 /// who, when and why, in the store and the audit trail.
 /// </summary>
-public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationProfile profile, TimeProvider time, LicenseCatalog? catalog = null)
+public sealed partial class ModelRegistry(IModelStore store, OrganisationProfile profile, TimeProvider time, LicenseCatalog? catalog = null)
 {
     private const int MaxSummaryLines = 50;
 
     /// <summary>The store the registry writes to.</summary>
-    public SqliteModelStore Store { get; } = store;
+    public IModelStore Store { get; } = store;
 
     /// <summary>The catalog licences are normalised and judged by.</summary>
     public LicenseCatalog Catalog { get; } = catalog ?? LicenseCatalog.Default;
@@ -156,7 +155,7 @@ public sealed partial class ModelRegistry(SqliteModelStore store, OrganisationPr
 
         extra.AddRange(graph.Ancestors(model).Where(b => b.Status is ModelStatus.Rejected or ModelStatus.Revoked).Select(b =>
             new LicenseClause(LicenseCodes.BaseWithdrawn, HubName(b), b.LicenseId, LicenseOutcome.Forbidden,
-                $"It derives from {b.Id}, which is {Storage.Sqlite.SqliteModelStore.StatusWord(b.Status)} in the registry: what derives from a withdrawn model is withdrawn with it (decision 16).")));
+                $"It derives from {b.Id}, which is {Storage.Models.ModelStatusWords.Word(b.Status)} in the registry: what derives from a withdrawn model is withdrawn with it (decision 16).")));
         return extra.Count == 0 ? verdict : LicenseVerdict.From([.. verdict.Clauses, .. extra], verdict.Obligations);
     }
 

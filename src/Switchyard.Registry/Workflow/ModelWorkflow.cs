@@ -53,7 +53,7 @@ public static class ModelWorkflow
             return to;
         }
 
-        var status = Storage.Sqlite.SqliteModelStore.StatusWord(model.Status);
+        var status = Storage.Models.ModelStatusWords.Word(model.Status);
         var hint = model.Status switch
         {
             ModelStatus.Rejected => "A rejected model is final: fix what was wrong and register it again under a new id.",

@@ -103,7 +103,7 @@ public sealed partial record ModelSeal(ModelStatus Status, string Record, string
     /// <summary>SHA-256 (hex) of a record's JSON as stored.</summary>
     public static string RecordDigest(string json) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
 
-    /// <summary>The word a status is stored as (the same as <c>SqliteModelStore.StatusWord</c>).</summary>
+    /// <summary>The word a status is stored as (the same as <c>ModelStatusWords.Word</c>).</summary>
     internal static string Word(ModelStatus status) => status.ToString().ToLowerInvariant();
 
     internal static bool TryParseStatus(string word, out ModelStatus status)

@@ -1,8 +1,9 @@
 namespace Switchyard.Storage.RequestLog;
 
 /// <summary>
-/// Durable home of the request log. SQLite implements it now; PostgreSQL will (issue 10). Implementations are called
-/// from one writer task at a time, never from the request path.
+/// Durable home of the request log: <c>SqliteRequestLogStore</c> (prepared inserts) or <c>PostgresRequestLogStore</c>
+/// (binary COPY, with a spill file while PostgreSQL is down). Implementations are called from one writer task at a time,
+/// never from the request path.
 /// </summary>
 public interface IRequestLogStore : IAsyncDisposable
 {

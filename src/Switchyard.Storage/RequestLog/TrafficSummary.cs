@@ -6,6 +6,9 @@ namespace Switchyard.Storage.RequestLog;
 /// </summary>
 public sealed record TrafficSummary
 {
+    /// <summary>The most buckets one summary may have: a chart is a few hundred pixels wide.</summary>
+    public const int MaxBuckets = 1440;
+
     /// <summary>When the first bucket begins (inclusive).</summary>
     public required DateTimeOffset Start { get; init; }
 

@@ -1,64 +1,17 @@
-using Microsoft.Data.Sqlite;
 using Switchyard.Storage.RequestLog;
+using Switchyard.Storage.Sql;
 using Switchyard.Storage.Sqlite.Internal;
 
 namespace Switchyard.Storage.Sqlite;
 
 /// <summary>
-/// The request log as time series (the dashboard's <c>/admin/stats</c>): counts, tokens and costs by bucket, route, tier
-/// and deployment; latency percentiles per bucket; the checks escalated answers failed. Everything is added up by SQLite, so
-/// a window of a busy day returns a few hundred rows, not its requests.
+/// The request log as time series (the dashboard's <c>/admin/stats</c>) from the SQLite file; the SQL is
+/// <see cref="SqlTrafficStats"/>'s, shared with PostgreSQL.
 /// </summary>
 /// <remarks>Each call opens its own short-lived connection, which WAL mode lets run beside the request log's writer.</remarks>
-public sealed class SqliteTrafficStats
+public sealed class SqliteTrafficStats : ITrafficStats
 {
-    /// <summary>The most buckets one summary may have: a chart is a few hundred pixels wide.</summary>
-    public const int MaxBuckets = 1440;
-
-    private const string GroupsSql = """
-        SELECT (ts_unix_ms - $start) / $step AS b, route, tier, deployment,
-               COUNT(*),
-               SUM(CASE WHEN status BETWEEN 200 AND 299 THEN 1 ELSE 0 END),
-               SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END),
-               SUM(CASE WHEN escalated_from IS NOT NULL THEN 1 ELSE 0 END),
-               SUM(CASE WHEN fallback_reason IS NOT NULL THEN 1 ELSE 0 END),
-               COALESCE(SUM(CASE WHEN status BETWEEN 200 AND 299 THEN input_tokens END), 0),
-               COALESCE(SUM(CASE WHEN status BETWEEN 200 AND 299 THEN output_tokens END), 0),
-               COALESCE(SUM(cost_usd), 0), COALESCE(SUM(extra_cost_usd), 0), COALESCE(SUM(baseline_cost_usd), 0)
-        FROM request_log
-        WHERE ts_unix_ms >= $start AND ts_unix_ms < $end
-        GROUP BY b, route, tier, deployment
-        ORDER BY b, route, tier, deployment;
-        """;
-
-    // Nearest rank: the value at rank ceil(p * n), written as integer arithmetic ((n * P + 99) / 100) because this SQLite
-    // (3.35) has no ceil(). Window functions sort each bucket once; only one row per bucket comes back.
-    private const string PercentilesSql = """
-        WITH ranked AS (
-            SELECT {0} AS b, latency_ms,
-                   ROW_NUMBER() OVER (PARTITION BY {0} ORDER BY latency_ms) AS r,
-                   COUNT(*) OVER (PARTITION BY {0}) AS n
-            FROM request_log
-            WHERE ts_unix_ms >= $start AND ts_unix_ms < $end AND status BETWEEN 200 AND 299
-        )
-        SELECT b, MAX(n),
-               MAX(CASE WHEN r = (n * 50 + 99) / 100 THEN latency_ms END),
-               MAX(CASE WHEN r = (n * 95 + 99) / 100 THEN latency_ms END),
-               MAX(CASE WHEN r = (n * 99 + 99) / 100 THEN latency_ms END)
-        FROM ranked
-        GROUP BY b
-        ORDER BY b;
-        """;
-
-    private const string EscalationsSql = """
-        SELECT cheap_failed, COUNT(*)
-        FROM escalations
-        WHERE ts_unix_ms >= $start AND ts_unix_ms < $end
-        GROUP BY cheap_failed
-        ORDER BY COUNT(*) DESC, cheap_failed;
-        """;
-
-    private readonly SqliteStoreOptions _options;
+    private readonly SqlTrafficStats _stats;
 
     /// <summary>Reads the database <paramref name="options"/> names (migrated by the request log's store).</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
@@ -71,98 +24,9 @@ public sealed class SqliteTrafficStats
             throw new ArgumentException("Invalid SQLite store options: " + string.Join(" ", errors), nameof(options));
         }
 
-        _options = options;
+        _stats = new SqlTrafficStats(new SqliteDatabase(options));
     }
 
-    /// <summary>
-    /// The requests from <paramref name="start"/> over <paramref name="buckets"/> buckets of <paramref name="step"/> each.
-    /// Times are the request log's unix milliseconds, so <paramref name="step"/> is taken in whole milliseconds.
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> is under a millisecond, or <paramref name="buckets"/> is not in 1..<see cref="MaxBuckets"/>.</exception>
-    public TrafficSummary Summarize(DateTimeOffset start, TimeSpan step, int buckets)
-    {
-        var stepMs = (long)step.TotalMilliseconds;
-        ArgumentOutOfRangeException.ThrowIfLessThan(stepMs, 1, nameof(step));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(buckets);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(buckets, MaxBuckets);
-        var startMs = start.ToUnixTimeMilliseconds();
-        var endMs = startMs + (stepMs * buckets);
-
-        using var connection = SqliteConnectionFactory.Open(_options);
-        var groups = new List<TrafficGroup>();
-        using (var command = Command(connection, GroupsSql, startMs, endMs, stepMs))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                groups.Add(new TrafficGroup
-                {
-                    Bucket = (int)reader.GetInt64(0),
-                    Route = reader.IsDBNull(1) ? null : reader.GetString(1),
-                    Tier = reader.IsDBNull(2) ? null : reader.GetString(2),
-                    Deployment = reader.IsDBNull(3) ? null : reader.GetString(3),
-                    Requests = reader.GetInt64(4),
-                    Answered = reader.GetInt64(5),
-                    Errors = reader.GetInt64(6),
-                    Escalated = reader.GetInt64(7),
-                    Failovers = reader.GetInt64(8),
-                    InputTokens = reader.GetInt64(9),
-                    OutputTokens = reader.GetInt64(10),
-                    Cost = reader.GetDouble(11),
-                    ExtraCost = reader.GetDouble(12),
-                    BaselineCost = reader.GetDouble(13),
-                });
-            }
-        }
-
-        var latency = Percentiles(connection, "(ts_unix_ms - $start) / $step", startMs, endMs, stepMs);
-        var overall = Percentiles(connection, "-1", startMs, endMs, stepMs);
-        var checks = new List<(string?, long)>();
-        using (var command = Command(connection, EscalationsSql, startMs, endMs, stepMs))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                checks.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1)));
-            }
-        }
-
-        return new TrafficSummary
-        {
-            Start = DateTimeOffset.FromUnixTimeMilliseconds(startMs),
-            Step = TimeSpan.FromMilliseconds(stepMs),
-            Buckets = buckets,
-            Groups = groups,
-            Latency = latency,
-            OverallLatency = overall.Count == 1 ? overall[0] : null,
-            EscalationChecks = checks,
-        };
-    }
-
-    private static List<LatencyPercentiles> Percentiles(SqliteConnection connection, string bucket, long startMs, long endMs, long stepMs)
-    {
-        var rows = new List<LatencyPercentiles>();
-        using var command = Command(connection, string.Format(System.Globalization.CultureInfo.InvariantCulture, PercentilesSql, bucket), startMs, endMs, stepMs);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            rows.Add(new LatencyPercentiles((int)reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4)));
-        }
-
-        return rows;
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql, long startMs, long endMs, long stepMs)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$start", startMs);
-        command.Parameters.AddWithValue("$end", endMs);
-        if (sql.Contains("$step", StringComparison.Ordinal))
-        {
-            command.Parameters.AddWithValue("$step", stepMs);
-        }
-
-        return command;
-    }
+    /// <inheritdoc/>
+    public TrafficSummary Summarize(DateTimeOffset start, TimeSpan step, int buckets) => _stats.Summarize(start, step, buckets);
 }

@@ -6,28 +6,30 @@ using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Tests.Functional;
 using Switchyard.Simulator;
 using Switchyard.Storage.Keys;
-using Switchyard.Storage.Sqlite;
+using Switchyard.Storage;
+using Switchyard.Storage.Tests.Internal;
 
 namespace Switchyard.Gateway.Tests.Auth;
 
 /// <summary>The admin API, tried as each role and as another team's key would try it.</summary>
-public sealed class AdminApiTests : IAsyncLifetime
+/// <remarks>Runs on both stores (<see cref="SqliteAdminApiTests"/>, <see cref="PostgresAdminApiTests"/>).</remarks>
+public abstract class AdminApiTests(StoreHarness store) : IAsyncLifetime
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
     private SimulatorHost _simulator = null!;
     private GatewayHost _gateway = null!;
-    private SqliteKeyStore _keys = null!;
+    private Stores _stores = null!;
+    private IKeyStore _keys = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_directory);
-        var db = Path.Combine(_directory, "switchyard.db");
-        _keys = new SqliteKeyStore(new SqliteStoreOptions { Path = db }, TimeProvider.System);
+        await store.InitializeAsync();
+        _stores = await store.OpenAsync();
+        _keys = _stores.Keys;
         _simulator = await SimulatorHost.StartAsync(SimulatorOptions.Instant() with { Port = 0 });
         var config = ConfigLoader.Parse($$"""
             server: { listen: "http://127.0.0.1:0" }
-            storage: { kind: sqlite, path: "{{db}}" }
+            {{store.StorageYaml}}
             request_log: { flush_interval: 20ms }
             auth: { keys: required }
             providers:
@@ -48,10 +50,11 @@ public sealed class AdminApiTests : IAsyncLifetime
         _client.Dispose();
         await _gateway.DisposeAsync();
         await _simulator.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
+        await _stores.DisposeAsync();
+        await store.DisposeAsync();
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Admin_CreatesListsAndRevokesKeys_AndEveryWriteIsInTheChainedAuditTrail()
     {
         var admin = Create("platform", "admin");
@@ -73,7 +76,7 @@ public sealed class AdminApiTests : IAsyncLifetime
 
         using var revoked = await SendAsync(HttpMethod.Delete, "admin/keys/" + id, admin);
         Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
-        var trail = _keys.AuditTrail();
+        var trail = _keys.Trail.Entries();
         Assert.Equal(["key.create", "key.revoke"], trail.Select(e => e.Action));
         using var audit = await SendAsync(HttpMethod.Get, "admin/audit", Create("audit", "auditor"));
         Assert.Equal(2, JsonDocument.Parse(await audit.Content.ReadAsStringAsync()).RootElement.GetArrayLength());
@@ -85,7 +88,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.All(trail, e => Assert.Equal(admin[..13], e.Actor));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Delete_RevokesTheKeyAtOnce_NotAfterTheCache()
     {
         var admin = Create("platform", "admin");
@@ -106,7 +109,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, adminAfter.StatusCode);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Post_Keys_TakesEveryTermTheCliTakes_AndGetShowsThemAll()
     {
         var admin = Create("platform", "admin");
@@ -145,7 +148,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal("day", second.GetProperty("budget").GetProperty("per").GetString());
         Assert.Equal("2099-01-01T00:00:00Z", second.GetProperty("expires").GetString());
 
-        var entry = _keys.AuditTrail()[0];
+        var entry = _keys.Trail.Entries()[0];
         Assert.Equal(("key.create", id), (entry.Action, entry.Target));
         Assert.Contains("rpm=60; tpm=100000; max_concurrency=8; budget=25/month", entry.Detail, StringComparison.Ordinal);
 
@@ -156,7 +159,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.NotEqual(JsonValueKind.Null, revoked.GetProperty("revoked").ValueKind);
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData("""{"team":"search","rmp":60}""", "rmp", "Unknown field 'rmp'")]
     [InlineData("""{"routes":["chat"]}""", "team", "team is required")]
     [InlineData("""{"team":"a,b"}""", "team", "without commas")]
@@ -190,7 +193,7 @@ public sealed class AdminApiTests : IAsyncLifetime
     /// legal and security the registry only; a client key its own team's rows and the model API. Role keys may not call
     /// /v1 (decision 14).
     /// </summary>
-    [Theory]
+    [StoreTheory]
     [InlineData("admin", "200 200 201 201 204 204 200 200 200 200 200 200 404 403")]
     [InlineData("operator", "200 200 201 403 204 403 200 200 200 200 200 200 403 403")]
     [InlineData("auditor", "200 200 403 403 403 403 200 200 200 200 200 200 403 403")]
@@ -235,7 +238,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(expected, string.Join(' ', actual));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RoleKey_OnTheModelApi_Is403SayingRoleKeysAreForAdministration()
     {
         using var response = await SendAsync(HttpMethod.Post, "v1/chat/completions", Create("platform", "admin"), """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""");
@@ -246,26 +249,20 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(0, _simulator.Stats.Requests);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task AuditTrail_AnEditedEntry_BreaksTheChainFromThere()
     {
         var admin = Create("platform", "admin");
         using (await SendAsync(HttpMethod.Post, "admin/keys", admin, """{"team":"a"}""")) { }
         using (await SendAsync(HttpMethod.Post, "admin/keys", admin, """{"team":"b"}""")) { }
 
-        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_directory, "switchyard.db")}"))
-        {
-            connection.Open();
-            using var edit = connection.CreateCommand();
-            edit.CommandText = "UPDATE admin_audit SET detail = 'team=innocent' WHERE seq = 1;";
-            edit.ExecuteNonQuery();
-        }
+        await store.ExecuteAsync("UPDATE admin_audit SET detail = 'team=innocent' WHERE seq = 1;");
 
-        var trail = _keys.AuditTrail();
+        var trail = _keys.Trail.Entries();
         Assert.False(trail[0].Intact);
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData("auditor")]
     [InlineData("legal")]
     [InlineData(null)]
@@ -279,10 +276,10 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, revoke.StatusCode);
         Assert.Equal("permission_denied", JsonDocument.Parse(await create.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
-        Assert.Empty(_keys.AuditTrail());
+        Assert.Empty(_keys.Trail.Entries());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ClientKey_SeesItsOwnTeamsLogsCostsAndKeysOnly()
     {
         var a = Create("team-a", null);
@@ -306,7 +303,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.All(keyRows, r => Assert.Equal("team-a", r.GetProperty("team").GetString()));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Admin_WithoutAKeyOrWithARevokedOne_Is401()
     {
         var auditor = Create("audit", "auditor");
@@ -319,7 +316,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task BootstrapKey_IsAnAdminOnTheAdminApiOnly()
     {
         const string Bootstrap = "bootstrap-admin-secret-of-at-least-32-chars";
@@ -334,11 +331,11 @@ public sealed class AdminApiTests : IAsyncLifetime
         using var v1 = await client.SendAsync(models);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal("bootstrap", Assert.Single(_keys.AuditTrail()).Actor);
+        Assert.Equal("bootstrap", Assert.Single(_keys.Trail.Entries()).Actor);
         Assert.Equal(HttpStatusCode.Unauthorized, v1.StatusCode);
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData("short")]
     [InlineData("0123456789012345678901234567890")]   // 31
     public async Task BootstrapKey_TooShort_StopsTheStartSayingWhy(string bootstrap)
@@ -352,7 +349,7 @@ public sealed class AdminApiTests : IAsyncLifetime
     private static GatewayConfig BootstrapConfig()
         => ConfigLoader.Parse("server: { listen: \"http://127.0.0.1:0\" }\nrequest_log: { enabled: false }\nauth: { keys: required }\nproviders:\n  sim: { kind: openai, base_url: \"http://127.0.0.1:9/v1\" }\nregistry: { enforce: off }\ndeployments:\n  llama: { provider: sim, model: llama }\nroutes:\n  chat: { deployments: [llama] }\n", "b.yaml", _ => null).Config!;
 
-    [Fact]
+    [StoreFact]
     public async Task OpenApi_DescribesExactlyTheEndpointsMapped()
     {
         using var response = await _client.GetAsync("admin/openapi.json");
@@ -375,10 +372,10 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(Admin.AdminEndpoints.NewKeyFields.Order(StringComparer.Ordinal), newKey.Order(StringComparer.Ordinal));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Registry_LegalAndSecurityKeysSignOff_OthersCannot_AndEveryDecisionIsAudited()
     {
-        var models = new SqliteModelStore(new SqliteStoreOptions { Path = Path.Combine(_directory, "switchyard.db") }, TimeProvider.System);
+        var models = _stores.Models;
         var now = DateTimeOffset.UtcNow;
         Assert.True(models.Add(new Storage.Models.ModelRecord
         {
@@ -418,11 +415,11 @@ public sealed class AdminApiTests : IAsyncLifetime
             Assert.Contains("revoke", await illegal.Content.ReadAsStringAsync());
         }
 
-        Assert.Equal(["model.propose", "model.sign-license", "model.approve"], _keys.AuditTrail().Select(e => e.Action));
+        Assert.Equal(["model.propose", "model.sign-license", "model.approve"], _keys.Trail.Entries().Select(e => e.Action));
         Assert.True(models.Trail.Verify().Intact);
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData("/admin/keys")]
     [InlineData("/admin/models/olmo/approve")]
     [InlineData("/admin/models")]
@@ -437,7 +434,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal("invalid_api_key", JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("code").GetString());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Post_AdminBodyOverTheCap_Is413InOpenAIsFormat_DeclaredOrStreamed()
     {
         var admin = Create("platform", "admin");

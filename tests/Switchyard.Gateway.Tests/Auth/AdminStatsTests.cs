@@ -5,35 +5,37 @@ using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Tests.Functional;
 using Switchyard.Simulator;
 using Switchyard.Storage.Keys;
-using Switchyard.Storage.Sqlite;
+using Switchyard.Storage;
+using Switchyard.Storage.Tests.Internal;
 
 namespace Switchyard.Gateway.Tests.Auth;
 
 /// <summary>
 /// The admin endpoints the dashboard reads (<c>/admin/whoami</c>, <c>/admin/stats</c>, <c>/admin/deployments</c>,
-/// <c>/admin/budgets</c>, and <c>/admin/logs</c>' filters) on a real gateway and simulator with its SQLite file.
+/// <c>/admin/budgets</c>, and <c>/admin/logs</c>' filters) on a real gateway and simulator, on either store.
 /// </summary>
-public sealed class AdminStatsTests : IAsyncLifetime
+/// <remarks>Runs on both stores (<see cref="SqliteAdminStatsTests"/>, <see cref="PostgresAdminStatsTests"/>).</remarks>
+public abstract class AdminStatsTests(StoreHarness store) : IAsyncLifetime
 {
     private const string Chat = """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""";
     private const string Down = """{"model":"down","messages":[{"role":"user","content":"Hi"}]}""";
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
     private SimulatorHost _simulator = null!;
     private GatewayHost _gateway = null!;
-    private SqliteKeyStore _keys = null!;
+    private Stores _stores = null!;
+    private IKeyStore _keys = null!;
     private HttpClient _client = null!;
     private string _auditor = null!;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_directory);
-        var db = Path.Combine(_directory, "switchyard.db");
-        _keys = new SqliteKeyStore(new SqliteStoreOptions { Path = db }, TimeProvider.System);
+        await store.InitializeAsync();
+        _stores = await store.OpenAsync();
+        _keys = _stores.Keys;
         _simulator = await SimulatorHost.StartAsync(SimulatorOptions.Instant() with { Port = 0 });
         var config = ConfigLoader.Parse($$"""
             server: { listen: "http://127.0.0.1:0" }
-            storage: { kind: sqlite, path: "{{db}}" }
+            {{store.StorageYaml}}
             request_log: { flush_interval: 20ms }
             auth: { keys: required }
             providers:
@@ -63,10 +65,11 @@ public sealed class AdminStatsTests : IAsyncLifetime
         _client.Dispose();
         await _gateway.DisposeAsync();
         await _simulator.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
+        await _stores.DisposeAsync();
+        await store.DisposeAsync();
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Stats_Totals_AreTheCostsAndTheLogOfTheSameRequests()
     {
         var (search, support) = (Create("search", null), Create("support", null));
@@ -106,7 +109,7 @@ public sealed class AdminStatsTests : IAsyncLifetime
         Assert.Equal(["gone", "gpt", "llama"], stats.GetProperty("deployments").EnumerateArray().Select(d => d.GetProperty("name").GetString()));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Stats_Buckets_AreAlignedToTheStep_AndTheLastHoldsNow()
     {
         var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -123,7 +126,7 @@ public sealed class AdminStatsTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, stats.GetProperty("totals").GetProperty("latency_ms").GetProperty("p50").ValueKind);
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData("since=abc", "since", "'abc' is not a duration")]
     [InlineData("since=30s", "since", "is outside 1m to 744h")]
     [InlineData("step=500ms", "step", "is not a whole number of seconds")]
@@ -138,7 +141,7 @@ public sealed class AdminStatsTests : IAsyncLifetime
         Assert.Contains(message, error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData("admin/stats")]
     [InlineData("admin/deployments")]
     public async Task DashboardReads_ClientAndRegistryKeys_AreRefused(string path)
@@ -159,7 +162,7 @@ public sealed class AdminStatsTests : IAsyncLifetime
         }
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData("search", null, "team")]
     [InlineData("ops", "auditor", "everything")]
     [InlineData("ops", "operator", "everything")]
@@ -176,7 +179,7 @@ public sealed class AdminStatsTests : IAsyncLifetime
         Assert.Equal(reads, who.GetProperty("reads").GetString());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Logs_FilterByStatusAndEscalation_AndShowWhereEachRequestWent()
     {
         var key = Create("search", null);
@@ -204,7 +207,7 @@ public sealed class AdminStatsTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Deployments_ShowCircuitsHostingAndTiers()
     {
         var key = Create("search", null);
@@ -224,7 +227,7 @@ public sealed class AdminStatsTests : IAsyncLifetime
         Assert.False(deployments["llama"].GetProperty("withdrawn").GetBoolean());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Budgets_ShowWhatEachWindowSpentAgainstItsLimit()
     {
         var key = Create("search", null);
@@ -241,7 +244,7 @@ public sealed class AdminStatsTests : IAsyncLifetime
         Assert.True(DateTimeOffset.Parse(budgets[0].GetProperty("resets_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow);
     }
 
-    [Fact]
+    [StoreFact]
     public void EscalationReasons_CountEachCheck_AndTheEscalationsWithoutARecord()
     {
         var reasons = Admin.AdminEndpoints.EscalationReasons([("refusal", 3), ("refusal,truncated", 1), (null, 2)], escalated: 8);

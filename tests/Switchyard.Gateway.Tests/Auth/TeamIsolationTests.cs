@@ -178,7 +178,7 @@ public sealed class TeamIsolationTests : IAsyncLifetime
         Assert.Null(_keys.Find(b[..13])!.Revoked);
         using var stillServed = await SendAsync(HttpMethod.Post, "v1/chat/completions", b, Chat.Replace("MODEL", "legal", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.OK, stillServed.StatusCode);
-        Assert.Empty(_keys.AuditTrail());
+        Assert.Empty(_keys.Trail.Entries());
     }
 
     private async Task<JsonElement[]> RowsAsync(string path, string key)

@@ -853,10 +853,10 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void Parse_UnknownStorageKind_ListsValidKinds()
     {
-        var error = Assert.Single(Parse("storage:\n  kind: postgres\n" + MinimalYaml).Errors);
+        var error = Assert.Single(Parse("storage:\n  kind: mysql\n" + MinimalYaml).Errors);
 
         Assert.Equal("storage.kind", error.Key);
-        Assert.Contains("Valid values: 'sqlite'.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Valid values: 'sqlite', 'postgres'.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,31 +6,34 @@ using Switchyard.Gateway.Tests.Functional;
 using Switchyard.Gateway.Tests.Support;
 using Switchyard.Simulator;
 using Switchyard.Storage.Models;
-using Switchyard.Storage.Sqlite;
+using Switchyard.Storage;
+using Switchyard.Storage.Tests.Internal;
 
 namespace Switchyard.Gateway.Tests.Governance;
 
 /// <summary>The gateway serves only approved models: refused at load, withdrawn when revoked, over real sockets with the simulator.</summary>
-public sealed class RegistryEnforcementTests : IAsyncLifetime
+/// <remarks>Runs on both stores (<see cref="SqliteRegistryEnforcementTests"/>, <see cref="PostgresRegistryEnforcementTests"/>).</remarks>
+public abstract class RegistryEnforcementTests(StoreHarness store) : IAsyncLifetime
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
     private SimulatorHost _simulator = null!;
-    private SqliteModelStore _models = null!;
-    private string _db = null!;
+    private Stores _stores = null!;
+    private IModelStore _models = null!;
+
+    private string Folder => store.Folder;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_directory);
-        _db = Path.Combine(_directory, "switchyard.db");
-        _models = new SqliteModelStore(new SqliteStoreOptions { Path = _db }, TimeProvider.System);
+        await store.InitializeAsync();
+        _stores = await store.OpenAsync();
+        _models = _stores.Models;
         _simulator = await SimulatorHost.StartAsync(SimulatorOptions.Instant() with { Port = 0 });
     }
 
     public async Task DisposeAsync()
     {
         await _simulator.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        await _stores.DisposeAsync();
+        await store.DisposeAsync();
     }
 
     private void Register(string id, ModelStatus status, IReadOnlyList<ModelFile>? files = null, IReadOnlyList<string>? bases = null)
@@ -41,7 +44,7 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
 
     private string Yaml(string registry, string llamaModel = "registry_model: llama-approved", Uri? simulator = null) => $$"""
         server: { listen: "http://127.0.0.1:0" }
-        storage: { kind: sqlite, path: "{{_db}}" }
+        {{store.StorageYaml}}
         request_log: { enabled: false }
         {{registry}}
         providers:
@@ -62,7 +65,7 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         return result.Config!;
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData(ModelStatus.Scanned, "scanned in the registry, not approved")]
     [InlineData(ModelStatus.Rejected, "rejected in the registry")]
     [InlineData(ModelStatus.Revoked, "revoked in the registry")]
@@ -78,7 +81,7 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Assert.Contains(message, problem.Message);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Start_SelfHostedWithoutARegistryModel_IsRefused_UnlessWarnOnly()
     {
         Register("qwen-approved", ModelStatus.Approved);
@@ -92,7 +95,7 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await Chat(client, "chat")).StatusCode);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Revoke_TakesTheModelOutOfRouting_TheNextDeploymentServes_AndThenNothing()
     {
         Register("llama-approved", ModelStatus.Approved);
@@ -118,7 +121,7 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await Chat(client, "frontier")).StatusCode);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Start_ModelApprovedByEditingTheTable_IsRefusedAsTampered()
     {
         Register("llama-approved", ModelStatus.Scanned);
@@ -133,7 +136,7 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Assert.Contains("status is approved, the audit trail last recorded scanned", problem.Message);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Refresh_ApprovedModelsHashSwappedInTheTable_WithdrawsIt_AndLogsWhy()
     {
         Register("llama-approved", ModelStatus.Approved, files: [new ModelFile("model.safetensors", 16, new string('a', 64), "safetensors")]);
@@ -152,13 +155,13 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Assert.Contains("file hashes", why);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Start_RegistryManifestThatDisagreesWithTheApprovedFiles_IsRefused_AndAMatchingOneServes()
     {
         var weights = new ModelFile("model.safetensors", 16, new string('a', 64), "safetensors");
         Register("llama-approved", ModelStatus.Approved, files: [weights]);
         Register("qwen-approved", ModelStatus.Approved);
-        var manifest = Path.Combine(_directory, "served-manifest.json");
+        var manifest = Path.Combine(Folder, "served-manifest.json");
         File.WriteAllText(manifest, $$"""{"manifest_version": 1, "files": [{"path": "model.safetensors", "size": 16, "sha256": "{{new string('b', 64)}}"}]}""");
         var deployment = $"registry_model: llama-approved, registry_manifest: \"{manifest}\"";
 
@@ -175,7 +178,7 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Assert.Equal("llama", (await Chat(client, "chat")).Headers.GetValues("x-switchyard-deployment").Single());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Revoke_WhileAStreamIsInFlight_TheStreamFinishesWithDone_AndTheNextRequestGoesElsewhere()
     {
         Register("llama-approved", ModelStatus.Approved);
@@ -203,7 +206,7 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.OK, "qwen"), (next.StatusCode, next.Headers.GetValues("x-switchyard-deployment").Single()));
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData(ModelStatus.Scanned, "scanned in the registry")]
     [InlineData(ModelStatus.Revoked, "revoked in the registry")]
     public async Task WarnOnly_UnapprovedModel_IsStillServed_WithAWarning(ModelStatus status, string why)
@@ -222,7 +225,7 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Assert.Contains("warn serves it anyway", warning);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task WarnOnly_ModelRevokedWhileServing_IsStillServed_AndTheRevocationIsLogged()
     {
         Register("llama-approved", ModelStatus.Approved);
@@ -241,13 +244,13 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Assert.Single(log.Events, m => m.Message.Contains("serves registry model llama-approved", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task HotReload_NamingAnUnapprovedModel_IsRefused_AndTheRunningConfigurationKept()
     {
         Register("llama-approved", ModelStatus.Approved);
         Register("qwen-approved", ModelStatus.Approved);
         Register("llama-scanned", ModelStatus.Scanned);
-        var path = Path.Combine(_directory, "switchyard.yaml");
+        var path = Path.Combine(Folder, "switchyard.yaml");
         await File.WriteAllTextAsync(path, Yaml(""));
         using var log = new LogCapture();
         await using var gateway = await GatewayHost.StartAsync(ConfigLoader.LoadOrThrow(path), new GatewayHostOptions { LogSink = log });
@@ -265,7 +268,7 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.OK, "llama"), (served.StatusCode, served.Headers.GetValues("x-switchyard-deployment").Single()));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RevokingABase_WithdrawsTheApprovedAdapterOfIt()
     {
         Register("llama-base", ModelStatus.Approved);
@@ -285,14 +288,7 @@ public sealed class RegistryEnforcementTests : IAsyncLifetime
         Assert.Contains("withdrawn with its base model 'llama-base'", Assert.Single(refused.Errors).Message);
     }
 
-    private void Execute(string sql)
-    {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_db}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private void Execute(string sql) => store.ExecuteAsync(sql).GetAwaiter().GetResult();
 
     private void Revoke(string id)
     {

@@ -27,10 +27,7 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
     private static readonly string[] RootKeys = ["server", "storage", "request_log", "providers", "deployments", "routes", "classifier", "pii", "budgets", "auth", "teams", "registry", "prices", "metrics", "telemetry", "responses", "limits", "cache"];
     private static readonly string[] ServerKeys = ["listen", "max_request_body_bytes", "tls"];
     private static readonly string[] TlsKeys = ["certificate", "key", "password"];
-    private static readonly string[] StorageKeys = ["kind", "path"];
     private static readonly string[] RequestLogKeys = ["enabled", "queue_capacity", "batch_size", "flush_interval"];
-
-    private static readonly (string Word, StorageKind Value)[] StorageKinds = [("sqlite", StorageKind.Sqlite)];
 
     private readonly string _file = file;
     private readonly Func<string, string?> _environment = environment;
@@ -298,38 +295,6 @@ internal sealed partial class ConfigReader(string file, Func<string, string?> en
         return Uri.TryCreate($"{scheme}://{authority}/", UriKind.Absolute, out var parsed) && parsed.Host.Length > 0
             ? null
             : "has a host that is not a valid name or IP address";
-    }
-
-    private StorageConfig? ReadStorage(Section top)
-    {
-        Mark? owner = top.Entries.TryGetValue("storage", out var entry) ? entry.Key.Start : null;
-        if (ReadSection(Value(top, "storage"), "storage", owner, StorageKeys, "storage: { kind: sqlite, path: switchyard.db }") is not { } section)
-        {
-            return null;
-        }
-
-        var kind = StorageKind.Sqlite;
-        var ok = TryReadChoice(section, "kind", StorageKinds, ref kind);
-        var path = StorageConfig.DefaultSqlitePath;
-        if (Value(section, "path") is { } pathNode)
-        {
-            var text = Scalar(pathNode, "storage.path", "a file path");
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                if (text is not null)
-                {
-                    Error(pathNode, "storage.path", $"must not be empty; write a file path such as {StorageConfig.DefaultSqlitePath}, or remove the key for the default.");
-                }
-
-                ok = false;
-            }
-            else
-            {
-                path = text;
-            }
-        }
-
-        return ok ? new StorageConfig { Kind = kind, Path = path } : null;
     }
 
     private RequestLogConfig? ReadRequestLog(Section top)

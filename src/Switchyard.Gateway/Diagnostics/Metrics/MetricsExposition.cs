@@ -332,6 +332,44 @@ internal static class MetricsExposition
         {
             w.Sample(failed.FailedRows);
         }
+
+        // PostgreSQL's spill file: samples only when the request log is on PostgreSQL.
+        var spill = runtime.RequestLogSpill?.Invoke();
+        w.Family("switchyard_request_log_spill_rows", "gauge", "Request-log rows waiting in the spill file for PostgreSQL.");
+        if (spill is { } pending)
+        {
+            w.Sample(pending.PendingRows);
+        }
+
+        w.Family("switchyard_request_log_spill_bytes", "gauge", "The spill file's size in bytes (storage.spill.max_size bounds it).");
+        if (spill is { } bytes)
+        {
+            w.Sample(bytes.Bytes);
+        }
+
+        w.Family("switchyard_request_log_spilled_total", "counter", "Request-log rows written to the spill file while PostgreSQL was unavailable.");
+        if (spill is { } spilled)
+        {
+            w.Sample(spilled.Spilled);
+        }
+
+        w.Family("switchyard_request_log_replayed_total", "counter", "Request-log rows written from the spill file to PostgreSQL.");
+        if (spill is { } replayed)
+        {
+            w.Sample(replayed.Replayed);
+        }
+
+        w.Family("switchyard_request_log_lost_total", "counter", "Request-log rows lost beyond the spill file's bound (also counted in switchyard_request_log_failed_total).");
+        if (spill is { } lost)
+        {
+            w.Sample(lost.Lost);
+        }
+
+        w.Family("switchyard_store_listening", "gauge", "1 while the gateway listens for other instances' revocations and registry decisions (PostgreSQL LISTEN); 0 while it polls.");
+        if (runtime.StoreListening is { } listening)
+        {
+            w.Sample(listening() ? 1L : 0L);
+        }
     }
 
     private static KeyValuePair<SeriesKey, T>[] Sorted<T>(System.Collections.Concurrent.ConcurrentDictionary<SeriesKey, T> series)

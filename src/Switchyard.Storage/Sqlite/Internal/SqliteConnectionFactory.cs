@@ -55,4 +55,12 @@ internal static class SqliteConnectionFactory
 
         return connection;
     }
+
+    /// <summary>Opens the file named by <paramref name="options"/> and brings its schema up to date (<see cref="SqliteMigrations"/>).</summary>
+    /// <exception cref="SqliteSchemaException">The file's schema is newer than this build knows.</exception>
+    public static void Migrate(SqliteStoreOptions options, TimeProvider timeProvider)
+    {
+        using var connection = Open(options);
+        SqliteMigrations.Apply(connection, Path.GetFullPath(options.Path), timeProvider);
+    }
 }

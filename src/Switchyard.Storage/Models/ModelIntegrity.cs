@@ -1,22 +1,24 @@
+using System.Data.Common;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using Switchyard.Storage.Audit;
 using Switchyard.Storage.Internal;
-using Switchyard.Storage.Models;
 
-namespace Switchyard.Storage.Sqlite.Internal;
+namespace Switchyard.Storage.Models;
 
 /// <summary>
 /// Compares every registry model's row with the seal of its last audit entry (<see cref="ModelSeal"/>): a row changed,
 /// inserted or deleted outside the registry is named with what differs. <c>audit verify</c> and the gateway's registry
-/// gate both ask.
+/// gate both ask, on either store (the tables and the trail have the same columns in both).
 /// </summary>
 internal static class ModelIntegrity
 {
-    /// <summary>Every model whose row does not match the audit trail, with why; empty when all match.</summary>
-    public static IReadOnlyDictionary<string, string> Check(SqliteConnection connection)
+    /// <summary>
+    /// Every model whose row does not match the audit trail, with why; empty when all match. The rows and the entries are
+    /// read in <paramref name="transaction"/>, which the caller opens so that both are seen at the same moment (never a
+    /// decision half-way).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Check(DbConnection connection, DbTransaction transaction)
     {
-        // One read transaction: the rows and the entries are seen at the same moment, never a decision half-way.
-        using var transaction = connection.BeginTransaction(deferred: true);
         var rows = new Dictionary<string, (string Status, string Record)>(StringComparer.Ordinal);
         using (var command = connection.CreateCommand())
         {
@@ -30,28 +32,11 @@ internal static class ModelIntegrity
         }
 
         var entries = new Dictionary<string, LastEntry>(StringComparer.Ordinal);
-        using (var command = connection.CreateCommand())
+        foreach (var (target, row) in AuditChain.ReadLastModelEntries(connection, transaction))
         {
-            command.Transaction = transaction;
-            // PERF: a scan of the trail (no index on action); it holds one row per admin action, a few thousand in years,
-            // and the gateway asks once a second.
-            command.CommandText = """
-                SELECT seq, ts_unix_ms, actor, action, target, detail, prev_hash, hash FROM admin_audit
-                WHERE seq IN (SELECT MAX(seq) FROM admin_audit WHERE action LIKE 'model.%' AND target IS NOT NULL GROUP BY target);
-                """;
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var ts = reader.GetInt64(1);
-                var (actor, action, target) = (reader.GetString(2), reader.GetString(3), reader.GetString(4));
-                var detail = reader.IsDBNull(5) ? null : reader.GetString(5);
-                var previous = reader.GetValue(6) as byte[] ?? [];
-                var intact = (reader.GetValue(7) as byte[] ?? []).AsSpan().SequenceEqual(SqliteAuditTrail.Hash(previous, ts, actor, action, target, detail));
-                entries[target] = new LastEntry(reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(ts), actor, action, detail, intact);
-            }
+            entries[target] = new LastEntry(row.Seq, DateTimeOffset.FromUnixTimeMilliseconds(row.TsUnixMs), row.Actor, row.Action, row.Detail, AuditChain.HashMatches(row));
         }
 
-        transaction.Commit();
         var problems = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (id, (statusWord, json)) in rows)
         {

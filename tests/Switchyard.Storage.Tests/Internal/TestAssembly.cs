@@ -1,0 +1,7 @@
+namespace Switchyard.Storage.Tests.Internal;
+
+/// <summary>This test assembly's name, for xUnit's discoverer attributes.</summary>
+internal static class TestAssembly
+{
+    public const string Name = "Switchyard.Storage.Tests";
+}
