@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Switchyard.Gateway.Forwarding;
 using Switchyard.Gateway.Internal;
@@ -13,6 +14,37 @@ namespace Switchyard.Gateway.Api;
 /// </summary>
 internal static class EdgeTranslation
 {
+    /// <summary>
+    /// The client's body as a JSON object (at most 128 levels deep), or the 400 to answer with; <paramref name="example"/>
+    /// shows a valid body in the message about an empty one. The caller disposes <paramref name="document"/>.
+    /// </summary>
+    public static ApiError? TryParseObject(ReadOnlySpan<byte> body, string example, out JsonDocument? document)
+    {
+        document = null;
+        if (body.IsEmpty)
+        {
+            return ApiError.BadRequest($"The request body is empty. Send a JSON object, e.g. {example}.");
+        }
+
+        try
+        {
+            document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 128 });
+        }
+        catch (JsonException e)
+        {
+            return ApiError.BadRequest($"The request body is not valid JSON: {e.Message}");
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            document = null;
+            return ApiError.BadRequest("The request body must be a JSON object.");
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// Reads the request body, at most <paramref name="limit"/> bytes; past it, answers 413 and returns
     /// <see langword="null"/>. The caller disposes the buffer.

@@ -14,29 +14,14 @@ internal static class AnthropicRequestTranslator
     public static ApiError? TryTranslate(ReadOnlySpan<byte> body, IBufferWriter<byte> output, out bool stream)
     {
         stream = false;
-        if (body.IsEmpty)
+        if (EdgeTranslation.TryParseObject(body, "{\"model\": \"...\", \"max_tokens\": 1024, \"messages\": [...]}", out var document) is { } invalid)
         {
-            return ApiError.BadRequest("The request body is empty. Send a JSON object, e.g. {\"model\": \"...\", \"max_tokens\": 1024, \"messages\": [...]}.");
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 128 });
-        }
-        catch (JsonException e)
-        {
-            return ApiError.BadRequest($"The request body is not valid JSON: {e.Message}");
+            return invalid;
         }
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return ApiError.BadRequest("The request body must be a JSON object.");
-            }
-
+            var root = document!.RootElement;
             if (Check(root) is { } refused)
             {
                 return refused;

@@ -17,29 +17,14 @@ internal static class ResponsesRequestReader
     public static ApiError? TryRead(ReadOnlySpan<byte> body, out ResponsesRequest? request)
     {
         request = null;
-        if (body.IsEmpty)
+        if (EdgeTranslation.TryParseObject(body, "{\"model\": \"chat\", \"input\": \"Hello\"}", out var document) is { } invalid)
         {
-            return ApiError.BadRequest("The request body is empty. Send a JSON object, e.g. {\"model\": \"chat\", \"input\": \"Hello\"}.");
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 128 });
-        }
-        catch (JsonException e)
-        {
-            return ApiError.BadRequest($"The request body is not valid JSON: {e.Message}");
+            return invalid;
         }
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return ApiError.BadRequest("The request body must be a JSON object.");
-            }
-
+            var root = document!.RootElement;
             if (Check(root) is { } refused)
             {
                 return refused;
