@@ -254,10 +254,8 @@ public sealed class GatewayHost : IAsyncDisposable
             runtime.Release(snapshot);
         }
 
-        // Shadow comparisons and stored responses live in the SQLite file storage.path names, whatever storage.kind is
-        // (their PostgreSQL stores are not written yet: README, "Many gateway instances").
-        var sqlitePath = config.Storage.Path;
-        runtime.Shadow = new Shadow.ShadowDispatcher(time, loggerFactory.CreateLogger("Switchyard.Shadow"), () => new Storage.Sqlite.SqliteShadowStore(new Storage.Sqlite.SqliteStoreOptions { Path = sqlitePath }, time));
+        // Shadow comparisons go to the store storage: names (on PostgreSQL, every instance's to the same tables).
+        runtime.Shadow = new Shadow.ShadowDispatcher(time, loggerFactory.CreateLogger("Switchyard.Shadow"), () => stores.Shadow);
         if (!options.StopOnSignals)
         {
             builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
@@ -307,8 +305,8 @@ public sealed class GatewayHost : IAsyncDisposable
         app.UseClientKeys(runtime, () => authenticator.Value);
         app.MapOpenAIEndpoints();
         Api.Anthropic.AnthropicEndpoints.MapAnthropicEndpoints(app);
-        // Stored responses open their store on first use, like the keys.
-        var responses = new Api.Responses.ResponseStorage(() => options.ResponseStore ?? new Storage.Sqlite.SqliteResponseStore(new Storage.Sqlite.SqliteStoreOptions { Path = sqlitePath }, time), time, loggerFactory.CreateLogger("Switchyard.Responses"));
+        // Stored responses are the store's (on PostgreSQL, one instance's are continued on any other), opened on first use.
+        var responses = new Api.Responses.ResponseStorage(() => options.ResponseStore ?? stores.Responses, time, loggerFactory.CreateLogger("Switchyard.Responses"));
         Api.Responses.ResponsesEndpoints.MapResponsesEndpoints(app, responses);
         Admin.AdminEndpoints.MapAdminEndpoints(app, runtime, () => keyStore.Value, () => authenticator.Value, () => store, stores, options.BootstrapAdminKey, time);
         app.MapHealthEndpoints();

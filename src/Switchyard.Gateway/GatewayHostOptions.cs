@@ -54,6 +54,6 @@ public sealed record GatewayHostOptions
     /// <summary>The store virtual keys are read from when the configuration requires keys; default: <c>storage:</c>'s.</summary>
     public Storage.Keys.IKeyStore? KeyStore { get; init; }
 
-    /// <summary>The store of the Responses API's stored responses; default: the storage file's, opened on first use.</summary>
+    /// <summary>The store of the Responses API's stored responses; default: <c>storage:</c>'s (SQLite or PostgreSQL).</summary>
     public Storage.Responses.IResponseStore? ResponseStore { get; init; }
 }

@@ -3,11 +3,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Storage.Audit;
 using Switchyard.Storage.Escalations;
+using Switchyard.Storage.Evaluation;
 using Switchyard.Storage.Keys;
 using Switchyard.Storage.Models;
 using Switchyard.Storage.Postgres;
 using Switchyard.Storage.Postgres.Internal;
 using Switchyard.Storage.RequestLog;
+using Switchyard.Storage.Responses;
+using Switchyard.Storage.Shadow;
 using Switchyard.Storage.Sql;
 using Switchyard.Storage.Sqlite;
 using Switchyard.Storage.Sqlite.Internal;
@@ -16,7 +19,8 @@ namespace Switchyard.Storage;
 
 /// <summary>
 /// The stores of one database, as <c>storage:</c> names it: the factory the gateway and every CLI command open their keys,
-/// registry, audit trail, escalation records, request log and reports through.
+/// registry, audit trail, escalation records, request log and reports, stored responses, shadow comparisons and
+/// evaluation runs through.
 /// </summary>
 /// <remarks>
 /// <code>
@@ -38,6 +42,9 @@ public sealed class Stores : IAsyncDisposable
     private readonly Lazy<IEscalationStore> _escalations;
     private readonly Lazy<ITrafficStats> _traffic;
     private readonly Lazy<IRequestLogReports> _reports;
+    private readonly Lazy<IResponseStore> _responses;
+    private readonly Lazy<IShadowStore> _shadow;
+    private readonly Lazy<IEvalStore> _evaluation;
     private PostgresChangeListener? _listener;
     private int _disposed;
 
@@ -55,6 +62,9 @@ public sealed class Stores : IAsyncDisposable
             _escalations = new(() => new SqlEscalationStore(postgres, time));
             _traffic = new(() => new SqlTrafficStats(postgres));
             _reports = new(() => new SqlRequestLogReader(postgres));
+            _responses = new(() => new SqlResponseStore(postgres));
+            _shadow = new(() => new SqlShadowStore(postgres));
+            _evaluation = new(() => new SqlEvalStore(postgres));
         }
         else
         {
@@ -65,6 +75,9 @@ public sealed class Stores : IAsyncDisposable
             _escalations = new(() => new SqliteEscalationStore(sqlite, time));
             _traffic = new(() => new SqliteTrafficStats(sqlite));
             _reports = new(() => new SqlRequestLogReader(new SqliteDatabase(sqlite)));
+            _responses = new(() => new SqlResponseStore(new SqliteDatabase(sqlite)));
+            _shadow = new(() => new SqlShadowStore(new SqliteDatabase(sqlite)));
+            _evaluation = new(() => new SqlEvalStore(new SqliteDatabase(sqlite)));
         }
     }
 
@@ -79,6 +92,13 @@ public sealed class Stores : IAsyncDisposable
             ? PostgresConnectionStrings.Parse(postgres.ConnectionString, out var builder) is null ? PostgresConnectionStrings.Describe(builder!) : "PostgreSQL (an unreadable connection string)"
             : "SQLite file " + Path.GetFullPath(options.Sqlite?.Path ?? "");
     }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is a store failing (the SQLite file locked, full or newer; PostgreSQL
+    /// unreachable, timing out or refusing) rather than a bug: what the gateway logs and goes on from.
+    /// </summary>
+    public static bool IsFailure(Exception exception) => exception is System.Data.Common.DbException or IOException or UnauthorizedAccessException
+        or TimeoutException or SqliteSchemaException or PostgresSchemaException;
 
     /// <summary>Whether this is PostgreSQL (many instances) rather than the SQLite file.</summary>
     public bool IsPostgres => _postgres is not null;
@@ -103,6 +123,15 @@ public sealed class Stores : IAsyncDisposable
 
     /// <summary>Cost summaries and tokens served, summed by the database.</summary>
     public IRequestLogReports Reports => _reports.Value;
+
+    /// <summary>The Responses API's stored responses (<c>previous_response_id</c>): on PostgreSQL, every instance's.</summary>
+    public IResponseStore Responses => _responses.Value;
+
+    /// <summary>Shadow comparisons and their daily counters.</summary>
+    public IShadowStore Shadow => _shadow.Value;
+
+    /// <summary>Evaluation runs and their results (<c>switchyard eval</c>).</summary>
+    public IEvalStore Evaluation => _evaluation.Value;
 
     /// <summary>The changes other instances make, once <see cref="StartListening"/> ran (PostgreSQL only).</summary>
     public StoreChanges? Changes { get; private set; }

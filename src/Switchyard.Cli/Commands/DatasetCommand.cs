@@ -97,7 +97,7 @@ internal static class DatasetCommand
                     MaxJudgeScore = pr.GetValue(maxJudge),
                 });
             }
-            catch (System.Data.Common.DbException e)
+            catch (Exception e) when (Storage.Stores.IsFailure(e))
             {
                 error.WriteLine($"Could not read the escalation records: {e.Message}");
                 return 1;
@@ -109,9 +109,7 @@ internal static class DatasetCommand
             }
 
             var from = pr.GetValue(source);
-            // Shadow comparisons are kept in the SQLite file (storage.path) whatever storage.kind is.
-            var shadowFile = Internal.CliStores.Resolve(pr.GetValue(db.Db), pr.GetValue(db.Config), TextWriter.Null)?.Sqlite?.Path ?? pr.GetValue(db.Db) ?? "switchyard.db";
-            if (from != "escalations" && ShadowRecords(pr, time, error, shadowFile, pr.GetValue(route), CliOptions.TimeValue(pr, since, time), CliOptions.TimeValue(pr, until, time), pr.GetValue(minScore), pr.GetValue(minJudge), pr.GetValue(maxJudge)) is { } shadow)
+            if (from != "escalations" && ShadowRecords(pr, error, opened.Stores.Shadow, pr.GetValue(route), CliOptions.TimeValue(pr, since, time), CliOptions.TimeValue(pr, until, time), pr.GetValue(minScore), pr.GetValue(minJudge), pr.GetValue(maxJudge)) is { } shadow)
             {
                 // Shadow comparisons are never reviewed: --review good (or bad) leaves them out.
                 shadow = reviewFilter is "good" or "bad" ? [] : shadow;
@@ -178,14 +176,14 @@ internal static class DatasetCommand
     /// The shadow comparisons the incumbent won, as records (the same filters: route, time, the final (incumbent's) score,
     /// the cheap (candidate's) judge score); <see langword="null"/> after saying why they cannot be read.
     /// </summary>
-    private static IReadOnlyList<EscalationRecord>? ShadowRecords(ParseResult pr, TimeProvider time, TextWriter error, string dbPath, string? route, DateTimeOffset? since, DateTimeOffset? until, double? minScore, double? minJudge, double? maxJudge)
+    private static IReadOnlyList<EscalationRecord>? ShadowRecords(ParseResult pr, TextWriter error, Storage.Shadow.IShadowStore store, string? route, DateTimeOffset? since, DateTimeOffset? until, double? minScore, double? minJudge, double? maxJudge)
     {
         IReadOnlyList<Storage.Shadow.ShadowComparison> comparisons;
         try
         {
-            comparisons = new Storage.Sqlite.SqliteShadowStore(new Storage.Sqlite.SqliteStoreOptions { Path = Path.GetFullPath(dbPath) }, time).Query(route, since, until);
+            comparisons = store.Query(route, since, until);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or Storage.Sqlite.SqliteSchemaException)
+        catch (Exception e) when (Storage.Stores.IsFailure(e))
         {
             error.WriteLine($"Could not read the shadow comparisons: {e.Message}");
             return null;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
 using Spectre.Console;
 using Switchyard.Cli.Internal;
 using Switchyard.Gateway;
@@ -11,7 +10,6 @@ using Switchyard.Gateway.Configuration.Internal;
 using Switchyard.Gateway.Evaluation;
 using Switchyard.Gateway.Evaluation.Reporting;
 using Switchyard.Storage.Evaluation;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Cli.Commands;
 
@@ -22,7 +20,9 @@ namespace Switchyard.Cli.Commands;
 /// <remarks>
 /// The cases go over HTTP to a gateway, a running one (<c>--gateway URL --key KEY</c>) or one started in this process from
 /// a configuration (<c>--config FILE</c>), so keys, routing, failover, quality gates and prices apply as they would to an
-/// application. A model is a route, or a deployment pinned within a route (<c>route@deployment</c>).
+/// application. A model is a route, or a deployment pinned within a route (<c>route@deployment</c>). Runs are stored where
+/// <c>--db</c> (a SQLite file) or the configuration's <c>storage:</c> says, PostgreSQL too, so that a team's runs are
+/// compared from one place whichever machine ran them.
 /// </remarks>
 internal static class EvalCommand
 {
@@ -40,10 +40,14 @@ internal static class EvalCommand
         return root;
     }
 
-    private static Option<string?> DatabaseOption() => new("--db")
-    {
-        Description = "The SQLite database the results go to (default: the configuration's storage.path with --config, else switchyard.db).",
-    };
+    private const string Holds = "the evaluation runs";
+
+    /// <summary>What a command that reads runs says when the SQLite file it names does not exist.</summary>
+    private const string NoRuns = "No database at {0}: no evaluation run was stored there.";
+
+    /// <summary>The store <c>report</c>, <c>compare</c> and <c>list</c> read runs from: <c>--db</c> or <c>--config</c>'s <c>storage:</c>.</summary>
+    private static StoreSelection Store() => new(Holds,
+        "Run `switchyard eval run` first (it creates it), or point --db at the database it wrote (or --config at the configuration whose storage: it used).");
 
     private static Option<string> FormatOption(params string[] formats)
     {
@@ -73,13 +77,17 @@ internal static class EvalCommand
         var models = new Option<string>("--models", "-m") { Description = "Comma-separated models: routes (chat) or deployments pinned within a route (chat@llama-70b).", Required = true };
         var gateway = new Option<string?>("--gateway") { Description = "A running gateway's URL (http://127.0.0.1:8080)." };
         var key = new Option<string?>("--key") { Description = "The gateway key to send (default: SWITCHYARD_API_KEY)." };
-        var config = new Option<string?>("--config", "-c") { Description = "Start a gateway from this configuration in this process and evaluate through it (instead of --gateway)." };
+        var config = new Option<string?>("--config", "-c")
+        {
+            Description = "The gateway's configuration. Without --gateway, a gateway is started from it in this process and evaluated through; "
+                + "either way the results go to its storage: (SQLite or PostgreSQL) unless --db names a SQLite file.",
+        };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once.", DefaultValueFactory = _ => 4 };
         var repeat = new Option<int>("--repeat") { Description = "Times each case is asked of each model.", DefaultValueFactory = _ => 1 };
         var retries = new Option<int>("--retries") { Description = "Retries after 429, 5xx or a broken connection (jittered exponential backoff, Retry-After honoured).", DefaultValueFactory = _ => 2 };
         var timeout = new Option<string>("--timeout") { Description = "How long one request may take (120s, 5m).", DefaultValueFactory = _ => "120s" };
         var judge = new Option<string?>("--judge") { Description = "The model that judges the suite's judge scorers (overrides the suite's judge.model)." };
-        var db = DatabaseOption();
+        var db = CliStores.Database(Holds);
         var format = FormatOption(Formats);
         var output = OutputOption();
         var minQuality = MinQualityOption();
@@ -108,9 +116,9 @@ internal static class EvalCommand
         });
         command.Validators.Add(r =>
         {
-            if ((r.GetValue(gateway) is null) == (r.GetValue(config) is null))
+            if (r.GetValue(gateway) is null && r.GetValue(config) is null)
             {
-                r.AddError("Give either --gateway URL (a running gateway) or --config FILE (start one here), not both or neither.");
+                r.AddError("Give either --gateway URL (a running gateway) or --config FILE (start one here); with both, the gateway at the URL is evaluated and --config's storage: keeps the results.");
             }
         });
 
@@ -166,10 +174,9 @@ internal static class EvalCommand
             }
 
             var apiKey = pr.GetValue(key) ?? Environment.GetEnvironmentVariable("SWITCHYARD_API_KEY");
-            GatewayHost? host = null;
-            Uri target;
-            string? dbPath = pr.GetValue(db);
-            if (pr.GetValue(config) is { } configPath)
+            GatewayConfig? gatewayConfig = null;
+            var configPath = pr.GetValue(config);
+            if (configPath is not null)
             {
                 var configLoad = ConfigLoader.Load(configPath);
                 if (!configLoad.Succeeded)
@@ -183,16 +190,47 @@ internal static class EvalCommand
                     return 2;
                 }
 
-                if (configLoad.Config!.Auth.Keys == AuthMode.Required && apiKey is null)
+                gatewayConfig = configLoad.Config!;
+            }
+
+            Uri? url = null;
+            if (pr.GetValue(gateway) is { } gatewayText)
+            {
+                if (!Uri.TryCreate(gatewayText, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https"))
                 {
-                    await error.WriteLineAsync($"{configPath} requires keys (auth.keys: required): pass --key (a client key from `switchyard keys create`) or set SWITCHYARD_API_KEY.");
+                    await error.WriteLineAsync($"--gateway: '{gatewayText}' is not an http:// or https:// URL (e.g. http://127.0.0.1:8080).");
                     return 2;
                 }
+            }
+            else if (gatewayConfig!.Auth.Keys == AuthMode.Required && apiKey is null)
+            {
+                await error.WriteLineAsync($"{configPath} requires keys (auth.keys: required): pass --key (a client key from `switchyard keys create`) or set SWITCHYARD_API_KEY.");
+                return 2;
+            }
 
-                dbPath ??= configLoad.Config.Storage.Path;
+            // The store first: one that cannot be opened stops the run before a gateway starts or a request is sent.
+            if (CliStores.Resolve(pr.GetValue(db), null, error, gatewayConfig) is not { } storage)
+            {
+                return 2;
+            }
+
+            await using var opened = await CliStores.OpenAsync(storage, time, error, s => s.Evaluation, null, cancellationToken);
+            if (opened is null)
+            {
+                return 1;
+            }
+
+            GatewayHost? host = null;
+            Uri target;
+            if (url is not null)
+            {
+                target = url.AbsolutePath.EndsWith('/') ? url : new Uri(url + "/");
+            }
+            else
+            {
                 try
                 {
-                    host = await GatewayHost.StartAsync(configLoad.Config, new GatewayHostOptions { Urls = "http://127.0.0.1:0", WatchConfig = false, StopOnSignals = false }, cancellationToken);
+                    host = await GatewayHost.StartAsync(gatewayConfig!, new GatewayHostOptions { Urls = "http://127.0.0.1:0", WatchConfig = false, StopOnSignals = false }, cancellationToken);
                 }
                 catch (ConfigException e)
                 {
@@ -206,15 +244,6 @@ internal static class EvalCommand
                 }
 
                 target = host.BaseAddress;
-            }
-            else if (!Uri.TryCreate(pr.GetValue(gateway), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-            {
-                await error.WriteLineAsync($"--gateway: '{pr.GetValue(gateway)}' is not an http:// or https:// URL (e.g. http://127.0.0.1:8080).");
-                return 2;
-            }
-            else
-            {
-                target = url.AbsolutePath.EndsWith('/') ? url : new Uri(url + "/");
             }
 
             // Ctrl-C and SIGTERM stop the run here, whether or not the invocation turns them into a cancelled token, and the
@@ -230,27 +259,18 @@ internal static class EvalCommand
 
             await using (host)
             {
-                return await RunAsync(pr, time, loaded, parsedModels, target, pr.GetValue(config) is { } c ? $"{target} (from {c})" : target.ToString(), apiKey, dbPath ?? "switchyard.db",
+                return await RunAsync(pr, time, loaded, parsedModels, target, host is not null ? $"{target} (from {configPath})" : target.ToString(), apiKey, opened,
                     pr.GetValue(concurrency), pr.GetValue(repeat), pr.GetValue(retries), Duration(pr.GetValue(timeout)!), pr.GetValue(format)!, pr.GetValue(output), pr.GetValue(minQuality), stop.Token);
             }
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult pr, TimeProvider time, EvalSuite suite, List<EvalModel> models, Uri target, string targetText, string? key, string dbPath,
+    private static async Task<int> RunAsync(ParseResult pr, TimeProvider time, EvalSuite suite, List<EvalModel> models, Uri target, string targetText, string? key, CliStores.Opened<IEvalStore> opened,
         int concurrency, int repeat, int retries, TimeSpan timeout, string format, string? outputPath, double minQuality, CancellationToken cancellationToken)
     {
         var error = pr.InvocationConfiguration.Error;
-        SqliteEvalStore store;
-        try
-        {
-            store = new SqliteEvalStore(new SqliteStoreOptions { Path = Path.GetFullPath(dbPath) }, time);
-        }
-        catch (Exception e) when (e is SqliteException or SqliteSchemaException)
-        {
-            await error.WriteLineAsync($"Could not open {Path.GetFullPath(dbPath)}: {e.Message}");
-            return 1;
-        }
+        var store = opened.Store;
 
         var run = new EvalRunRecord
         {
@@ -266,7 +286,7 @@ internal static class EvalCommand
             Target = targetText,
         };
         store.AddRun(run);
-        await error.WriteLineAsync($"Run {run.RunId}: {suite.Cases.Length} cases x {models.Count} models x {repeat} through {target} ({concurrency} at once); results in {Path.GetFullPath(dbPath)}. Ctrl-C stops it and keeps what it measured.");
+        await error.WriteLineAsync($"Run {run.RunId}: {suite.Cases.Length} cases x {models.Count} models x {repeat} through {target} ({concurrency} at once); results in {opened.Stores.Description}. Ctrl-C stops it and keeps what it measured.");
 
         // Up to this many results are written at once; the rest when the run ends (or stops).
         const int Batch = 25;
@@ -364,14 +384,15 @@ internal static class EvalCommand
     private static Command Report(TimeProvider time)
     {
         var runId = new Argument<string>("run") { Description = "The run's id (run_..., a unique prefix, or latest)." };
-        var db = DatabaseOption();
+        var db = Store();
         var format = FormatOption(Formats);
         var output = OutputOption();
         var minQuality = MinQualityOption();
-        var command = new Command("report", "Report a run: quality with 95% intervals, latency, time to first token, tokens and cost per model and use case.") { runId, db, format, output, minQuality };
-        command.SetAction(async pr =>
+        var command = db.AddTo(new Command("report", "Report a run: quality with 95% intervals, latency, time to first token, tokens and cost per model and use case.") { runId, format, output, minQuality });
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            if (Open(pr, pr.GetValue(db), time) is not { } store)
+            await using var opened = await db.OpenAsync(pr, time, s => s.Evaluation, NoRuns, ct);
+            if (opened?.Store is not { } store)
             {
                 return 2;
             }
@@ -390,13 +411,14 @@ internal static class EvalCommand
     {
         var a = new Argument<string>("run-a") { Description = "The earlier run (the baseline)." };
         var b = new Argument<string>("run-b") { Description = "The later run." };
-        var db = DatabaseOption();
+        var db = Store();
         var format = FormatOption("table", "markdown", "json");
         var output = OutputOption();
-        var command = new Command("compare", "Compare two runs: quality regressions per model and use case (Fisher's exact test), latency and cost changes. Exit 1 when something regressed.") { a, b, db, format, output };
-        command.SetAction(async pr =>
+        var command = db.AddTo(new Command("compare", "Compare two runs: quality regressions per model and use case (Fisher's exact test), latency and cost changes. Exit 1 when something regressed.") { a, b, format, output });
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            if (Open(pr, pr.GetValue(db), time) is not { } store)
+            await using var opened = await db.OpenAsync(pr, time, s => s.Evaluation, NoRuns, ct);
+            if (opened?.Store is not { } store)
             {
                 return 2;
             }
@@ -423,12 +445,13 @@ internal static class EvalCommand
 
     private static Command List(TimeProvider time)
     {
-        var db = DatabaseOption();
+        var db = Store();
         var limit = new Option<int>("--limit", "-n") { Description = "Most runs to show.", DefaultValueFactory = _ => 20 };
-        var command = new Command("list", "List evaluation runs, newest first.") { db, limit };
-        command.SetAction(pr =>
+        var command = db.AddTo(new Command("list", "List evaluation runs, newest first.") { limit });
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            if (Open(pr, pr.GetValue(db), time) is not { } store)
+            await using var opened = await db.OpenAsync(pr, time, s => s.Evaluation, NoRuns, ct);
+            if (opened?.Store is not { } store)
             {
                 return 2;
             }
@@ -519,28 +542,7 @@ internal static class EvalCommand
         }
     }
 
-    private static SqliteEvalStore? Open(ParseResult pr, string? path, TimeProvider time)
-    {
-        var full = Path.GetFullPath(path ?? "switchyard.db");
-        var error = pr.InvocationConfiguration.Error;
-        if (!File.Exists(full))
-        {
-            error.WriteLine($"No database at {full}. Run `switchyard eval run` first, or point --db at the database it wrote.");
-            return null;
-        }
-
-        try
-        {
-            return new SqliteEvalStore(new SqliteStoreOptions { Path = full }, time);
-        }
-        catch (Exception e) when (e is SqliteException or SqliteSchemaException)
-        {
-            error.WriteLine($"Could not open {full}: {e.Message}");
-            return null;
-        }
-    }
-
-    private static async Task<EvalRunRecord?> FindAsync(ParseResult pr, SqliteEvalStore store, string id)
+    private static async Task<EvalRunRecord?> FindAsync(ParseResult pr, IEvalStore store, string id)
     {
         if (store.FindRun(id, out var ambiguous) is { } run)
         {

@@ -2,12 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Spectre.Console;
 using Switchyard.Cli.Internal;
 using Switchyard.Gateway.Evaluation.Reporting;
 using Switchyard.Gateway.Shadow;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Cli.Commands;
 
@@ -21,19 +19,18 @@ internal static class ShadowCommand
 
     internal static Command Create(TimeProvider time)
     {
-        var db = new Option<string>("--db") { Description = "The gateway's SQLite database.", DefaultValueFactory = _ => "switchyard.db" };
+        var db = new StoreSelection("the request log and the shadow comparisons");
         var route = new Option<string?>("--route") { Description = "Only this route." };
         var since = CliOptions.Time("--since", "Comparisons at or after this time (default 7d)", time);
         var format = new Option<string>("--format") { Description = "table, markdown or json.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "markdown", "json");
-        var report = new Command("report", "How each shadow candidate would have done: quality against the incumbent, latency, cost, and the monthly saving.") { db, route, since, format };
-        report.SetAction(pr =>
+        var report = db.AddTo(new Command("report", "How each shadow candidate would have done: quality against the incumbent, latency, cost, and the monthly saving.") { route, since, format });
+        report.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var error = pr.InvocationConfiguration.Error;
-            var path = Path.GetFullPath(pr.GetValue(db)!);
-            if (!File.Exists(path))
+            await using var opened = await db.OpenAsync(pr, time, s => s.Shadow, "No database at {0}.", ct);
+            if (opened?.Store is not { } store)
             {
-                error.WriteLine($"No database at {path}. Point --db at the gateway's storage.path.");
                 return 2;
             }
 
@@ -42,13 +39,12 @@ internal static class ShadowCommand
             IReadOnlyList<ShadowReportRow> rows;
             try
             {
-                var store = new SqliteShadowStore(new SqliteStoreOptions { Path = path }, time);
                 var name = pr.GetValue(route);
                 rows = ShadowReportBuilder.Build(store.Query(name, from), store.Counters(name, from), r => store.RouteVolume(r, from, now), from, now);
             }
-            catch (Exception e) when (e is SqliteException or SqliteSchemaException)
+            catch (Exception e) when (Storage.Stores.IsFailure(e))
             {
-                error.WriteLine($"Could not read {path}: {e.Message}");
+                error.WriteLine($"Could not read the shadow comparisons of {opened.Stores.Description}: {e.Message}");
                 return 2;
             }
 

@@ -17,7 +17,7 @@ internal static class CliStores
 {
     public const string DefaultDatabase = "switchyard.db";
 
-    /// <summary>The hint after "there is no database": how to make one, or how to point at it.</summary>
+    /// <summary>The usual hint after "there is no database": how to make one, or how to point at it.</summary>
     public const string MissingHint = "Run `switchyard serve` or `switchyard demo` first (they create it), or point --db at the database file (or --config at the gateway's configuration).";
 
     /// <summary>The <c>--db</c> option: no default value of its own, so that <c>--config</c> can name the store instead.</summary>
@@ -67,14 +67,15 @@ internal static class CliStores
     /// <summary>
     /// Opens the stores (migrating the schema) and picks the one the command uses, so that SQLite's lazily opened file is
     /// opened here too; <see langword="null"/> after saying why it could not be. With <paramref name="missing"/> (a message
-    /// with <c>{0}</c> for the path), a SQLite file that does not exist is reported rather than created.
+    /// with <c>{0}</c> for the path), a SQLite file that does not exist is reported rather than created, followed by
+    /// <paramref name="hint"/> (default: <see cref="MissingHint"/>).
     /// </summary>
-    public static async Task<Opened<T>?> OpenAsync<T>(StorageOptions options, TimeProvider time, TextWriter error, Func<Stores, T> pick, string? missing, CancellationToken cancellationToken)
+    public static async Task<Opened<T>?> OpenAsync<T>(StorageOptions options, TimeProvider time, TextWriter error, Func<Stores, T> pick, string? missing, CancellationToken cancellationToken, string? hint = null)
     {
         if (options.Sqlite is { } sqlite && missing is not null && !File.Exists(sqlite.Path))
         {
             error.WriteLine(string.Format(System.Globalization.CultureInfo.InvariantCulture, missing, sqlite.Path));
-            error.WriteLine(MissingHint);
+            error.WriteLine(hint ?? MissingHint);
             return null;
         }
 

@@ -5,9 +5,10 @@ namespace Switchyard.Cli.Internal;
 
 /// <summary>
 /// The <c>--db</c> and <c>--config</c> pair of a command that works on the store (<see cref="CliStores"/>): add it to the
-/// command, then open the store the command line names.
+/// command, then open the store the command line names. <paramref name="missingHint"/> says how the data comes to be
+/// when the SQLite file is missing (default: <see cref="CliStores.MissingHint"/>).
 /// </summary>
-internal sealed class StoreSelection(string holds)
+internal sealed class StoreSelection(string holds, string? missingHint = null)
 {
     public Option<string?> Db { get; } = CliStores.Database(holds);
 
@@ -27,7 +28,7 @@ internal sealed class StoreSelection(string holds)
     {
         var error = result.InvocationConfiguration.Error;
         return CliStores.Resolve(result.GetValue(Db), result.GetValue(Config), error) is { } options
-            ? await CliStores.OpenAsync(options, time, error, pick, missing, cancellationToken)
+            ? await CliStores.OpenAsync(options, time, error, pick, missing, cancellationToken, missingHint)
             : null;
     }
 }

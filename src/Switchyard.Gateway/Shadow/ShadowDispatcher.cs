@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Storage.Shadow;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Gateway.Shadow;
 
@@ -17,7 +16,7 @@ namespace Switchyard.Gateway.Shadow;
 /// <code>
 /// request path:  Admit (share, confidential, budget) ─► ShadowTap (body copy, answer as relayed) ─► Fork (TryWrite, or drop)
 /// background:    route lane: queue (shadow.queue) ─► max_concurrency workers ─► ShadowComparer ─► writer queue
-///                writer: batches of comparisons + counter deltas ─► SqliteShadowStore (failures logged, never surfaced)
+///                writer: batches of comparisons + counter deltas ─► IShadowStore (failures logged, never surfaced)
 /// </code>
 /// Nothing here can hold a client up: the request path never awaits the shadow, and a full queue sheds the newest job.
 /// </remarks>
@@ -31,7 +30,7 @@ internal sealed class ShadowDispatcher : IAsyncDisposable
 
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Lazy<SqliteShadowStore> _store;
+    private readonly Lazy<IShadowStore> _store;
     private readonly ShadowComparer _comparer;
     private readonly ConcurrentDictionary<string, ShadowLane> _lanes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ShadowBudget> _budgets = new(StringComparer.Ordinal);
@@ -43,12 +42,12 @@ internal sealed class ShadowDispatcher : IAsyncDisposable
     private int _pending;
     private TaskCompletionSource? _idle;
 
-    public ShadowDispatcher(TimeProvider time, ILogger logger, Func<SqliteShadowStore> openStore)
+    public ShadowDispatcher(TimeProvider time, ILogger logger, Func<IShadowStore> openStore)
     {
         _time = time;
         _logger = logger;
         // PublicationOnly: a store that failed to open (a locked file, a full disk) is tried again next time, not remembered as failed.
-        _store = new Lazy<SqliteShadowStore>(openStore, LazyThreadSafetyMode.PublicationOnly);
+        _store = new Lazy<IShadowStore>(openStore, LazyThreadSafetyMode.PublicationOnly);
         _comparer = new ShadowComparer(time, logger);
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -174,7 +173,7 @@ internal sealed class ShadowDispatcher : IAsyncDisposable
             var since = ShadowBudget.WindowStart(budget.Config.Per, _time.GetUtcNow());
             budget.Seed(Store().Query(route, since).Sum(c => (decimal)((c.CandidateCostUsd ?? 0) + (c.JudgeCostUsd ?? 0))));
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or SqliteSchemaException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (Storage.Stores.IsFailure(e))
         {
             ShadowLog.StoreFailed(_logger, 0, e.Message);
         }
@@ -261,7 +260,8 @@ internal sealed class ShadowDispatcher : IAsyncDisposable
         Done();
     }
 
-    private SqliteShadowStore Store() => _store.Value;
+    private IShadowStore Store() => _store.Value;
+
 
     private async Task WriteLoopAsync()
     {
@@ -311,7 +311,7 @@ internal sealed class ShadowDispatcher : IAsyncDisposable
 
     private void Write(List<ShadowComparison> batch)
     {
-        var day = SqliteShadowStore.Day(_time.GetUtcNow());
+        var day = ShadowCounters.DayOf(_time.GetUtcNow());
         var counters = _counts.Values.Select(c => c.Drain(day)).OfType<ShadowCounters>().ToList();
         if (batch.Count == 0 && counters.Count == 0)
         {
@@ -322,7 +322,7 @@ internal sealed class ShadowDispatcher : IAsyncDisposable
         {
             Store().Add(batch, counters);
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or SqliteSchemaException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (Storage.Stores.IsFailure(e))
         {
             ShadowLog.StoreFailed(_logger, batch.Count, e.Message);
         }

@@ -20,6 +20,8 @@ internal static class DbParameters
 
     public static void Add(this DbCommand command, string name, bool value) => Add(command, name, value, DbType.Boolean);
 
+    public static void Add(this DbCommand command, string name, bool? value) => Add(command, name, value, DbType.Boolean);
+
     public static void Add(this DbCommand command, string name, byte[] value) => Add(command, name, value, DbType.Binary);
 
     public static void Add(this DbCommand command, string name, Guid value) => Add(command, name, value, DbType.Guid);

@@ -5,7 +5,10 @@ namespace Switchyard.Storage.Responses;
 /// <c>GET /v1/responses/{id}</c> and its input items, and deleted on request or when they expire. Every read is scoped to
 /// a <see cref="ResponseOwner"/>: what the owner may not see is reported as absent, never as forbidden.
 /// </summary>
-/// <remarks>SQLite only for now (<see cref="Sqlite.SqliteResponseStore"/>); the interface is what a shared store implements.</remarks>
+/// <remarks>
+/// One implementation for both databases (<c>Sql/SqlResponseStore</c>), handed out by <see cref="Stores.Responses"/>: on
+/// PostgreSQL a response stored through one gateway instance is found, continued and deleted through any other.
+/// </remarks>
 public interface IResponseStore
 {
     /// <summary>Keeps a response; false when its id is taken (never in practice: ids are 128 random bits).</summary>
@@ -25,6 +28,9 @@ public interface IResponseStore
     /// <summary>Deletes the response; false when <paramref name="owner"/> sees no such response.</summary>
     bool Delete(string id, ResponseOwner owner, DateTimeOffset now);
 
-    /// <summary>Deletes every response expired at <paramref name="now"/>; returns how many.</summary>
+    /// <summary>
+    /// Deletes every response expired at <paramref name="now"/>; returns how many. Safe with several instances: one purges
+    /// at a time, and an instance that finds another purging deletes nothing (returns 0) and leaves it to that one.
+    /// </summary>
     int Purge(DateTimeOffset now);
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Switchyard.Storage.Shadow;
 
 /// <summary>
@@ -30,6 +32,9 @@ public sealed record ShadowCounters
 
     /// <summary>Compared, but the candidate failed (an error status, a timeout): stored without its answer.</summary>
     public long CandidateFailed { get; init; }
+
+    /// <summary>The UTC day of <paramref name="at"/> as the counters key it (<c>yyyy-MM-dd</c>).</summary>
+    public static string DayOf(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>The sum of two days' (or two batches') counts.</summary>
     public ShadowCounters Add(ShadowCounters other) => this with

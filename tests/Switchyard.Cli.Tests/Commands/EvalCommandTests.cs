@@ -24,7 +24,7 @@ public sealed class EvalCommandTests : IDisposable
     [Fact]
     public async Task Run_ThroughAGateway_StoresTheRunAndReportsIt_InEveryFormat()
     {
-        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Models = [Model("llama-3.1-8b-instruct", 0.65), Model("gpt-4o", 0.96)], Port = 0 });
+        await using var simulator = await SimulatorHost.StartAsync(TwoModels());
         await using var gateway = await StartGatewayAsync(simulator);
 
         var (exit, stdout, error) = await InvokeAsync("eval", "run", "--suite", SamplePath("simulator-suite.jsonl"), "--models", "open,frontier", "--gateway", gateway.BaseAddress.ToString(),
@@ -95,6 +95,43 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_GatewayAndConfig_EvaluatesTheGateway_AndStoresWhereTheConfigurationSays()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(TwoModels());
+        await using var gateway = await StartGatewayAsync(simulator);
+        var config = Path.Combine(_directory, "runs.yaml");
+        File.WriteAllText(config, SimulatorConfig(simulator, $"storage: {{ kind: sqlite, path: \"{DatabasePath}\" }}"));
+
+        var (exit, stdout, error) = await InvokeAsync("eval", "run", "--suite", SamplePath("simulator-suite.jsonl"), "--models", "frontier", "--gateway", gateway.BaseAddress.ToString(),
+            "--config", config, "--format", "json");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains($"results in SQLite file {DatabasePath}", error, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(stdout);
+        var runId = report.RootElement.GetProperty("run_id").GetString()!;
+        var (listed, list, listError) = await InvokeAsync("eval", "list", "--config", config);
+        Assert.True(listed == 0, listError);
+        Assert.Contains(runId, list, StringComparison.Ordinal);
+        // The gateway at the URL answered; none was started from the configuration.
+        var run = new SqliteEvalStore(new SqliteStoreOptions { Path = DatabasePath }, TimeProvider.System).FindRun(runId, out _)!;
+        Assert.Equal(gateway.BaseAddress.ToString(), run.Target);
+    }
+
+    [Theory]
+    [InlineData("list")]
+    [InlineData("report", "latest")]
+    [InlineData("compare", "run_a", "run_b")]
+    public async Task ReadingCommands_NoDatabase_SayHowRunsAreStored_AndCreateNothing(params string[] command)
+    {
+        var (exit, _, error) = await InvokeAsync(["eval", .. command, "--db", DatabasePath]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"No database at {DatabasePath}: no evaluation run was stored there.", error, StringComparison.Ordinal);
+        Assert.Contains("Run `switchyard eval run` first", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(DatabasePath));
+    }
+
+    [Fact]
     public async Task Compare_ARegression_ExitsOne_AndNamesIt()
     {
         var store = new SqliteEvalStore(new SqliteStoreOptions { Path = DatabasePath }, TimeProvider.System);
@@ -142,6 +179,15 @@ public sealed class EvalCommandTests : IDisposable
         })]);
     }
 
+    /// <summary>The simulator's two models of the sample suite: an open one, weaker at most things, and a strong one.</summary>
+    internal static SimulatorOptions TwoModels() => new() { Models = [Model("llama-3.1-8b-instruct", 0.65), Model("gpt-4o", 0.96)], Port = 0 };
+
+    /// <summary>The sample gateway configuration (samples/eval/simulator.yaml) in front of <paramref name="simulator"/>, on port 0 and the given store.</summary>
+    internal static string SimulatorConfig(SimulatorHost simulator, string storageYaml) => File.ReadAllText(SamplePath("simulator.yaml"))
+        .Replace("http://127.0.0.1:9001/v1", new Uri(simulator.BaseAddress, "v1").ToString(), StringComparison.Ordinal)
+        .Replace("http://127.0.0.1:8080", "http://127.0.0.1:0", StringComparison.Ordinal)
+        .Replace("storage: { kind: sqlite, path: eval-sample.db }", storageYaml, StringComparison.Ordinal);
+
     /// <summary>A simulated model with the given skill at every kind of prompt, answering at once.</summary>
     private static SimulatedModel Model(string name, double skill) => new()
     {
@@ -152,18 +198,17 @@ public sealed class EvalCommandTests : IDisposable
         ContextWindow = 128_000,
     };
 
-    private async Task<GatewayHost> StartGatewayAsync(SimulatorHost simulator)
+    private Task<GatewayHost> StartGatewayAsync(SimulatorHost simulator)
+        => StartGatewayAsync(SimulatorConfig(simulator, $"storage: {{ kind: sqlite, path: \"{Path.Combine(_directory, "gateway.db")}\" }}"));
+
+    internal static async Task<GatewayHost> StartGatewayAsync(string yaml)
     {
-        var yaml = File.ReadAllText(SamplePath("simulator.yaml"))
-            .Replace("http://127.0.0.1:9001/v1", new Uri(simulator.BaseAddress, "v1").ToString(), StringComparison.Ordinal)
-            .Replace("http://127.0.0.1:8080", "http://127.0.0.1:0", StringComparison.Ordinal)
-            .Replace("path: eval-sample.db", $"path: \"{Path.Combine(_directory, "gateway.db")}\"", StringComparison.Ordinal);
         var loaded = ConfigLoader.Parse(yaml, "simulator.yaml", _ => null);
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Errors));
         return await GatewayHost.StartAsync(loaded.Config!, new GatewayHostOptions());
     }
 
-    private static string SamplePath(string name)
+    internal static string SamplePath(string name)
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Switchyard.slnx")))

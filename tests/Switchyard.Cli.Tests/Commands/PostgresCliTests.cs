@@ -2,12 +2,16 @@ using System.CommandLine;
 using System.Globalization;
 using Switchyard.Cli.Commands;
 using Switchyard.Gateway.Auth;
+using Switchyard.Simulator;
 using Switchyard.Storage.RequestLog;
 using Switchyard.Storage.Tests.Internal;
 
 namespace Switchyard.Cli.Tests.Commands;
 
-/// <summary>The store commands with <c>--config</c> naming PostgreSQL: the same verbs, the configured store.</summary>
+/// <summary>
+/// The store commands with <c>--config</c> naming PostgreSQL: the same verbs, the configured store (keys, the audit trail,
+/// the request log, evaluation runs, shadow comparisons).
+/// </summary>
 public sealed class PostgresCliTests : IAsyncLifetime
 {
     private readonly PostgresHarness _store = new();
@@ -75,6 +79,72 @@ public sealed class PostgresCliTests : IAsyncLifetime
         Assert.Contains("0.75", costs, StringComparison.Ordinal);
     }
 
+    [StoreFact]
+    public async Task EvalRuns_StoredInTheConfiguredDatabase_AreListedReportedAndComparedFromIt()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(EvalCommandTests.TwoModels());
+        var config = Path.Combine(_store.Folder, "eval.yaml");
+        File.WriteAllText(config, EvalCommandTests.SimulatorConfig(simulator, _store.StorageYaml));
+        await using var running = await EvalCommandTests.StartGatewayAsync(File.ReadAllText(config));
+        var suite = EvalCommandTests.SamplePath("simulator-suite.jsonl");
+
+        // One run through a gateway started here from the configuration, one through a running gateway (the configuration
+        // only says where the results go).
+        var (started, startedReport, startedError) = await InvokeAsync("eval", "run", "--suite", suite, "--models", "open,frontier", "--config", config, "--format", "json");
+        var (remote, remoteReport, remoteError) = await InvokeAsync("eval", "run", "--suite", suite, "--models", "open,frontier", "--gateway", running.BaseAddress.ToString(),
+            "--config", config, "--format", "json");
+
+        Assert.True(started == 0, startedError);
+        Assert.Matches(@"results in PostgreSQL database 'switchyard_test' on 127\.0\.0\.1:\d+\.", startedError);
+        Assert.True(remote == 0, remoteError);
+        var first = RunId(startedReport);
+        var second = RunId(remoteReport);
+        Assert.Equal(144L, Convert.ToInt64(await _store.ScalarAsync("SELECT COUNT(*) FROM eval_results;"), CultureInfo.InvariantCulture));
+        Assert.Equal(running.BaseAddress.ToString(), await _store.ScalarAsync($"SELECT target FROM eval_runs WHERE run_id = '{second}';"));
+
+        var (listed, list, listError) = await InvokeAsync("eval", "list", "--config", config);
+        Assert.True(listed == 0, listError);
+        Assert.Contains(first, list, StringComparison.Ordinal);
+        Assert.Contains(second, list, StringComparison.Ordinal);
+        var (reported, report, reportError) = await InvokeAsync("eval", "report", first[..10], "--config", config, "--format", "markdown");
+        Assert.True(reported == 0, reportError);
+        Assert.Contains("## Use case: math", report, StringComparison.Ordinal);
+        var (compared, comparison, compareError) = await InvokeAsync("eval", "compare", first, second, "--config", config, "--format", "json");
+        Assert.True(compared is 0 or 1, compareError);
+        using var json = System.Text.Json.JsonDocument.Parse(comparison);
+        Assert.Equal((first, second), (json.RootElement.GetProperty("run_a").GetString(), json.RootElement.GetProperty("run_b").GetString()));
+    }
+
+    [StoreFact]
+    public async Task ShadowReportAndDatasetExport_ReadWhatAGatewayOnTheConfiguredDatabaseCompared()
+    {
+        await ShadowCommandTests.RunTrafficAsync(_store.StorageYaml);
+        var output = Path.Combine(_store.Folder, "shadow.jsonl");
+
+        var (reported, report, reportError) = await InvokeAsync("shadow", "report", "--config", _config, "--format", "json");
+        var (exported, summary, exportError) = await InvokeAsync("dataset", "export", "--config", _config, "--source", "shadow", "-o", output, "--validation-share", "0");
+        var (all, allSummary, allError) = await InvokeAsync("dataset", "export", "--config", _config, "--source", "all", "-o", Path.Combine(_store.Folder, "all.jsonl"), "--validation-share", "0");
+
+        Assert.True(reported == 0, reportError);
+        using var json = System.Text.Json.JsonDocument.Parse(report);
+        var row = Assert.Single(json.RootElement.GetProperty("rows").EnumerateArray());
+        Assert.Equal(("chat", "weak"), (row.GetProperty("route").GetString(), row.GetProperty("candidate").GetString()));
+        Assert.Equal(ShadowCommandTests.Requests, row.GetProperty("compared").GetInt32());
+        // The route's volume comes from the request log the same gateway wrote to PostgreSQL.
+        Assert.True(row.GetProperty("monthly_requests").GetDouble() > 0);
+        Assert.True(exported == 0, exportError);
+        Assert.Contains($"{ShadowCommandTests.Requests} shadow comparisons the incumbent won read; {ShadowCommandTests.Requests} train", summary, StringComparison.Ordinal);
+        Assert.Equal(ShadowCommandTests.Requests, File.ReadAllLines(output).Length);
+        Assert.True(all == 0, allError);
+        Assert.Contains($"{ShadowCommandTests.Requests} escalation records and shadow comparisons the incumbent won read", allSummary, StringComparison.Ordinal);
+    }
+
+    private static string RunId(string report)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(report);
+        return json.RootElement.GetProperty("run_id").GetString()!;
+    }
+
     private async Task<(int, string)> RevokeAsync(string id)
     {
         var (exit, output, _) = await InvokeAsync("keys", "revoke", "--config", _config, id);
@@ -89,6 +159,9 @@ public sealed class PostgresCliTests : IAsyncLifetime
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(LogsCommand.Create());
         root.Subcommands.Add(CostsCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(ShadowCommand.Create());
+        root.Subcommands.Add(DatasetCommand.Create());
         var output = new StringWriter(CultureInfo.InvariantCulture);
         var error = new StringWriter(CultureInfo.InvariantCulture);
         var exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });

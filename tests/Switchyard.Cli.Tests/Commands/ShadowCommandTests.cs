@@ -15,7 +15,7 @@ namespace Switchyard.Cli.Tests.Commands;
 /// </summary>
 public sealed class ShadowCommandTests : IDisposable
 {
-    private const int Requests = 6;
+    internal const int Requests = 6;
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
 
@@ -86,8 +86,13 @@ public sealed class ShadowCommandTests : IDisposable
         Assert.Contains("0 escalation records and shadow comparisons the incumbent won read", goodStdout, StringComparison.Ordinal);
     }
 
-    /// <summary>A gateway whose chat route answers from a strong model and shadows every request to a weak, cheaper one.</summary>
-    private async Task RunTrafficAsync()
+    private Task RunTrafficAsync() => RunTrafficAsync($"storage: {{ kind: sqlite, path: \"{DatabasePath}\" }}");
+
+    /// <summary>
+    /// <see cref="Requests"/> requests through a gateway on <paramref name="storageYaml"/> whose chat route answers from a
+    /// strong model and shadows every request to a weak, cheaper one; back when the log and the comparisons are stored.
+    /// </summary>
+    internal static async Task RunTrafficAsync(string storageYaml)
     {
         static SimulatedModel Model(string name, double skill) => new()
         {
@@ -101,7 +106,7 @@ public sealed class ShadowCommandTests : IDisposable
         await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { Models = [Model("strong", 1), Model("weak", 0)], Port = 0 });
         var loaded = ConfigLoader.Parse($$"""
             server: { listen: "http://127.0.0.1:0" }
-            storage: { kind: sqlite, path: "{{DatabasePath}}" }
+            {{storageYaml}}
             request_log: { flush_interval: 20ms }
             auth: { keys: off }
             registry: { enforce: off }

@@ -304,7 +304,7 @@ public sealed partial class ShadowTrafficTests : IDisposable
     private SqliteShadowStore Store() => new(new SqliteStoreOptions { Path = Path.Combine(_directory, "shadow.db") }, TimeProvider.System);
 
     /// <summary>A strong (skill 1) and a weak (skill 0) model, answering at once, with no prompt cache (so the same request twice is answered alike).</summary>
-    private static SimulatorOptions Models()
+    internal static SimulatorOptions Models()
     {
         static SimulatedModel Model(string name, double skill) => new()
         {

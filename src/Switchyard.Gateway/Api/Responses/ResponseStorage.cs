@@ -1,9 +1,7 @@
-using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Storage.Keys;
 using Switchyard.Storage.Responses;
-using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Gateway.Api.Responses;
 
@@ -14,8 +12,8 @@ namespace Switchyard.Gateway.Api.Responses;
 /// </summary>
 /// <remarks>
 /// Expired responses are never served (every read filters by expiry) and are deleted at most once a minute, after a
-/// save: a gateway that stores nothing has nothing to purge. The store opens on first use, so a gateway whose clients
-/// never call <c>/v1/responses</c> never creates its table's file.
+/// save: a gateway that stores nothing has nothing to purge. On PostgreSQL each instance purges on its own schedule, one
+/// at a time (the store's lock), so several instances never delete the same rows at once.
 /// </remarks>
 internal sealed partial class ResponseStorage
 {
@@ -38,7 +36,7 @@ internal sealed partial class ResponseStorage
     }
 
     /// <summary>Whether an exception is the store failing (its file, its database), which a request reports as a 500.</summary>
-    public static bool IsStoreFailure(Exception e) => e is DbException or IOException or UnauthorizedAccessException or SqliteSchemaException;
+    public static bool IsStoreFailure(Exception e) => Storage.Stores.IsFailure(e);
 
     /// <summary>The owner of a request's responses.</summary>
     public static ResponseOwner OwnerOf(ApiKeyRecord? key, ResponsesConfig config)

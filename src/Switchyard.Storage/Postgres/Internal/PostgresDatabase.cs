@@ -14,6 +14,9 @@ namespace Switchyard.Storage.Postgres.Internal;
 /// </summary>
 internal sealed class PostgresDatabase : SqlDatabase, IAsyncDisposable
 {
+    // The first key of the chores' advisory locks ("sc" in ASCII); the migrations' lock is 0x7379 (PostgresMigrations).
+    private const int ChoreLockClass = 0x7363;
+
     private string? _schema;
 
     public PostgresDatabase(PostgresStoreOptions options)
@@ -57,6 +60,8 @@ internal sealed class PostgresDatabase : SqlDatabase, IAsyncDisposable
 
     public override string CostPartInsertionOrder => "part_no";
 
+    public override string EvalRunInsertionOrder => "seq";
+
     public override string UtcDay(string column) => $"to_char(to_timestamp({column} / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
 
     /// <summary>Brings the schema up to date (see <see cref="PostgresMigrations"/>) and learns its name.</summary>
@@ -86,6 +91,17 @@ internal sealed class PostgresDatabase : SqlDatabase, IAsyncDisposable
     {
         using var command = new NpgsqlCommand("SELECT seq FROM admin_audit_issued;", (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         return command.ExecuteScalar() is long issued ? issued : 0;
+    }
+
+    public override bool TryLock(DbConnection connection, DbTransaction transaction, string name)
+    {
+        // A transaction-level lock: released by the commit or the rollback, and by the server if the connection breaks, so
+        // an instance that dies mid-chore never leaves it held. Keyed by the schema too: deployments in two schemas of one
+        // database do not exclude each other.
+        using var command = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(@class, hashtext(@name));", (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        command.Parameters.AddWithValue("class", ChoreLockClass);
+        command.Parameters.AddWithValue("name", Schema + "/" + name);
+        return (bool)command.ExecuteScalar()!;
     }
 
     public override void Notify(DbConnection connection, DbTransaction transaction, StoreChange change)

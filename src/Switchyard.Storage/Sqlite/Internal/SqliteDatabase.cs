@@ -12,6 +12,8 @@ internal sealed class SqliteDatabase(SqliteStoreOptions options) : SqlDatabase
 
     public override string CostPartInsertionOrder => "rowid";
 
+    public override string EvalRunInsertionOrder => "rowid";
+
     public override string UtcDay(string column) => $"strftime('%Y-%m-%d', {column} / 1000, 'unixepoch')";
 
     public override DbConnection Open() => SqliteConnectionFactory.Open(options);

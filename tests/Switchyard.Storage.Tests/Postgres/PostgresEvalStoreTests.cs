@@ -1,0 +1,6 @@
+using Switchyard.Storage.Tests.Internal;
+using Switchyard.Storage.Tests.Sql;
+
+namespace Switchyard.Storage.Tests.Postgres;
+
+public sealed class PostgresEvalStoreTests() : EvalStoreTests(new PostgresHarness());

@@ -1,0 +1,6 @@
+using Switchyard.Storage.Tests.Internal;
+using Switchyard.Storage.Tests.Sql;
+
+namespace Switchyard.Storage.Tests.Sqlite;
+
+public sealed class SqliteShadowStoreTests() : ShadowStoreTests(new SqliteHarness());
