@@ -7,7 +7,13 @@ namespace Switchyard.Cli;
 internal static class Program
 {
     /// <summary>Runs socket continuations on the epoll threads (one per core) instead of handing each to the thread pool.</summary>
-    private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+    internal const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
+    /// <summary>
+    /// True when <see cref="Main"/> turned inline completions on itself (the operator did not set the variable), so a
+    /// command may turn them off again before the first socket is made (<c>serve</c> does for PostgreSQL).
+    /// </summary>
+    internal static bool InlineCompletionsByDefault { get; private set; }
 
     public static Task<int> Main(string[] args)
     {
@@ -17,6 +23,7 @@ internal static class Program
         if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
         {
             Environment.SetEnvironmentVariable(InlineCompletions, "1");
+            InlineCompletionsByDefault = true;
         }
 
         var root = new RootCommand("Switchyard: one OpenAI-compatible gateway in front of self-hosted open models and frontier APIs.");
