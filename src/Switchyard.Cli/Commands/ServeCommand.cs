@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Switchyard.Cli.Internal;
 using Switchyard.Gateway;
 using Switchyard.Gateway.Configuration;
 
@@ -43,22 +44,16 @@ internal static class ServeCommand
                 await error.WriteLineAsync("WARNING: auth.keys is off: every request is served without a key. Anyone who reaches the port may use every route and spend its budget.");
             }
 
-            if (loaded.Config.Storage.Kind == StorageKind.Postgres && Environment.GetEnvironmentVariable(Program.InlineCompletions) == "1")
+            // PERF: on SQLite nothing on the request path blocks, so socket completions run inline (decision 0004); on
+            // PostgreSQL they stay on the thread pool (Internal/InlineCompletions says why). No socket is made before this.
+            if (loaded.Config.Storage.Kind != StorageKind.Postgres)
             {
-                // The PostgreSQL stores answer some calls synchronously on the request's thread (a key read once a second
-                // per key, the admin API). With socket completions inline that thread can be the epoll thread the
-                // database socket's answer has to come through, and then it waits for itself until a timeout: requests
-                // hung and the admin API answered 500 (the fleet test, ServeCommandFleetTests, caught it). Decision 0004
-                // holds only while nothing on the request path blocks, so PostgreSQL gateways hand completions to the
-                // thread pool. Read when the first socket is made: nothing has made one yet.
-                if (Program.InlineCompletionsByDefault)
-                {
-                    Environment.SetEnvironmentVariable(Program.InlineCompletions, "0");
-                }
-                else
-                {
-                    await error.WriteLineAsync($"WARNING: {Program.InlineCompletions}=1 with storage: postgres can stall requests (a blocking database call on a socket thread); unset it to let serve choose (docs/decisions/0004).");
-                }
+                InlineCompletions.TurnOn();
+            }
+            else if (InlineCompletions.ForcedOn)
+            {
+                // The operator's setting wins, but it can stall this gateway (InlineCompletions says how): say so.
+                await error.WriteLineAsync($"WARNING: {InlineCompletions.Variable}=1 with storage: postgres can stall requests (a blocking database call on a socket thread); unset it (docs/decisions/0004).");
             }
 
             GatewayHost host;

@@ -219,6 +219,8 @@ public sealed class GatewayFleet : IAsyncLifetime
             UseShellExecute = false,
         };
         info.Environment["SWITCHYARD_ADMIN_KEY"] = _adminKey;
+        // serve chooses how sockets complete (Cli/Internal/InlineCompletions): nothing this process set may choose for it.
+        info.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
         var instance = new Instance(number, Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
         try
         {
