@@ -56,13 +56,13 @@ public sealed class GatewayFleet : IAsyncLifetime
         {
             _instances.AddRange(await Task.WhenAll(starts));
         }
-        finally
+        catch
         {
-            // Whatever started is stopped by DisposeAsync, even when another instance failed to.
-            foreach (var start in starts.Where(s => s.IsCompletedSuccessfully && !_instances.Contains(s.Result)))
-            {
-                _instances.Add(start.Result);
-            }
+            // The instances that did start are stopped here, whether or not the test framework disposes a fixture that
+            // failed to start.
+            _instances.AddRange(starts.Where(s => s.IsCompletedSuccessfully).Select(s => s.Result));
+            await DisposeAsync();
+            throw;
         }
     }
 
@@ -73,9 +73,11 @@ public sealed class GatewayFleet : IAsyncLifetime
             await instance.DisposeAsync();
         }
 
+        _instances.Clear();
         if (_simulator is not null)
         {
             await _simulator.DisposeAsync();
+            _simulator = null;
         }
 
         await _database.DisposeAsync();
