@@ -62,6 +62,7 @@ internal static class Program
         var requestLog = new Command("request-log", "In-process: the request log writer at a steady rate into SQLite and into PostgreSQL, in one run: rate written, queue, drops, drain, CPU and allocations per row.") { logRate, logSeconds, logPostgres };
         requestLog.SetAction((parseResult, cancellationToken) => RequestLog.RequestLogBench.RunAsync(Math.Max(1, parseResult.GetValue(logRate)), Math.Max(1, parseResult.GetValue(logSeconds)), parseResult.GetValue(logPostgres), Console.Out, cancellationToken));
         root.Subcommands.Add(requestLog);
+        root.Subcommands.Add(CreateFleetCommand());
         root.Validators.Add(result =>
         {
             if (result.GetValue(duration) is < 1)
@@ -137,6 +138,89 @@ internal static class Program
         // Last resort for an unhandled exception or an exit from elsewhere: no child outlives the harness.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => ProcessTracker.KillAll();
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    /// <summary>
+    /// <c>fleet</c>: <c>switchyard serve</c> on PostgreSQL and Redis against the embedded defaults, both in front of the
+    /// simulator, with wrk, in one run.
+    /// </summary>
+    private static Command CreateFleetCommand()
+    {
+        var seconds = new Option<int>("--seconds") { Description = "Measured seconds per side at each load, 1 connection and --connections (default 10; halves run A B B A).", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<int>("--warmup") { Description = "Seconds of load per side before measuring (default 3).", DefaultValueFactory = _ => 3 };
+        var connections = new Option<int>("--connections") { Description = "wrk's connections for the throughput runs (default 32).", DefaultValueFactory = _ => 32 };
+        var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (default: $SWITCHYARD_TEST_POSTGRES); the bench works in a schema of its own and drops it." };
+        var redis = new Option<string>("--redis") { Description = "The Redis to count limits in (host:port or redis://...; default: $SWITCHYARD_TEST_REDIS, else 127.0.0.1:6379); the bench works under a key prefix of its own and deletes its keys.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SWITCHYARD_TEST_REDIS") ?? "127.0.0.1:6379" };
+        var switchyard = new Option<string?>("--switchyard") { Description = "The switchyard executable (default: src/Switchyard.Cli/bin/Release/net10.0/switchyard)." };
+        var fleet = new Command("fleet", "switchyard serve with storage: postgres and limits: redis against SQLite and limits in memory: requests/s, p50 and p99 at 1 and N connections, in one run, as ratios.")
+        {
+            seconds, warmup, connections, postgres, redis, switchyard,
+        };
+        fleet.SetAction(async (parseResult, cancellationToken) =>
+        {
+            // Checked here rather than in a validator: validators see unset options as 0, not as their defaults.
+            var problems = new List<string>();
+            if (parseResult.GetValue(seconds) is < 2 or > 600)
+            {
+                problems.Add("--seconds must be between 2 and 600.");
+            }
+
+            if (parseResult.GetValue(warmup) is < 0 or > 600)
+            {
+                problems.Add("--warmup must be between 0 and 600.");
+            }
+
+            if (parseResult.GetValue(connections) is < 2 or > 1000)
+            {
+                problems.Add("--connections must be between 2 and 1000.");
+            }
+
+            if ((parseResult.GetValue(postgres) ?? Environment.GetEnvironmentVariable("SWITCHYARD_TEST_POSTGRES")) is not { Length: > 0 } server)
+            {
+                problems.Add("No PostgreSQL: pass --postgres CONNECTION_STRING or set SWITCHYARD_TEST_POSTGRES (scripts/postgres.sh start DIR prints one).");
+                server = "";
+            }
+
+            foreach (var problem in problems)
+            {
+                Console.Error.WriteLine(problem);
+            }
+
+            if (problems.Count > 0)
+            {
+                return 2;
+            }
+
+            // Ctrl-C stops the run; every process it started is stopped on the way out.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
+            try
+            {
+                return await Fleet.FleetBench.RunAsync(new Fleet.FleetBenchOptions
+                {
+                    Duration = TimeSpan.FromSeconds(parseResult.GetValue(seconds)),
+                    Warmup = TimeSpan.FromSeconds(parseResult.GetValue(warmup)),
+                    Connections = parseResult.GetValue(connections),
+                    Postgres = server,
+                    Redis = parseResult.GetValue(redis)!,
+                    SwitchyardPath = Path.GetFullPath(parseResult.GetValue(switchyard) ?? RepoPaths.DefaultSwitchyard(RepoPaths.FindRoot())),
+                }, Console.Out, stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("Interrupted: every process started has been stopped.");
+                return 130;
+            }
+            finally
+            {
+                ProcessTracker.KillAll();
+            }
+        });
+        return fleet;
     }
 
     /// <summary><c>scan</c>: the scanner's throughput and memory (bench/scan.sh), in process; no servers are started.</summary>

@@ -6,19 +6,9 @@ namespace Switchyard.Cli;
 /// <summary>The <c>switchyard</c> executable: one command per verb, each in <c>Commands/</c>.</summary>
 internal static class Program
 {
-    /// <summary>Runs socket continuations on the epoll threads (one per core) instead of handing each to the thread pool.</summary>
-    private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-
     public static Task<int> Main(string[] args)
     {
-        // PERF: the request path never blocks, so socket completions can run inline: one thread hop fewer per socket
-        // event (see docs/decisions/0004-inline-socket-completions.md). Read once, when the first socket is made, so it
-        // is set here, before anything else. An operator's own setting wins.
-        if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
-        {
-            Environment.SetEnvironmentVariable(InlineCompletions, "1");
-        }
-
+        // Socket completions run inline only in the commands that serve (Internal/InlineCompletions.cs says why).
         var root = new RootCommand("Switchyard: one OpenAI-compatible gateway in front of self-hosted open models and frontier APIs.");
         // Each verb lives in Commands/<Verb>Command.cs and exposes Create(); add new verbs below, one line each.
         root.Subcommands.Add(ServeCommand.Create());

@@ -26,6 +26,13 @@ internal static class Tool
 
     /// <summary>Runs a command that finishes at once and returns its standard output and error, or null if it failed.</summary>
     public static string? TryRunForOutput(string fileName, IEnumerable<string> args, TimeSpan? timeout = null)
+        => Run(fileName, args, timeout) is { ExitCode: 0 } done ? done.Output + done.Error : null;
+
+    /// <summary>
+    /// Runs a command to its end (killed after <paramref name="timeout"/>, 10 s by default) and returns its exit code and
+    /// what it wrote, or null when it could not be started or ran too long.
+    /// </summary>
+    public static ToolRun? Run(string fileName, IEnumerable<string> args, TimeSpan? timeout = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -59,7 +66,7 @@ internal static class Tool
                     return null;
                 }
 
-                return process.ExitCode == 0 ? stdout.Result + stderr.Result : null;
+                return new ToolRun(process.ExitCode, stdout.Result, stderr.Result);
             }
             finally
             {

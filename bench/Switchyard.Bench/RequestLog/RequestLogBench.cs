@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
+using Switchyard.Bench.Postgres;
 using Switchyard.Storage;
 using Switchyard.Storage.Postgres;
 using Switchyard.Storage.RequestLog;
@@ -38,22 +38,13 @@ internal static class RequestLogBench
                 return 0;
             }
 
-            var schema = "bench_" + Guid.NewGuid().ToString("N");
-            await ExecuteAsync(postgres, $"CREATE SCHEMA {schema};");
-            try
+            await using var schema = await BenchSchema.CreateAsync(postgres);
+            var options = new StorageOptions
             {
-                var options = new StorageOptions
-                {
-                    Postgres = new PostgresStoreOptions { ConnectionString = new NpgsqlConnectionStringBuilder(postgres) { SearchPath = schema }.ConnectionString },
-                    Spill = new RequestLogSpillOptions { Path = Path.Combine(folder, "bench.spill") },
-                };
-                var server = new NpgsqlConnectionStringBuilder(postgres);
-                Row(output, $"PostgreSQL (binary COPY, {server.Host}:{server.Port})", await MeasureAsync(options, rate, seconds, cancellationToken));
-            }
-            finally
-            {
-                await ExecuteAsync(postgres, $"DROP SCHEMA {schema} CASCADE;");
-            }
+                Postgres = new PostgresStoreOptions { ConnectionString = schema.ConnectionString },
+                Spill = new RequestLogSpillOptions { Path = Path.Combine(folder, "bench.spill") },
+            };
+            Row(output, $"PostgreSQL (binary COPY, {schema.Description})", await MeasureAsync(options, rate, seconds, cancellationToken));
         }
         finally
         {
@@ -148,14 +139,6 @@ internal static class RequestLogBench
             EscalatedCostUsd = n % 20 == 0 ? 0.0002 : null,
             CostParts = n % 20 == 0 ? [new RequestCostPart { Kind = CostKind.Escalated, Deployment = "llama-vllm", Tier = "open", InputTokens = 350, OutputTokens = 90, CostUsd = 0.0002 }] : null,
         })];
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private readonly record struct Result(double Offered, double Written, long Dropped, long Failed, int MostQueued, TimeSpan Drained, double CpuMicrosPerRow, double BytesPerRow);

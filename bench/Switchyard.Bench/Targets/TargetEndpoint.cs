@@ -3,11 +3,11 @@ using System.Text;
 
 namespace Switchyard.Bench.Targets;
 
-/// <summary>How clients call one target: the URL, the model name it expects, and the headers it needs.</summary>
-internal sealed record TargetEndpoint(Uri ChatCompletions, string Model, ImmutableArray<KeyValuePair<string, string>> Headers)
+/// <summary>How clients call one target: the URL, the model name it expects, the headers it needs and the key it sends.</summary>
+internal sealed record TargetEndpoint(Uri ChatCompletions, string Model, ImmutableArray<KeyValuePair<string, string>> Headers, string ApiKey = TargetEndpoint.AnyKey)
 {
-    /// <summary>Every request carries a key, as a real client's would (the upstream and nginx ignore it).</summary>
-    public const string ApiKey = "sk-bench";
+    /// <summary>The key every request carries unless the target needs a real one, as a real client's would (the upstream and nginx ignore it).</summary>
+    public const string AnyKey = "sk-bench";
 
     /// <summary>The benchmark's request: a short chat turn, 32 tokens at most.</summary>
     public string Body(bool stream)

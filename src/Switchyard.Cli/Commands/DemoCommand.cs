@@ -54,6 +54,8 @@ internal static class DemoCommand
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            // PERF: socket completions inline (the demo serves on SQLite: Internal/InlineCompletions), before the first socket.
+            InlineCompletions.TurnOn();
             var path = parseResult.GetValue(writeConfig);
             if (path is not null)
             {

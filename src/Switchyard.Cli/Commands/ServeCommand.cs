@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Switchyard.Cli.Internal;
 using Switchyard.Gateway;
 using Switchyard.Gateway.Configuration;
 
@@ -41,6 +42,18 @@ internal static class ServeCommand
             if (loaded.Config.Auth.Keys == AuthMode.Off)
             {
                 await error.WriteLineAsync("WARNING: auth.keys is off: every request is served without a key. Anyone who reaches the port may use every route and spend its budget.");
+            }
+
+            // PERF: on SQLite nothing on the request path blocks, so socket completions run inline (decision 0004); on
+            // PostgreSQL they stay on the thread pool (Internal/InlineCompletions says why). No socket is made before this.
+            if (loaded.Config.Storage.Kind != StorageKind.Postgres)
+            {
+                InlineCompletions.TurnOn();
+            }
+            else if (InlineCompletions.ForcedOn)
+            {
+                // The operator's setting wins, but it can stall this gateway (InlineCompletions says how): say so.
+                await error.WriteLineAsync($"WARNING: {InlineCompletions.Variable}=1 with storage: postgres can stall requests (a blocking database call on a socket thread); unset it (docs/decisions/0004).");
             }
 
             GatewayHost host;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Switchyard.Cli.Internal;
 using Switchyard.Simulator;
 
 namespace Switchyard.Cli.Commands;
@@ -51,6 +52,8 @@ internal static class SimulateCommand
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            // PERF: socket completions inline (the simulator never blocks a request: Internal/InlineCompletions), before the first socket.
+            InlineCompletions.TurnOn();
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             SimulatorOptions options;

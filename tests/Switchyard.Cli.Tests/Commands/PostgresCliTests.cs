@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using Switchyard.Cli.Commands;
 using Switchyard.Gateway.Auth;
@@ -143,6 +144,48 @@ public sealed class PostgresCliTests : IAsyncLifetime
     {
         using var json = System.Text.Json.JsonDocument.Parse(report);
         return json.RootElement.GetProperty("run_id").GetString()!;
+    }
+
+    [StoreFact]
+    public async Task KeysCreateListRevoke_TheBuiltCliAsItsOwnProcess_FinishesOnPostgres()
+    {
+        // The executable as an operator runs it (Program.Main first, with its socket settings), not the commands in this
+        // process: every store command awaits PostgreSQL, then reads or writes it synchronously, and once hung there.
+        var (created, key, createError) = await RunAsync("keys", "create", "--config", _config, "--team", "search");
+        Assert.True(created == 0, createError);
+        Assert.True(ApiKeys.TryParse(key.Trim(), out var id), key);
+        var (listed, list, listError) = await RunAsync("keys", "list", "--config", _config);
+        Assert.True(listed == 0, listError);
+        Assert.Contains(id, list, StringComparison.Ordinal);
+        var (revoked, revokeOutput, revokeError) = await RunAsync("keys", "revoke", "--config", _config, id);
+        Assert.True(revoked == 0, revokeError);
+        Assert.Equal($"Revoked {id}.", revokeOutput.Trim());
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "switchyard.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        // The CLI chooses how sockets complete (Internal/InlineCompletions): nothing this process set may choose for it.
+        start.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"switchyard {string.Join(' ', args)} did not finish within 60 s: {await stdout}{await stderr}");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
     }
 
     private async Task<(int, string)> RevokeAsync(string id)
