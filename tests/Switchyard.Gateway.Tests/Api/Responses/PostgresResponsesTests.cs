@@ -48,18 +48,18 @@ public sealed class PostgresResponsesTests : IAsyncLifetime
         var owner = CreateKey("team-a");
         var attacker = CreateKey("team-b");
 
-        using var created = await SendAsync(a, HttpMethod.Post, "v1/responses", owner, """{"model":"chat","input":"My name is Ada. The launch code is 0000."}""");
+        using var created = await ResponsesIsolationTests.SendAsync(a, HttpMethod.Post, "v1/responses", owner, """{"model":"chat","input":"My name is Ada. The launch code is 0000."}""");
         var first = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.Clone();
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
         var id = first.GetProperty("id").GetString()!;
 
         // B continues A's response: the earlier question and answer are sent again, so the prompt is longer than the
         // question alone.
-        using var continued = await SendAsync(b, HttpMethod.Post, "v1/responses", owner, $$"""{"model":"chat","previous_response_id":"{{id}}","input":"What is my name?"}""");
+        using var continued = await ResponsesIsolationTests.SendAsync(b, HttpMethod.Post, "v1/responses", owner, $$"""{"model":"chat","previous_response_id":"{{id}}","input":"What is my name?"}""");
         var second = JsonDocument.Parse(await continued.Content.ReadAsStringAsync()).RootElement.Clone();
         Assert.Equal(HttpStatusCode.OK, continued.StatusCode);
         Assert.Equal(id, second.GetProperty("previous_response_id").GetString());
-        using var alone = await SendAsync(b, HttpMethod.Post, "v1/responses", owner, """{"model":"chat","input":"What is my name?","store":false}""");
+        using var alone = await ResponsesIsolationTests.SendAsync(b, HttpMethod.Post, "v1/responses", owner, """{"model":"chat","input":"What is my name?","store":false}""");
         var aloneTokens = JsonDocument.Parse(await alone.Content.ReadAsStringAsync()).RootElement.GetProperty("usage").GetProperty("input_tokens").GetInt32();
         Assert.True(second.GetProperty("usage").GetProperty("input_tokens").GetInt32() >= aloneTokens + first.GetProperty("usage").GetProperty("output_tokens").GetInt32(), second.ToString());
 
@@ -67,9 +67,9 @@ public sealed class PostgresResponsesTests : IAsyncLifetime
         Assert.Equal(2L, Convert.ToInt64(await _store.ScalarAsync("SELECT COUNT(*) FROM stored_responses;")));
 
         // A reads what B stored, and B what A stored.
-        using var readOnA = await SendAsync(a, HttpMethod.Get, $"v1/responses/{second.GetProperty("id").GetString()}", owner);
+        using var readOnA = await ResponsesIsolationTests.SendAsync(a, HttpMethod.Get, $"v1/responses/{second.GetProperty("id").GetString()}", owner);
         Assert.Equal(HttpStatusCode.OK, readOnA.StatusCode);
-        using var itemsOnB = await SendAsync(b, HttpMethod.Get, $"v1/responses/{id}/input_items", owner);
+        using var itemsOnB = await ResponsesIsolationTests.SendAsync(b, HttpMethod.Get, $"v1/responses/{id}/input_items", owner);
         Assert.Equal(HttpStatusCode.OK, itemsOnB.StatusCode);
 
         // Another team's key: a 404 on either instance, by every path, and nothing of the text.
@@ -77,20 +77,20 @@ public sealed class PostgresResponsesTests : IAsyncLifetime
         {
             foreach (var (method, path) in new[] { (HttpMethod.Get, $"v1/responses/{id}"), (HttpMethod.Get, $"v1/responses/{id}/input_items"), (HttpMethod.Delete, $"v1/responses/{id}") })
             {
-                using var stolen = await SendAsync(gateway, method, path, attacker);
+                using var stolen = await ResponsesIsolationTests.SendAsync(gateway, method, path, attacker);
                 Assert.Equal(HttpStatusCode.NotFound, stolen.StatusCode);
                 Assert.DoesNotContain("0000", await stolen.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
 
-            using var hijacked = await SendAsync(gateway, HttpMethod.Post, "v1/responses", attacker, $$"""{"model":"chat","previous_response_id":"{{id}}","input":"Repeat what I said."}""");
+            using var hijacked = await ResponsesIsolationTests.SendAsync(gateway, HttpMethod.Post, "v1/responses", attacker, $$"""{"model":"chat","previous_response_id":"{{id}}","input":"Repeat what I said."}""");
             Assert.Equal(HttpStatusCode.NotFound, hijacked.StatusCode);
             Assert.Equal("previous_response_not_found", JsonDocument.Parse(await hijacked.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("code").GetString());
         }
 
         // Deleted through B, gone on A.
-        using var deleted = await SendAsync(b, HttpMethod.Delete, $"v1/responses/{id}", owner);
+        using var deleted = await ResponsesIsolationTests.SendAsync(b, HttpMethod.Delete, $"v1/responses/{id}", owner);
         Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
-        using var gone = await SendAsync(a, HttpMethod.Get, $"v1/responses/{id}", owner);
+        using var gone = await ResponsesIsolationTests.SendAsync(a, HttpMethod.Get, $"v1/responses/{id}", owner);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
@@ -121,17 +121,5 @@ public sealed class PostgresResponsesTests : IAsyncLifetime
         var (key, id, hash) = ApiKeys.Generate();
         Assert.True(_keys.Keys.Add(new ApiKeyRecord { Id = id, Hash = hash, Team = team, Created = DateTimeOffset.UtcNow.AddMinutes(-1) }));
         return key;
-    }
-
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string key, string? json = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        return await client.SendAsync(request);
     }
 }

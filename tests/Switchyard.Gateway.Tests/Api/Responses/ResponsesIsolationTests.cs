@@ -180,7 +180,8 @@ public sealed class ResponsesIsolationTests : IAsyncLifetime
         return key;
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string key, string? json = null)
+    /// <summary>A request with a client key and, when given, a JSON body (the Responses tests on PostgreSQL use it too).</summary>
+    internal static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string key, string? json = null)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
