@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Storage.Audit;
@@ -89,9 +90,15 @@ public sealed class Stores : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.Postgres is { } postgres
-            ? PostgresConnectionStrings.Parse(postgres.ConnectionString, out var builder) is null ? PostgresConnectionStrings.Describe(builder!) : "PostgreSQL (an unreadable connection string)"
+            ? DescribePostgres(postgres.ConnectionString)
             : "SQLite file " + Path.GetFullPath(options.Sqlite?.Path ?? "");
     }
+
+    // PERF: a method of its own (never inlined) so that describing a SQLite store does not load Npgsql (about 1 MB
+    // resident) for a connection string builder it does not use.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string DescribePostgres(string connectionString)
+        => PostgresConnectionStrings.Parse(connectionString, out var builder) is null ? PostgresConnectionStrings.Describe(builder!) : "PostgreSQL (an unreadable connection string)";
 
     /// <summary>
     /// Whether <paramref name="exception"/> is a store failing (the SQLite file locked, full or newer; PostgreSQL

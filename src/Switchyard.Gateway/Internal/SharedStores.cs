@@ -12,7 +12,7 @@ namespace Switchyard.Gateway.Internal;
 /// </summary>
 internal sealed class SharedStores : IAsyncDisposable
 {
-    private readonly List<IConnectionMultiplexer> _connections = [];
+    private List<IConnectionMultiplexer>? _connections;
     private ILimitCounters? _limits;
     private ResponseCache? _cache;
 
@@ -24,39 +24,15 @@ internal sealed class SharedStores : IAsyncDisposable
     public static async Task<SharedStores> StartAsync(GatewayConfig config, GatewayRuntime runtime, TimeProvider time, ILoggerFactory loggers)
     {
         var stores = new SharedStores();
-        var byEndpoint = new Dictionary<RedisEndpoint, IConnectionMultiplexer>();
-        async Task<IConnectionMultiplexer> Connect(RedisEndpoint endpoint, TimeSpan timeout)
-        {
-            if (!byEndpoint.TryGetValue(endpoint, out var connection))
-            {
-                connection = await RedisConnector.ConnectAsync(endpoint, timeout).ConfigureAwait(false);
-                byEndpoint[endpoint] = connection;
-                stores._connections.Add(connection);
-            }
-
-            return connection;
-        }
-
-        var logger = loggers.CreateLogger("Switchyard.Limits");
-        if (config.Limits is { Kind: LimitsKind.Redis, Redis: { } limitsRedis } limits)
-        {
-            var connection = await Connect(limitsRedis, limits.Timeout).ConfigureAwait(false);
-            var local = runtime.Limits as MemoryLimitCounters ?? new MemoryLimitCounters(runtime.RateLimits);
-            stores._limits = runtime.Limits = new RedisLimitCounters(connection, limits, local, runtime.Budgets, time, TimeProvider.System, logger);
-        }
-
         var cache = config.Cache;
-        if (cache is { Kind: CacheKind.Redis, Redis: { } cacheRedis })
+        // PERF: what touches Redis's types lives in methods of its own, so a gateway that names no Redis never loads
+        // StackExchange.Redis (about 1 MB resident once loaded).
+        if (config.Limits is { Kind: LimitsKind.Redis } || cache.Kind == CacheKind.Redis)
         {
-            var connection = await Connect(cacheRedis, cache.Timeout).ConfigureAwait(false);
-            var health = new RedisHealth("cache", cacheRedis.ToString(), loggers.CreateLogger("Switchyard.Caching"));
-            stores._cache = new ResponseCache(new RedisCacheStore(connection), cache.Prefix, health);
-        }
-        else
-        {
-            stores._cache = new ResponseCache(new MemoryCacheStore(cache.MaxBytes, time), cache.Prefix, null);
+            await stores.ConnectRedisAsync(config, runtime, time, loggers).ConfigureAwait(false);
         }
 
+        stores._cache ??= new ResponseCache(new MemoryCacheStore(cache.MaxBytes, time), cache.Prefix, null);
         runtime.Cache = stores._cache;
         return stores;
     }
@@ -73,7 +49,47 @@ internal sealed class SharedStores : IAsyncDisposable
             await _cache.DisposeAsync().ConfigureAwait(false);
         }
 
-        foreach (var connection in _connections)
+        if (_connections is not null)
+        {
+            await CloseConnectionsAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ConnectRedisAsync(GatewayConfig config, GatewayRuntime runtime, TimeProvider time, ILoggerFactory loggers)
+    {
+        var connections = _connections = [];
+        var byEndpoint = new Dictionary<RedisEndpoint, IConnectionMultiplexer>();
+        async Task<IConnectionMultiplexer> Connect(RedisEndpoint endpoint, TimeSpan timeout)
+        {
+            if (!byEndpoint.TryGetValue(endpoint, out var connection))
+            {
+                connection = await RedisConnector.ConnectAsync(endpoint, timeout).ConfigureAwait(false);
+                byEndpoint[endpoint] = connection;
+                connections.Add(connection);
+            }
+
+            return connection;
+        }
+
+        if (config.Limits is { Kind: LimitsKind.Redis, Redis: { } limitsRedis } limits)
+        {
+            var connection = await Connect(limitsRedis, limits.Timeout).ConfigureAwait(false);
+            var local = runtime.Limits as MemoryLimitCounters ?? new MemoryLimitCounters(runtime.RateLimits);
+            _limits = runtime.Limits = new RedisLimitCounters(connection, limits, local, runtime.Budgets, time, TimeProvider.System, loggers.CreateLogger("Switchyard.Limits"));
+        }
+
+        var cache = config.Cache;
+        if (cache is { Kind: CacheKind.Redis, Redis: { } cacheRedis })
+        {
+            var connection = await Connect(cacheRedis, cache.Timeout).ConfigureAwait(false);
+            var health = new RedisHealth("cache", cacheRedis.ToString(), loggers.CreateLogger("Switchyard.Caching"));
+            _cache = new ResponseCache(new RedisCacheStore(connection), cache.Prefix, health);
+        }
+    }
+
+    private async Task CloseConnectionsAsync()
+    {
+        foreach (var connection in _connections!)
         {
             await connection.CloseAsync(allowCommandsToComplete: true).ConfigureAwait(false);
             connection.Dispose();
