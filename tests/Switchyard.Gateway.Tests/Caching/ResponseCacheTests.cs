@@ -77,6 +77,7 @@ public sealed class ResponseCacheTests
         var key = fleet.Key();
 
         using var miss = await fleet.PostAsync(0, key, Ask);
+        await fleet.SettledAsync(0);
         using var hit = await fleet.PostAsync(0, key, Ask);
 
         Assert.Equal("miss", miss.Headers.GetValues("x-switchyard-cache").Single());
@@ -107,10 +108,12 @@ public sealed class ResponseCacheTests
         var (a, a2, b) = (fleet.Key("team-a"), fleet.Key("team-a"), fleet.Key("team-b"));
 
         using var first = await fleet.PostAsync(0, a, Ask);
+        await fleet.SettledAsync(0);
         using var sameTeam = await fleet.PostAsync(0, a2, Ask);
         using var otherTeam = await fleet.PostAsync(0, b, Ask);
         var shared = Ask.Replace("\"chat\"", "\"shared\"", StringComparison.Ordinal);
         using var sharedFirst = await fleet.PostAsync(0, a, shared);
+        await fleet.SettledAsync(0);
         using var sharedOther = await fleet.PostAsync(0, b, shared);
 
         Assert.Equal("hit", sameTeam.Headers.GetValues("x-switchyard-cache").Single());
@@ -124,6 +127,7 @@ public sealed class ResponseCacheTests
         await using var fleet = await LimitedFleet.StartAsync(1, "", routes: "chat: { deployments: [llama], cache: { ttl: 10m } }");
         var key = fleet.Key();
         using var whole = await fleet.PostAsync(0, key, Ask);
+        await fleet.SettledAsync(0);
         var text = JsonDocument.Parse(await whole.Content.ReadAsStringAsync()).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString();
 
         using var stream = await fleet.PostAsync(0, key, Ask.Replace("\"temperature\":0", "\"temperature\":0,\"stream\":true,\"stream_options\":{\"include_usage\":true}", StringComparison.Ordinal));
@@ -152,6 +156,7 @@ public sealed class ResponseCacheTests
         using var second = await fleet.PostAsync(0, key, Ask);
         var kept = Ask.Replace("\"chat\"", "\"kept\"", StringComparison.Ordinal);
         using var keptFirst = await fleet.PostAsync(0, key, kept);
+        await fleet.SettledAsync(0);
         using var keptSecond = await fleet.PostAsync(0, key, kept);
 
         Assert.Equal("bypass", first.Headers.GetValues("x-switchyard-cache").Single());
@@ -167,6 +172,7 @@ public sealed class ResponseCacheTests
         var key = fleet.Key();
 
         using var first = await fleet.PostAsync(0, key, Ask);
+        await fleet.SettledAsync(0);
         clock.Advance(TimeSpan.FromMinutes(9));
         using var within = await fleet.PostAsync(0, key, Ask);
         clock.Advance(TimeSpan.FromMinutes(1));
@@ -184,6 +190,7 @@ public sealed class ResponseCacheTests
         var key = fleet.Key();
 
         using var onA = await fleet.PostAsync(0, key, Ask);
+        await fleet.SettledAsync(0);
         using var onB = await fleet.PostAsync(1, key, Ask);
         using var otherTeamOnB = await fleet.PostAsync(1, fleet.Key("team-b"), Ask);
 
