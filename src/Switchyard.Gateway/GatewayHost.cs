@@ -83,6 +83,13 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The request log writer, when the log is enabled.</summary>
     public RequestLogWriter? RequestLog => _requestLog;
 
+    /// <summary>The response cache requests use (tests put a store of their own in front of its store).</summary>
+    internal Caching.ResponseCache? ResponseCache
+    {
+        get => _runtime.Cache;
+        set => _runtime.Cache = value;
+    }
+
     /// <summary>Requests being handled now (read, routed, upstream or answering, not yet in the request log).</summary>
     public int RequestsInFlight => _app.Services.GetRequiredService<RequestForwarder>().InFlight;
 

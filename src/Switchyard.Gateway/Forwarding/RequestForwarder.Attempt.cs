@@ -15,6 +15,7 @@ internal sealed partial class RequestForwarder
         HttpContext context,
         EndpointKind endpoint,
         Deployment deployment,
+        string tier,
         ParsedRequest parsed,
         ReadOnlyMemory<byte> upstreamBody,
         string requestId,
@@ -59,7 +60,7 @@ internal sealed partial class RequestForwarder
                 return await RelayStreamAsync(context, response, deployment, price, parsed, requestId, deadline, attemptStart, log, leg, gated);
             }
 
-            return await RelayJsonAsync(context, response, deployment.Name, price, parsed.EstimatedPromptTokens, log, leg, gated, cancellationToken);
+            return await RelayJsonAsync(context, response, deployment.Name, tier, price, parsed.EstimatedPromptTokens, log, leg, gated, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
         {
@@ -167,7 +168,7 @@ internal sealed partial class RequestForwarder
     }
 
     /// <summary>Buffers a non-streaming answer, checks it is one JSON document, reads its usage, then answers.</summary>
-    private async Task<AttemptResult> RelayJsonAsync(HttpContext context, HttpResponseMessage response, string deployment, Economics.DeploymentPrice? price, int promptEstimate, LogFields log, HedgeLeg? leg, GatedRequest? gated, CancellationToken cancellationToken)
+    private async Task<AttemptResult> RelayJsonAsync(HttpContext context, HttpResponseMessage response, string deployment, string tier, Economics.DeploymentPrice? price, int promptEstimate, LogFields log, HedgeLeg? leg, GatedRequest? gated, CancellationToken cancellationToken)
     {
         var content = response.Content;
         var stream = await content.ReadAsStreamAsync(cancellationToken);
@@ -253,7 +254,8 @@ internal sealed partial class RequestForwarder
 
             clientResponse.ContentLength = length;
             log.ShadowCapture?.Capture(json.Span);
-            OfferToCache(log, json.Span);
+            // Stored before it is sent, so a client that has read it gets a hit when it asks again (decision 0024).
+            await StoreBeforeSendingAsync(log, json, deployment, tier, usage.GetValueOrDefault());
             var firstByte = _time.GetTimestamp();
             await clientResponse.Body.WriteAsync(json, context.RequestAborted);
             return AttemptResult.Success(usage, firstByte, price);

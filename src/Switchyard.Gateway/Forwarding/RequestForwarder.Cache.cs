@@ -9,7 +9,7 @@ namespace Switchyard.Gateway.Forwarding;
 
 /// <summary>
 /// The exact-match response cache on the request path (decision 0024): looked up after routing decided the plan and
-/// before any budget is reserved or upstream called; stored after a whole answer went to the client.
+/// before any budget is reserved or upstream called; a miss's whole answer is stored before it goes to the client.
 /// </summary>
 internal sealed partial class RequestForwarder
 {
@@ -125,26 +125,26 @@ internal sealed partial class RequestForwarder
         return true;
     }
 
-    /// <summary>Keeps the whole answer a missed request got (it completed: status 200, and passed the quality gate where there is one).</summary>
-    private ValueTask StoreCachedAsync(LogFields log)
+    /// <summary>
+    /// Keeps the whole answer a missed request is about to send (status 200, and past the quality gate where there is
+    /// one), before its first byte goes out: once the client has read the answer, the same request gets a hit on any
+    /// instance. A store that cannot be reached loses the answer (counted as its failure), never the request; on Redis the
+    /// wait is one round trip, bounded by <c>cache.timeout</c>. Routes without cache pay nothing: no key, no copy.
+    /// </summary>
+    /// <param name="log">The request's fields, or a hedge leg's (the leg that won: only it gets here).</param>
+    /// <param name="answer">The whole answer as the client is about to get it.</param>
+    /// <param name="deployment">Who answered (the request's own fields are set only once the attempt returns).</param>
+    /// <param name="tier">Its tier.</param>
+    /// <param name="usage">Its tokens (the upstream's count or the gateway's estimate).</param>
+    private ValueTask StoreBeforeSendingAsync(LogFields log, ReadOnlyMemory<byte> answer, string deployment, string? tier, Usage usage)
     {
-        if (log.CacheKey is not { } key || log.CacheCandidate is not { } body || log.Status != StatusCodes.Status200OK || _runtime.Cache is not { } cache)
+        var owner = log.Parent ?? log;
+        if (owner.CacheKey is not { } key || answer.Length > owner.CacheMaxBytes || _runtime.Cache is not { } cache)
         {
             return ValueTask.CompletedTask;
         }
 
-        var usage = log.Usage ?? default;
-        return cache.StoreAsync(key, new CachedAnswer(body, log.Deployment, log.Tier, usage.PromptTokens, usage.CompletionTokens, _time.GetUtcNow()), log.CacheTtl);
-    }
-
-    /// <summary>Keeps a copy of an answer about to be sent whole, when this request stores what it gets.</summary>
-    private static void OfferToCache(LogFields log, ReadOnlySpan<byte> answer)
-    {
-        var owner = log.Parent ?? log;
-        if (owner.CacheKey is not null && answer.Length <= owner.CacheMaxBytes)
-        {
-            log.CacheCandidate = answer.ToArray();
-        }
+        return cache.StoreAsync(key, new CachedAnswer(answer.ToArray(), deployment, tier, usage.PromptTokens, usage.CompletionTokens, _time.GetUtcNow()), owner.CacheTtl);
     }
 
     private sealed partial class LogFields
@@ -155,15 +155,12 @@ internal sealed partial class RequestForwarder
         /// <summary>The answer served from the cache, on a hit.</summary>
         public CachedAnswer? CachedFrom;
 
-        /// <summary>Where a whole answer to this request is to be stored (a miss that may store).</summary>
+        /// <summary>Where a whole answer to this request is to be stored before it is sent (a miss that may store).</summary>
         public string? CacheKey;
 
         public TimeSpan CacheTtl;
 
         public long CacheMaxBytes;
-
-        /// <summary>A copy of the whole answer sent, to store once the request has completed.</summary>
-        public byte[]? CacheCandidate;
 
         /// <summary>Whether the answer came from the cache (no upstream call, cost 0).</summary>
         public bool CacheHit => CachedFrom is not null;

@@ -118,14 +118,22 @@ internal sealed partial class RequestForwarder
         {
             response.ContentType = "application/json";
             response.ContentLength = bytes.Length;
-            if (answer.Verdict.Passed)
+            // Only an answer that passed the gate is served again from the cache; it is stored before it is sent.
+            if (answer.Verdict.Passed && StoreBeforeSendingAsync(log, bytes, answer.Deployment, answer.Tier, answer.Usage.GetValueOrDefault()) is { IsCompletedSuccessfully: false } storing)
             {
-                // Only an answer that passed the gate is served again from the cache.
-                OfferToCache(log, bytes.Span);
+                return SendAfterStoringAsync(storing, response, bytes, log, context.RequestAborted);
             }
         }
 
         log.FirstByte = _time.GetTimestamp();
         return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
+    }
+
+    /// <summary>Sends a held answer once the cache has it (a store that is not done at once: Redis, one round trip).</summary>
+    private async Task SendAfterStoringAsync(ValueTask storing, HttpResponse response, ReadOnlyMemory<byte> bytes, LogFields log, CancellationToken cancellationToken)
+    {
+        await storing;
+        log.FirstByte = _time.GetTimestamp();
+        await response.Body.WriteAsync(bytes, cancellationToken);
     }
 }

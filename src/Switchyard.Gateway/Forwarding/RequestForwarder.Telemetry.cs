@@ -113,7 +113,7 @@ internal sealed partial class RequestForwarder
         GatedRequest? gated)
         => GatewayTracing.Enabled
             ? TraceAttemptAsync(tier, context, endpoint, deployment, parsed, upstreamBody, requestId, attempt, log, leg, gated)
-            : AttemptAsync(context, endpoint, deployment, parsed, upstreamBody, requestId, attempt, log, leg, gated);
+            : AttemptAsync(context, endpoint, deployment, tier.Name, parsed, upstreamBody, requestId, attempt, log, leg, gated);
 
     private async Task<AttemptResult> TraceAttemptAsync(
         Tier tier,
@@ -129,7 +129,7 @@ internal sealed partial class RequestForwarder
         GatedRequest? gated)
     {
         using var span = GatewayTracing.StartCall(deployment, endpoint, tier.Name, attempt);
-        var result = await AttemptAsync(context, endpoint, deployment, parsed, upstreamBody, requestId, attempt, log, leg, gated);
+        var result = await AttemptAsync(context, endpoint, deployment, tier.Name, parsed, upstreamBody, requestId, attempt, log, leg, gated);
         if (span is not null)
         {
             var outcome = result.Failure is { } failure ? Fallback.FailureKinds.Describe(failure.Kind)

@@ -427,7 +427,6 @@ internal sealed partial class RequestForwarder : IDisposable
             ForkShadow(requestId, start, log);
             try
             {
-                await StoreCachedAsync(log);
                 // Both settlements start before either is awaited: with limits in Redis, one round trip for the two.
                 var budgetsSettled = SettleBudgetsAsync(log);
                 var rateSettled = SettleRateAsync(log);
@@ -776,7 +775,6 @@ internal sealed partial class RequestForwarder : IDisposable
             }
 
             Usage = leg.Usage ?? Usage;
-            CacheCandidate = leg.CacheCandidate ?? CacheCandidate;
             Held = leg.Held ?? Held;
             FirstByte = leg.FirstByte != 0 ? leg.FirstByte : FirstByte;
             if (leg.Finished)

@@ -77,7 +77,6 @@ public sealed class ResponseCacheTests
         var key = fleet.Key();
 
         using var miss = await fleet.PostAsync(0, key, Ask);
-        await fleet.SettledAsync(0);
         using var hit = await fleet.PostAsync(0, key, Ask);
 
         Assert.Equal("miss", miss.Headers.GetValues("x-switchyard-cache").Single());
@@ -108,12 +107,10 @@ public sealed class ResponseCacheTests
         var (a, a2, b) = (fleet.Key("team-a"), fleet.Key("team-a"), fleet.Key("team-b"));
 
         using var first = await fleet.PostAsync(0, a, Ask);
-        await fleet.SettledAsync(0);
         using var sameTeam = await fleet.PostAsync(0, a2, Ask);
         using var otherTeam = await fleet.PostAsync(0, b, Ask);
         var shared = Ask.Replace("\"chat\"", "\"shared\"", StringComparison.Ordinal);
         using var sharedFirst = await fleet.PostAsync(0, a, shared);
-        await fleet.SettledAsync(0);
         using var sharedOther = await fleet.PostAsync(0, b, shared);
 
         Assert.Equal("hit", sameTeam.Headers.GetValues("x-switchyard-cache").Single());
@@ -127,7 +124,6 @@ public sealed class ResponseCacheTests
         await using var fleet = await LimitedFleet.StartAsync(1, "", routes: "chat: { deployments: [llama], cache: { ttl: 10m } }");
         var key = fleet.Key();
         using var whole = await fleet.PostAsync(0, key, Ask);
-        await fleet.SettledAsync(0);
         var text = JsonDocument.Parse(await whole.Content.ReadAsStringAsync()).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString();
 
         using var stream = await fleet.PostAsync(0, key, Ask.Replace("\"temperature\":0", "\"temperature\":0,\"stream\":true,\"stream_options\":{\"include_usage\":true}", StringComparison.Ordinal));
@@ -156,7 +152,6 @@ public sealed class ResponseCacheTests
         using var second = await fleet.PostAsync(0, key, Ask);
         var kept = Ask.Replace("\"chat\"", "\"kept\"", StringComparison.Ordinal);
         using var keptFirst = await fleet.PostAsync(0, key, kept);
-        await fleet.SettledAsync(0);
         using var keptSecond = await fleet.PostAsync(0, key, kept);
 
         Assert.Equal("bypass", first.Headers.GetValues("x-switchyard-cache").Single());
@@ -172,7 +167,6 @@ public sealed class ResponseCacheTests
         var key = fleet.Key();
 
         using var first = await fleet.PostAsync(0, key, Ask);
-        await fleet.SettledAsync(0);
         clock.Advance(TimeSpan.FromMinutes(9));
         using var within = await fleet.PostAsync(0, key, Ask);
         clock.Advance(TimeSpan.FromMinutes(1));
@@ -190,7 +184,6 @@ public sealed class ResponseCacheTests
         var key = fleet.Key();
 
         using var onA = await fleet.PostAsync(0, key, Ask);
-        await fleet.SettledAsync(0);
         using var onB = await fleet.PostAsync(1, key, Ask);
         using var otherTeamOnB = await fleet.PostAsync(1, fleet.Key("team-b"), Ask);
 
@@ -198,6 +191,63 @@ public sealed class ResponseCacheTests
         Assert.Equal("hit", onB.Headers.GetValues("x-switchyard-cache").Single());
         Assert.Equal(await onA.Content.ReadAsStringAsync(), await onB.Content.ReadAsStringAsync());
         Assert.Equal("miss", otherTeamOnB.Headers.GetValues("x-switchyard-cache").Single());
+    }
+
+    [RedisTheory]
+    [InlineData("chat: { deployments: [llama], cache: { ttl: 10m } }", false)]
+    [InlineData("chat: { quality: {}, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ], cache: { ttl: 10m } }", true)]
+    public async Task Post_RepeatOnAnotherInstanceTheMomentTheAnswerIsRead_IsAHit_EvenWhenTheStoreIsSlow(string route, bool gated)
+    {
+        await using var fleet = await LimitedFleet.StartAsync(2, $"cache: {{ kind: redis, url: \"{RedisServer.Url}\", prefix: \"{RedisServer.Prefix()}\" }}", routes: route);
+        var (a, b) = (fleet.Gateways[0].ResponseCache!, fleet.Gateways[1].ResponseCache!);
+        // A write is held until the other instance has looked the key up: stored after the client has its answer, the
+        // repeat always misses.
+        var (lateA, lateB) = LateWriteCacheStore.Pair(a.Store, b.Store, hold: TimeSpan.FromSeconds(1));
+        fleet.Gateways[0].ResponseCache = new ResponseCache(lateA, a.Prefix, a.Health);
+        fleet.Gateways[1].ResponseCache = new ResponseCache(lateB, b.Prefix, b.Health);
+        var key = fleet.Key();
+
+        using var onA = await fleet.PostAsync(0, key, Ask);
+        var answer = await onA.Content.ReadAsStringAsync();
+        using var onB = await fleet.PostAsync(1, key, Ask);
+
+        Assert.Equal(HttpStatusCode.OK, onA.StatusCode);
+        Assert.Equal(gated, onA.Headers.Contains("x-switchyard-quality-score"));
+        Assert.Equal("miss", onA.Headers.GetValues("x-switchyard-cache").Single());
+        Assert.Equal(1, lateA.Writes);
+        Assert.Equal("hit", onB.Headers.GetValues("x-switchyard-cache").Single());
+        Assert.Equal(answer, await onB.Content.ReadAsStringAsync());
+        // Stored with who answered it and its tokens, as the request that missed had them.
+        await fleet.Gateways[1].FlushRequestLogAsync();
+        var hit = fleet.Logs[1].Entries.Single();
+        var usage = JsonDocument.Parse(answer).RootElement.GetProperty("usage");
+        Assert.Equal(usage.GetProperty("prompt_tokens").GetInt32(), hit.InputTokens);
+        Assert.Equal(usage.GetProperty("completion_tokens").GetInt32(), hit.OutputTokens);
+        Assert.Contains($"\"deployment\":\"{onA.Headers.GetValues("x-switchyard-deployment").Single()}\"", hit.AttemptsJson, StringComparison.Ordinal);
+        Assert.Contains($"\"tier\":\"{onA.Headers.GetValues("x-switchyard-tier").Single()}\"", hit.AttemptsJson, StringComparison.Ordinal);
+    }
+
+    [RedisTheory]
+    [InlineData("chat: { deployments: [llama], cache: { ttl: 10m } }")]
+    [InlineData("chat: { quality: {}, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ], cache: { ttl: 10m } }")]
+    public async Task Post_StoreTimesOut_TheAnswerIsStillSent_TheFailureCounted(string route)
+    {
+        await using var fleet = await LimitedFleet.StartAsync(1, $"cache: {{ kind: redis, url: \"{RedisServer.Url}\", prefix: \"{RedisServer.Prefix()}\" }}", routes: route);
+        var cache = fleet.Gateways[0].ResponseCache!;
+        var failing = new FailingWriteCacheStore(cache.Store);
+        fleet.Gateways[0].ResponseCache = new ResponseCache(failing, cache.Prefix, cache.Health);
+        var key = fleet.Key();
+
+        using var first = await fleet.PostAsync(0, key, Ask);
+        using var again = await fleet.PostAsync(0, key, Ask);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Contains("\"choices\"", await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("miss", first.Headers.GetValues("x-switchyard-cache").Single());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("miss", again.Headers.GetValues("x-switchyard-cache").Single());
+        Assert.Equal(2, failing.Writes);
+        Assert.Contains("switchyard_redis_failures_total{store=\"cache\"} 2", await fleet.MetricsAsync(0), StringComparison.Ordinal);
     }
 
     [RedisFact]

@@ -64,12 +64,6 @@ internal sealed class LimitedFleet : IAsyncDisposable
         return fleet;
     }
 
-    /// <summary>
-    /// Waits until an instance has finished every request it took: a whole answer is stored in the response cache (and
-    /// limits settled) as its request ends, a moment after the client has read the last byte.
-    /// </summary>
-    public Task SettledAsync(int instance) => _gateways[instance].FlushRequestLogAsync();
-
     /// <summary>Starts one more instance of the fleet.</summary>
     public async Task<GatewayHost> AddAsync(GatewayHostOptions? options = null)
     {
