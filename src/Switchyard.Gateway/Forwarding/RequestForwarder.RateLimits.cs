@@ -21,8 +21,11 @@ internal sealed partial class RequestForwarder
     /// </summary>
     public const string LimitsHeader = "x-switchyard-limits";
 
-    /// <summary>Counts the request against its key's and team's limits; the error when it may not go on.</summary>
-    private async ValueTask<ApiError?> LimitRateAsync(HttpContext context, ApiKeyRecord key, TeamConfig? team, ParsedRequest parsed, EndpointKind endpoint, string requestId, LogFields log)
+    /// <summary>
+    /// Counts the request against its key's and team's limits; the error when it may not go on. <paramref name="budgets"/>:
+    /// the budgets it will reserve, asked at the same time where that saves a round trip (their answer waits in the ticket).
+    /// </summary>
+    private async ValueTask<ApiError?> LimitRateAsync(HttpContext context, ApiKeyRecord key, TeamConfig? team, ParsedRequest parsed, EndpointKind endpoint, string requestId, Limits.BudgetTicket? budgets, LogFields log)
     {
         var keyLimit = new KeyRateLimiter.Limit(key.Id, key.RequestsPerMinute, key.TokensPerMinute, key.MaxConcurrency);
         var teamLimit = team is null ? default : new KeyRateLimiter.Limit("team:" + team.Name, team.RequestsPerMinute, team.TokensPerMinute, team.MaxConcurrency);
@@ -36,7 +39,13 @@ internal sealed partial class RequestForwarder
         KeyRateLimiter.Limit[] limits = keyLimited && teamLimited ? [keyLimit, teamLimit] : keyLimited ? [keyLimit] : [teamLimit];
         var estimate = (long)parsed.EstimatedPromptTokens + (endpoint == EndpointKind.Embeddings ? 0 : parsed.MaxTokens ?? BudgetBook.DefaultOutputTokens);
         var ticket = new Limits.RateTicket(limits, estimate, requestId);
-        var outcome = await _runtime.Limits.AcquireAsync(ticket);
+        var outcome = budgets is null ? await _runtime.Limits.AcquireAsync(ticket) : await _runtime.Limits.AcquireAsync(ticket, budgets, _time.GetUtcNow());
+        if (budgets?.Early is { Admission: Admission.Admitted })
+        {
+            // Reserved already: settled in the end whether or not the request reaches its budgets' turn.
+            log.Budgets = budgets;
+        }
+
         if (outcome.Degraded)
         {
             context.Response.Headers[LimitsHeader] = "degraded";

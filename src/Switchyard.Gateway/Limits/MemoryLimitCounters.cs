@@ -16,7 +16,10 @@ internal sealed class MemoryLimitCounters(KeyRateLimiter limiter) : ILimitCounte
 
     public ValueTask<RateOutcome> AcquireAsync(RateTicket ticket) => new(Acquire(ticket));
 
-    /// <summary>As <see cref="AcquireAsync"/>, synchronously.</summary>
+    /// <remarks>A reservation in memory costs no round trip: the budgets are reserved at their turn, as without rate limits.</remarks>
+    public ValueTask<RateOutcome> AcquireAsync(RateTicket ticket, BudgetTicket budgets, DateTimeOffset now) => new(Acquire(ticket));
+
+    /// <summary>As <see cref="AcquireAsync(RateTicket)"/>, synchronously.</summary>
     public RateOutcome Acquire(RateTicket ticket)
     {
         ticket.Local = true;

@@ -20,7 +20,27 @@ internal static class LimitScripts
     /// then per limit rpm, tpm, concurrency (-1: none). Returns {refused (1-based, 0: none), reason (1 too_large,
     /// 2 concurrency, 3 requests, 4 tokens), then per limit requests, tokens}: after counting when admitted, before otherwise.
     /// </summary>
-    public const string Acquire = """
+    public const string Acquire = AcquireFunction + "return acquire(KEYS, ARGV)";
+
+    /// <summary>
+    /// Rate limits, then budgets when the rate limits admit the request: <see cref="Acquire"/> and <see cref="Reserve"/> in
+    /// one round trip. KEYS: <see cref="Acquire"/>'s, then <see cref="Reserve"/>'s. ARGV: the number of Acquire's keys and
+    /// of its arguments, Acquire's arguments, then Reserve's. Returns {Acquire's answer} when a rate limit refuses (no budget
+    /// is touched), else {Acquire's answer, Reserve's answer}: the budgets' refusal or wait leaves the rate counted, as two
+    /// calls one after the other would.
+    /// </summary>
+    public const string AcquireReserve = AcquireFunction + ReserveFunction + """
+        local nk, na = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local rk, ra, bk, ba = {}, {}, {}, {}
+        for i = 1, #KEYS do if i <= nk then rk[i] = KEYS[i] else bk[i - nk] = KEYS[i] end end
+        for i = 3, #ARGV do if i <= na + 2 then ra[i - 2] = ARGV[i] else ba[i - 2 - na] = ARGV[i] end end
+        local rate = acquire(rk, ra)
+        if rate[1] ~= 0 then return {rate} end
+        return {rate, reserve(bk, ba)}
+        """;
+
+    private const string AcquireFunction = """
+        local function acquire(KEYS, ARGV)
         local now, est, id, deadline, lease, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
         local n = #KEYS / 2
         local out = {0, 0}
@@ -50,6 +70,8 @@ internal static class LimitScripts
           end
         end
         return out
+        end
+
         """;
 
     /// <summary>
@@ -79,7 +101,10 @@ internal static class LimitScripts
     /// the request log and ask again); otherwise {status (0 admitted, 1 wait, 2 refused), budget (1-based), then per
     /// budget spent, in flight}. Reservations of an instance that died are dropped when their lease ends.
     /// </summary>
-    public const string Reserve = """
+    public const string Reserve = ReserveFunction + "return reserve(KEYS, ARGV)";
+
+    private const string ReserveFunction = """
+        local function reserve(KEYS, ARGV)
         local now, est, id, deadline, lease = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
         local n = #KEYS / 2
         local unseeded = {3}
@@ -130,6 +155,8 @@ internal static class LimitScripts
           end
         end
         return out
+        end
+
         """;
 
     /// <summary>
