@@ -17,6 +17,7 @@ namespace Switchyard.Gateway.Limits;
 /// <remarks>
 /// <code>
 /// request ─► Acquire script (rate: key + team) ─► … ─► Reserve script (budgets) ─► upstream ─► Settle scripts (both, pipelined)
+///         └► AcquireReserve script (both, one round trip; the budgets' answer kept for their turn) ─► … ─┘
 ///              │ Redis unreachable or slower than limits.timeout
 ///              ├─ on_failure: open   ─► MemoryLimitCounters of this process (x-switchyard-limits: degraded)
 ///              └─ on_failure: closed ─► 503 limits_unavailable (x-switchyard-limits: degraded)
