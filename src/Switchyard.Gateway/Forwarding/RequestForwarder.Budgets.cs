@@ -88,18 +88,6 @@ internal sealed partial class RequestForwarder
         return null;
     }
 
-    /// <summary>Replaces the request's reservations with what it cost (the answer and everything spent on the way).</summary>
-    private ValueTask SettleBudgetsAsync(LogFields log)
-    {
-        if (log.Budgets is not { } ticket)
-        {
-            return ValueTask.CompletedTask;
-        }
-
-        var actual = (log.FinalCosts ?? log.Costs()).Total;
-        return _runtime.Limits.SettleAsync(ticket, actual, _time.GetUtcNow(), _announce ??= Announce);
-    }
-
     /// <summary>A budget has just passed its warning share or its limit: each once a window, with where it stands.</summary>
     private void Announce(BudgetLedger ledger, BudgetCrossing crossed)
     {

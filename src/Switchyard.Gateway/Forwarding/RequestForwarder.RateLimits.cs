@@ -131,16 +131,21 @@ internal sealed partial class RequestForwarder
             null, "limits_unavailable");
     }
 
-    /// <summary>Replaces the request's token estimates with the tokens it used, and gives back its places in flight.</summary>
-    private ValueTask SettleRateAsync(LogFields log)
+    /// <summary>
+    /// Replaces the request's token estimates with the tokens it used and gives back its places in flight, and replaces its
+    /// budget reservations with what it cost (the answer and everything spent on the way): with limits in Redis, one call.
+    /// </summary>
+    private ValueTask SettleLimitsAsync(LogFields log)
     {
-        if (log.RateLimited is not { } ticket)
+        var (rate, budgets) = (log.RateLimited, log.Budgets);
+        if (rate is null && budgets is null)
         {
             return ValueTask.CompletedTask;
         }
 
         // A cached answer spent no tokens upstream: its reservation is given back whole.
         var used = log.Usage is { } usage && log.Status is >= 200 and < 300 && !log.CacheHit ? usage.PromptTokens + usage.CompletionTokens : 0;
-        return _runtime.Limits.SettleAsync(ticket, used);
+        var actual = budgets is null ? 0 : (log.FinalCosts ?? log.Costs()).Total;
+        return _runtime.Limits.SettleAsync(rate, used, budgets, actual, _time.GetUtcNow(), _announce ??= Announce);
     }
 }

@@ -438,11 +438,7 @@ internal sealed partial class RequestForwarder : IDisposable
             try
             {
                 await StoreCachedAsync(log);
-                // Both settlements start before either is awaited: with limits in Redis, one round trip for the two.
-                var budgetsSettled = SettleBudgetsAsync(log);
-                var rateSettled = SettleRateAsync(log);
-                await budgetsSettled;
-                await rateSettled;
+                await SettleLimitsAsync(log);
             }
             finally
             {

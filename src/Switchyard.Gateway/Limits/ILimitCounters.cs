@@ -43,4 +43,10 @@ internal interface ILimitCounters : IAsyncDisposable
     /// has just passed its warning share or its limit (once a window, whichever instance passed it). Never throws.
     /// </summary>
     ValueTask SettleAsync(BudgetTicket ticket, double actual, DateTimeOffset now, Action<Economics.Budgets.BudgetLedger, Economics.Budgets.BudgetCrossing> crossed);
+
+    /// <summary>
+    /// Settles what a request was counted in (either ticket may be <see langword="null"/>) as the two other
+    /// <c>SettleAsync</c> do; with both counted in Redis, in one call. Never throws.
+    /// </summary>
+    ValueTask SettleAsync(RateTicket? rate, long usedTokens, BudgetTicket? budgets, double actual, DateTimeOffset now, Action<Economics.Budgets.BudgetLedger, Economics.Budgets.BudgetCrossing> crossed);
 }

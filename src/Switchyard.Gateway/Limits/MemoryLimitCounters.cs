@@ -72,6 +72,21 @@ internal sealed class MemoryLimitCounters(KeyRateLimiter limiter) : ILimitCounte
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask SettleAsync(RateTicket? rate, long usedTokens, BudgetTicket? budgets, double actual, DateTimeOffset now, Action<BudgetLedger, BudgetCrossing> crossed)
+    {
+        if (budgets is not null)
+        {
+            SettleLocal(budgets, actual, now, crossed);
+        }
+
+        if (rate is not null)
+        {
+            Settle(rate, usedTokens);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>Settles <paramref name="ticket"/> in the ledgers of this process.</summary>
     public static void SettleLocal(BudgetTicket ticket, double actual, DateTimeOffset now, Action<BudgetLedger, BudgetCrossing> crossed)
     {

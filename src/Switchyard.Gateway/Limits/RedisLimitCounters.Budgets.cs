@@ -125,6 +125,57 @@ internal sealed partial class RedisLimitCounters
             return;
         }
 
+        var (keys, args, windows) = SettleBudgetsCall(ticket, actual, now);
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await CallAsync(LimitScripts.SettleBudgets, keys, args).ConfigureAwait(false))!;
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            // The reservation ends with its lease; the cost is in the request log.
+            Health.Failed(e, request: false);
+            return;
+        }
+
+        BudgetsSettled(ticket, result, windows, now, crossed);
+    }
+
+    /// <remarks>PERF: counted in Redis, both are settled by one script call (docs/decisions/0023).</remarks>
+    public async ValueTask SettleAsync(RateTicket? rate, long usedTokens, BudgetTicket? budgets, double actual, DateTimeOffset now, Action<BudgetLedger, BudgetCrossing> crossed)
+    {
+        if (rate is null || budgets is null || rate.Local || budgets.Local)
+        {
+            // Both started before either is awaited: with both in Redis, one round trip.
+            var budgetsSettled = budgets is null ? ValueTask.CompletedTask : SettleAsync(budgets, actual, now, crossed);
+            var rateSettled = rate is null ? ValueTask.CompletedTask : SettleAsync(rate, usedTokens);
+            await budgetsSettled.ConfigureAwait(false);
+            await rateSettled.ConfigureAwait(false);
+            return;
+        }
+
+        var (rateKeys, rateArgs) = SettleCall(rate, usedTokens);
+        var (budgetKeys, budgetArgs, windows) = SettleBudgetsCall(budgets, actual, now);
+        var (keys, args) = Joined(rateKeys, rateArgs, budgetKeys, budgetArgs);
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await CallAsync(LimitScripts.SettleBoth, keys, args).ConfigureAwait(false))!;
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            // The window keeps the estimate, places in flight and reservations end with their leases, and the cost is in
+            // the request log.
+            Health.Failed(e, request: false);
+            return;
+        }
+
+        BudgetsSettled(budgets, result, windows, now, crossed);
+    }
+
+    /// <summary>The keys and arguments of <see cref="LimitScripts.SettleBudgets"/> for <paramref name="ticket"/>, and the windows it settles in.</summary>
+    private (RedisKey[] Keys, RedisValue[] Args, DateTimeOffset[] Windows) SettleBudgetsCall(BudgetTicket ticket, double actual, DateTimeOffset now)
+    {
         var ledgers = ticket.Ledgers;
         var keys = new RedisKey[ledgers.Length * 3];
         var args = new RedisValue[3 + (ledgers.Length * 3)];
@@ -145,18 +196,13 @@ internal sealed partial class RedisLimitCounters
             args[5 + (3 * i)] = Ttl(end, now);
         }
 
-        RedisResult[] result;
-        try
-        {
-            result = (RedisResult[])(await CallAsync(LimitScripts.SettleBudgets, keys, args).ConfigureAwait(false))!;
-        }
-        catch (Exception e) when (IsRedisFailure(e))
-        {
-            // The reservation ends with its lease; the cost is in the request log.
-            Health.Failed(e, request: false);
-            return;
-        }
+        return (keys, args, windows);
+    }
 
+    /// <summary>Mirrors <see cref="LimitScripts.SettleBudgets"/>' answer into the ledgers, and announces what it passed.</summary>
+    private static void BudgetsSettled(BudgetTicket ticket, RedisResult[] result, DateTimeOffset[] windows, DateTimeOffset now, Action<BudgetLedger, BudgetCrossing> crossed)
+    {
+        var ledgers = ticket.Ledgers;
         for (var i = 0; i < ledgers.Length; i++)
         {
             var ledger = ledgers[i];

@@ -118,15 +118,7 @@ internal sealed partial class RedisLimitCounters : ILimitCounters
         var rateNow = _time.GetUtcNow();
         var (rateKeys, rateArgs, start) = AcquireCall(ticket, rateNow);
         var (budgetKeys, budgetArgs) = ReserveCall(budgets, now);
-        var keys = new RedisKey[rateKeys.Length + budgetKeys.Length];
-        rateKeys.CopyTo(keys, 0);
-        budgetKeys.CopyTo(keys, rateKeys.Length);
-        var args = new RedisValue[2 + rateArgs.Length + budgetArgs.Length];
-        args[0] = rateKeys.Length;
-        args[1] = rateArgs.Length;
-        rateArgs.CopyTo(args, 2);
-        budgetArgs.CopyTo(args, 2 + rateArgs.Length);
-
+        var (keys, args) = Joined(rateKeys, rateArgs, budgetKeys, budgetArgs);
         var waiting = _anySettled.Task;
         RedisResult[] result;
         try
@@ -154,6 +146,20 @@ internal sealed partial class RedisLimitCounters : ILimitCounters
         }
 
         return outcome;
+    }
+
+    /// <summary>The keys and arguments of a script that runs two others' functions (<see cref="LimitScripts"/>' Split).</summary>
+    private static (RedisKey[] Keys, RedisValue[] Args) Joined(RedisKey[] firstKeys, RedisValue[] firstArgs, RedisKey[] secondKeys, RedisValue[] secondArgs)
+    {
+        var keys = new RedisKey[firstKeys.Length + secondKeys.Length];
+        firstKeys.CopyTo(keys, 0);
+        secondKeys.CopyTo(keys, firstKeys.Length);
+        var args = new RedisValue[2 + firstArgs.Length + secondArgs.Length];
+        args[0] = firstKeys.Length;
+        args[1] = firstArgs.Length;
+        firstArgs.CopyTo(args, 2);
+        secondArgs.CopyTo(args, 2 + firstArgs.Length);
+        return (keys, args);
     }
 
     /// <summary>The keys and arguments of <see cref="LimitScripts.Acquire"/> for <paramref name="ticket"/>, and the clock minute it counts in.</summary>
@@ -216,21 +222,28 @@ internal sealed partial class RedisLimitCounters : ILimitCounters
             return;
         }
 
-        var keys = new RedisKey[ticket.Limits.Length * 2];
-        for (var i = 0; i < ticket.Limits.Length; i++)
-        {
-            (keys[2 * i], keys[(2 * i) + 1]) = RateKeys(ticket.Limits[i].Id, ticket.Decisions[i].WindowStart);
-        }
-
+        var (keys, args) = SettleCall(ticket, usedTokens);
         try
         {
-            await CallAsync(LimitScripts.Settle, keys, [ticket.RequestId, ticket.Estimate, usedTokens]).ConfigureAwait(false);
+            await CallAsync(LimitScripts.Settle, keys, args).ConfigureAwait(false);
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
             // The window keeps the estimate, and the place in flight ends with its lease.
             Health.Failed(e, request: false);
         }
+    }
+
+    /// <summary>The keys and arguments of <see cref="LimitScripts.Settle"/> for <paramref name="ticket"/>.</summary>
+    private (RedisKey[] Keys, RedisValue[] Args) SettleCall(RateTicket ticket, long usedTokens)
+    {
+        var keys = new RedisKey[ticket.Limits.Length * 2];
+        for (var i = 0; i < ticket.Limits.Length; i++)
+        {
+            (keys[2 * i], keys[(2 * i) + 1]) = RateKeys(ticket.Limits[i].Id, ticket.Decisions[i].WindowStart);
+        }
+
+        return (keys, [ticket.RequestId, ticket.Estimate, usedTokens]);
     }
 
     private RateOutcome RateFallback(RateTicket ticket, Exception? error)
