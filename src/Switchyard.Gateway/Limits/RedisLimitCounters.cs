@@ -16,8 +16,8 @@ namespace Switchyard.Gateway.Limits;
 /// </summary>
 /// <remarks>
 /// <code>
-/// request ─► Acquire script (rate: key + team) ─► … ─► Reserve script (budgets) ─► upstream ─► Settle scripts (both, pipelined)
-///         └► AcquireReserve script (both, one round trip; the budgets' answer kept for their turn) ─► … ─┘
+/// request ─► Acquire script (rate: key + team) ─► … ─► Reserve script (budgets) ─► upstream ─► Settle, SettleBudgets (pipelined)
+///         └► AcquireReserve script (both, one round trip; the budgets' answer kept for their turn) ─► … ─► SettleBoth
 ///              │ Redis unreachable or slower than limits.timeout
 ///              ├─ on_failure: open   ─► MemoryLimitCounters of this process (x-switchyard-limits: degraded)
 ///              └─ on_failure: closed ─► 503 limits_unavailable (x-switchyard-limits: degraded)
