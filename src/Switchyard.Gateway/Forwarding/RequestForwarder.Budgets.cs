@@ -27,15 +27,23 @@ internal sealed partial class RequestForwarder
         return configured;
     }
 
+    /// <summary>The budgets the request is charged to and its worst-case cost; <see langword="null"/> when none applies.</summary>
+    private Limits.BudgetTicket? BudgetTicketFor(HttpContext context, Route route, ParsedRequest parsed, EndpointKind endpoint, string requestId, LogFields log)
+    {
+        var budgets = Budgets(context, route, log);
+        return budgets.Length == 0
+            ? null
+            : new Limits.BudgetTicket(budgets, BudgetBook.WorstCase(route, log.Table!, parsed.EstimatedPromptTokens, parsed.MaxTokens, endpoint == EndpointKind.Embeddings), requestId);
+    }
+
     /// <summary>
     /// Reserves the request's worst-case cost in every budget it is charged to; <see langword="null"/> when all admit it,
     /// otherwise the error to send (and nothing stays reserved).
     /// </summary>
-    private async ValueTask<ApiError?> ReserveBudgetsAsync(HttpContext context, BudgetLedger[] budgets, Route route, ParsedRequest parsed, EndpointKind endpoint, string requestId, LogFields log)
+    private async ValueTask<ApiError?> ReserveBudgetsAsync(HttpContext context, Limits.BudgetTicket ticket, LogFields log)
     {
-        var estimate = BudgetBook.WorstCase(route, log.Table!, parsed.EstimatedPromptTokens, parsed.MaxTokens, endpoint == EndpointKind.Embeddings);
+        var (budgets, estimate) = (ticket.Ledgers, ticket.Estimate);
         var started = _time.GetTimestamp();
-        var ticket = new Limits.BudgetTicket(budgets, estimate, requestId);
         Limits.BudgetOutcome outcome;
         while ((outcome = await _runtime.Limits.ReserveAsync(ticket, _time.GetUtcNow())).Admission == Admission.Wait
             && _time.GetElapsedTime(started) < BudgetWait)
@@ -78,18 +86,6 @@ internal sealed partial class RequestForwarder
         }
 
         return null;
-    }
-
-    /// <summary>Replaces the request's reservations with what it cost (the answer and everything spent on the way).</summary>
-    private ValueTask SettleBudgetsAsync(LogFields log)
-    {
-        if (log.Budgets is not { } ticket)
-        {
-            return ValueTask.CompletedTask;
-        }
-
-        var actual = (log.FinalCosts ?? log.Costs()).Total;
-        return _runtime.Limits.SettleAsync(ticket, actual, _time.GetUtcNow(), _announce ??= Announce);
     }
 
     /// <summary>A budget has just passed its warning share or its limit: each once a window, with where it stands.</summary>

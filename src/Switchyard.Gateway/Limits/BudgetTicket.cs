@@ -19,4 +19,11 @@ internal sealed class BudgetTicket(BudgetLedger[] ledgers, double estimate, stri
 
     /// <summary>Reserved in this process's memory (the default, or Redis unreachable with <c>on_failure: open</c>).</summary>
     public bool Local { get; set; }
+
+    /// <summary>
+    /// The budgets' answer when they were asked with the rate limits (<see cref="ILimitCounters.AcquireAsync(RateTicket, BudgetTicket, DateTimeOffset)"/>):
+    /// the next <see cref="ILimitCounters.ReserveAsync"/> gives it instead of asking again. Admitted, the reservation is
+    /// made and must be settled.
+    /// </summary>
+    public BudgetOutcome? Early { get; set; }
 }

@@ -18,6 +18,15 @@ internal interface ILimitCounters : IAsyncDisposable
     ValueTask<RateOutcome> AcquireAsync(RateTicket ticket);
 
     /// <summary>
+    /// As <see cref="AcquireAsync(RateTicket)"/>, for a request that will then reserve <paramref name="budgets"/>: where
+    /// asking both at once saves a round trip (Redis), the budgets are reserved too when the rate limits admit the request,
+    /// and their answer is kept in <see cref="BudgetTicket.Early"/> for the next <see cref="ReserveAsync"/>, which gives it
+    /// without asking again. The rate limits' refusal comes first and leaves the budgets untouched; the budgets' refusal or
+    /// wait leaves the rate counted, as asking one after the other does. In memory, only the rate limits are counted here.
+    /// </summary>
+    ValueTask<RateOutcome> AcquireAsync(RateTicket ticket, BudgetTicket budgets, DateTimeOffset now);
+
+    /// <summary>
     /// Replaces an admitted request's token estimate with the tokens it used, and gives back its places in flight. Never
     /// throws: a settlement that cannot reach Redis is counted, and the places in flight end with their lease.
     /// </summary>
@@ -34,4 +43,10 @@ internal interface ILimitCounters : IAsyncDisposable
     /// has just passed its warning share or its limit (once a window, whichever instance passed it). Never throws.
     /// </summary>
     ValueTask SettleAsync(BudgetTicket ticket, double actual, DateTimeOffset now, Action<Economics.Budgets.BudgetLedger, Economics.Budgets.BudgetCrossing> crossed);
+
+    /// <summary>
+    /// Settles what a request was counted in (either ticket may be <see langword="null"/>) as the two other
+    /// <c>SettleAsync</c> do; with both counted in Redis, in one call. Never throws.
+    /// </summary>
+    ValueTask SettleAsync(RateTicket? rate, long usedTokens, BudgetTicket? budgets, double actual, DateTimeOffset now, Action<Economics.Budgets.BudgetLedger, Economics.Budgets.BudgetCrossing> crossed);
 }

@@ -16,7 +16,10 @@ internal sealed class MemoryLimitCounters(KeyRateLimiter limiter) : ILimitCounte
 
     public ValueTask<RateOutcome> AcquireAsync(RateTicket ticket) => new(Acquire(ticket));
 
-    /// <summary>As <see cref="AcquireAsync"/>, synchronously.</summary>
+    /// <remarks>A reservation in memory costs no round trip: the budgets are reserved at their turn, as without rate limits.</remarks>
+    public ValueTask<RateOutcome> AcquireAsync(RateTicket ticket, BudgetTicket budgets, DateTimeOffset now) => new(Acquire(ticket));
+
+    /// <summary>As <see cref="AcquireAsync(RateTicket)"/>, synchronously.</summary>
     public RateOutcome Acquire(RateTicket ticket)
     {
         ticket.Local = true;
@@ -66,6 +69,21 @@ internal sealed class MemoryLimitCounters(KeyRateLimiter limiter) : ILimitCounte
     public ValueTask SettleAsync(BudgetTicket ticket, double actual, DateTimeOffset now, Action<BudgetLedger, BudgetCrossing> crossed)
     {
         SettleLocal(ticket, actual, now, crossed);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask SettleAsync(RateTicket? rate, long usedTokens, BudgetTicket? budgets, double actual, DateTimeOffset now, Action<BudgetLedger, BudgetCrossing> crossed)
+    {
+        if (budgets is not null)
+        {
+            SettleLocal(budgets, actual, now, crossed);
+        }
+
+        if (rate is not null)
+        {
+            Settle(rate, usedTokens);
+        }
+
         return ValueTask.CompletedTask;
     }
 

@@ -18,11 +18,43 @@ internal sealed partial class RedisLimitCounters
 
     public async ValueTask<BudgetOutcome> ReserveAsync(BudgetTicket ticket, DateTimeOffset now)
     {
-        if (SkipRedis())
+        BudgetOutcome outcome;
+        if (ticket.Early is { } early)
+        {
+            // Asked with the rate limits (AcquireAsync with budgets): that answer, once.
+            ticket.Early = null;
+            outcome = early;
+        }
+        else if (SkipRedis())
         {
             return BudgetFallback(ticket, now, null);
         }
+        else
+        {
+            var (keys, args) = ReserveCall(ticket, now);
+            var waiting = _anySettled.Task;
+            try
+            {
+                var result = (RedisResult[])(await CallAsync(LimitScripts.Reserve, keys, args).ConfigureAwait(false))!;
+                outcome = await BudgetsDecidedAsync(ticket, keys, args, result, waiting, now).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsRedisFailure(e))
+            {
+                return BudgetFallback(ticket, now, e);
+            }
+        }
 
+        if (outcome.Admission == Admission.Refused)
+        {
+            ticket.Ledgers[outcome.Index].CountRefusal();
+        }
+
+        return outcome;
+    }
+
+    /// <summary>The keys and arguments of <see cref="LimitScripts.Reserve"/> for <paramref name="ticket"/> (its windows written into it).</summary>
+    private (RedisKey[] Keys, RedisValue[] Args) ReserveCall(BudgetTicket ticket, DateTimeOffset now)
+    {
         var ledgers = ticket.Ledgers;
         var keys = new RedisKey[ledgers.Length * 2];
         var args = new RedisValue[5 + (ledgers.Length * 5)];
@@ -45,26 +77,26 @@ internal sealed partial class RedisLimitCounters
             args[9 + (5 * i)] = Ttl(end, now);
         }
 
-        // A fresh account asks for its seed, and the request asks again with it: two round trips once per window.
-        var waiting = _anySettled.Task;
-        RedisResult[] result;
-        try
-        {
-            result = (RedisResult[])(await CallAsync(LimitScripts.Reserve, keys, args).ConfigureAwait(false))!;
-            if ((int)result[0] == 3)
-            {
-                for (var u = 1; u < result.Length; u++)
-                {
-                    var i = (int)result[u] - 1;
-                    args[8 + (5 * i)] = BudgetLedger.ToNanos(await SeedAsync(ledgers[i].Config, ticket.Windows[i]).ConfigureAwait(false));
-                }
+        return (keys, args);
+    }
 
-                result = (RedisResult[])(await CallAsync(LimitScripts.Reserve, keys, args).ConfigureAwait(false))!;
-            }
-        }
-        catch (Exception e) when (IsRedisFailure(e))
+    /// <summary>
+    /// Reads <see cref="LimitScripts.Reserve"/>'s answer (<paramref name="result"/>); when it asks for seeds, seeds the fresh
+    /// accounts and calls again with them (two round trips once per window). <paramref name="waiting"/>: the settlement
+    /// announcement current before the first call.
+    /// </summary>
+    private async ValueTask<BudgetOutcome> BudgetsDecidedAsync(BudgetTicket ticket, RedisKey[] keys, RedisValue[] args, RedisResult[] result, Task waiting, DateTimeOffset now)
+    {
+        var ledgers = ticket.Ledgers;
+        if ((int)result[0] == 3)
         {
-            return BudgetFallback(ticket, now, e);
+            for (var u = 1; u < result.Length; u++)
+            {
+                var i = (int)result[u] - 1;
+                args[8 + (5 * i)] = BudgetLedger.ToNanos(await SeedAsync(ledgers[i].Config, ticket.Windows[i]).ConfigureAwait(false));
+            }
+
+            result = (RedisResult[])(await CallAsync(LimitScripts.Reserve, keys, args).ConfigureAwait(false))!;
         }
 
         for (var i = 0; i < ledgers.Length; i++)
@@ -73,18 +105,14 @@ internal sealed partial class RedisLimitCounters
         }
 
         var at = (int)result[1] - 1;
-        switch ((int)result[0])
+        return (int)result[0] switch
         {
-            case 0:
-                return new BudgetOutcome(Admission.Admitted, -1, Task.CompletedTask);
-            case 1:
-                // Requests in flight stand in the way: ask again when any instance settles one (published), a settlement
-                // here, or a second passes (a lost message, or a reservation whose lease ends).
-                return new BudgetOutcome(Admission.Wait, at, Task.WhenAny(waiting, ledgers[at].NextSettlement, Task.Delay(BudgetPoll, _network)));
-            default:
-                ledgers[at].CountRefusal();
-                return new BudgetOutcome(Admission.Refused, at, Task.CompletedTask);
-        }
+            0 => new BudgetOutcome(Admission.Admitted, -1, Task.CompletedTask),
+            // Requests in flight stand in the way: ask again when any instance settles one (published), a settlement here,
+            // or a second passes (a lost message, or a reservation whose lease ends).
+            1 => new BudgetOutcome(Admission.Wait, at, Task.WhenAny(waiting, ledgers[at].NextSettlement, Task.Delay(BudgetPoll, _network))),
+            _ => new BudgetOutcome(Admission.Refused, at, Task.CompletedTask),
+        };
     }
 
     public async ValueTask SettleAsync(BudgetTicket ticket, double actual, DateTimeOffset now, Action<BudgetLedger, BudgetCrossing> crossed)
@@ -97,6 +125,57 @@ internal sealed partial class RedisLimitCounters
             return;
         }
 
+        var (keys, args, windows) = SettleBudgetsCall(ticket, actual, now);
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await CallAsync(LimitScripts.SettleBudgets, keys, args).ConfigureAwait(false))!;
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            // The reservation ends with its lease; the cost is in the request log.
+            Health.Failed(e, request: false);
+            return;
+        }
+
+        BudgetsSettled(ticket, result, windows, now, crossed);
+    }
+
+    /// <remarks>PERF: counted in Redis, both are settled by one script call (docs/decisions/0023).</remarks>
+    public async ValueTask SettleAsync(RateTicket? rate, long usedTokens, BudgetTicket? budgets, double actual, DateTimeOffset now, Action<BudgetLedger, BudgetCrossing> crossed)
+    {
+        if (rate is null || budgets is null || rate.Local || budgets.Local)
+        {
+            // Both started before either is awaited: with both in Redis, one round trip.
+            var budgetsSettled = budgets is null ? ValueTask.CompletedTask : SettleAsync(budgets, actual, now, crossed);
+            var rateSettled = rate is null ? ValueTask.CompletedTask : SettleAsync(rate, usedTokens);
+            await budgetsSettled.ConfigureAwait(false);
+            await rateSettled.ConfigureAwait(false);
+            return;
+        }
+
+        var (rateKeys, rateArgs) = SettleCall(rate, usedTokens);
+        var (budgetKeys, budgetArgs, windows) = SettleBudgetsCall(budgets, actual, now);
+        var (keys, args) = Joined(rateKeys, rateArgs, budgetKeys, budgetArgs);
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await CallAsync(LimitScripts.SettleBoth, keys, args).ConfigureAwait(false))!;
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            // The window keeps the estimate, places in flight and reservations end with their leases, and the cost is in
+            // the request log.
+            Health.Failed(e, request: false);
+            return;
+        }
+
+        BudgetsSettled(budgets, result, windows, now, crossed);
+    }
+
+    /// <summary>The keys and arguments of <see cref="LimitScripts.SettleBudgets"/> for <paramref name="ticket"/>, and the windows it settles in.</summary>
+    private (RedisKey[] Keys, RedisValue[] Args, DateTimeOffset[] Windows) SettleBudgetsCall(BudgetTicket ticket, double actual, DateTimeOffset now)
+    {
         var ledgers = ticket.Ledgers;
         var keys = new RedisKey[ledgers.Length * 3];
         var args = new RedisValue[3 + (ledgers.Length * 3)];
@@ -117,18 +196,13 @@ internal sealed partial class RedisLimitCounters
             args[5 + (3 * i)] = Ttl(end, now);
         }
 
-        RedisResult[] result;
-        try
-        {
-            result = (RedisResult[])(await CallAsync(LimitScripts.SettleBudgets, keys, args).ConfigureAwait(false))!;
-        }
-        catch (Exception e) when (IsRedisFailure(e))
-        {
-            // The reservation ends with its lease; the cost is in the request log.
-            Health.Failed(e, request: false);
-            return;
-        }
+        return (keys, args, windows);
+    }
 
+    /// <summary>Mirrors <see cref="LimitScripts.SettleBudgets"/>' answer into the ledgers, and announces what it passed.</summary>
+    private static void BudgetsSettled(BudgetTicket ticket, RedisResult[] result, DateTimeOffset[] windows, DateTimeOffset now, Action<BudgetLedger, BudgetCrossing> crossed)
+    {
+        var ledgers = ticket.Ledgers;
         for (var i = 0; i < ledgers.Length; i++)
         {
             var ledger = ledgers[i];

@@ -16,7 +16,8 @@ namespace Switchyard.Gateway.Limits;
 /// </summary>
 /// <remarks>
 /// <code>
-/// request ─► Acquire script (rate: key + team) ─► … ─► Reserve script (budgets) ─► upstream ─► Settle scripts (both, pipelined)
+/// request ─► Acquire script (rate: key + team) ─► … ─► Reserve script (budgets) ─► upstream ─► Settle, SettleBudgets (pipelined)
+///         └► AcquireReserve script (both, one round trip; the budgets' answer kept for their turn) ─► … ─► SettleBoth
 ///              │ Redis unreachable or slower than limits.timeout
 ///              ├─ on_failure: open   ─► MemoryLimitCounters of this process (x-switchyard-limits: degraded)
 ///              └─ on_failure: closed ─► 503 limits_unavailable (x-switchyard-limits: degraded)
@@ -87,8 +88,84 @@ internal sealed partial class RedisLimitCounters : ILimitCounters
             return RateFallback(ticket, null);
         }
 
-        var limits = ticket.Limits;
         var now = _time.GetUtcNow();
+        var (keys, args, start) = AcquireCall(ticket, now);
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await CallAsync(LimitScripts.Acquire, keys, args).ConfigureAwait(false))!;
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            return RateFallback(ticket, e);
+        }
+
+        return RateDecided(ticket, result, now, start);
+    }
+
+    /// <remarks>
+    /// PERF: one round trip where there were two before the upstream call (docs/decisions/0023): the rate limits and, when
+    /// they admit the request, its budgets in one script. The budgets' answer is the one <see cref="ReserveAsync"/> would
+    /// have given a moment later, kept in <see cref="BudgetTicket.Early"/> until it asks.
+    /// </remarks>
+    public async ValueTask<RateOutcome> AcquireAsync(RateTicket ticket, BudgetTicket budgets, DateTimeOffset now)
+    {
+        if (SkipRedis())
+        {
+            return RateFallback(ticket, null);
+        }
+
+        var rateNow = _time.GetUtcNow();
+        var (rateKeys, rateArgs, start) = AcquireCall(ticket, rateNow);
+        var (budgetKeys, budgetArgs) = ReserveCall(budgets, now);
+        var (keys, args) = Joined(rateKeys, rateArgs, budgetKeys, budgetArgs);
+        var waiting = _anySettled.Task;
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await CallAsync(LimitScripts.AcquireReserve, keys, args).ConfigureAwait(false))!;
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            return RateFallback(ticket, e);
+        }
+
+        var outcome = RateDecided(ticket, (RedisResult[])result[0]!, rateNow, start);
+        if (outcome.Refused < 0)
+        {
+            try
+            {
+                budgets.Early = await BudgetsDecidedAsync(budgets, budgetKeys, budgetArgs, (RedisResult[])result[1]!, waiting, now).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsRedisFailure(e))
+            {
+                // Seeding a fresh account failed: nothing is reserved, and ReserveAsync asks Redis again (and falls back
+                // as it says) at the budgets' turn.
+                Health.Failed(e, request: false);
+            }
+        }
+
+        return outcome;
+    }
+
+    /// <summary>The keys and arguments of a script that runs two others' functions (<see cref="LimitScripts"/>' Split).</summary>
+    private static (RedisKey[] Keys, RedisValue[] Args) Joined(RedisKey[] firstKeys, RedisValue[] firstArgs, RedisKey[] secondKeys, RedisValue[] secondArgs)
+    {
+        var keys = new RedisKey[firstKeys.Length + secondKeys.Length];
+        firstKeys.CopyTo(keys, 0);
+        secondKeys.CopyTo(keys, firstKeys.Length);
+        var args = new RedisValue[2 + firstArgs.Length + secondArgs.Length];
+        args[0] = firstKeys.Length;
+        args[1] = firstArgs.Length;
+        firstArgs.CopyTo(args, 2);
+        secondArgs.CopyTo(args, 2 + firstArgs.Length);
+        return (keys, args);
+    }
+
+    /// <summary>The keys and arguments of <see cref="LimitScripts.Acquire"/> for <paramref name="ticket"/>, and the clock minute it counts in.</summary>
+    private (RedisKey[] Keys, RedisValue[] Args, long Start) AcquireCall(RateTicket ticket, DateTimeOffset now)
+    {
+        var limits = ticket.Limits;
         var start = now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMinute);
         var keys = new RedisKey[limits.Length * 2];
         var args = new RedisValue[6 + (limits.Length * 3)];
@@ -106,16 +183,13 @@ internal sealed partial class RedisLimitCounters : ILimitCounters
             args[8 + (3 * i)] = limits[i].MaxConcurrency ?? -1;
         }
 
-        RedisResult[] result;
-        try
-        {
-            result = (RedisResult[])(await CallAsync(LimitScripts.Acquire, keys, args).ConfigureAwait(false))!;
-        }
-        catch (Exception e) when (IsRedisFailure(e))
-        {
-            return RateFallback(ticket, e);
-        }
+        return (keys, args, start);
+    }
 
+    /// <summary>Writes <see cref="LimitScripts.Acquire"/>'s answer into <paramref name="ticket"/>'s decisions.</summary>
+    private static RateOutcome RateDecided(RateTicket ticket, RedisResult[] result, DateTimeOffset now, long start)
+    {
+        var limits = ticket.Limits;
         var refused = (int)result[0] - 1;
         var reason = (int)result[1];
         var reset = TimeSpan.FromTicks(start + TimeSpan.TicksPerMinute - now.UtcTicks);
@@ -148,21 +222,28 @@ internal sealed partial class RedisLimitCounters : ILimitCounters
             return;
         }
 
-        var keys = new RedisKey[ticket.Limits.Length * 2];
-        for (var i = 0; i < ticket.Limits.Length; i++)
-        {
-            (keys[2 * i], keys[(2 * i) + 1]) = RateKeys(ticket.Limits[i].Id, ticket.Decisions[i].WindowStart);
-        }
-
+        var (keys, args) = SettleCall(ticket, usedTokens);
         try
         {
-            await CallAsync(LimitScripts.Settle, keys, [ticket.RequestId, ticket.Estimate, usedTokens]).ConfigureAwait(false);
+            await CallAsync(LimitScripts.Settle, keys, args).ConfigureAwait(false);
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
             // The window keeps the estimate, and the place in flight ends with its lease.
             Health.Failed(e, request: false);
         }
+    }
+
+    /// <summary>The keys and arguments of <see cref="LimitScripts.Settle"/> for <paramref name="ticket"/>.</summary>
+    private (RedisKey[] Keys, RedisValue[] Args) SettleCall(RateTicket ticket, long usedTokens)
+    {
+        var keys = new RedisKey[ticket.Limits.Length * 2];
+        for (var i = 0; i < ticket.Limits.Length; i++)
+        {
+            (keys[2 * i], keys[(2 * i) + 1]) = RateKeys(ticket.Limits[i].Id, ticket.Decisions[i].WindowStart);
+        }
+
+        return (keys, [ticket.RequestId, ticket.Estimate, usedTokens]);
     }
 
     private RateOutcome RateFallback(RateTicket ticket, Exception? error)

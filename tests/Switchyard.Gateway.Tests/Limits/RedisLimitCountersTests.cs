@@ -133,4 +133,114 @@ public sealed class RedisLimitCountersTests
         await redis.StartAsync();
         using var after = await fleet.UntilAsync(0, key, HttpStatusCode.OK, degraded: false, TimeSpan.FromSeconds(20));
     }
+
+    [RedisFact]
+    public async Task Post_RateLimitsAndBudget_OneScriptCallBeforeTheUpstream_OneAfter()
+    {
+        await using var redis = await RedisServer.StartPrivateAsync();
+        await using var fleet = await LimitedFleet.StartAsync(1, $$"""
+            limits: { kind: redis, url: "{{redis.Url}}" }
+            teams:
+              team-a: { rpm: 1000 }
+            budgets:
+              daily: { team: team-a, limit: 100, per: day }
+            """);
+        var key = fleet.Key(rpm: 1000);
+        // The first request of a window seeds the budget's account (a call more): not the one counted.
+        using (var first = await fleet.PostAsync(0, key))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        await fleet.SettledAsync(0);
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port},allowAdmin=true");
+        var server = admin.GetServer("127.0.0.1", redis.Port);
+        await server.ConfigResetStatisticsAsync();
+
+        using (var second = await fleet.PostAsync(0, key))
+        {
+            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+            Assert.Equal("998", second.Headers.GetValues("x-ratelimit-remaining-requests").Single());
+        }
+
+        await fleet.SettledAsync(0);
+
+        // The rate limits and the budget in one call, then both settled in one: two scripts, not four.
+        var stats = (await server.InfoAsync("commandstats")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+        Assert.True(stats.TryGetValue("cmdstat_evalsha", out var evalsha), string.Join("\n", stats));
+        Assert.StartsWith("calls=2,", evalsha, StringComparison.Ordinal);
+        Assert.False(stats.ContainsKey("cmdstat_eval"), string.Join("\n", stats));
+    }
+
+    [RedisTheory]
+    [InlineData("memory")]
+    [InlineData("redis")]
+    public async Task Post_BudgetRefusesWhatTheRateLimitsAdmit_RateCountedAndRefusedFirstAfter_AsInMemory(string kind)
+    {
+        var limits = kind == "redis" ? $"limits: {{ kind: redis, url: \"{RedisServer.Url}\", prefix: \"{RedisServer.Prefix()}\" }}" : "";
+        await using var fleet = await LimitedFleet.StartAsync(1, $$"""
+            {{limits}}
+            teams:
+              team-a: { rpm: 2 }
+            budgets:
+              tiny: { team: team-a, limit: 0.000001, per: day }
+            """);
+        var key = fleet.Key();
+        await LimitedFleet.AwayFromAMinuteBoundaryAsync();
+
+        for (var i = 1; i <= 2; i++)
+        {
+            using var refused = await fleet.PostAsync(0, key);
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+            Assert.Equal("budget_exceeded", error.GetProperty("code").GetString());
+            Assert.Contains("Budget 'tiny' (team 'team-a', $0.00 a day) cannot cover this request", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+            // The team's limit counted the request before the budget refused it.
+            Assert.Equal((2 - i).ToString(System.Globalization.CultureInfo.InvariantCulture), refused.Headers.GetValues("x-ratelimit-remaining-requests").Single());
+        }
+
+        using var limited = await fleet.PostAsync(0, key);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        var rate = JsonDocument.Parse(await limited.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("rate_limit_exceeded", rate.GetProperty("code").GetString());
+        Assert.StartsWith("Rate limit reached for team team-a on requests per min (RPM): Limit 2.", rate.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [RedisFact]
+    public async Task Post_RefusedByRoutingAfterRateLimitsAndBudgetAdmitIt_NothingStaysReservedNorSpent()
+    {
+        var prefix = RedisServer.Prefix();
+        await using var fleet = await LimitedFleet.StartAsync(1, $$"""
+            limits: { kind: redis, url: "{{RedisServer.Url}}", prefix: "{{prefix}}" }
+            teams:
+              team-a: { rpm: 1000 }
+            budgets:
+              daily: { team: team-a, limit: 100, per: day }
+            """);
+        var key = fleet.Key();
+
+        // Pinning is not allowed on the route: refused after the limits, before any upstream call.
+        using (var refused = await fleet.PostAsync(0, key, null, ("x-switchyard-tier", "fast")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+            Assert.Equal("pinning_not_allowed", error.GetProperty("code").GetString());
+        }
+
+        await fleet.SettledAsync(0);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisServer.Address);
+        var accounts = new List<StackExchange.Redis.RedisKey>();
+        await foreach (var account in redis.GetServers()[0].KeysAsync(pattern: prefix + "budget:*"))
+        {
+            accounts.Add(account);
+        }
+
+        foreach (var account in accounts.Where(k => !k.ToString().EndsWith(":leases", StringComparison.Ordinal)))
+        {
+            var fields = (await redis.GetDatabase().HashGetAllAsync(account)).ToDictionary(e => e.Name.ToString(), e => e.Value.ToString());
+            Assert.Equal("0", fields.GetValueOrDefault("f", "0"));
+            Assert.Equal("0", fields.GetValueOrDefault("s", "0"));
+            Assert.DoesNotContain(fields.Keys, f => f.StartsWith("l:", StringComparison.Ordinal));
+        }
+    }
 }

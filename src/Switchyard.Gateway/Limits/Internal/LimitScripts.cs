@@ -20,7 +20,35 @@ internal static class LimitScripts
     /// then per limit rpm, tpm, concurrency (-1: none). Returns {refused (1-based, 0: none), reason (1 too_large,
     /// 2 concurrency, 3 requests, 4 tokens), then per limit requests, tokens}: after counting when admitted, before otherwise.
     /// </summary>
-    public const string Acquire = """
+    public const string Acquire = AcquireFunction + "return acquire(KEYS, ARGV)";
+
+    /// <summary>
+    /// Rate limits, then budgets when the rate limits admit the request: <see cref="Acquire"/> and <see cref="Reserve"/> in
+    /// one round trip. KEYS: <see cref="Acquire"/>'s, then <see cref="Reserve"/>'s. ARGV: the number of Acquire's keys and
+    /// of its arguments, Acquire's arguments, then Reserve's. Returns {Acquire's answer} when a rate limit refuses (no budget
+    /// is touched), else {Acquire's answer, Reserve's answer}: the budgets' refusal or wait leaves the rate counted, as two
+    /// calls one after the other would.
+    /// </summary>
+    public const string AcquireReserve = AcquireFunction + ReserveFunction + Split + """
+        local rate = acquire(rk, ra)
+        if rate[1] ~= 0 then return {rate} end
+        return {rate, reserve(bk, ba)}
+        """;
+
+    /// <summary>
+    /// The start of a script that runs two others' functions: KEYS and ARGV split into the first's (<c>rk</c>, <c>ra</c>)
+    /// and the second's (<c>bk</c>, <c>ba</c>), by the counts in ARGV[1] and ARGV[2].
+    /// </summary>
+    private const string Split = """
+        local nk, na = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local rk, ra, bk, ba = {}, {}, {}, {}
+        for i = 1, #KEYS do if i <= nk then rk[i] = KEYS[i] else bk[i - nk] = KEYS[i] end end
+        for i = 3, #ARGV do if i <= na + 2 then ra[i - 2] = ARGV[i] else ba[i - 2 - na] = ARGV[i] end end
+
+        """;
+
+    private const string AcquireFunction = """
+        local function acquire(KEYS, ARGV)
         local now, est, id, deadline, lease, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
         local n = #KEYS / 2
         local out = {0, 0}
@@ -50,6 +78,8 @@ internal static class LimitScripts
           end
         end
         return out
+        end
+
         """;
 
     /// <summary>
@@ -57,7 +87,20 @@ internal static class LimitScripts
     /// request id, estimate, tokens used. The window's tokens become estimate − used lower (never below zero); a window
     /// that has expired is left alone, as the in-memory limiter does.
     /// </summary>
-    public const string Settle = """
+    public const string Settle = SettleFunction + "return settle(KEYS, ARGV)";
+
+    /// <summary>
+    /// <see cref="Settle"/> and <see cref="SettleBudgets"/> in one call, for a request counted in both. KEYS: Settle's, then
+    /// SettleBudgets'. ARGV: the number of Settle's keys and of its arguments, Settle's arguments, then SettleBudgets'.
+    /// Returns SettleBudgets' answer.
+    /// </summary>
+    public const string SettleBoth = SettleFunction + SettleBudgetsFunction + Split + """
+        settle(rk, ra)
+        return settle_budgets(bk, ba)
+        """;
+
+    private const string SettleFunction = """
+        local function settle(KEYS, ARGV)
         local id, est, used = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
         for i = 1, #KEYS / 2 do
           local w, f = KEYS[2 * i - 1], KEYS[2 * i]
@@ -68,6 +111,8 @@ internal static class LimitScripts
           end
         end
         return 1
+        end
+
         """;
 
     /// <summary>
@@ -79,7 +124,10 @@ internal static class LimitScripts
     /// the request log and ask again); otherwise {status (0 admitted, 1 wait, 2 refused), budget (1-based), then per
     /// budget spent, in flight}. Reservations of an instance that died are dropped when their lease ends.
     /// </summary>
-    public const string Reserve = """
+    public const string Reserve = ReserveFunction + "return reserve(KEYS, ARGV)";
+
+    private const string ReserveFunction = """
+        local function reserve(KEYS, ARGV)
         local now, est, id, deadline, lease = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
         local n = #KEYS / 2
         local unseeded = {3}
@@ -130,6 +178,8 @@ internal static class LimitScripts
           end
         end
         return out
+        end
+
         """;
 
     /// <summary>
@@ -139,7 +189,10 @@ internal static class LimitScripts
     /// on, then per budget its limit, warning share (nano-dollars) and the account's TTL (s). Returns per budget spent,
     /// in flight, and the shares passed by this settlement (1 warning, 2 limit: each once a window, fleet-wide).
     /// </summary>
-    public const string SettleBudgets = """
+    public const string SettleBudgets = SettleBudgetsFunction + "return settle_budgets(KEYS, ARGV)";
+
+    private const string SettleBudgetsFunction = """
+        local function settle_budgets(KEYS, ARGV)
         local id, channel = ARGV[1], ARGV[3]
         local out = {}
         for i = 1, #KEYS / 3 do
@@ -160,5 +213,7 @@ internal static class LimitScripts
         end
         redis.call('PUBLISH', channel, '1')
         return out
+        end
+
         """;
 }
