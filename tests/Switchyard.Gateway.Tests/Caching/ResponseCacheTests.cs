@@ -177,10 +177,16 @@ public sealed class ResponseCacheTests
         Assert.Equal("miss", after.Headers.GetValues("x-switchyard-cache").Single());
     }
 
+    /// <summary>
+    /// The shared cache for the tests of what it keeps: a generous timeout, since a first lookup by a process still
+    /// compiling its code can take longer than the default 250 ms on a loaded machine, and would rightly be a bypass.
+    /// </summary>
+    private static string SharedCache => $"cache: {{ kind: redis, url: \"{RedisServer.Url}\", prefix: \"{RedisServer.Prefix()}\", timeout: 5s }}";
+
     [RedisFact]
     public async Task Post_TwoInstancesOnOneRedis_ShareTheCache()
     {
-        await using var fleet = await LimitedFleet.StartAsync(2, $"cache: {{ kind: redis, url: \"{RedisServer.Url}\", prefix: \"{RedisServer.Prefix()}\" }}", routes: "chat: { deployments: [llama], cache: { ttl: 10m } }");
+        await using var fleet = await LimitedFleet.StartAsync(2, SharedCache, routes: "chat: { deployments: [llama], cache: { ttl: 10m } }");
         var key = fleet.Key();
 
         using var onA = await fleet.PostAsync(0, key, Ask);
@@ -198,7 +204,7 @@ public sealed class ResponseCacheTests
     [InlineData("chat: { quality: {}, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ], cache: { ttl: 10m } }", true)]
     public async Task Post_RepeatOnAnotherInstanceTheMomentTheAnswerIsRead_IsAHit_EvenWhenTheStoreIsSlow(string route, bool gated)
     {
-        await using var fleet = await LimitedFleet.StartAsync(2, $"cache: {{ kind: redis, url: \"{RedisServer.Url}\", prefix: \"{RedisServer.Prefix()}\" }}", routes: route);
+        await using var fleet = await LimitedFleet.StartAsync(2, SharedCache, routes: route);
         var (a, b) = (fleet.Gateways[0].ResponseCache!, fleet.Gateways[1].ResponseCache!);
         // A write is held until the other instance has looked the key up: stored after the client has its answer, the
         // repeat always misses.
@@ -232,7 +238,7 @@ public sealed class ResponseCacheTests
     [InlineData("chat: { quality: {}, tiers: [ { name: open, deployments: [llama] }, { name: frontier, deployments: [gpt] } ], cache: { ttl: 10m } }")]
     public async Task Post_StoreTimesOut_TheAnswerIsStillSent_TheFailureCounted(string route)
     {
-        await using var fleet = await LimitedFleet.StartAsync(1, $"cache: {{ kind: redis, url: \"{RedisServer.Url}\", prefix: \"{RedisServer.Prefix()}\" }}", routes: route);
+        await using var fleet = await LimitedFleet.StartAsync(1, SharedCache, routes: route);
         var cache = fleet.Gateways[0].ResponseCache!;
         var failing = new FailingWriteCacheStore(cache.Store);
         fleet.Gateways[0].ResponseCache = new ResponseCache(failing, cache.Prefix, cache.Health);

@@ -64,6 +64,12 @@ internal sealed class LimitedFleet : IAsyncDisposable
         return fleet;
     }
 
+    /// <summary>
+    /// Waits until an instance has finished every request it took: limits and budgets are settled as a request ends, a
+    /// moment after the client has read its last byte.
+    /// </summary>
+    public Task SettledAsync(int instance) => _gateways[instance].FlushRequestLogAsync();
+
     /// <summary>Starts one more instance of the fleet.</summary>
     public async Task<GatewayHost> AddAsync(GatewayHostOptions? options = null)
     {
