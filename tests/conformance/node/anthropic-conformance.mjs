@@ -2,30 +2,11 @@
 // nobody here wrote. Usage: node anthropic-conformance.mjs BASE_URL   (the gateway's root, e.g. http://127.0.0.1:8080)
 // Expects a route `chat`. Prints one line per check; exits 1 if any failed.
 import Anthropic from '@anthropic-ai/sdk';
+import { assert, baseUrlArgument, check, finish } from './harness.mjs';
 
-const baseURL = process.argv[2];
-if (!baseURL) {
-  console.error('usage: node anthropic-conformance.mjs BASE_URL');
-  process.exit(2);
-}
+const baseURL = baseUrlArgument(import.meta.url);
 
 const client = new Anthropic({ baseURL, apiKey: 'sk-ant-conformance', maxRetries: 0, timeout: 30_000 });
-const results = [];
-
-async function check(name, fn) {
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    results.push({ name, ok: false, error: String(e?.stack ?? e) });
-    console.log(`FAIL ${name}: ${e?.message ?? e}`);
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 const tools = [{
   name: 'get_weather',
@@ -126,7 +107,4 @@ await check('abort mid-stream', async () => {
   assert(events === 3, `events ${events}`);
 });
 
-const failed = results.filter((r) => !r.ok);
-for (const f of failed) console.error(f.error);
-console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
-process.exit(failed.length === 0 ? 0 : 1);
+finish();

@@ -2,30 +2,11 @@
 // OpenAI request into Anthropic's Messages API and the answer back. Usage: node openai-anthropic-upstream.mjs BASE_URL
 // (e.g. http://127.0.0.1:8080/v1). Expects a route `claude`. Prints one line per check; exits 1 if any failed.
 import OpenAI from 'openai';
+import { assert, baseUrlArgument, check, finish } from './harness.mjs';
 
-const baseURL = process.argv[2];
-if (!baseURL) {
-  console.error('usage: node openai-anthropic-upstream.mjs BASE_URL');
-  process.exit(2);
-}
+const baseURL = baseUrlArgument(import.meta.url);
 
 const client = new OpenAI({ baseURL, apiKey: 'sk-conformance', maxRetries: 0, timeout: 30_000 });
-const results = [];
-
-async function check(name, fn) {
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    results.push({ name, ok: false, error: String(e?.stack ?? e) });
-    console.log(`FAIL ${name}: ${e?.message ?? e}`);
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 const tools = [{
   type: 'function',
@@ -97,7 +78,4 @@ await check('logprobs is a BadRequestError naming the parameter', async () => {
   }
 });
 
-const failed = results.filter((r) => !r.ok);
-for (const f of failed) console.error(f.error);
-console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
-process.exit(failed.length === 0 ? 0 : 1);
+finish();

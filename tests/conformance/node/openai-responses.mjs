@@ -3,30 +3,11 @@
 // Expects a route `chat`, and a route `cut` whose stream breaks after its first chunk. Prints one line per check;
 // exits 1 if any failed.
 import OpenAI from 'openai';
+import { assert, baseUrlArgument, check, finish } from './harness.mjs';
 
-const baseURL = process.argv[2];
-if (!baseURL) {
-  console.error('usage: node openai-responses.mjs BASE_URL');
-  process.exit(2);
-}
+const baseURL = baseUrlArgument(import.meta.url);
 
 const client = new OpenAI({ baseURL, apiKey: 'sk-conformance', maxRetries: 0, timeout: 30_000 });
-const results = [];
-
-async function check(name, fn) {
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    results.push({ name, ok: false, error: String(e?.stack ?? e) });
-    console.log(`FAIL ${name}: ${e?.message ?? e}`);
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 const tools = [{
   type: 'function',
@@ -159,7 +140,4 @@ await check('a stream cut after its first chunk ends with response.failed, never
   assert(failed.status === 'failed' && failed.error.code === 'server_error', JSON.stringify(failed.error));
 });
 
-const failed = results.filter((r) => !r.ok);
-for (const f of failed) console.error(f.error);
-console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
-process.exit(failed.length === 0 ? 0 : 1);
+finish();
